@@ -1,0 +1,1 @@
+export { readCandlesCsv, parseReferenceDate, CsvInputError } from './read-candles'

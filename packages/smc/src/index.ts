@@ -1,0 +1,3 @@
+export type { Candles } from './types'
+export { candlesFromArrays } from './types'
+export { readCandlesCsv, parseReferenceDate, CsvInputError } from './csv'
