@@ -1,0 +1,1 @@
+export * from '@smc-trading/smc'

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', smc: 'src/smc.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'es2022',
+  // The SMC engine is bundled in so the published SDK has no workspace-only dependency.
+  noExternal: ['@smc-trading/smc'],
+  external: ['ws'],
+})

@@ -1,0 +1,3 @@
+export { type Clock, systemClock, ManualClock } from './clock'
+export { type Random, createRandom, hashSeed } from './random'
+export { ApiError, invalidSymbol } from './api-error'
