@@ -1,3 +1,4 @@
 export type { Candles } from './types'
 export { candlesFromArrays } from './types'
 export { readCandlesCsv, parseReferenceDate, CsvInputError } from './csv'
+export * from './indicators'
