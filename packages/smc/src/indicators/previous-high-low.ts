@@ -1,0 +1,275 @@
+import type { Candles } from '../types'
+
+const DAY_MS = 86_400_000
+const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const
+const TICK_MS: Record<string, number> = { s: 1000, S: 1000, min: 60_000, T: 60_000, h: 3_600_000, H: 3_600_000, D: DAY_MS, d: DAY_MS }
+
+/**
+ * A pandas offset alias as `resample` understands it, with an optional multiple: fixed
+ * durations `s`, `min` (`T`), `h` (`H`), `D`; weekly `W` (= `W-SUN`) or `W-MON` … `W-SAT`;
+ * month `M`/`ME` (end) and `MS` (start); quarter `Q`/`QE` (end, default `-DEC`) and `QS`
+ * (start, default `-JAN`); year `Y`/`YE`/`A` (end, default `-DEC`) and `YS`/`AS` (start,
+ * default `-JAN`). Examples: `15min`, `1h`, `4h`, `1D`, `W`, `W-FRI`, `M`, `QS`.
+ *
+ * Lower-case `m` is rejected: pandas reads `15m` as fifteen *months*, which is never what a
+ * trader means.
+ */
+export type TimeFrame = string
+
+/** How pandas bins a frame: fixed-size bins from the first day's midnight, or calendar anchors. */
+export type ParsedTimeFrame =
+  | { kind: 'tick'; ms: number }
+  | {
+      kind: 'anchored'
+      n: number
+      /** End-type offsets (W, ME, QE, YE) are closed and labelled on the right; start types on the left. */
+      closedRight: boolean
+      /** Anchor index ≥ / ≤ a day (days since epoch), and the day of an anchor index. */
+      ceilIndex: (day: number) => number
+      floorIndex: (day: number) => number
+      dayOf: (index: number) => number
+    }
+
+function daysFromCivil(y: number, m0: number, d: number): number {
+  return Math.floor(Date.UTC(y, m0, d) / DAY_MS)
+}
+
+function monthAnchors(step: number, anchorMonth0: number, atEnd: boolean): Omit<Extract<ParsedTimeFrame, { kind: 'anchored' }>, 'kind' | 'n' | 'closedRight'> {
+  // Anchor k is month index (year*12 + month0) k*step + anchorMonth0; its first or last day.
+  const monthOfDay = (day: number): number => {
+    const dt = new Date(day * DAY_MS)
+    return dt.getUTCFullYear() * 12 + dt.getUTCMonth()
+  }
+  const dayOf = (k: number): number => {
+    const m = k * step + anchorMonth0
+    const y = Math.floor(m / 12)
+    const mo = m - y * 12
+    return atEnd ? daysFromCivil(y, mo + 1, 1) - 1 : daysFromCivil(y, mo, 1)
+  }
+  return {
+    dayOf,
+    ceilIndex: (day) => {
+      let k = Math.ceil((monthOfDay(day) - anchorMonth0) / step)
+      if (dayOf(k) < day) k++ // only possible for start anchors
+      return k
+    },
+    floorIndex: (day) => {
+      let k = Math.floor((monthOfDay(day) - anchorMonth0) / step)
+      if (dayOf(k) > day) k-- // only possible for end anchors
+      return k
+    },
+  }
+}
+
+/**
+ * Parse a pandas-style time frame (see {@link TimeFrame}). Throws RangeError on anything else.
+ *
+ * @example
+ * parseTimeFrame('4h') // { kind: 'tick', ms: 14_400_000 }
+ */
+export function parseTimeFrame(timeFrame: TimeFrame): ParsedTimeFrame {
+  const m = /^(\d*)([A-Za-z]+)(?:-([A-Za-z]{3}))?$/.exec(timeFrame.trim())
+  const bad = (why: string) =>
+    new RangeError(`unsupported time frame "${timeFrame}": ${why} (e.g. 15min, 1h, 4h, 1D, W, W-MON, M, MS, Q, QS, Y, YS)`)
+  if (!m) throw bad('expected <multiple><unit>')
+  const n = m[1] === '' ? 1 : Number(m[1])
+  if (!Number.isSafeInteger(n) || n < 1) throw bad('the multiple must be a positive integer')
+  const unit = m[2]!
+  const suffix = m[3]?.toUpperCase()
+  if (unit in TICK_MS) {
+    if (suffix !== undefined) throw bad(`"${unit}" takes no anchor`)
+    return { kind: 'tick', ms: n * TICK_MS[unit]! }
+  }
+  if (unit === 'm') throw bad('"m" means months in pandas; write "min" for minutes or "M" for months')
+  const U = unit.toUpperCase()
+  if (U === 'W') {
+    const wd = suffix === undefined ? 6 : WEEKDAYS.indexOf(suffix as (typeof WEEKDAYS)[number])
+    if (wd < 0) throw bad(`unknown weekday "${suffix}"`)
+    // 1970-01-01 (day 0) was a Thursday (weekday 3, Monday = 0).
+    const off = (((wd - 3) % 7) + 7) % 7
+    return {
+      kind: 'anchored',
+      n,
+      closedRight: true,
+      dayOf: (k) => k * 7 + off,
+      ceilIndex: (day) => Math.ceil((day - off) / 7),
+      floorIndex: (day) => Math.floor((day - off) / 7),
+    }
+  }
+  const family: Record<string, { step: number; atEnd: boolean; defaultMonth: number; anchorable: boolean }> = {
+    M: { step: 1, atEnd: true, defaultMonth: 0, anchorable: false },
+    ME: { step: 1, atEnd: true, defaultMonth: 0, anchorable: false },
+    MS: { step: 1, atEnd: false, defaultMonth: 0, anchorable: false },
+    Q: { step: 3, atEnd: true, defaultMonth: 11, anchorable: true },
+    QE: { step: 3, atEnd: true, defaultMonth: 11, anchorable: true },
+    QS: { step: 3, atEnd: false, defaultMonth: 0, anchorable: true },
+    Y: { step: 12, atEnd: true, defaultMonth: 11, anchorable: true },
+    YE: { step: 12, atEnd: true, defaultMonth: 11, anchorable: true },
+    A: { step: 12, atEnd: true, defaultMonth: 11, anchorable: true },
+    YS: { step: 12, atEnd: false, defaultMonth: 0, anchorable: true },
+    AS: { step: 12, atEnd: false, defaultMonth: 0, anchorable: true },
+  }
+  // pandas is case-sensitive for the calendar aliases ("ms" is milliseconds, "MS" month start).
+  const f = family[unit]
+  if (!f) throw bad(`unknown unit "${unit}"`)
+  let month0 = f.defaultMonth
+  if (suffix !== undefined) {
+    if (!f.anchorable) throw bad(`"${unit}" takes no anchor`)
+    month0 = MONTHS.indexOf(suffix as (typeof MONTHS)[number])
+    if (month0 < 0) throw bad(`unknown month "${suffix}"`)
+  }
+  return { kind: 'anchored', n, closedRight: f.atEnd, ...monthAnchors(f.step, month0 % f.step, f.atEnd) }
+}
+
+export interface PreviousHighLowOptions {
+  /** pandas-style frame, default `'1D'`; see {@link TimeFrame}. */
+  timeFrame?: TimeFrame
+  /**
+   * true (default): exact reference behaviour. A candle sees the bin *two* labels before its
+   * time: e.g. on `1D` the 00:00 candle still sees the day before yesterday, and on `W` a
+   * Monday…Saturday candle sees the week two weeks back. Levels are rounded to float32.
+   * false: every candle sees the last non-empty bin before its own bin (the truly previous
+   * day / week), levels stay float64.
+   */
+  parity?: boolean
+}
+
+/** Columns of {@link previousHighLow}, one entry per candle. */
+export interface PreviousHighLowResult {
+  /** High of the previous bin (float32 value in parity mode), NaN while unknown. Column `PreviousHigh`. */
+  previousHigh: Float64Array
+  /** Low of the previous bin, NaN while unknown. Column `PreviousLow`. */
+  previousLow: Float64Array
+  /** 1 once price has gone above `previousHigh` within the current bin, else 0. Column `BrokenHigh`. */
+  brokenHigh: Int32Array
+  /** 1 once price has gone below `previousLow` within the current bin, else 0. Column `BrokenLow`. */
+  brokenLow: Int32Array
+}
+
+/**
+ * Previous period high/low and whether price has broken it, with exact parity to
+ * `smartmoneyconcepts` v0.0.27 `smc.previous_high_low` (pandas `resample` binning, empty bins
+ * dropped). `time` is read as naive clock time (epoch ms, no time zone). Times must ascend.
+ *
+ * O(n), one pass to bin and one to emit (the reference is O(n × bins)).
+ *
+ * @example
+ * const d = previousHighLow(candles, { timeFrame: '1D' })
+ * const w = previousHighLow(candles, { timeFrame: 'W' })
+ * const h4 = previousHighLow(candles, { timeFrame: '4h', parity: false })
+ */
+export function previousHighLow(
+  candles: Pick<Candles, 'time' | 'open' | 'high' | 'low' | 'close'>,
+  options: PreviousHighLowOptions = {},
+): PreviousHighLowResult {
+  const { timeFrame = '1D', parity = true } = options
+  const tf = parseTimeFrame(timeFrame)
+  const { time: T, open: O, high: H, low: L, close: C } = candles
+  const n = T.length
+  const previousHigh = new Float64Array(n).fill(Number.NaN)
+  const previousLow = new Float64Array(n).fill(Number.NaN)
+  const brokenHigh = new Int32Array(n)
+  const brokenLow = new Int32Array(n)
+  if (n === 0) return { previousHigh, previousLow, brokenHigh, brokenLow }
+
+  // Pass 1: bin label of every candle and each bin's aggregates. Bins come out in time order.
+  const binOf = new Int32Array(n)
+  const binLabel = new Float64Array(n)
+  const binHigh = new Float64Array(n)
+  const binLow = new Float64Array(n)
+  // pandas drops a bin if any aggregated column is all-NaN (`.dropna()` after first/max/min/last).
+  const binValid = new Uint8Array(n)
+  let bins = 0
+  let curLabel = Number.NaN
+  let hasO = false
+  let hasC = false
+  let hi = -Infinity
+  let lo = Infinity
+  const day0 = Math.floor(T[0]! / DAY_MS)
+  let prevT = -Infinity
+  let lastDay = Number.NaN
+  let lastDayLabel = 0
+  // Anchored (calendar) frames: first edge per pandas `_get_timestamp_range_edges`.
+  let firstK = 0
+  if (tf.kind === 'anchored') firstK = tf.closedRight ? tf.ceilIndex(day0) - tf.n : tf.floorIndex(day0)
+  for (let i = 0; i < n; i++) {
+    const t = T[i]!
+    if (!(t > prevT)) throw new RangeError(`previousHighLow: time must ascend strictly (row ${i})`)
+    prevT = t
+    let label: number
+    if (tf.kind === 'tick') {
+      const origin = day0 * DAY_MS
+      label = origin + Math.floor((t - origin) / tf.ms) * tf.ms
+    } else {
+      const day = Math.floor(t / DAY_MS)
+      if (day !== lastDay) {
+        // Calendar arithmetic once per day, not per candle.
+        lastDay = day
+        const k = tf.closedRight ? tf.ceilIndex(day) : tf.floorIndex(day)
+        const j = tf.closedRight ? Math.ceil((k - firstK) / tf.n) : Math.floor((k - firstK) / tf.n)
+        lastDayLabel = tf.dayOf(firstK + j * tf.n) * DAY_MS
+      }
+      label = lastDayLabel
+    }
+    if (label !== curLabel) {
+      if (i > 0) {
+        binHigh[bins] = hi
+        binLow[bins] = lo
+        binValid[bins] = hasO && hasC && hi !== -Infinity && lo !== Infinity ? 1 : 0
+        bins++
+      }
+      binLabel[bins] = label
+      curLabel = label
+      hasO = hasC = false
+      hi = -Infinity
+      lo = Infinity
+    }
+    binOf[i] = bins
+    // NaN fails every comparison, so NaN cells are skipped like pandas' max/min/first/last do.
+    if (O[i] === O[i]) hasO = true
+    if (C[i] === C[i]) hasC = true
+    if (H[i]! > hi) hi = H[i]!
+    if (L[i]! < lo) lo = L[i]!
+  }
+  binHigh[bins] = hi
+  binLow[bins] = lo
+  binValid[bins] = hasO && hasC && hi !== -Infinity && lo !== Infinity ? 1 : 0
+  bins++
+
+  // Dense list of valid bins, and for each bin how many valid bins precede it.
+  const validBefore = new Int32Array(bins)
+  const valid = new Int32Array(bins)
+  let nValid = 0
+  for (let b = 0; b < bins; b++) {
+    validBefore[b] = nValid
+    if (binValid[b]) valid[nValid++] = b
+  }
+
+  // Pass 2. k = number of non-empty labels strictly before t (pandas `index < t`). Later bins'
+  // labels are always after t, so only the candle's own bin can add to the earlier ones.
+  let lastK = -1
+  let bh = false
+  let bl = false
+  for (let i = 0; i < n; i++) {
+    const b = binOf[i]!
+    let k: number
+    if (parity) k = validBefore[b]! + (binValid[b] && binLabel[b]! < T[i]! ? 1 : 0)
+    else k = validBefore[b]! + 1 // makes bin k-2 = the last valid bin before b
+    if (k < 2) continue
+    const src = valid[k - 2]!
+    const ph = parity ? Math.fround(binHigh[src]!) : binHigh[src]!
+    const pl = parity ? Math.fround(binLow[src]!) : binLow[src]!
+    previousHigh[i] = ph
+    previousLow[i] = pl
+    if (k !== lastK) {
+      lastK = k
+      bh = bl = false
+    }
+    if (H[i]! > ph) bh = true
+    if (L[i]! < pl) bl = true
+    brokenHigh[i] = bh ? 1 : 0
+    brokenLow[i] = bl ? 1 : 0
+  }
+  return { previousHigh, previousLow, brokenHigh, brokenLow }
+}
