@@ -1,0 +1,190 @@
+import { NextCrossing } from '../internal/next-crossing'
+import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import type { Candles } from '../types'
+
+/** Order blocks, one row per candle (the OB candle); NaN where there is none. */
+export interface OrderBlocks {
+  /** 1 = bullish, -1 = bearish. */
+  ob: Float64Array
+  /** float32-rounded in parity mode. For a bullish OB formed right after its swing, top < bottom (reference quirk). */
+  top: Float64Array
+  bottom: Float64Array
+  /** Volume of the breakout candle and the two before it (float32). */
+  obVolume: Float64Array
+  /** Row at which the OB was mitigated; 0 = never in parity mode, NaN with `parity: false`. */
+  mitigatedIndex: Float64Array
+  /** min/max of the two volume legs × 100 (float32); 100 when volume is zero. */
+  percentage: Float64Array
+}
+
+export interface OrderBlocksOptions {
+  /** Mitigate on the candle body (min/max of open and close) instead of the wick. Default false. */
+  closeMitigation?: boolean
+  /**
+   * `true` (default): bit-exact with smartmoneyconcepts v0.0.27, quirks included: a never-mitigated
+   * OB has MitigatedIndex 0; a bullish OB records the row BEFORE the mitigating candle; a bearish OB
+   * on the same row as a bullish one inherits the bullish breaker state and MitigatedIndex.
+   *
+   * `false`: never mitigated = NaN; both directions record the mitigating candle's row; the bearish
+   * pass starts from a clean state (if both directions land on one row, the bearish OB is shown).
+   */
+  parity?: boolean
+}
+
+/**
+ * Order blocks. When a close breaks above the last swing high (each swing used once), the candle
+ * with the lowest low between the swing and the breakout becomes a bullish OB (bearish: mirrored).
+ * An OB is mitigated when price trades through its bottom (bullish) / top (bearish), becoming a
+ * breaker, and disappears once price then trades beyond its other edge.
+ *
+ * @example
+ * const swings = swingHighsLows(candles, { swingLength: 5 })
+ * const obs = ob(candles, swings, { closeMitigation: false })
+ * // obs.ob[i] === 1: bullish OB on candle i spanning obs.bottom[i] … obs.top[i]
+ */
+export function ob(candles: Candles, swings: SwingColumns, options: OrderBlocksOptions = {}): OrderBlocks {
+  const closeMitigation = options.closeMitigation ?? false
+  const parity = options.parity ?? true
+  const n = candleCount(candles)
+  checkSwings(swings, n)
+  if (candles.volume.length !== n) throw new RangeError('candles: volume must have one value per candle')
+  const hl = swings.highLow
+  const O = candles.open
+  const H = candles.high
+  const L = candles.low
+  const C = candles.close
+  const V = candles.volume
+
+  // Shared by both passes, as in the reference: the bearish pass sees the bullish breaker/mit state.
+  const dir = new Int8Array(n)
+  const top = new Float64Array(n)
+  const bottom = new Float64Array(n)
+  const vol = new Float64Array(n)
+  const pct = new Float64Array(n)
+  const mit = new Float64Array(n)
+  const breaker = new Uint8Array(n)
+
+  const highUp = new NextCrossing(H, 'up')
+  const lowDown = new NextCrossing(L, 'down')
+  let bodyLowDown = lowDown
+  let bodyHighUp = highUp
+  if (closeMitigation) {
+    const bodyLow = new Float64Array(n)
+    const bodyHigh = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const o = O[i]!
+      const c = C[i]!
+      bodyLow[i] = o < c ? o : c
+      bodyHigh[i] = o > c ? o : c
+    }
+    bodyLowDown = new NextCrossing(bodyLow, 'down')
+    bodyHighUp = new NextCrossing(bodyHigh, 'up')
+  }
+
+  const vAt = (k: number): number => (k >= 0 ? V[k]! : 0)
+  const reset = (c: number): void => {
+    dir[c] = 0
+    top[c] = bottom[c] = vol[c] = pct[c] = mit[c] = 0
+  }
+  const percentage = (lowVol: number, highVol: number): number => {
+    const mx = lowVol > highVol ? lowVol : highVol
+    if (mx === 0) return 100
+    const mn = lowVol < highVol ? lowVol : highVol
+    // float32 / float32 then × 100 in float32: double-then-fround is exact for these operations.
+    return Math.fround(Math.fround(mn / mx) * 100)
+  }
+
+  // ---- Bullish pass ----
+  let s = -1
+  let crossed = false
+  for (let i = 0; i < n; i++) {
+    if (s >= 0 && !crossed && C[i]! > H[s]!) {
+      crossed = true
+      let c: number
+      let t: number
+      let b: number
+      if (i - s >= 2) {
+        c = s + 1
+        for (let k = s + 2; k < i; k++) if (L[k]! <= L[c]!) c = k
+        t = H[c]!
+        b = L[c]!
+      } else {
+        c = s
+        t = L[c]!
+        b = H[c]!
+      }
+      dir[c] = 1
+      const tf = (top[c] = Math.fround(t))
+      const bf = (bottom[c] = Math.fround(b))
+      vol[c] = Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2))
+      pct[c] = percentage(Math.fround(vAt(i - 2)), Math.fround(V[i]! + vAt(i - 1)))
+      // Independent lifecycle: mitigation (→ breaker) from i+1, then reset from the bar after.
+      const m = bodyLowDown.strict(i + 1, bf)
+      if (m >= 0) {
+        breaker[c] = 1
+        mit[c] = parity ? m - 1 : m
+        if (highUp.strict(m + 1, tf) >= 0) reset(c)
+      }
+    }
+    if (hl[i] === 1) {
+      s = i
+      crossed = false
+    }
+  }
+
+  // ---- Bearish pass ----
+  if (!parity) breaker.fill(0)
+  s = -1
+  crossed = false
+  for (let i = 0; i < n; i++) {
+    if (s >= 0 && !crossed && C[i]! < L[s]!) {
+      crossed = true
+      let c: number
+      if (i - s >= 2) {
+        c = s + 1
+        for (let k = s + 2; k < i; k++) if (H[k]! >= H[c]!) c = k
+      } else {
+        c = s
+      }
+      dir[c] = -1
+      const tf = (top[c] = Math.fround(H[c]!))
+      const bf = (bottom[c] = Math.fround(L[c]!))
+      vol[c] = Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2))
+      pct[c] = percentage(Math.fround(V[i]! + vAt(i - 1)), Math.fround(vAt(i - 2)))
+      if (breaker[c]) {
+        // Parity quirk: a bullish OB on this row already turned breaker, so this bearish OB skips
+        // mitigation and keeps the bullish MitigatedIndex.
+        if (lowDown.strict(i + 1, bf) >= 0) reset(c)
+      } else {
+        if (!parity) mit[c] = 0
+        const m = bodyHighUp.strict(i + 1, tf)
+        if (m >= 0) {
+          breaker[c] = 1
+          mit[c] = m
+          if (lowDown.strict(m + 1, bf) >= 0) reset(c)
+        }
+      }
+    }
+    if (hl[i] === -1) {
+      s = i
+      crossed = false
+    }
+  }
+
+  const obOut = new Float64Array(n).fill(Number.NaN)
+  const topOut = new Float64Array(n).fill(Number.NaN)
+  const bottomOut = new Float64Array(n).fill(Number.NaN)
+  const volOut = new Float64Array(n).fill(Number.NaN)
+  const mitOut = new Float64Array(n).fill(Number.NaN)
+  const pctOut = new Float64Array(n).fill(Number.NaN)
+  for (let c = 0; c < n; c++) {
+    if (dir[c] === 0) continue
+    obOut[c] = dir[c]!
+    topOut[c] = top[c]!
+    bottomOut[c] = bottom[c]!
+    volOut[c] = vol[c]!
+    mitOut[c] = !parity && mit[c] === 0 ? Number.NaN : mit[c]!
+    pctOut[c] = pct[c]!
+  }
+  return { ob: obOut, top: topOut, bottom: bottomOut, obVolume: volOut, mitigatedIndex: mitOut, percentage: pctOut }
+}
