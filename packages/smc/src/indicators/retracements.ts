@@ -1,0 +1,97 @@
+import { round1 } from '../internal/python-round'
+import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import type { Candles } from '../types'
+
+/** Retracements, one row per candle. */
+export interface Retracements {
+  /** 1 = last swing was a high, -1 = a low, 0 = warm-up. */
+  direction: Int32Array
+  /** Retracement of the current leg in percent, Python-rounded to 0.1 (may be < 0 or > 100). */
+  currentRetracement: Float64Array
+  /** Deepest `currentRetracement` since the leg began. */
+  deepestRetracement: Float64Array
+}
+
+/**
+ * Retracement of price into the latest swing leg, in percent.
+ *
+ * Bit-exact with smartmoneyconcepts v0.0.27, whose quirks are part of the output: every column is
+ * shifted down by one row (row i shows what was computed on row i-1, so it never uses the current
+ * bar); a swing-high row that follows a down-leg reads 0; rows up to the third direction change
+ * are zeroed as warm-up. No `parity: false` variant is offered: there is no unambiguous "clean"
+ * reading of these rules, and the shift makes the output free of same-bar look-ahead already.
+ *
+ * @example
+ * const swings = swingHighsLows(candles, { swingLength: 5 })
+ * const { direction, currentRetracement, deepestRetracement } = retracements(candles, swings)
+ */
+/** Python's max(a, b): keeps `a` unless `b > a` (unlike Math.max for -0/+0 and NaN). */
+const pyMax = (a: number, b: number): number => (b > a ? b : a)
+
+export function retracements(candles: Candles, swings: SwingColumns): Retracements {
+  const n = candleCount(candles)
+  checkSwings(swings, n)
+  const H = candles.high
+  const L = candles.low
+  const hl = swings.highLow
+  const lv = swings.level
+  const direction = new Int32Array(n)
+  const current = new Float64Array(n)
+  const deepest = new Float64Array(n)
+  if (n === 0) return { direction, currentRetracement: current, deepestRetracement: deepest }
+
+  let top = 0
+  let bottom = 0
+  let prevDir = 0
+  let prevDeep = 0
+  for (let i = 0; i < n; i++) {
+    const t = hl[i]!
+    let dir: number
+    if (t === 1) {
+      dir = 1
+      top = lv[i]!
+    } else if (t === -1) {
+      dir = -1
+      bottom = lv[i]!
+    } else {
+      dir = prevDir
+    }
+    // The reference reads direction[i-1], which at i = 0 is direction[-1]: the last row, still 0
+    // unless that last row IS row 0 (a one-candle series).
+    const prev = i > 0 ? prevDir : n === 1 ? dir : 0
+    let cur = 0
+    let deep = 0
+    if (prev === 1) {
+      cur = top === bottom ? 0 : round1(100 - ((L[i]! - bottom) / (top - bottom)) * 100)
+      deep = pyMax(i > 0 ? prevDeep : 0, cur)
+    }
+    // Keyed on the CURRENT direction (reference behaviour); overrides the branch above.
+    if (dir === -1) {
+      cur = bottom === top ? 0 : round1(100 - ((H[i]! - top) / (bottom - top)) * 100)
+      deep = pyMax(i > 0 && prev === -1 ? prevDeep : 0, cur)
+    }
+    // np.roll(…, 1): row i lands on i+1, and the last row wraps to row 0.
+    const k = i + 1 === n ? 0 : i + 1
+    direction[k] = dir
+    current[k] = cur
+    deepest[k] = deep
+    prevDir = dir
+    prevDeep = deep
+  }
+
+  // Warm-up: zero every row until the third direction change (comparing pre-zeroing values).
+  let changes = 0
+  for (let i = 0; i + 1 < n; i++) {
+    if (direction[i] !== direction[i + 1]) changes++
+    direction[i] = 0
+    current[i] = 0
+    deepest[i] = 0
+    if (changes === 3) {
+      direction[i + 1] = 0
+      current[i + 1] = 0
+      deepest[i + 1] = 0
+      break
+    }
+  }
+  return { direction, currentRetracement: current, deepestRetracement: deepest }
+}
