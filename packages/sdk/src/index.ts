@@ -1,1 +1,27 @@
-export {}
+/**
+ * smc-trading-sdk: the typed client of the SMC Trading API.
+ *
+ * @example
+ * import { SMCClient } from 'smc-trading-sdk'
+ * const client = new SMCClient(process.env.SMC_TOKEN, { baseUrl: 'http://localhost:8000' })
+ * console.log(await client.getMarketData('BTCUSDT'))
+ */
+export { SMCClient } from './smc-client'
+export type {
+  Ticker,
+  Ohlcv,
+  Candle,
+  OrderBook,
+  Health,
+  Config,
+  ConfigUpdate,
+  TokenResponse,
+  GenerateTokenRequest,
+  Scope,
+  OhlcvQuery,
+  OrderBookQuery,
+} from './smc-client'
+export { createSmcApi, type ClientOptions, type SmcApi } from './client'
+export { SMCApiError, type ErrorEnvelope } from './errors'
+export { withRetries, type RetryOptions } from './retry'
+export type { paths, components, operations } from './generated/api'

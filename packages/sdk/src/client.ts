@@ -1,0 +1,48 @@
+import createClient, { type Client } from 'openapi-fetch'
+import type { paths } from './generated/api'
+import { withRetries, type RetryOptions } from './retry'
+
+/** Options shared by the typed client and `SMCClient`. */
+export interface ClientOptions {
+  /** Server origin (default `http://localhost:8000`); paths already start with `/v1`. */
+  baseUrl?: string
+  /** Access token sent as `Authorization: Bearer …`; can be changed later with `setToken`. */
+  token?: string
+  /** Per-attempt timeout in ms (default 30000). */
+  timeoutMs?: number
+  /** Retry policy for idempotent requests; `false` disables retries. */
+  retry?: RetryOptions | false
+  /** A fetch implementation (default the global fetch). */
+  fetch?: (input: Request) => Promise<Response>
+  /** Extra headers on every request. */
+  headers?: Record<string, string>
+}
+
+/** The contract-typed client: every path, parameter and body is checked by the compiler. */
+export type SmcApi = Client<paths>
+
+/**
+ * Create the low-level typed client (openapi-fetch) with auth, timeouts and retries.
+ * `getToken` is read on every request, so token rotation needs no new client.
+ *
+ * @example
+ * const api = createSmcApi({ baseUrl: 'http://localhost:8000' }, () => token)
+ * const { data, error } = await api.GET('/v1/market-data/{symbol}', { params: { path: { symbol: 'BTCUSDT' } } })
+ */
+export function createSmcApi(options: ClientOptions = {}, getToken: () => string | undefined = () => options.token): SmcApi {
+  const base = options.fetch ?? ((req: Request) => globalThis.fetch(req))
+  const fetchImpl = withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs)
+  const api = createClient<paths>({
+    baseUrl: (options.baseUrl ?? 'http://localhost:8000').replace(/\/+$/, ''),
+    fetch: fetchImpl,
+    headers: options.headers,
+  })
+  api.use({
+    onRequest({ request }) {
+      const token = getToken()
+      if (token && !request.headers.has('authorization')) request.headers.set('Authorization', `Bearer ${token}`)
+      return request
+    },
+  })
+  return api
+}

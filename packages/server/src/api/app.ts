@@ -1,0 +1,56 @@
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
+import type { Handler } from 'hono'
+import { registerComponents } from '../generated'
+import { ApiError } from '../core'
+import type { AppServices } from '../services'
+import { errorResponse, toApiError, validationError } from './errors'
+import { identify } from './middleware/identify'
+import { observe } from './middleware/observe'
+import { rateLimit } from './middleware/rate-limit'
+import { requestId } from './middleware/request-id'
+import { requireSecurity, type SecurityRequirement } from './middleware/security'
+import { registerRoutes } from './routes'
+import type { AppEnv } from './types'
+
+export type App = OpenAPIHono<AppEnv>
+
+/** A route definition with its security requirement enforced before validation and the handler. */
+export function secured<R extends RouteConfig>(route: R, services: AppServices): R {
+  const security = (route.security ?? []) as SecurityRequirement
+  return { ...route, middleware: [requireSecurity(security, services.auth)] as Handler[] }
+}
+
+/** Build the whole HTTP application from its services; nothing module-level, so tests build many. */
+export function createApp(services: AppServices): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target)
+    },
+  })
+  registerComponents(app.openAPIRegistry)
+
+  app.use('*', requestId())
+  app.use('*', observe(services.metrics, services.logger))
+  app.use('*', identify(services.auth))
+  app.use(
+    '*',
+    rateLimit(services.clock, () => {
+      const s = services.settings.get()
+      return {
+        perMinute: s['rate_limits.requests_per_minute'],
+        perSecond: s['rate_limits.burst_per_second'],
+        enabled: services.env.RATE_LIMIT_ENABLED,
+      }
+    }),
+  )
+
+  registerRoutes(app, services)
+
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
+  app.onError((err, c) => {
+    const apiError = toApiError(err)
+    if (apiError.status >= 500) services.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
+    return errorResponse(c, apiError)
+  })
+  return app
+}

@@ -1,0 +1,44 @@
+import type { MiddlewareHandler } from 'hono'
+import { hasAllScopes, type AuthService } from '../../auth'
+import { ApiError } from '../../core'
+import type { AppEnv } from '../types'
+
+export type SecurityRequirement = readonly Readonly<Record<string, readonly string[]>>[]
+
+/**
+ * Enforce an operation's OpenAPI security requirement (alternatives; each names its scheme and scopes):
+ * no valid credential → 401 AUTHENTICATION_FAILED, a valid one without the scope → 403 INSUFFICIENT_PERMISSIONS.
+ */
+export function requireSecurity(requirement: SecurityRequirement, auth: AuthService): MiddlewareHandler<AppEnv> {
+  return async function securityMiddleware(c, next) {
+    if (requirement.length === 0) return next()
+    const schemes = new Map(requirement.flatMap((alt) => Object.entries(alt)))
+    const principal = c.get('principal')
+
+    const apiKey = c.req.header('x-api-key')
+    if (apiKey !== undefined && schemes.has('apiKeyAuth')) {
+      const grantor = auth.findApiKey(apiKey)
+      if (!grantor) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'API key is invalid')
+      c.set('grantor', grantor)
+      return next()
+    }
+    if (schemes.has('refreshToken')) {
+      if (!/^Bearer\s+\S+$/i.test(c.req.header('authorization') ?? ''))
+        throw new ApiError(401, 'AUTHENTICATION_FAILED', 'A refresh token is required as "Authorization: Bearer <refresh_token>"')
+      return next()
+    }
+    const bearerScopes = schemes.get('bearerAuth')
+    if (bearerScopes === undefined) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'Credentials are required')
+    if (!principal) {
+      const reason = c.get('authError') ?? (schemes.has('apiKeyAuth') ? 'An API key (X-API-Key) or a bearer token is required' : 'A bearer token is required')
+      throw new ApiError(401, 'AUTHENTICATION_FAILED', reason)
+    }
+    if (!hasAllScopes(principal.scopes, bearerScopes))
+      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This operation requires the scope: ${bearerScopes.join(', ')}`, {
+        required: bearerScopes,
+        granted: principal.scopes,
+      })
+    c.set('grantor', { userId: principal.userId, scopes: principal.scopes })
+    return next()
+  }
+}

@@ -1,0 +1,52 @@
+import { getMarketDataRoute, getOhlcvRoute, getOrderBookRoute } from '../../../generated'
+import { invalidSymbol } from '../../../core'
+import type { AppServices } from '../../../services'
+import { secured, type App } from '../../app'
+
+/** The instrument of an enabled symbol, or INVALID_SYMBOL. Symbols are matched case-insensitively. */
+export function requireSymbol(s: AppServices, raw: string): string {
+  const symbol = raw.toUpperCase()
+  if (!s.market.instrument(symbol) || !s.settings.isSymbolEnabled(symbol))
+    throw invalidSymbol(raw, s.settings.get()['exchanges.simulated.symbols'])
+  return symbol
+}
+
+const fmt = (v: number, decimals: number): string => v.toFixed(decimals)
+
+export function registerMarketDataRoutes(app: App, s: AppServices): void {
+  app.openapi(secured(getMarketDataRoute, s), (c) => {
+    const symbol = requireSymbol(s, c.req.valid('param').symbol)
+    const t = s.market.ticker(symbol)
+    return c.json({ ...t, timestamp: new Date(t.timestamp).toISOString() }, 200)
+  })
+
+  app.openapi(secured(getOhlcvRoute, s), (c) => {
+    const symbol = requireSymbol(s, c.req.valid('param').symbol)
+    const q = c.req.valid('query')
+    const candles = s.market.candles(symbol, q.interval, {
+      startTime: q.start_time === undefined ? undefined : q.start_time * 1000,
+      endTime: q.end_time === undefined ? undefined : q.end_time * 1000,
+      limit: q.limit,
+    })
+    const data = candles.map((k) => ({
+      timestamp: Math.floor(k.time / 1000),
+      open: k.open,
+      high: k.high,
+      low: k.low,
+      close: k.close,
+      volume: k.volume,
+    }))
+    return c.json({ symbol, interval: q.interval, data }, 200)
+  })
+
+  app.openapi(secured(getOrderBookRoute, s), (c) => {
+    const symbol = requireSymbol(s, c.req.valid('param').symbol)
+    const inst = s.market.requireInstrument(symbol)
+    const book = s.market.orderBook(symbol, c.req.valid('query').limit)
+    const level = ([p, q]: readonly [number, number]): string[] => [fmt(p, inst.pricePrecision), fmt(q, inst.quantityPrecision)]
+    return c.json(
+      { symbol, timestamp: Math.floor(book.timestamp / 1000), bids: book.bids.map(level), asks: book.asks.map(level) },
+      200,
+    )
+  })
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def)
+const bool = (def: boolean) => z.stringbool().default(def)
+
+/** Every environment variable the server reads, with its embedded default. */
+export const EnvSchema = z.object({
+  PORT: int(8000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).default('./data/smc-trading.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMC_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMC_ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  MARKET_SOURCE: z.enum(['simulated']).default('simulated'),
+  MARKET_SEED: z.string().min(1).default('42'),
+  MARKET_HISTORY_DAYS: int(30, 1, 365),
+  MARKET_TICK_MS: int(1000, 50, 60_000),
+  RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
+  RATE_LIMIT_BURST_PER_SECOND: int(20, 1, 1_000_000),
+  RATE_LIMIT_ENABLED: bool(true),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+/** Thrown when an environment variable is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Validate the environment; a bad value stops the start with a message naming the variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const picked = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
+  )
+  const parsed = EnvSchema.safeParse(picked)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,1 @@
+export { EnvSchema, loadEnv, ConfigError, type Env } from './env'

@@ -1,0 +1,53 @@
+// smc-server: validated config → store → market → HTTP. Prints how to use it, stops cleanly on signals.
+import { createApp } from './api'
+import { ConfigError, loadEnv } from './config'
+import { listen } from './http-server'
+import { bootstrapCredentials, createServices } from './services'
+
+async function main(): Promise<void> {
+  let env
+  try {
+    env = loadEnv()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`smc-server: ${e.message}`)
+      process.exit(2)
+    }
+    throw e
+  }
+  const services = createServices(env)
+  const creds = await bootstrapCredentials(services)
+  services.market.start(env.MARKET_TICK_MS)
+  const app = createApp(services)
+  const running = await listen(app, env.PORT, env.HOST)
+  const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${running.port}`
+  console.log(
+    [
+      '',
+      `SMC Trading server ${services.version} listening on ${base}`,
+      `  database:      ${env.DATABASE_URL}`,
+      `  market:        ${env.MARKET_SOURCE} (${services.market.symbols().join(', ')})`,
+      `  demo API key:  ${creds.demoApiKey}`,
+      `  admin token:   ${creds.adminToken}`,
+      '',
+      'Try it:',
+      `  curl -s -X POST ${base}/v1/auth/generate-token -H 'X-API-Key: ${creds.demoApiKey}' -H 'Content-Type: application/json' -d '{"user_id":"demo","permissions":["read_market_data"]}'`,
+      `  curl -s ${base}/v1/market-data/BTCUSDT -H 'Authorization: Bearer ${creds.adminToken}'`,
+      '',
+    ].join('\n'),
+  )
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    services.logger.info({ signal }, 'shutting down')
+    services.market.stop()
+    await running.close()
+    services.db.$client.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+void main()

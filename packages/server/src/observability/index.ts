@@ -1,0 +1,2 @@
+export { Metrics } from './metrics'
+export { createLogger, type Logger } from './logger'

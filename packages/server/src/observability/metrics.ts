@@ -1,0 +1,48 @@
+import os from 'node:os'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** The server's Prometheus metrics, on a registry of its own (no global state). */
+export class Metrics {
+  readonly registry = new Registry()
+  readonly requests = new Counter({
+    name: 'smc_api_requests_total',
+    help: 'Total API requests',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  })
+  readonly latency = new Histogram({
+    name: 'smc_api_request_duration_seconds',
+    help: 'API request latency in seconds',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  })
+  readonly trades = new Counter({ name: 'smc_trades_total', help: 'Total number of trades', registers: [this.registry] })
+
+  constructor() {
+    let lastCpu = process.cpuUsage()
+    let lastAt = process.hrtime.bigint()
+    new Gauge({
+      name: 'smc_cpu_usage',
+      help: 'CPU usage percentage of the server process since the previous scrape',
+      registers: [this.registry],
+      collect() {
+        const cpu = process.cpuUsage(lastCpu)
+        const at = process.hrtime.bigint()
+        const elapsedUs = Number(at - lastAt) / 1000
+        lastCpu = process.cpuUsage()
+        lastAt = at
+        this.set(elapsedUs > 0 ? ((cpu.user + cpu.system) / elapsedUs) * 100 : 0)
+      },
+    })
+    new Gauge({
+      name: 'smc_memory_usage',
+      help: 'Memory usage percentage (resident set size of total system memory)',
+      registers: [this.registry],
+      collect() {
+        this.set((process.memoryUsage().rss / os.totalmem()) * 100)
+      },
+    })
+    collectDefaultMetrics({ register: this.registry, prefix: 'smc_' })
+  }
+}

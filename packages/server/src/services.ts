@@ -1,0 +1,77 @@
+import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
+import type { Env } from './config'
+import { systemClock, type Clock } from './core'
+import { createSimulatedMarket, type MarketData } from './market'
+import { createLogger, Metrics, type Logger } from './observability'
+import { SettingsService } from './settings'
+import { openDatabase, type Db } from './store'
+
+export const SERVER_VERSION = '1.0.0'
+
+/** Everything the API layer talks to. Built once per server (or per test). */
+export interface AppServices {
+  env: Env
+  clock: Clock
+  db: Db
+  logger: Logger
+  metrics: Metrics
+  auth: AuthService
+  settings: SettingsService
+  market: MarketData
+  startedAt: number
+  version: string
+}
+
+export interface ServiceOverrides {
+  clock?: Clock
+  logger?: Logger
+  market?: MarketData
+}
+
+/** Open the store, build the market and the domain services from validated config. */
+export function createServices(env: Env, overrides: ServiceOverrides = {}): AppServices {
+  const clock = overrides.clock ?? systemClock
+  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL)
+  const db = openDatabase(env.DATABASE_URL)
+  const market =
+    overrides.market ?? createSimulatedMarket({ clock, seed: env.MARKET_SEED, historyDays: env.MARKET_HISTORY_DAYS })
+  const symbols = market.symbols()
+  const settings = new SettingsService(
+    db,
+    clock,
+    {
+      'trading.max_position_size': 1000,
+      'trading.max_daily_loss': 500,
+      'trading.risk_enabled': true,
+      'notifications.slack_enabled': false,
+      'notifications.email_enabled': false,
+      'rate_limits.requests_per_minute': env.RATE_LIMIT_PER_MINUTE,
+      'rate_limits.burst_per_second': env.RATE_LIMIT_BURST_PER_SECOND,
+      'exchanges.simulated.symbols': symbols,
+    },
+    symbols,
+  )
+  const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
+  const auth = new AuthService(db, new AccessTokens(jwtSecret), clock)
+  return { env, clock, db, logger, metrics: new Metrics(), auth, settings, market, startedAt: clock.now(), version: SERVER_VERSION }
+}
+
+export const DEMO_USER = 'demo'
+export const DEMO_SCOPES: Scope[] = ['read_trades', 'write_trades', 'read_market_data', 'read_risk_metrics']
+export const ADMIN_USER = 'admin'
+
+export interface BootstrapCredentials {
+  demoApiKey: string
+  adminApiKey: string
+  adminToken: string
+}
+
+/** Make sure the demo and admin API keys exist; issue an admin token to print at start. */
+export async function bootstrapCredentials(s: AppServices): Promise<BootstrapCredentials> {
+  const demoApiKey = s.env.SMC_DEMO_API_KEY ?? s.settings.secret('demo_api_key', () => randomSecret('smc_demo_'))
+  const adminApiKey = s.env.SMC_ADMIN_API_KEY ?? s.settings.secret('admin_api_key', () => randomSecret('smc_admin_'))
+  s.auth.ensureApiKey(demoApiKey, DEMO_USER, DEMO_SCOPES, 'demo')
+  s.auth.ensureApiKey(adminApiKey, ADMIN_USER, ['admin_full'], 'admin')
+  const admin = await s.auth.generate({ userId: ADMIN_USER, scopes: ['admin_full'] }, ADMIN_USER, ['admin_full'], 24 * 3600)
+  return { demoApiKey, adminApiKey, adminToken: admin.token }
+}

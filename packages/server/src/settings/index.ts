@@ -1,0 +1,1 @@
+export { SettingsService, type RuntimeSettings } from './settings-service'

@@ -1,0 +1,92 @@
+import { like } from 'drizzle-orm'
+import { ApiError, type Clock } from '../core'
+import { tables, transaction, type Db } from '../store'
+
+/** The runtime-tunable keys, in the dotted form `PUT /v1/config` takes. */
+export interface RuntimeSettings {
+  'trading.max_position_size': number
+  'trading.max_daily_loss': number
+  'trading.risk_enabled': boolean
+  'notifications.slack_enabled': boolean
+  'notifications.email_enabled': boolean
+  'rate_limits.requests_per_minute': number
+  'rate_limits.burst_per_second': number
+  'exchanges.simulated.symbols': string[]
+}
+
+const PREFIX = 'config:'
+
+/**
+ * Runtime settings: embedded defaults, overridden by values persisted in the store.
+ * Readers call `get()` each time, so a change applies at once without restarts.
+ */
+export class SettingsService {
+  private current: RuntimeSettings
+  private readonly listeners = new Set<(s: RuntimeSettings) => void>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    defaults: RuntimeSettings,
+    private readonly knownSymbols: readonly string[],
+  ) {
+    const stored = this.db.select().from(tables.settings).where(like(tables.settings.key, `${PREFIX}%`)).all()
+    const overrides = Object.fromEntries(stored.map((r) => [r.key.slice(PREFIX.length), r.value]))
+    this.current = { ...defaults, ...pickKnown(defaults, overrides) }
+  }
+
+  get(): Readonly<RuntimeSettings> {
+    return this.current
+  }
+
+  isSymbolEnabled(symbol: string): boolean {
+    return this.current['exchanges.simulated.symbols'].includes(symbol)
+  }
+
+  /** Validate the whole change, persist it in one transaction, then apply it. */
+  update(patch: Partial<RuntimeSettings>): RuntimeSettings {
+    const symbols = patch['exchanges.simulated.symbols']
+    if (symbols) {
+      const unknown = symbols.filter((s) => !this.knownSymbols.includes(s))
+      if (unknown.length > 0)
+        throw new ApiError(400, 'INVALID_SYMBOL', `Unknown trading symbol(s): ${unknown.join(', ')}`, {
+          field: 'exchanges.simulated.symbols',
+          unknown,
+          available: this.knownSymbols,
+        })
+    }
+    const now = this.clock.now()
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined)
+    transaction(this.db, (tx) => {
+      for (const [key, value] of entries)
+        tx.insert(tables.settings)
+          .values({ key: PREFIX + key, value, updatedAt: now })
+          .onConflictDoUpdate({ target: tables.settings.key, set: { value, updatedAt: now } })
+          .run()
+    })
+    this.current = { ...this.current, ...Object.fromEntries(entries) }
+    for (const l of this.listeners) l(this.current)
+    return this.current
+  }
+
+  onChange(listener: (s: RuntimeSettings) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** A server secret generated once and kept in the store (e.g. the JWT key when none is configured). */
+  secret(name: string, create: () => string): string {
+    const key = `secret:${name}`
+    const row = this.db.select().from(tables.settings).where(like(tables.settings.key, key)).get()
+    if (row && typeof row.value === 'string') return row.value
+    const value = create()
+    this.db.insert(tables.settings).values({ key, value, updatedAt: this.clock.now() }).onConflictDoNothing().run()
+    return value
+  }
+}
+
+function pickKnown(defaults: RuntimeSettings, values: Record<string, unknown>): Partial<RuntimeSettings> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([k, v]) => k in defaults && typeof v === typeof defaults[k as keyof RuntimeSettings]),
+  ) as Partial<RuntimeSettings>
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+/**
+ * Open the store and bring its schema up to date with the committed migrations.
+ * `url` is a file path (WAL mode, parent folder created) or `:memory:` for tests.
+ */
+export function openDatabase(url: string): Db {
+  const path = url.startsWith('file:') ? url.slice(5) : url
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  const sqlite = new Database(path)
+  sqlite.pragma('journal_mode = WAL')
+  // NORMAL is durable under WAL against process crashes; FULL only adds power-loss safety.
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle(sqlite, { schema }) as Db
+  migrate(db, { migrationsFolder: MIGRATIONS })
+  return db
+}
+
+/** Run `fn` in one SQLite transaction: all of its writes commit together or none do. */
+export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
+  return db.$client.transaction(() => fn(db))()
+}

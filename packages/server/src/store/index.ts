@@ -1,0 +1,2 @@
+export { openDatabase, transaction, type Db } from './database'
+export * as tables from './schema'
