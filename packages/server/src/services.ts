@@ -1,6 +1,6 @@
 import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
 import type { Env } from './config'
-import { systemClock, type Clock } from './core'
+import { EventBus, systemClock, type Clock } from './core'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
@@ -18,6 +18,8 @@ export interface AppServices {
   auth: AuthService
   settings: SettingsService
   market: MarketData
+  /** Domain events (trades, positions, risk), published after commit. */
+  events: EventBus
   startedAt: number
   version: string
 }
@@ -53,7 +55,20 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   )
   const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
   const auth = new AuthService(db, new AccessTokens(jwtSecret), clock)
-  return { env, clock, db, logger, metrics: new Metrics(), auth, settings, market, startedAt: clock.now(), version: SERVER_VERSION }
+  const events = new EventBus((err, event) => logger.error({ err, kind: event.kind }, 'event listener failed'))
+  return {
+    env,
+    clock,
+    db,
+    logger,
+    metrics: new Metrics(),
+    auth,
+    settings,
+    market,
+    events,
+    startedAt: clock.now(),
+    version: SERVER_VERSION,
+  }
 }
 
 export const DEMO_USER = 'demo'
