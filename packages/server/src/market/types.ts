@@ -1,0 +1,99 @@
+import type { Instrument } from './instruments'
+import type { Interval } from './intervals'
+
+/**
+ * Snapshot of one symbol. Times are epoch milliseconds; the API layer converts to the contract's
+ * wire formats.
+ */
+export interface Ticker {
+  symbol: string
+  /** Last traded price. */
+  price: number
+  /** Best bid: always the order book's top bid at the same instant. */
+  bid: number
+  /** Best ask: always the order book's top ask at the same instant. */
+  ask: number
+  /** Base-asset volume over the trailing 24 h (including the forming candle). */
+  volume_24h: number
+  /** Percent change of `price` against the open of the trailing 24 h window. */
+  change_24h: number
+  high_24h: number
+  low_24h: number
+  /** When this snapshot was taken (ms). */
+  timestamp: number
+}
+
+/** One OHLCV candle; `time` is its open time (ms, UTC-aligned to the interval). */
+export interface Candle {
+  time: number
+  open: number
+  high: number
+  low: number
+  close: number
+  volume: number
+}
+
+/**
+ * Columnar candles, one Float64Array per field, all of one length: the layout the SMC engine
+ * consumes (structurally identical to `Candles` of `@smc-trading/smc`), without per-row objects.
+ */
+export interface CandleColumns {
+  time: Float64Array
+  open: Float64Array
+  high: Float64Array
+  low: Float64Array
+  close: Float64Array
+  volume: Float64Array
+}
+
+/** Which candles to return. */
+export interface CandleQuery {
+  /** Earliest candle open time to include (ms, inclusive). */
+  startTime?: number
+  /** Latest candle open time to include (ms, inclusive). */
+  endTime?: number
+  /** Return at most this many: the latest ones in range. */
+  limit?: number
+}
+
+/** One price level: `[price, quantity]`. */
+export type BookLevel = [price: number, quantity: number]
+
+/** Depth snapshot: bids best (highest) first, asks best (lowest) first. */
+export interface OrderBook {
+  symbol: string
+  /** When this snapshot was taken (ms). */
+  timestamp: number
+  bids: BookLevel[]
+  asks: BookLevel[]
+}
+
+export type TickListener = (tick: Ticker) => void
+
+/**
+ * A source of market data: the simulated market today, CSV replay and live exchanges (ccxt) later.
+ * Reads reflect the state as of the latest {@link MarketData.advance}; they never move time
+ * themselves, so one request sees one consistent instant.
+ */
+export interface MarketData {
+  /** Tradable symbols, in configuration order. */
+  symbols(): string[]
+  instrument(symbol: string): Instrument | undefined
+  /** The instrument, or an `INVALID_SYMBOL` ApiError. */
+  requireInstrument(symbol: string): Instrument
+  ticker(symbol: string): Ticker
+  /** Candles ascending by open time; the forming candle is included (partial). */
+  candles(symbol: string, interval: Interval, query?: CandleQuery): Candle[]
+  /** Same selection as {@link MarketData.candles}, as columns. */
+  candleColumns(symbol: string, interval: Interval, query?: CandleQuery): CandleColumns
+  orderBook(symbol: string, depth?: number): OrderBook
+  /** Bring the market up to the clock's current time. */
+  advance(): void
+  /** Subscribe to price changes; returns the unsubscribe function. */
+  onTick(listener: TickListener): () => void
+  /** Clock time (ms) of the latest update, for feed-freshness health checks. */
+  lastUpdate(): number
+  /** Call {@link MarketData.advance} every `intervalMs` on an unref'd timer. */
+  start(intervalMs?: number): void
+  stop(): void
+}
