@@ -2,19 +2,22 @@
  * "First index j ≥ from where values[j] crosses a threshold" queries over a static column, the
  * building block of every break / mitigation / sweep search.
  *
- * Breaks usually happen within a few bars, so each query first probes a short linear window;
- * only queries that run past it (never-mitigated zones, far breaks) fall back to a max-segment tree,
- * built lazily on first need. Worst case O(log n) per query instead of O(n), which keeps the
- * indicators O(n log n) even when most levels are never broken.
+ * Breaks usually happen within a few bars, so a query first scans linearly to the end of its
+ * 32-row block. Only queries that run past it (never-mitigated zones, far breaks) use two levels of
+ * block maxima (per 32 rows and per 1024 rows), built lazily in one O(n) pass on first need. A query
+ * then costs at most ~32 + 32 + n/1024 + 32 + 32 comparisons instead of O(n). (A segment tree
+ * gives O(log n) too, but building its 2·2^k nodes cost more than all the queries together here.)
  *
  * NaN values never satisfy a condition (as a pandas comparison with NaN is False).
  */
-const PROBE = 32
+const SHIFT1 = 5 // 32 rows per block
+const SHIFT2 = 10 // 1024 rows per group
 
 export class NextCrossing {
-  private tree: Float64Array | undefined
-  private size = 0
+  private block: Float64Array | undefined
+  private group: Float64Array | undefined
   private readonly n: number
+  private readonly sign: number
 
   /**
    * @param values the column to search (not copied: do not mutate it while this object is in use)
@@ -22,9 +25,10 @@ export class NextCrossing {
    */
   constructor(
     private readonly values: ArrayLike<number>,
-    private readonly direction: 'up' | 'down',
+    direction: 'up' | 'down',
   ) {
     this.n = values.length
+    this.sign = direction === 'up' ? 1 : -1
   }
 
   /** First j ≥ from with values[j] > x ('up') or values[j] < x ('down'); -1 if none. */
@@ -40,62 +44,75 @@ export class NextCrossing {
   private find(from: number, x: number, strict: boolean): number {
     const n = this.n
     if (from < 0) from = 0
-    if (from >= n || Number.isNaN(x)) return -1
+    if (from >= n || x !== x) return -1
     const v = this.values
-    const up = this.direction === 'up'
-    const probeEnd = Math.min(n, from + PROBE)
-    for (let j = from; j < probeEnd; j++) {
-      const y = v[j]!
-      if (up ? (strict ? y > x : y >= x) : strict ? y < x : y <= x) return j
+    // Work in "up" space: for 'down', y < x ⇔ -y > -x (negation is exact).
+    const sg = this.sign
+    const t = sg * x
+    const end0 = Math.min(n, ((from >> SHIFT1) + 1) << SHIFT1)
+    for (let j = from; j < end0; j++) {
+      const y = sg * v[j]!
+      if (strict ? y > t : y >= t) return j
     }
-    if (probeEnd >= n) return -1
-    // The tree stores values negated for 'down', so a single "max ≥/> threshold" descent serves both.
-    const thr = up ? x : -x
-    // Tree padding and NaN leaves are -Infinity, which "≥ -Infinity" would accept: scan instead.
-    if (thr === Number.NEGATIVE_INFINITY && !strict) {
-      for (let j = probeEnd; j < n; j++) if (v[j] === v[j]) return j
+    if (end0 >= n) return -1
+    // Summaries hold -Infinity for all-NaN blocks, which "≥ -Infinity" would accept: scan instead.
+    if (!strict && t === Number.NEGATIVE_INFINITY) {
+      for (let j = end0; j < n; j++) if (v[j] === v[j]) return j
       return -1
     }
-    const t = this.tree ?? this.build()
-    const size = this.size
-    let node = probeEnd + size
-    if (!(strict ? t[node]! > thr : t[node]! >= thr)) {
-      for (;;) {
-        // Climb while we are a right child; then step to the right sibling, which covers the
-        // range immediately after everything examined so far.
-        while (node & 1) node >>= 1
-        if (node === 0) return -1
-        node++
-        if (strict ? t[node]! > thr : t[node]! >= thr) break
-      }
-      while (node < size) {
-        const l = t[2 * node]!
-        node = (strict ? l > thr : l >= thr) ? 2 * node : 2 * node + 1
-      }
+    const block = this.block ?? this.build()
+    const group = this.group!
+    const nBlocks = block.length
+    let b = end0 >> SHIFT1
+    // Remaining blocks of the current group, then whole groups, then descend. The next group is
+    // derived from the starting block: the clamped end would map back to the current group.
+    const nextGroup = (b >> (SHIFT2 - SHIFT1)) + 1
+    const groupEnd = Math.min(nBlocks, nextGroup << (SHIFT2 - SHIFT1))
+    for (; b < groupEnd; b++) if (strict ? block[b]! > t : block[b]! >= t) return this.scanBlock(b, t, strict)
+    for (let g = nextGroup; g < group.length; g++) {
+      if (!(strict ? group[g]! > t : group[g]! >= t)) continue
+      const bEnd = Math.min(nBlocks, (g + 1) << (SHIFT2 - SHIFT1))
+      for (b = g << (SHIFT2 - SHIFT1); b < bEnd; b++) if (strict ? block[b]! > t : block[b]! >= t) return this.scanBlock(b, t, strict)
     }
-    const j = node - size
-    return j < n ? j : -1
+    return -1
+  }
+
+  /** The block's maximum satisfies the test, so some row in it does. */
+  private scanBlock(b: number, t: number, strict: boolean): number {
+    const v = this.values
+    const sg = this.sign
+    const end = Math.min(this.n, (b + 1) << SHIFT1)
+    for (let j = b << SHIFT1; j < end; j++) {
+      const y = sg * v[j]!
+      if (strict ? y > t : y >= t) return j
+    }
+    return -1
   }
 
   private build(): Float64Array {
     const n = this.n
-    let size = 1
-    while (size < n) size <<= 1
-    const t = new Float64Array(2 * size).fill(Number.NEGATIVE_INFINITY)
     const v = this.values
-    const sign = this.direction === 'up' ? 1 : -1
-    for (let j = 0; j < n; j++) {
-      const y = v[j]!
-      // NaN must never match: store it as -Infinity so it neither satisfies nor hides a sibling.
-      t[size + j] = y === y ? sign * y : Number.NEGATIVE_INFINITY
+    const sg = this.sign
+    const block = new Float64Array(((n - 1) >> SHIFT1) + 1)
+    const group = new Float64Array(((n - 1) >> SHIFT2) + 1)
+    for (let b = 0; b < block.length; b++) {
+      const end = Math.min(n, (b + 1) << SHIFT1)
+      let m = Number.NEGATIVE_INFINITY
+      // NaN never compares greater, so it is skipped: it must neither match nor hide a match.
+      for (let j = b << SHIFT1; j < end; j++) {
+        const y = sg * v[j]!
+        if (y > m) m = y
+      }
+      block[b] = m
     }
-    for (let k = size - 1; k >= 1; k--) {
-      const l = t[2 * k]!
-      const r = t[2 * k + 1]!
-      t[k] = l >= r ? l : r
+    for (let g = 0; g < group.length; g++) {
+      const end = Math.min(block.length, (g + 1) << (SHIFT2 - SHIFT1))
+      let m = Number.NEGATIVE_INFINITY
+      for (let b = g << (SHIFT2 - SHIFT1); b < end; b++) if (block[b]! > m) m = block[b]!
+      group[g] = m
     }
-    this.size = size
-    this.tree = t
-    return t
+    this.group = group
+    this.block = block
+    return block
   }
 }
