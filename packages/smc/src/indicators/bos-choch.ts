@@ -1,5 +1,6 @@
 import { NextCrossing } from '../internal/next-crossing'
-import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import { candleCount, checkSwings } from '../internal/validate'
+import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
 
 /** Break of structure / change of character, one row per candle; NaN where there is none. */
@@ -45,7 +46,7 @@ export interface BosChochOptions {
  * const { bos, choch, level, brokenIndex } = bosChoch(candles, swings, { closeBreak: true })
  * // bos[i] === 1: bullish BOS at row i, level[i] broken by candle brokenIndex[i]
  */
-export function bosChoch(candles: Candles, swings: SwingColumns, options: BosChochOptions = {}): BosChoch {
+export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosChochOptions = {}): BosChoch {
   const closeBreak = options.closeBreak ?? true
   const parity = options.parity ?? true
   const n = candleCount(candles)

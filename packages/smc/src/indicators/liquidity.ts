@@ -1,5 +1,6 @@
 import { NextCrossing } from '../internal/next-crossing'
-import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import { candleCount, checkSwings } from '../internal/validate'
+import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
 
 /** Liquidity pools (clusters of equal-ish swing highs or lows), one row per candle; NaN where none. */
@@ -39,7 +40,7 @@ export interface LiquidityOptions {
  * const liq = liquidity(candles, swings, { rangePercent: 0.01 })
  * // liq.liquidity[i] === 1: buy-side pool starting at swing i, level liq.level[i], swept at liq.swept[i]
  */
-export function liquidity(candles: Candles, swings: SwingColumns, options: LiquidityOptions = {}): Liquidity {
+export function liquidity(candles: Candles, swings: SwingHighsLows, options: LiquidityOptions = {}): Liquidity {
   const rangePercent = options.rangePercent ?? 0.01
   const parity = options.parity ?? true
   const n = candleCount(candles)

@@ -1,5 +1,6 @@
 import { NextCrossing } from '../internal/next-crossing'
-import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import { candleCount, checkSwings } from '../internal/validate'
+import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
 
 /** Order blocks, one row per candle (the OB candle); NaN where there is none. */
@@ -42,7 +43,7 @@ export interface OrderBlocksOptions {
  * const obs = ob(candles, swings, { closeMitigation: false })
  * // obs.ob[i] === 1: bullish OB on candle i spanning obs.bottom[i] … obs.top[i]
  */
-export function ob(candles: Candles, swings: SwingColumns, options: OrderBlocksOptions = {}): OrderBlocks {
+export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlocksOptions = {}): OrderBlocks {
   const closeMitigation = options.closeMitigation ?? false
   const parity = options.parity ?? true
   const n = candleCount(candles)

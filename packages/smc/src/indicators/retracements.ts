@@ -1,5 +1,6 @@
 import { round1 } from '../internal/python-round'
-import { candleCount, checkSwings, type SwingColumns } from '../internal/validate'
+import { candleCount, checkSwings } from '../internal/validate'
+import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
 
 /** Retracements, one row per candle. */
@@ -28,7 +29,7 @@ export interface Retracements {
 /** Python's max(a, b): keeps `a` unless `b > a` (unlike Math.max for -0/+0 and NaN). */
 const pyMax = (a: number, b: number): number => (b > a ? b : a)
 
-export function retracements(candles: Candles, swings: SwingColumns): Retracements {
+export function retracements(candles: Candles, swings: SwingHighsLows): Retracements {
   const n = candleCount(candles)
   checkSwings(swings, n)
   const H = candles.high

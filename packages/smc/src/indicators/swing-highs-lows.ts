@@ -53,35 +53,26 @@ export function swingHighsLows(candles: Candles, options: SwingHighsLowsOptions 
   const lastCandidate = n - 1 - w
   if (lastCandidate < firstCandidate) return { highLow, level }
 
-  // Sliding max/min over the 2w-row window [i-w+1, i+w] with monotonic deques of row indices:
-  // O(n) regardless of swingLength.
-  const maxQ = new Int32Array(n)
-  const minQ = new Int32Array(n)
-  let maxHead = 0
-  let maxTail = 0
-  let minHead = 0
-  let minTail = 0
-  // Candidates are recorded in order; `kinds` packs the type to collapse runs in one sweep.
+  // Row i is a high candidate iff no row of its window i-w+1 … i+w has a higher high. Checking the
+  // nearest rows first rejects almost every row after one or two comparisons: expected O(n), worst
+  // case O(n·w) on long flat stretches. This measured about twice as fast as monotonic deques,
+  // whose data-dependent pops mispredict on every bar.
   const candRows = new Int32Array(lastCandidate - firstCandidate + 1)
   const candKinds = new Int8Array(lastCandidate - firstCandidate + 1)
   let candCount = 0
-  const firstEnd = firstCandidate + w
-  for (let e = firstCandidate - w + 1 < 0 ? 0 : firstCandidate - w + 1; e < n; e++) {
-    const h = H[e]!
-    while (maxTail > maxHead && H[maxQ[maxTail - 1]!]! <= h) maxTail--
-    maxQ[maxTail++] = e
-    const l = L[e]!
-    while (minTail > minHead && L[minQ[minTail - 1]!]! >= l) minTail--
-    minQ[minTail++] = e
-    if (e < firstEnd) continue
-    const i = e - w
-    const start = i - w + 1
-    while (maxQ[maxHead]! < start) maxHead++
-    while (minQ[minHead]! < start) minHead++
-    if (H[i] === H[maxQ[maxHead]!]) {
+  for (let i = firstCandidate; i <= lastCandidate; i++) {
+    const h = H[i]!
+    let isHigh = H[i + w]! <= h
+    for (let d = 1; isHigh && d < w; d++) isHigh = H[i + d]! <= h && H[i - d]! <= h
+    if (isHigh) {
       candRows[candCount] = i
       candKinds[candCount++] = 1
-    } else if (L[i] === L[minQ[minHead]!]) {
+      continue
+    }
+    const l = L[i]!
+    let isLow = L[i + w]! >= l
+    for (let d = 1; isLow && d < w; d++) isLow = L[i + d]! >= l && L[i - d]! >= l
+    if (isLow) {
       candRows[candCount] = i
       candKinds[candCount++] = -1
     }
