@@ -1,0 +1,44 @@
+import type { CandleSeries } from './candle-series'
+import { DAY_MINUTES } from './intervals'
+import { type Grid, roundToGrid } from './precision'
+import type { Ticker } from './types'
+
+/**
+ * 24 h statistics over the last 1440 one-minute rows (the forming one included), or fewer when the
+ * history is shorter. `price` is the forming candle's close; bid/ask come from the book so the
+ * ticker can never quote a different touch than the book shows.
+ *
+ * @example
+ * computeTicker('BTCUSDT', series, lotGrid, topOfBook(price, priceGrid), clock.now())
+ */
+export function computeTicker(
+  symbol: string,
+  series: CandleSeries,
+  volumeGrid: Grid,
+  touch: { bid: number; ask: number },
+  timestamp: number,
+): Ticker {
+  const end = series.length - 1
+  const start = Math.max(0, end - DAY_MINUTES + 1)
+  let high = series.high[start]!
+  let low = series.low[start]!
+  let volume = 0
+  for (let i = start; i <= end; i++) {
+    if (series.high[i]! > high) high = series.high[i]!
+    if (series.low[i]! < low) low = series.low[i]!
+    volume += series.volume[i]!
+  }
+  const price = series.close[end]!
+  const open = series.open[start]!
+  return {
+    symbol,
+    price,
+    bid: touch.bid,
+    ask: touch.ask,
+    volume_24h: roundToGrid(volume, volumeGrid),
+    change_24h: ((price - open) / open) * 100,
+    high_24h: high,
+    low_24h: low,
+    timestamp,
+  }
+}
