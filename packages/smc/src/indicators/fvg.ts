@@ -1,3 +1,4 @@
+import { NextCrossing } from '../internal/next-crossing'
 import type { Candles } from '../types'
 
 export interface FvgOptions {
@@ -37,7 +38,8 @@ export interface FvgResult {
  * Bottom = high[i+1]). A bullish gap is mitigated by the first row j ≥ i+2 with `low[j] <= Top`,
  * a bearish one by the first j ≥ i+2 with `high[j] >= Bottom`.
  *
- * Runs in O(n log n): the reference rescans the rest of the series for every gap (O(n²)).
+ * One forward pass; each mitigation search is a block-summary query (the reference rescans the
+ * rest of the series for every gap, O(n²)).
  *
  * @example
  * const r = fvg(candles)                            // parity defaults
@@ -55,88 +57,49 @@ export function fvg(
   const top = new Float64Array(n).fill(Number.NaN)
   const bottom = new Float64Array(n).fill(Number.NaN)
   const mit = new Float64Array(n).fill(Number.NaN)
+  const never = parity ? 0 : Number.NaN
+  // Bullish: first j >= i+2 with low <= Top; bearish: first j >= i+2 with high >= Bottom.
+  const downLow = new NextCrossing(L, 'down')
+  const upHigh = new NextCrossing(H, 'up')
+  const settle = (i: number) => {
+    const d = dir[i]
+    if (d === 1) {
+      const j = downLow.inclusive(i + 2, top[i]!)
+      mit[i] = j < 0 ? never : j
+    } else if (d === -1) {
+      const j = upHigh.inclusive(i + 2, bottom[i]!)
+      mit[i] = j < 0 ? never : j
+    }
+  }
 
+  // One forward pass. The reference joins in a separate sequential loop "if FVG[i] == FVG[i+1],
+  // merge i into i+1"; merging row i-1 into row i right after detecting row i is the same thing,
+  // and row i-1 is final from then on, so its mitigation can be settled immediately.
   for (let i = 1; i < n - 1; i++) {
     const c = C[i]!
     const o = O[i]!
+    let d = 0
     if (c > o) {
       if (H[i - 1]! < L[i + 1]!) {
-        dir[i] = 1
+        d = dir[i] = 1
         top[i] = L[i + 1]!
         bottom[i] = H[i - 1]!
       }
     } else if (c < o) {
       if (L[i - 1]! > H[i + 1]!) {
-        dir[i] = -1
+        d = dir[i] = -1
         top[i] = L[i - 1]!
         bottom[i] = H[i + 1]!
       }
     }
-  }
-
-  if (joinConsecutive) {
-    // Sequential on purpose: each merge feeds the next, so a run collapses onto its last row.
-    for (let i = 0; i < n - 1; i++) {
-      const d = dir[i]!
-      if (d === d && d === dir[i + 1]) {
-        if (top[i]! > top[i + 1]!) top[i + 1] = top[i]!
-        if (bottom[i]! < bottom[i + 1]!) bottom[i + 1] = bottom[i]!
-        dir[i] = top[i] = bottom[i] = Number.NaN
-      }
+    if (joinConsecutive && d !== 0 && dir[i - 1] === d) {
+      if (top[i - 1]! > top[i]!) top[i] = top[i - 1]!
+      if (bottom[i - 1]! < bottom[i]!) bottom[i] = bottom[i - 1]!
+      dir[i - 1] = top[i - 1] = bottom[i - 1] = Number.NaN
     }
+    settle(i - 1)
   }
-
-  // Mitigation = "first j >= i+2 with low[j] <= top" (bullish) / "high[j] >= bottom" (bearish).
-  // Sweeping right to left, a stack holds the strict running minima of low (maxima of high) seen
-  // from the current start: the first row at or below a threshold is always one of those minima,
-  // so each query is a binary search instead of a linear rescan.
-  const never = parity ? 0 : Number.NaN
-  const lowStack = new Int32Array(n)
-  const highStack = new Int32Array(n)
-  let lowTop = 0 // stack sizes; element [size-1] is the nearest row
-  let highTop = 0
-  for (let s = n - 1; s >= 2; s--) {
-    const ls = L[s]!
-    while (lowTop > 0 && L[lowStack[lowTop - 1]!]! >= ls) lowTop--
-    lowStack[lowTop++] = s
-    const hs = H[s]!
-    while (highTop > 0 && H[highStack[highTop - 1]!]! <= hs) highTop--
-    highStack[highTop++] = s
-
-    const i = s - 2
-    const d = dir[i]!
-    if (d === 1) {
-      // Stack values decrease from the top (nearest, highest low) to the bottom (farthest, lowest).
-      // Want the nearest entry with low <= t: the topmost index k with L[stack[k]] <= t.
-      const t = top[i]!
-      let lo = 0
-      let hi = lowTop - 1
-      let found = -1
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1
-        if (L[lowStack[mid]!]! <= t) {
-          found = mid
-          lo = mid + 1
-        } else hi = mid - 1
-      }
-      mit[i] = found < 0 ? never : lowStack[found]!
-    } else if (d === -1) {
-      const b = bottom[i]!
-      let lo = 0
-      let hi = highTop - 1
-      let found = -1
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1
-        if (H[highStack[mid]!]! >= b) {
-          found = mid
-          lo = mid + 1
-        } else hi = mid - 1
-      }
-      mit[i] = found < 0 ? never : highStack[found]!
-    }
-  }
-  // A gap on row n-2 has no j >= i+2 to search; the loop above never reaches it.
-  if (n >= 3 && dir[n - 2] === dir[n - 2]) mit[n - 2] = never
+  if (n >= 3) settle(n - 2)
 
   return { fvg: dir, top, bottom, mitigatedIndex: mit }
 }

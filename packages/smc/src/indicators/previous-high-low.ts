@@ -152,7 +152,8 @@ export interface PreviousHighLowResult {
  * `smartmoneyconcepts` v0.0.27 `smc.previous_high_low` (pandas `resample` binning, empty bins
  * dropped). `time` is read as naive clock time (epoch ms, no time zone). Times must ascend.
  *
- * O(n), one pass to bin and one to emit (the reference is O(n × bins)).
+ * O(n): one pass to bin, one to emit, calendar arithmetic once per bin (the reference is
+ * O(n × bins)).
  *
  * @example
  * const d = previousHighLow(candles, { timeFrame: '1D' })
@@ -167,109 +168,113 @@ export function previousHighLow(
   const tf = parseTimeFrame(timeFrame)
   const { time: T, open: O, high: H, low: L, close: C } = candles
   const n = T.length
-  const previousHigh = new Float64Array(n).fill(Number.NaN)
-  const previousLow = new Float64Array(n).fill(Number.NaN)
+  const previousHigh = new Float64Array(n)
+  const previousLow = new Float64Array(n)
   const brokenHigh = new Int32Array(n)
   const brokenLow = new Int32Array(n)
   if (n === 0) return { previousHigh, previousLow, brokenHigh, brokenLow }
 
-  // Pass 1: bin label of every candle and each bin's aggregates. Bins come out in time order.
-  const binOf = new Int32Array(n)
-  const binLabel = new Float64Array(n)
-  const binHigh = new Float64Array(n)
-  const binLow = new Float64Array(n)
+  // Pass 1: split the (ascending) candles into bins; a bin is a run of rows with one label.
+  // Bins are few (one per day/week/…), so plain arrays.
+  const binStart: number[] = []
+  const binLabel: number[] = []
+  const binHigh: number[] = []
+  const binLow: number[] = []
   // pandas drops a bin if any aggregated column is all-NaN (`.dropna()` after first/max/min/last).
-  const binValid = new Uint8Array(n)
-  let bins = 0
-  let curLabel = Number.NaN
+  const binValid: boolean[] = []
   let hasO = false
   let hasC = false
   let hi = -Infinity
   let lo = Infinity
   const day0 = Math.floor(T[0]! / DAY_MS)
+  const origin = day0 * DAY_MS
+  // Current bin's time span [curFrom, curTo): rows inside it need no label arithmetic at all.
+  let curFrom = Infinity
+  let curTo = -Infinity
   let prevT = -Infinity
-  let lastDay = Number.NaN
-  let lastDayLabel = 0
   // Anchored (calendar) frames: first edge per pandas `_get_timestamp_range_edges`.
   let firstK = 0
   if (tf.kind === 'anchored') firstK = tf.closedRight ? tf.ceilIndex(day0) - tf.n : tf.floorIndex(day0)
+  const closeBin = () => {
+    binHigh.push(hi)
+    binLow.push(lo)
+    binValid.push(hasO && hasC && hi !== -Infinity && lo !== Infinity)
+  }
   for (let i = 0; i < n; i++) {
     const t = T[i]!
     if (!(t > prevT)) throw new RangeError(`previousHighLow: time must ascend strictly (row ${i})`)
     prevT = t
-    let label: number
-    if (tf.kind === 'tick') {
-      const origin = day0 * DAY_MS
-      label = origin + Math.floor((t - origin) / tf.ms) * tf.ms
-    } else {
-      const day = Math.floor(t / DAY_MS)
-      if (day !== lastDay) {
-        // Calendar arithmetic once per day, not per candle.
-        lastDay = day
+    if (!(t >= curFrom && t < curTo)) {
+      let label: number
+      if (tf.kind === 'tick') {
+        label = origin + Math.floor((t - origin) / tf.ms) * tf.ms
+        curFrom = label
+        curTo = label + tf.ms
+      } else {
+        const day = Math.floor(t / DAY_MS)
         const k = tf.closedRight ? tf.ceilIndex(day) : tf.floorIndex(day)
         const j = tf.closedRight ? Math.ceil((k - firstK) / tf.n) : Math.floor((k - firstK) / tf.n)
-        lastDayLabel = tf.dayOf(firstK + j * tf.n) * DAY_MS
+        const edge = firstK + j * tf.n
+        label = tf.dayOf(edge) * DAY_MS
+        // Right-closed bins hold whole days (prev edge, edge]; left-closed ones [edge, next edge).
+        if (tf.closedRight) {
+          curFrom = (tf.dayOf(edge - tf.n) + 1) * DAY_MS
+          curTo = label + DAY_MS
+        } else {
+          curFrom = label
+          curTo = tf.dayOf(edge + tf.n) * DAY_MS
+        }
       }
-      label = lastDayLabel
-    }
-    if (label !== curLabel) {
-      if (i > 0) {
-        binHigh[bins] = hi
-        binLow[bins] = lo
-        binValid[bins] = hasO && hasC && hi !== -Infinity && lo !== Infinity ? 1 : 0
-        bins++
-      }
-      binLabel[bins] = label
-      curLabel = label
+      if (binStart.length > 0) closeBin()
+      binStart.push(i)
+      binLabel.push(label)
       hasO = hasC = false
       hi = -Infinity
       lo = Infinity
     }
-    binOf[i] = bins
     // NaN fails every comparison, so NaN cells are skipped like pandas' max/min/first/last do.
     if (O[i] === O[i]) hasO = true
     if (C[i] === C[i]) hasC = true
     if (H[i]! > hi) hi = H[i]!
     if (L[i]! < lo) lo = L[i]!
   }
-  binHigh[bins] = hi
-  binLow[bins] = lo
-  binValid[bins] = hasO && hasC && hi !== -Infinity && lo !== Infinity ? 1 : 0
-  bins++
+  closeBin()
+  const bins = binStart.length
+  binStart.push(n)
 
-  // Dense list of valid bins, and for each bin how many valid bins precede it.
-  const validBefore = new Int32Array(bins)
-  const valid = new Int32Array(bins)
-  let nValid = 0
-  for (let b = 0; b < bins; b++) {
-    validBefore[b] = nValid
-    if (binValid[b]) valid[nValid++] = b
-  }
-
-  // Pass 2. k = number of non-empty labels strictly before t (pandas `index < t`). Later bins'
-  // labels are always after t, so only the candle's own bin can add to the earlier ones.
+  // Pass 2, bin by bin. k = number of non-empty labels strictly before t (pandas `index < t`).
+  // Labels of later bins are always after t, so only the candle's own bin can join the earlier
+  // valid ones; the previous level is then valid bin k-2.
+  const valid: number[] = []
   let lastK = -1
   let bh = false
   let bl = false
-  for (let i = 0; i < n; i++) {
-    const b = binOf[i]!
-    let k: number
-    if (parity) k = validBefore[b]! + (binValid[b] && binLabel[b]! < T[i]! ? 1 : 0)
-    else k = validBefore[b]! + 1 // makes bin k-2 = the last valid bin before b
-    if (k < 2) continue
-    const src = valid[k - 2]!
-    const ph = parity ? Math.fround(binHigh[src]!) : binHigh[src]!
-    const pl = parity ? Math.fround(binLow[src]!) : binLow[src]!
-    previousHigh[i] = ph
-    previousLow[i] = pl
-    if (k !== lastK) {
-      lastK = k
-      bh = bl = false
+  for (let b = 0; b < bins; b++) {
+    const before = valid.length
+    const label = binLabel[b]!
+    const ok = binValid[b]!
+    for (let i = binStart[b]!; i < binStart[b + 1]!; i++) {
+      // parity: false makes bin k-2 the last valid bin before b.
+      const k = parity ? before + (ok && label < T[i]! ? 1 : 0) : before + 1
+      if (k < 2) {
+        previousHigh[i] = previousLow[i] = Number.NaN
+        continue
+      }
+      const src = valid[k - 2]!
+      const ph = parity ? Math.fround(binHigh[src]!) : binHigh[src]!
+      const pl = parity ? Math.fround(binLow[src]!) : binLow[src]!
+      previousHigh[i] = ph
+      previousLow[i] = pl
+      if (k !== lastK) {
+        lastK = k
+        bh = bl = false
+      }
+      if (H[i]! > ph) bh = true
+      if (L[i]! < pl) bl = true
+      brokenHigh[i] = bh ? 1 : 0
+      brokenLow[i] = bl ? 1 : 0
     }
-    if (H[i]! > ph) bh = true
-    if (L[i]! < pl) bl = true
-    brokenHigh[i] = bh ? 1 : 0
-    brokenLow[i] = bl ? 1 : 0
+    if (ok) valid.push(b)
   }
   return { previousHigh, previousLow, brokenHigh, brokenLow }
 }
