@@ -82,12 +82,21 @@ export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosC
       // a = v1, b = v2, c = v3, d = v4; the signal row is the row of b.
       let dir = 0
       let kind = 0
+      // BOS and CHOCH exclude each other (a < c vs a > c), so one check order is as good as another.
       if (t1 === -1 && t2 === 1 && t3 === -1 && t4 === 1) {
-        if (v1 < v3 && v3 < v2 && v2 < v4) dir = 1
-        else if (v4 > v2 && v2 > v1 && v1 > v3) (dir = 1), (kind = 1)
+        if (v1 < v3 && v3 < v2 && v2 < v4) {
+          dir = 1
+        } else if (v4 > v2 && v2 > v1 && v1 > v3) {
+          dir = 1
+          kind = 1
+        }
       } else if (t1 === 1 && t2 === -1 && t3 === 1 && t4 === -1) {
-        if (v1 > v3 && v3 > v2 && v2 > v4) dir = -1
-        else if (v4 < v2 && v2 < v1 && v1 < v3) (dir = -1), (kind = 1)
+        if (v1 > v3 && v3 > v2 && v2 > v4) {
+          dir = -1
+        } else if (v4 < v2 && v2 < v1 && v1 < v3) {
+          dir = -1
+          kind = 1
+        }
       }
       if (dir !== 0) {
         sigRow[sigCount] = r2
