@@ -4,6 +4,7 @@ import { fvg } from '../indicators/fvg'
 import { liquidity } from '../indicators/liquidity'
 import { ob } from '../indicators/ob'
 import { previousHighLow } from '../indicators/previous-high-low'
+import { retracements } from '../indicators/retracements'
 import { sessions } from '../indicators/sessions'
 import { swingHighsLows } from '../indicators/swing-highs-lows'
 import type { Candles } from '../types'
@@ -66,7 +67,7 @@ export function runIndicator(name: ReferenceIndicator, candles: Candles, params:
         timeZone: params.timeZone,
       })
     case 'retracements':
-      throw new RangeError('retracements is not implemented yet')
+      return retracements(candles, swings())
     default:
       throw new RangeError(`unknown indicator "${String(name)}"`)
   }

@@ -1,0 +1,94 @@
+// pnpm bench smc: time every SMC indicator on the 24,423 EURUSD 15m candles of the reference
+// vectors (best of several runs after warm-up), and the streaming engine per candle if present.
+//   SMC_BENCH_CSV=<file>  other input (reference CSV format)   SMC_BENCH_RUNS=<n>  runs (default 30)
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import * as smc from '../../packages/smc/src/index'
+import type { Candles } from '../../packages/smc/src/index'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const csvPath = process.env.SMC_BENCH_CSV ?? resolve(root, '../shared/smc-vectors/EURUSD/EURUSD_15M.csv')
+const runs = Math.max(1, Number(process.env.SMC_BENCH_RUNS ?? 30) || 30)
+const WARMUP = 5
+
+/** Best wall time in ms of `fn` over `runs` runs after a few warm-up calls. */
+function best(fn: () => unknown): number {
+  let sink = 0
+  for (let i = 0; i < WARMUP; i++) sink += fn() === undefined ? 0 : 1
+  let min = Infinity
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    sink += fn() === undefined ? 0 : 1
+    const dt = performance.now() - t0
+    if (dt < min) min = dt
+  }
+  if (sink < 0) console.log(sink) // keeps the calls observable
+  return min
+}
+
+const candles: Candles = smc.readCandlesCsv(readFileSync(csvPath, 'utf8'))
+const n = candles.time.length
+const swings = smc.swingHighsLows(candles, { swingLength: 5 })
+
+// The reference vectors' calls. Swing-based indicators get the precomputed swing frame, as in
+// the reference API (swing_highs_lows is timed on its own row).
+const cases: [string, () => unknown][] = [
+  ['swing_highs_lows (5)', () => smc.swingHighsLows(candles, { swingLength: 5 })],
+  ['fvg', () => smc.fvg(candles)],
+  ['fvg (join_consecutive)', () => smc.fvg(candles, { joinConsecutive: true })],
+  ['bos_choch', () => smc.bosChoch(candles, swings, { closeBreak: true })],
+  ['ob', () => smc.ob(candles, swings, { closeMitigation: false })],
+  ['liquidity', () => smc.liquidity(candles, swings, { rangePercent: 0.01 })],
+  ['previous_high_low 4h', () => smc.previousHighLow(candles, { timeFrame: '4h' })],
+  ['previous_high_low 1D', () => smc.previousHighLow(candles, { timeFrame: '1D' })],
+  ['previous_high_low W', () => smc.previousHighLow(candles, { timeFrame: 'W' })],
+  ['sessions London', () => smc.sessions(candles, { session: 'London' })],
+  ['retracements', () => smc.retracements(candles, swings)],
+]
+
+console.log(`SMC batch indicators on ${n.toLocaleString('en-US')} candles (${csvPath.replace(`${root}/`, '')}), best of ${runs}`)
+let sum = 0
+for (const [name, fn] of cases) {
+  const ms = best(fn)
+  sum += ms
+  console.log(`  ${name.padEnd(26)} ${ms.toFixed(3).padStart(8)} ms`)
+}
+console.log(`  ${'sum of the above'.padEnd(26)} ${sum.toFixed(3).padStart(8)} ms`)
+// The whole suite back to back, swing frame included, timed as one unit.
+const suite = best(() => {
+  const s = smc.swingHighsLows(candles, { swingLength: 5 })
+  smc.fvg(candles)
+  smc.fvg(candles, { joinConsecutive: true })
+  smc.bosChoch(candles, s)
+  smc.ob(candles, s)
+  smc.liquidity(candles, s)
+  for (const timeFrame of ['4h', '1D', 'W']) smc.previousHighLow(candles, { timeFrame })
+  smc.sessions(candles, { session: 'London' })
+  return smc.retracements(candles, s)
+})
+console.log(`  ${'suite total (one run)'.padEnd(26)} ${suite.toFixed(3).padStart(8)} ms   (target < 15 ms)`)
+
+// ---------------------------------------------------------------------------------------------
+// STREAMING ENGINE (packages/smc/src/stream/) — placeholder until it exists.
+// When it lands, make runStream() push every candle through it in time order and return the
+// number of candles processed; the bench then reports µs per streamed candle.
+// ---------------------------------------------------------------------------------------------
+const streamDir = resolve(root, 'packages/smc/src/stream')
+async function runStream(_mod: Record<string, unknown>, _candles: Candles): Promise<(() => number) | undefined> {
+  // TODO(stream): return () => { const s = _mod.createStream(...); for (i…) s.push(...); return n }
+  return undefined
+}
+if (existsSync(streamDir)) {
+  const entry = ['index.ts', 'index.js'].map((f) => resolve(streamDir, f)).find((f) => existsSync(f))
+  const mod = entry ? ((await import(pathToFileURL(entry).href)) as Record<string, unknown>) : undefined
+  const fn = mod ? await runStream(mod, candles) : undefined
+  if (fn) {
+    const ms = best(fn)
+    console.log(`  ${'stream'.padEnd(26)} ${((ms * 1000) / n).toFixed(3).padStart(8)} µs/candle (${ms.toFixed(3)} ms total)`)
+  } else {
+    console.log('  stream: packages/smc/src/stream/ exists but scripts/bench/smc.ts runStream() has no adapter yet')
+  }
+} else {
+  console.log('  stream: n/a (packages/smc/src/stream/ not present)')
+}
