@@ -55,7 +55,11 @@ function emitRequest(doc: OpenApiDoc, op: OperationObject): string | undefined {
     const params = all.filter((p) => p.in === where)
     if (params.length === 0) continue
     const fields = params.map((p) => {
-      const meta = lit({ param: { name: p.name, in: p.in }, ...(p.description ? { description: p.description } : {}) })
+      // zod-to-openapi loses bounds and defaults of coerced values: state the contract's own keys.
+      const stated = Object.fromEntries(
+        Object.entries(p.schema).filter(([k]) => (p.schema.$ref ? k === 'default' : k !== 'description' && k !== 'example')),
+      )
+      const meta = lit({ param: { name: p.name, in: p.in }, ...(p.description ? { description: p.description } : {}), ...stated })
       const optional = !p.required && p.schema.default === undefined
       return `${lit(p.name)}: ${zodFor(p.schema, { coerce: true })}${optional ? '.optional()' : ''}.openapi(${meta})`
     })

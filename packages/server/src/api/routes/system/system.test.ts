@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestContext, type TestContext } from '../../../testing'
+
+let ctx: TestContext
+beforeEach(async () => {
+  ctx = await createTestContext()
+})
+afterEach(() => ctx.close())
+
+describe('GET /v1/health', () => {
+  it('checks the database and the market feed', async () => {
+    const res = await ctx.call('GET', '/v1/health')
+    expect(res.status).toBe(200)
+    const h = await res.json()
+    expect(h.status).toBe('healthy')
+    expect(h.components.database.status).toBe('healthy')
+    expect(typeof h.components.database.response_time).toBe('number')
+    expect(h.components.market_data.status).toBe('healthy')
+  })
+
+  it('reports a stale feed as degraded, then unhealthy with 503', async () => {
+    ctx.clock.advance(30_000)
+    const degraded = await (await ctx.call('GET', '/v1/health')).json()
+    expect(degraded.status).toBe('degraded')
+    ctx.clock.advance(60_000)
+    const res = await ctx.call('GET', '/v1/health')
+    expect(res.status).toBe(503)
+    expect((await res.json()).components.market_data.status).toBe('unhealthy')
+    ctx.services.market.advance()
+    expect((await ctx.call('GET', '/v1/health')).status).toBe(200)
+  })
+
+  it('reports an unreachable database as unhealthy', async () => {
+    ctx.services.db.$client.close()
+    const res = await ctx.call('GET', '/v1/health')
+    expect(res.status).toBe(503)
+    expect((await res.json()).components.database.status).toBe('unhealthy')
+    ;(ctx.services.db as { $client: { close(): void } }).$client = { close() {} }
+  })
+})
+
+describe('GET /v1/metrics', () => {
+  it('exposes request counts by status and latency histograms in Prometheus format', async () => {
+    const token = await ctx.token(['read_market_data'])
+    await ctx.call('GET', '/v1/market-data/BTCUSDT', { token })
+    await ctx.call('GET', '/v1/market-data/NOPE', { token })
+    const res = await ctx.call('GET', '/v1/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/plain')
+    const text = await res.text()
+    expect(text).toMatch(/smc_api_requests_total\{method="GET",route="\/v1\/market-data\/:symbol",status="200"\} 1/)
+    expect(text).toMatch(/smc_api_requests_total\{method="GET",route="\/v1\/market-data\/:symbol",status="400"\} 1/)
+    expect(text).toMatch(/smc_api_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/v1\/market-data\/:symbol"\}/)
+    expect(text).toContain('# HELP smc_cpu_usage')
+    expect(text).toContain('# HELP smc_memory_usage')
+  })
+})
