@@ -4,6 +4,11 @@ import { MINUTE_MS } from './intervals'
  * Contiguous 1m candles of one symbol in growable Float64Arrays. Row `i` opens at minute
  * `startMinute + i` (minutes since the epoch), so time needs no column of its own. The last row may
  * be the forming candle, rewritten in place as the minute progresses.
+ *
+ * @example
+ * const s = new CandleSeries(Date.UTC(2024, 0, 1) / 60_000)
+ * s.push(100, 101, 99.5, 100.5, 12.3)
+ * s.timeAt(0) // Date.UTC(2024, 0, 1)
  */
 export class CandleSeries {
   open: Float64Array

@@ -57,34 +57,54 @@ function isWhole(steps: number): boolean {
   return Math.abs(steps - Math.round(steps)) <= INTEGER_SLACK * Math.max(1, Math.abs(steps))
 }
 
-/** Integer number of grid steps back to the canonical double. */
+/**
+ * An integer number of grid steps as the canonical double (one correctly rounded division).
+ *
+ * @example
+ * fromSteps(6_500_001, gridOf(0.01)) // 65000.01
+ */
 export function fromSteps(steps: number, g: Grid): number {
   return (steps * g.units) / g.scale
 }
 
-/** Nearest integer number of grid steps of `value`. */
-export function toSteps(value: number, g: Grid): number {
-  return Math.round((value * g.scale) / g.units)
-}
-
-/** Round to the nearest multiple of the grid. */
+/**
+ * Round to the nearest multiple of the grid.
+ *
+ * @example
+ * roundToGrid(0.30000000000000004, gridOf(0.1)) // 0.3
+ */
 export function roundToGrid(value: number, g: Grid): number {
   return fromSteps(Math.round((value * g.scale) / g.units), g)
 }
 
-/** Round down to a multiple of the grid (an exact multiple stays, despite float noise). */
+/**
+ * Round down to a multiple of the grid (an exact multiple stays, despite float noise).
+ *
+ * @example
+ * floorToGrid(0.7 * 3, gridOf(0.1)) // 2.1, although 0.7 * 3 is 2.0999999999999996
+ */
 export function floorToGrid(value: number, g: Grid): number {
   const steps = (value * g.scale) / g.units
   return fromSteps(isWhole(steps) ? Math.round(steps) : Math.floor(steps), g)
 }
 
-/** Round up to a multiple of the grid (an exact multiple stays, despite float noise). */
+/**
+ * Round up to a multiple of the grid (an exact multiple stays, despite float noise).
+ *
+ * @example
+ * ceilToGrid(0.1 + 0.2, gridOf(0.1)) // 0.3, although 0.1 + 0.2 is 0.30000000000000004
+ */
 export function ceilToGrid(value: number, g: Grid): number {
   const steps = (value * g.scale) / g.units
   return fromSteps(isWhole(steps) ? Math.round(steps) : Math.ceil(steps), g)
 }
 
-/** Whether `value` is a multiple of the grid, tolerating float noise. */
+/**
+ * Whether `value` is a multiple of the grid, tolerating float noise.
+ *
+ * @example
+ * isOnGrid(0.1 + 0.2, gridOf(0.1)) // true
+ */
 export function isOnGrid(value: number, g: Grid): boolean {
   return Number.isFinite(value) && isWhole((value * g.scale) / g.units)
 }

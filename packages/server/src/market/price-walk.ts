@@ -15,6 +15,12 @@ export interface MinuteBar {
   sigma: number
 }
 
+/**
+ * A zeroed bar to draw into (bars are reused to keep the back-fill allocation-free).
+ *
+ * @example
+ * const bar = emptyBar()
+ */
 export const emptyBar = (): MinuteBar => ({ open: 0, high: 0, low: 0, close: 0, volume: 0, sigma: 0 })
 
 const MINUTES_PER_YEAR = 365.25 * DAY_MINUTES
@@ -63,6 +69,11 @@ const jumpSize = (random: Random, min: number, spread: number): number =>
 /**
  * The common factor of all symbols: one draw per minute of the market's return shock and
  * volatility regime. Stepped once per minute before every symbol, in minute order.
+ *
+ * @example
+ * const factor = new MarketFactor('42:28567200')
+ * factor.step()
+ * factor.z // this minute's market shock
  */
 export class MarketFactor {
   /** This minute's standard-normal market shock (jumps included). */
@@ -92,6 +103,12 @@ export class MarketFactor {
  * volatility, modulated by clustered volatility, intraday seasonality, drift regimes and jumps.
  * Consumes its own seeded stream strictly in minute order, so minute N is the same whether the
  * market was stepped one minute at a time or in one catch-up burst.
+ *
+ * @example
+ * const walk = new SymbolWalk(DEFAULT_INSTRUMENTS[0]!, '42:28567200')
+ * const bar = emptyBar()
+ * factor.step()
+ * walk.step(factor, 1, 1, bar) // bar: the next minute of BTCUSDT
  */
 export class SymbolWalk {
   readonly priceGrid: Grid

@@ -174,7 +174,7 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
 
   function require(symbol: string): SymbolState {
     const s = bySymbol.get(symbol)
-    if (!s) throw invalidSymbol(symbol, symbolList)
+    if (!s) throw invalidSymbol(symbol, [...symbolList])
     return s
   }
 
