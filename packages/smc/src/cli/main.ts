@@ -70,7 +70,14 @@ function parseBool(flag: string, text: string): boolean {
   throw usageError(`--${flag} must be true or false, got "${text}"`)
 }
 
-/** Turn argv into the indicator, input path and parameters; throws CliError on bad usage. */
+/**
+ * Turn argv into the indicator, input path and parameters; throws CliError (exit code 2) on bad
+ * usage: unknown indicator or flag, a flag the indicator does not take, or a bad flag value.
+ *
+ * @example
+ * parseCli(['fvg', '--input', 'a.csv', '--join-consecutive', 'true'])
+ * // { help: false, indicator: 'fvg', input: 'a.csv', params: { joinConsecutive: true } }
+ */
 export function parseCli(argv: readonly string[]): { help: true } | { help: false; indicator: ReferenceIndicator; input: string; params: IndicatorParams } {
   let parsed
   try {

@@ -60,7 +60,14 @@ function parseHHMM(text: string, what: string): number {
   return Number(m[1]) * 60 + Number(m[2])
 }
 
-/** Resolve a session name to [start, end] minutes of the UTC day. */
+/**
+ * Resolve a session name (or Custom with HH:MM times) to [start, end] minutes of the UTC day.
+ * Throws RangeError for an unknown name, a Custom session without times, or a malformed time.
+ *
+ * @example
+ * sessionWindow('London') // [420, 960]
+ * sessionWindow('Custom', '8:30', '11:00') // [510, 660]
+ */
 export function sessionWindow(session: string, startTime = '', endTime = ''): [number, number] {
   if (session === 'Custom' || session.toLowerCase() === 'custom') {
     if (startTime === '' || endTime === '') throw new RangeError('sessions: Custom session requires a start and end time')

@@ -31,7 +31,13 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f
 }
 
-/** Throws RangeError unless Intl knows the zone. */
+/**
+ * Throws RangeError unless Intl knows the zone.
+ *
+ * @example
+ * assertTimeZone('Europe/London') // ok
+ * assertTimeZone('Mars/Base') // throws RangeError
+ */
 export function assertTimeZone(zone: string): void {
   formatter(zone)
 }
