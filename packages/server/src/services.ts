@@ -1,6 +1,7 @@
 import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
 import type { Env } from './config'
 import { EventBus, systemClock, type Clock } from './core'
+import { ExecutionService } from './execution'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
@@ -20,6 +21,8 @@ export interface AppServices {
   market: MarketData
   /** Domain events (trades, positions, risk), published after commit. */
   events: EventBus
+  /** The paper exchange: accounts, orders, fills, positions, ledger. */
+  execution: ExecutionService
   startedAt: number
   version: string
 }
@@ -56,6 +59,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
   const auth = new AuthService(db, new AccessTokens(jwtSecret), clock)
   const events = new EventBus((err, event) => logger.error({ err, kind: event.kind }, 'event listener failed'))
+  const execution = new ExecutionService({ db, clock, market, events, initialBalance: env.PAPER_INITIAL_BALANCE })
   return {
     env,
     clock,
@@ -66,6 +70,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     settings,
     market,
     events,
+    execution,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

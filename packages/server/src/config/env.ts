@@ -19,6 +19,11 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
   RATE_LIMIT_BURST_PER_SECOND: int(20, 1, 1_000_000),
   RATE_LIMIT_ENABLED: bool(true),
+  /** Quote-currency balance of a new paper account (one per user, created on first use). */
+  PAPER_INITIAL_BALANCE: z.coerce.number().positive().max(10_000_000).default(10_000),
+  /** Fees in basis points of the fill value: taker (orders that take liquidity) and maker (resting orders). */
+  PAPER_TAKER_FEE_BPS: z.coerce.number().min(0).max(1000).default(10),
+  PAPER_MAKER_FEE_BPS: z.coerce.number().min(0).max(1000).default(2),
 })
 
 export type Env = z.infer<typeof EnvSchema>

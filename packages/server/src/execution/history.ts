@@ -1,0 +1,100 @@
+import { and, asc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import type { MarketData } from '../market'
+import { tables, type Db } from '../store'
+import { averagePrice, fromAtoms, fromUnits, scalesOf } from './money'
+
+/** One closed position, open → flat: what performance analytics consume. */
+export interface RoundTrip {
+  /** Id of the (closed) position. */
+  positionId: string
+  symbol: string
+  side: 'long' | 'short'
+  /** Total quantity opened (= closed) over the round trip, base units. */
+  quantity: number
+  /** Volume-weighted entry price. */
+  entryPrice: number
+  /** Volume-weighted exit price. */
+  exitPrice: number
+  /** Realized PnL net of every entry and exit commission (quote currency). */
+  pnl: number
+  /** Commissions paid on the round trip's entries and exits (quote currency). */
+  commission: number
+  /** Epoch ms. */
+  openedAt: number
+  closedAt: number
+}
+
+export interface RoundTripQuery {
+  symbol?: string
+  /** Only round trips closed at or after this time (epoch ms). */
+  since?: number
+  /** Only round trips closed at or before this time (epoch ms). */
+  until?: number
+}
+
+/**
+ * Closed round trips of an account, oldest close first. Partial closes belong to the round trip
+ * of the position they reduce; a reversal closes one round trip and opens the next.
+ *
+ * @example
+ * const trips = listRoundTrips(db, market, accountId, { symbol: 'BTCUSDT', since: Date.now() - 86_400_000 })
+ */
+export function listRoundTrips(db: Db, market: MarketData, accountId: string, q: RoundTripQuery = {}): RoundTrip[] {
+  const p = tables.positions
+  const where: SQL[] = [eq(p.accountId, accountId), eq(p.status, 'closed')]
+  if (q.symbol) where.push(eq(p.symbol, q.symbol))
+  if (q.since !== undefined) where.push(gte(p.closedAt, q.since))
+  if (q.until !== undefined) where.push(lte(p.closedAt, q.until))
+  const rows = db
+    .select()
+    .from(p)
+    .where(and(...where))
+    .orderBy(asc(p.closedAt), asc(p.seq))
+    .all()
+  const out: RoundTrip[] = []
+  for (const r of rows) {
+    const inst = market.instrument(r.symbol)
+    if (!inst || r.closedQuantity === 0) continue
+    const s = scalesOf(inst)
+    out.push({
+      positionId: r.id,
+      symbol: r.symbol,
+      side: r.side,
+      quantity: fromUnits(r.closedQuantity, s.qtyScale),
+      entryPrice: averagePrice(s, r.closedCost, r.closedQuantity),
+      exitPrice: averagePrice(s, r.exitNotional, r.closedQuantity),
+      pnl: fromAtoms(r.realizedPnl - r.commission),
+      commission: fromAtoms(r.commission),
+      openedAt: r.openedAt,
+      closedAt: r.closedAt ?? r.updatedAt,
+    })
+  }
+  return out
+}
+
+/** A mark of the account's equity (balance + unrealized PnL), quote currency. */
+export interface EquityPoint {
+  /** Epoch ms. */
+  at: number
+  equity: number
+}
+
+/**
+ * Equity marks of an account, ascending: one at opening, one after every fill, and one a minute
+ * (at most) while positions are open.
+ *
+ * @example
+ * const curve = equityHistory(db, accountId, { since: Date.now() - 7 * 86_400_000 })
+ */
+export function equityHistory(db: Db, accountId: string, q: { since?: number } = {}): EquityPoint[] {
+  const e = tables.equitySnapshots
+  const where: SQL[] = [eq(e.accountId, accountId)]
+  if (q.since !== undefined) where.push(gte(e.at, q.since))
+  return db
+    .select({ at: e.at, equity: e.equity })
+    .from(e)
+    .where(and(...where))
+    .orderBy(asc(e.at), asc(e.seq))
+    .all()
+    .map((r) => ({ at: r.at, equity: fromAtoms(r.equity) }))
+}
