@@ -1,6 +1,13 @@
-import createClient, { type Client } from 'openapi-fetch'
+import * as openapiFetch from 'openapi-fetch'
+import type { Client } from 'openapi-fetch'
 import type { paths } from './generated/api'
 import { withRetries, type RetryOptions } from './retry'
+
+// openapi-fetch's CommonJS build only has `exports.default`; Node's CJS interop then nests it one level
+// deeper than its ESM build does. Resolve the function either way so both of our builds work.
+type CreateClient = typeof openapiFetch.default
+const fetchModule = openapiFetch as unknown as { default: CreateClient | { default: CreateClient } }
+const createClient: CreateClient = typeof fetchModule.default === 'function' ? fetchModule.default : fetchModule.default.default
 
 /** Options shared by the typed client and `SMCClient`. */
 export interface ClientOptions {
