@@ -1,4 +1,3 @@
-import { NextCrossing } from '../internal/next-crossing'
 import type { Candles } from '../types'
 
 export interface FvgOptions {
@@ -38,7 +37,7 @@ export interface FvgResult {
  * Bottom = high[i+1]). A bullish gap is mitigated by the first row j ≥ i+2 with `low[j] <= Top`,
  * a bearish one by the first j ≥ i+2 with `high[j] >= Bottom`.
  *
- * One forward pass; each mitigation search is a block-summary query (the reference rescans the
+ * One forward pass with open gaps in heaps, O(n log n) worst case (the reference rescans the
  * rest of the series for every gap, O(n²)).
  *
  * @example
@@ -58,48 +57,109 @@ export function fvg(
   const bottom = new Float64Array(n).fill(Number.NaN)
   const mit = new Float64Array(n).fill(Number.NaN)
   const never = parity ? 0 : Number.NaN
-  // Bullish: first j >= i+2 with low <= Top; bearish: first j >= i+2 with high >= Bottom.
-  const downLow = new NextCrossing(L, 'down')
-  const upHigh = new NextCrossing(H, 'up')
-  const settle = (i: number) => {
-    const d = dir[i]
-    if (d === 1) {
-      const j = downLow.inclusive(i + 2, top[i]!)
-      mit[i] = j < 0 ? never : j
-    } else if (d === -1) {
-      const j = upHigh.inclusive(i + 2, bottom[i]!)
-      mit[i] = j < 0 ? never : j
-    }
-  }
+  // Open gaps wait in two heaps keyed so that the root is the first to be mitigated: bullish by
+  // highest Top (mitigated once low <= Top), bearish by lowest Bottom (once high >= Bottom).
+  // Most gaps close within a few dozen candles, so the heaps stay tiny; worst case O(n log n).
+  const bull = new GapHeap()
+  const bear = new GapHeap()
 
-  // One forward pass. The reference joins in a separate sequential loop "if FVG[i] == FVG[i+1],
-  // merge i into i+1"; merging row i-1 into row i right after detecting row i is the same thing,
-  // and row i-1 is final from then on, so its mitigation can be settled immediately.
-  for (let i = 1; i < n - 1; i++) {
+  // One forward pass over the current row j. The reference joins in a separate sequential loop
+  // ("if FVG[i] == FVG[i+1], merge i into i+1"); merging row j-2 into j-1 right after detecting
+  // j-1 is the same, and leaves row j-2 final, so it starts waiting for mitigation at j = i+2.
+  // Candle direction is a coin flip, so detection is branch-free arithmetic on 0/1 values
+  // (a mispredicted branch per candle costs more than the rest of the loop).
+  let hPrev = n > 0 ? H[0]! : 0
+  let lPrev = n > 0 ? L[0]! : 0
+  let hCur = n > 1 ? H[1]! : 0
+  let lCur = n > 1 ? L[1]! : 0
+  let dLast = 0 // direction detected on row j-2 (after any merge), 0 = none
+  for (let j = 2; j < n; j++) {
+    const i = j - 1 // detect row i, which needs row i+1 = j
+    const hj = H[j]!
+    const lj = L[j]!
     const c = C[i]!
     const o = O[i]!
-    let d = 0
-    if (c > o) {
-      if (H[i - 1]! < L[i + 1]!) {
-        d = dir[i] = 1
-        top[i] = L[i + 1]!
-        bottom[i] = H[i - 1]!
-      }
-    } else if (c < o) {
-      if (L[i - 1]! > H[i + 1]!) {
-        d = dir[i] = -1
-        top[i] = L[i - 1]!
-        bottom[i] = H[i + 1]!
+    const d = (+(c > o) & +(hPrev < lj)) - (+(c < o) & +(lPrev > hj))
+    if (d !== 0) {
+      dir[i] = d
+      top[i] = d === 1 ? lj : lPrev
+      bottom[i] = d === 1 ? hPrev : hj
+      if (joinConsecutive && dLast === d) {
+        if (top[i - 1]! > top[i]!) top[i] = top[i - 1]!
+        if (bottom[i - 1]! < bottom[i]!) bottom[i] = bottom[i - 1]!
+        dir[i - 1] = top[i - 1] = bottom[i - 1] = Number.NaN
       }
     }
-    if (joinConsecutive && d !== 0 && dir[i - 1] === d) {
-      if (top[i - 1]! > top[i]!) top[i] = top[i - 1]!
-      if (bottom[i - 1]! < bottom[i]!) bottom[i] = bottom[i - 1]!
-      dir[i - 1] = top[i - 1] = bottom[i - 1] = Number.NaN
-    }
-    settle(i - 1)
+    // Row j-2 is final now: from j on it can be mitigated.
+    const g = j - 2
+    const dg = dir[g]!
+    if (dg === 1) bull.push(g, top[g]!)
+    else if (dg === -1) bear.push(g, -bottom[g]!)
+    while (bull.size > 0 && bull.rootKey() >= lj) mit[bull.pop()] = j
+    while (bear.size > 0 && bear.rootKey() >= -hj) mit[bear.pop()] = j
+    dLast = d
+    hPrev = hCur
+    lPrev = lCur
+    hCur = hj
+    lCur = lj
   }
-  if (n >= 3) settle(n - 2)
+
+  // Still open at the end, or on row n-2 (nothing from i+2 on to search).
+  for (let i = 1; i < n - 1; i++) if (dir[i] === dir[i] && mit[i] !== mit[i]) mit[i] = never
 
   return { fvg: dir, top, bottom, mitigatedIndex: mit }
+}
+
+/** Binary max-heap of row indices by key (the caller negates keys for a min-heap); grows on demand. */
+class GapHeap {
+  size = 0
+  private keys = new Float64Array(64)
+  private rows = new Int32Array(64)
+
+  rootKey(): number {
+    return this.keys[0]!
+  }
+
+  push(row: number, key: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Float64Array(this.size * 2)
+      const rows = new Int32Array(this.size * 2)
+      keys.set(this.keys)
+      rows.set(this.rows)
+      this.keys = keys
+      this.rows = rows
+    }
+    const { keys, rows } = this
+    let k = this.size++
+    while (k > 0) {
+      const parent = (k - 1) >> 1
+      if (keys[parent]! >= key) break
+      keys[k] = keys[parent]!
+      rows[k] = rows[parent]!
+      k = parent
+    }
+    keys[k] = key
+    rows[k] = row
+  }
+
+  pop(): number {
+    const { keys, rows } = this
+    const top = rows[0]!
+    const n = --this.size
+    const key = keys[n]!
+    const row = rows[n]!
+    let k = 0
+    for (;;) {
+      let c = 2 * k + 1
+      if (c >= n) break
+      if (c + 1 < n && keys[c + 1]! > keys[c]!) c++
+      if (keys[c]! <= key) break
+      keys[k] = keys[c]!
+      rows[k] = rows[c]!
+      k = c
+    }
+    keys[k] = key
+    rows[k] = row
+    return top
+  }
 }

@@ -195,11 +195,6 @@ export function previousHighLow(
   // Anchored (calendar) frames: first edge per pandas `_get_timestamp_range_edges`.
   let firstK = 0
   if (tf.kind === 'anchored') firstK = tf.closedRight ? tf.ceilIndex(day0) - tf.n : tf.floorIndex(day0)
-  const closeBin = () => {
-    binHigh.push(hi)
-    binLow.push(lo)
-    binValid.push(hasO && hasC && hi !== -Infinity && lo !== Infinity)
-  }
   for (let i = 0; i < n; i++) {
     const t = T[i]!
     if (!(t > prevT)) throw new RangeError(`previousHighLow: time must ascend strictly (row ${i})`)
@@ -225,7 +220,12 @@ export function previousHighLow(
           curTo = tf.dayOf(edge + tf.n) * DAY_MS
         }
       }
-      if (binStart.length > 0) closeBin()
+      // Inline rather than a closure: captured loop variables would live in a heap context.
+      if (binStart.length > 0) {
+        binHigh.push(hi)
+        binLow.push(lo)
+        binValid.push(hasO && hasC && hi !== -Infinity && lo !== Infinity)
+      }
       binStart.push(i)
       binLabel.push(label)
       hasO = hasC = false
@@ -238,43 +238,63 @@ export function previousHighLow(
     if (H[i]! > hi) hi = H[i]!
     if (L[i]! < lo) lo = L[i]!
   }
-  closeBin()
+  binHigh.push(hi)
+  binLow.push(lo)
+  binValid.push(hasO && hasC && hi !== -Infinity && lo !== Infinity)
   const bins = binStart.length
   binStart.push(n)
 
   // Pass 2, bin by bin. k = number of non-empty labels strictly before t (pandas `index < t`).
   // Labels of later bins are always after t, so only the candle's own bin can join the earlier
   // valid ones; the previous level is then valid bin k-2.
+  // Within a bin k takes at most two values (before / after the label), so rows are handled as
+  // runs of constant k: constant levels (fill) and flags that switch on once (scan then fill).
   const valid: number[] = []
   let lastK = -1
   let bh = false
   let bl = false
-  for (let b = 0; b < bins; b++) {
-    const before = valid.length
-    const label = binLabel[b]!
-    const ok = binValid[b]!
-    for (let i = binStart[b]!; i < binStart[b + 1]!; i++) {
-      // parity: false makes bin k-2 the last valid bin before b.
-      const k = parity ? before + (ok && label < T[i]! ? 1 : 0) : before + 1
-      if (k < 2) {
-        previousHigh[i] = previousLow[i] = Number.NaN
-        continue
-      }
-      const src = valid[k - 2]!
-      const ph = parity ? Math.fround(binHigh[src]!) : binHigh[src]!
-      const pl = parity ? Math.fround(binLow[src]!) : binLow[src]!
+  // Plain loops, not TypedArray#fill: runs are short (a few dozen rows) and fill's call
+  // overhead dominated.
+  const run = (from: number, to: number, k: number) => {
+    if (from >= to) return
+    if (k < 2) {
+      for (let i = from; i < to; i++) previousHigh[i] = previousLow[i] = Number.NaN
+      return
+    }
+    const src = valid[k - 2]!
+    const ph = parity ? Math.fround(binHigh[src]!) : binHigh[src]!
+    const pl = parity ? Math.fround(binLow[src]!) : binLow[src]!
+    for (let i = from; i < to; i++) {
       previousHigh[i] = ph
       previousLow[i] = pl
-      if (k !== lastK) {
-        lastK = k
-        bh = bl = false
-      }
-      if (H[i]! > ph) bh = true
-      if (L[i]! < pl) bl = true
-      brokenHigh[i] = bh ? 1 : 0
-      brokenLow[i] = bl ? 1 : 0
     }
-    if (ok) valid.push(b)
+    if (k !== lastK) {
+      lastK = k
+      bh = bl = false
+    }
+    let i = from
+    if (!bh) while (i < to && !(H[i]! > ph)) i++
+    if (i < to) bh = true
+    for (; i < to; i++) brokenHigh[i] = 1
+    i = from
+    if (!bl) while (i < to && !(L[i]! < pl)) i++
+    if (i < to) bl = true
+    for (; i < to; i++) brokenLow[i] = 1
+  }
+  for (let b = 0; b < bins; b++) {
+    const before = valid.length
+    const from = binStart[b]!
+    const to = binStart[b + 1]!
+    if (!parity) run(from, to, before + 1) // bin k-2 = the last valid bin before b
+    else if (!binValid[b]) run(from, to, before)
+    else {
+      const label = binLabel[b]!
+      let split = from
+      while (split < to && !(label < T[split]!)) split++
+      run(from, split, before)
+      run(split, to, before + 1)
+    }
+    if (binValid[b]) valid.push(b)
   }
   return { previousHigh, previousLow, brokenHigh, brokenLow }
 }

@@ -147,13 +147,23 @@ export function sessions(candles: Pick<Candles, 'time' | 'high' | 'low'>, option
   const low = new Float64Array(n)
   const wraps = !(start < end)
 
+  // Work in ms of the UTC day: "HH:MM truncated is within [start, end]" is exactly
+  // startMs <= t < endMs with endMs = (end + 1) minutes, and the day start only changes daily.
+  const startMs = start * 60_000
+  const endMs = (end + 1) * 60_000
+  let dayStart = Infinity
+  let dayEnd = -Infinity
   if (parity) {
     let prevHigh = 0
     let prevLow = 0
     for (let i = 0; i < n; i++) {
       const u = utc[i]!
-      const m = Math.floor((u - Math.floor(u / DAY_MS) * DAY_MS) / 60_000)
-      if (wraps ? m >= start || m <= end : m >= start && m <= end) {
+      if (!(u >= dayStart && u < dayEnd)) {
+        dayStart = Math.floor(u / DAY_MS) * DAY_MS
+        dayEnd = dayStart + DAY_MS
+      }
+      const t = u - dayStart
+      if (wraps ? t >= startMs || t < endMs : t >= startMs && t < endMs) {
         active[i] = 1
         // Python max(a, b) / min(a, b) keep `a` unless `b` is strictly better: same NaN behaviour.
         const h = H[i]!
@@ -177,8 +187,12 @@ export function sessions(candles: Pick<Candles, 'time' | 'high' | 'low'>, option
   let prevOccurrence = Number.NaN
   for (let i = 0; i < n; i++) {
     const u = utc[i]!
-    const m = Math.floor((u - Math.floor(u / DAY_MS) * DAY_MS) / 60_000)
-    if (wraps ? m >= start || m <= end : m >= start && m <= end) {
+    if (!(u >= dayStart && u < dayEnd)) {
+      dayStart = Math.floor(u / DAY_MS) * DAY_MS
+      dayEnd = dayStart + DAY_MS
+    }
+    const t = u - dayStart
+    if (wraps ? t >= startMs || t < endMs : t >= startMs && t < endMs) {
       // The day on which this session occurrence opened: restart when it changes.
       const occurrence = Math.floor((u - start * 60_000) / DAY_MS)
       if (!prevActive || occurrence !== prevOccurrence) {
