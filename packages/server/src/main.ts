@@ -1,4 +1,5 @@
 // smc-server: validated config → store → market → HTTP. Prints how to use it, stops cleanly on signals.
+import { isAbsolute, resolve } from 'node:path'
 import { createApp } from './api'
 import { ConfigError, loadEnv } from './config'
 import { listen } from './http-server'
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
     }
     throw e
   }
+  // A relative database path is relative to where the user ran the command, not to this package.
+  if (env.DATABASE_URL !== ':memory:' && !isAbsolute(env.DATABASE_URL))
+    env = { ...env, DATABASE_URL: resolve(process.env.INIT_CWD ?? process.cwd(), env.DATABASE_URL) }
   const services = createServices(env)
   const creds = await bootstrapCredentials(services)
   services.market.start(env.MARKET_TICK_MS)
