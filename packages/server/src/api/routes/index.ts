@@ -1,5 +1,6 @@
 import type { AppServices } from '../../services'
 import type { App } from '../app'
+import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
@@ -11,4 +12,5 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerSystemRoutes(app, s)
   registerConfigRoutes(app, s)
   registerMarketDataRoutes(app, s)
+  registerAnalyticsRoutes(app, s)
 }
