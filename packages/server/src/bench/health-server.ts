@@ -27,3 +27,4 @@ if (mode === 'bare') {
   fetch = createApp(services).fetch
 }
 serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`LISTENING ${info.port}`))
+process.on('SIGINT', () => process.exit(0))
