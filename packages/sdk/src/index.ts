@@ -20,6 +20,9 @@ export type {
   Scope,
   OhlcvQuery,
   OrderBookQuery,
+  PerformanceAnalytics,
+  AnalyticsPeriod,
+  PerformanceQuery,
 } from './smc-client'
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
 export { SMCApiError, type ErrorEnvelope } from './errors'

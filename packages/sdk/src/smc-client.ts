@@ -17,6 +17,9 @@ export type GenerateTokenRequest = Schemas['GenerateTokenRequest']
 export type Scope = Schemas['Scope']
 export type OhlcvQuery = Query<'getOhlcv'>
 export type OrderBookQuery = Query<'getOrderBook'>
+export type PerformanceAnalytics = Schemas['PerformanceAnalytics']
+export type AnalyticsPeriod = Schemas['AnalyticsPeriod']
+export type PerformanceQuery = Query<'getPerformance'>
 
 interface Result<T> {
   data?: T
@@ -142,5 +145,17 @@ export class SMCClient {
    */
   getOrderBook(symbol: string, query: OrderBookQuery = {}): Promise<OrderBook> {
     return this.unwrap(this.api.GET('/v1/market-data/{symbol}/orderbook', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * Performance of your paper account over a rolling period (default `1m` = 30 days), from closed
+   * round trips: win rate, PnL, profit factor, Sharpe ratio, max drawdown, durations (needs `read_trades`).
+   * `profit_factor`, `sharpe_ratio`, `best_trade` and `worst_trade` are `null` when undefined.
+   * @example
+   * const perf = await client.getPerformance({ period: '1w', symbol: 'BTCUSDT' })
+   * console.log(`${perf.win_rate}% of ${perf.total_trades} trades, PnL ${perf.total_pnl}, max DD ${perf.max_drawdown}%`)
+   */
+  getPerformance(opts: PerformanceQuery = {}): Promise<PerformanceAnalytics> {
+    return this.unwrap(this.api.GET('/v1/analytics/performance', { params: { query: opts } }))
   }
 }

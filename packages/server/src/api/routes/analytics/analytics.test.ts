@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestContext, TEST_EPOCH, type TestContext } from '../../../testing'
+import { SMCApiError, SMCClient } from 'smc-trading-sdk'
+import { contractFetch, createTestContext, TEST_EPOCH, type TestContext } from '../../../testing'
 
 let ctx: TestContext
 beforeEach(async () => {
@@ -76,5 +77,23 @@ describe('GET /v1/analytics/performance: without trades', () => {
     expect(res.status).toBe(403)
     expect((await res.json()).error.code).toBe('INSUFFICIENT_PERMISSIONS')
     expect((await ctx.call('GET', '/v1/analytics/performance', { token: ctx.adminToken })).status).toBe(200)
+  })
+})
+
+describe('SMCClient.getPerformance', () => {
+  it('reads performance through the SDK; an unknown symbol throws SMCApiError INVALID_SYMBOL', async () => {
+    const server = await ctx.listen()
+    const fetch = contractFetch((req) => globalThis.fetch(req))
+    const client = new SMCClient(await ctx.token(['read_trades']), { baseUrl: server.url, fetch })
+    const perf = await client.getPerformance({ period: '1w', symbol: 'ETHUSDT' })
+    expect(perf.period).toBe('1w')
+    expect(perf.symbol).toBe('ETHUSDT')
+    expect(perf.total_trades).toBe(0)
+    expect(perf.profit_factor).toBeNull()
+    expect((await client.getPerformance()).period).toBe('1m')
+    const err = await client.getPerformance({ symbol: 'NOPEUSDT' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SMCApiError)
+    expect((err as SMCApiError).status).toBe(400)
+    expect((err as SMCApiError).code).toBe('INVALID_SYMBOL')
   })
 })
