@@ -17,6 +17,25 @@ export type GenerateTokenRequest = Schemas['GenerateTokenRequest']
 export type Scope = Schemas['Scope']
 export type OhlcvQuery = Query<'getOhlcv'>
 export type OrderBookQuery = Query<'getOrderBook'>
+export type TradeRequest = Schemas['TradeRequest']
+export type Order = Schemas['Order']
+export type OrderList = Schemas['OrderList']
+export type OrderStatus = Schemas['OrderStatus']
+export type CancelOrderResponse = Schemas['CancelOrderResponse']
+export type Position = Schemas['Position']
+export type PositionList = Schemas['PositionList']
+export type Trade = Schemas['Trade']
+export type TradeHistory = Schemas['TradeHistory']
+export type Account = Schemas['Account']
+export type RiskMetrics = Schemas['RiskMetrics']
+export type RiskLimits = Schemas['RiskLimits']
+export type RiskLimitsUpdate = Schemas['RiskLimitsUpdate']
+export type RiskEvent = Schemas['RiskEvent']
+export type RiskEventList = Schemas['RiskEventList']
+export type PositionsQuery = Query<'getPositions'>
+export type OrdersQuery = Query<'listOrders'>
+export type TradeHistoryQuery = Query<'getTradeHistory'>
+export type RiskEventsQuery = Query<'getRiskEvents'>
 export type PerformanceAnalytics = Schemas['PerformanceAnalytics']
 export type AnalyticsPeriod = Schemas['AnalyticsPeriod']
 export type PerformanceQuery = Query<'getPerformance'>
@@ -157,5 +176,163 @@ export class SMCClient {
    */
   getPerformance(opts: PerformanceQuery = {}): Promise<PerformanceAnalytics> {
     return this.unwrap(this.api.GET('/v1/analytics/performance', { params: { query: opts } }))
+  }
+
+  // ---- trading --------------------------------------------------------------------------------
+
+  /**
+   * Submit an order. Resolves with the order once it is booked (a market order is usually already
+   * `filled`); a repeated `client_order_id` resolves with the original order. Denials throw
+   * `SMCApiError` with a stable code (INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_SIZE, …).
+   * @example
+   * const order = await client.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1 })
+   * console.log(order.status, order.average_price)
+   */
+  executeTrade(order: TradeRequest): Promise<Order> {
+    return this.unwrap(this.api.POST('/v1/trades', { body: order }))
+  }
+
+  /**
+   * Positions (open by default), marked to the last price, with total exposure and PnL.
+   * @example
+   * const { positions, total_pnl } = await client.getPositions({ symbol: 'BTCUSDT' })
+   */
+  getPositions(query: PositionsQuery = {}): Promise<PositionList> {
+    return this.unwrap(this.api.GET('/v1/positions', { params: { query } }))
+  }
+
+  /**
+   * One position by id (open or closed).
+   * @example
+   * const pos = await client.getPosition('pos_123')
+   */
+  getPosition(positionId: string): Promise<Position> {
+    return this.unwrap(this.api.GET('/v1/positions/{position_id}', { params: { path: { position_id: positionId } } }))
+  }
+
+  /**
+   * Every position matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const p of client.positions({ status: 'closed' })) console.log(p.symbol, p.realized_pnl)
+   */
+  async *positions(query: Omit<PositionsQuery, 'offset'> = {}): AsyncGenerator<Position, void, undefined> {
+    const limit = query.limit ?? 100
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.getPositions({ ...query, limit, offset })
+      yield* page.positions
+      if (page.positions.length < limit || offset + limit >= page.total_count) return
+    }
+  }
+
+  /**
+   * Orders of your account, newest first (`status: 'open'` for working orders).
+   * @example
+   * const { orders } = await client.listOrders({ status: 'open' })
+   */
+  listOrders(query: OrdersQuery = {}): Promise<OrderList> {
+    return this.unwrap(this.api.GET('/v1/orders', { params: { query } }))
+  }
+
+  /**
+   * Every order matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const o of client.orders({ symbol: 'BTCUSDT' })) console.log(o.order_id, o.status)
+   */
+  async *orders(query: Omit<OrdersQuery, 'offset'> = {}): AsyncGenerator<Order, void, undefined> {
+    const limit = query.limit ?? 100
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.listOrders({ ...query, limit, offset })
+      yield* page.orders
+      if (page.orders.length < limit || offset + limit >= page.total_count) return
+    }
+  }
+
+  /**
+   * One order by id.
+   * @example
+   * const { status, filled_quantity } = await client.getOrder(order.order_id)
+   */
+  getOrder(orderId: string): Promise<Order> {
+    return this.unwrap(this.api.GET('/v1/orders/{order_id}', { params: { path: { order_id: orderId } } }))
+  }
+
+  /**
+   * Cancel an open order (ORDER_NOT_CANCELLABLE once it is filled, cancelled, rejected or expired).
+   * @example
+   * await client.cancelOrder(order.order_id)
+   */
+  cancelOrder(orderId: string): Promise<CancelOrderResponse> {
+    return this.unwrap(this.api.DELETE('/v1/orders/{order_id}', { params: { path: { order_id: orderId } } }))
+  }
+
+  /**
+   * One page of fills, newest first.
+   * @example
+   * const { trades, total_pages } = await client.getTradeHistory({ symbol: 'BTCUSDT', limit: 50, page: 1 })
+   */
+  getTradeHistory(query: TradeHistoryQuery = {}): Promise<TradeHistory> {
+    return this.unwrap(this.api.GET('/v1/trades/history', { params: { query } }))
+  }
+
+  /**
+   * Every fill matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const t of client.tradeHistory({ symbol: 'BTCUSDT', start_date: '2024-01-01T00:00:00Z' })) {
+   *   console.log(t.timestamp, t.side, t.quantity, t.price, t.pnl)
+   * }
+   */
+  async *tradeHistory(query: Omit<TradeHistoryQuery, 'page'> = {}): AsyncGenerator<Trade, void, undefined> {
+    for (let page = 1; ; page++) {
+      const res = await this.getTradeHistory({ ...query, page })
+      yield* res.trades
+      if (res.trades.length === 0 || page >= res.total_pages) return
+    }
+  }
+
+  /**
+   * Your paper account: balance, equity, margin and available balance.
+   * @example
+   * const { balance, equity, available_balance } = await client.getAccount()
+   */
+  getAccount(): Promise<Account> {
+    return this.unwrap(this.api.GET('/v1/account'))
+  }
+
+  // ---- risk -----------------------------------------------------------------------------------
+
+  /**
+   * Risk metrics computed from your account now: exposure, daily PnL, drawdown, VaR, limit usage.
+   * @example
+   * const { var_95, risk_score, position_limits } = await client.getRiskMetrics()
+   */
+  getRiskMetrics(): Promise<RiskMetrics> {
+    return this.unwrap(this.api.GET('/v1/risk/metrics'))
+  }
+
+  /**
+   * The risk limits in force for your account.
+   * @example
+   * const { max_daily_loss, position_limits } = await client.getRiskLimits()
+   */
+  getRiskLimits(): Promise<RiskLimits> {
+    return this.unwrap(this.api.GET('/v1/risk/limits'))
+  }
+
+  /**
+   * Change your account's risk limits (omitted fields keep their value, null resets to the default).
+   * @example
+   * await client.updateRiskLimits({ max_daily_loss: 1000, position_limits: { BTCUSDT: 0.5 } })
+   */
+  updateRiskLimits(limits: RiskLimitsUpdate): Promise<RiskLimits> {
+    return this.unwrap(this.api.PUT('/v1/risk/limits', { body: limits }))
+  }
+
+  /**
+   * Risk events (limits approached, orders denied), newest first.
+   * @example
+   * const { events } = await client.getRiskEvents({ severity: 'high', resolved: false })
+   */
+  getRiskEvents(query: RiskEventsQuery = {}): Promise<RiskEventList> {
+    return this.unwrap(this.api.GET('/v1/risk/events', { params: { query } }))
   }
 }

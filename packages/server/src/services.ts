@@ -2,6 +2,7 @@ import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
 import type { Env } from './config'
 import { EventBus, systemClock, type Clock } from './core'
 import { ExecutionService } from './execution'
+import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
@@ -23,6 +24,8 @@ export interface AppServices {
   events: EventBus
   /** The paper exchange: accounts, orders, fills, positions, ledger. */
   execution: ExecutionService
+  /** Pre-trade checks, limits, risk metrics and events. */
+  risk: RiskService
   startedAt: number
   version: string
 }
@@ -59,7 +62,18 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
   const auth = new AuthService(db, new AccessTokens(jwtSecret), clock)
   const events = new EventBus((err, event) => logger.error({ err, kind: event.kind }, 'event listener failed'))
-  const execution = new ExecutionService({ db, clock, market, events, initialBalance: env.PAPER_INITIAL_BALANCE })
+  const risk = new RiskService(db, clock, market, settings, events)
+  const execution = new ExecutionService({
+    db,
+    clock,
+    market,
+    events,
+    settings,
+    risk,
+    initialBalance: env.PAPER_INITIAL_BALANCE,
+    takerFeeBps: env.PAPER_TAKER_FEE_BPS,
+    makerFeeBps: env.PAPER_MAKER_FEE_BPS,
+  })
   return {
     env,
     clock,
@@ -71,6 +85,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     market,
     events,
     execution,
+    risk,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

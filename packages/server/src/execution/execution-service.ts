@@ -1,48 +1,746 @@
-import { eq } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, max } from 'drizzle-orm'
 import { randomId } from '../auth'
-import type { Clock, EventBus } from '../core'
-import type { MarketData } from '../market'
+import type { Clock, DomainEvent, EventBus } from '../core'
+import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '../market'
+import type { Portfolio, RiskEventRow, RiskService } from '../risk'
+import type { SettingsService } from '../settings'
 import { tables, transaction, type Db } from '../store'
 import { equityHistory, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
-import { toAtoms } from './money'
+import { bookExecution } from './ledger'
+import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
+import { feeAtoms, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
+import { ACTIVE, transition, type OrderStatus } from './order-state'
+import { OrderQueries } from './queries'
+import { deny, type Account, type Denial, type Order, type OrderRequest, type Position, type PositionSide, type Side, type SubmitResult } from './types'
+import { isDenial, validateOrder, type ValidOrder } from './validation'
+import { orderEvent, positionEvent } from './views'
 
 export interface ExecutionOptions {
   db: Db
   clock: Clock
   market: MarketData
   events: EventBus
+  settings: SettingsService
+  risk: RiskService
   /** Initial balance of a new paper account (quote currency). */
   initialBalance: number
+  /** Fees in basis points of each fill's value. */
+  takerFeeBps?: number
+  makerFeeBps?: number
   currency?: string
 }
 
-/** The paper exchange: accounts, orders, fills, positions and the ledger. */
-export class ExecutionService {
-  private readonly accountIds = new Map<string, string>()
+/** An account and its open positions, held in memory between requests (the store is the truth). */
+export interface AccountState {
+  account: Account
+  /** Open positions by symbol. */
+  positions: Map<string, Position>
+  peakEquity: number
+  day: number
+  dayStartEquity: number
+  /** Clock time of the latest equity snapshot. */
+  lastMarkAt: number
+}
 
-  constructor(private readonly o: ExecutionOptions) {}
+/** Everything one state change touched: written in one transaction, published after commit. */
+class Work {
+  readonly events: DomainEvent[] = []
+  readonly risk: RiskEventRow[] = []
+  readonly newOrders: Order[] = []
+  readonly dirtyOrders = new Set<Order>()
+  readonly accounts = new Set<AccountState>()
+  readonly filled = new Set<AccountState>()
+  readonly positions = new Map<string, { st: AccountState; pos: Position }>()
+  constructor(readonly now: number) {}
+}
+
+const DAY_MS = 86_400_000
+const MARK_INTERVAL_MS = 60_000
+const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy')
+const signed = (pos: Position | undefined): number => (!pos ? 0 : pos.side === 'long' ? pos.quantity : -pos.quantity)
+
+/**
+ * The paper exchange: accounts (one per user), orders through one transition table, matching
+ * against the simulated book, fills with fees, netted positions and an integer ledger. Every state
+ * change is one SQLite transaction; domain events are published after it commits.
+ */
+export class ExecutionService {
+  private readonly byUser = new Map<string, AccountState>()
+  private readonly byId = new Map<string, AccountState>()
+  /** Open orders (pending_new, new, partially_filled) by id, and resting ones per symbol by seq. */
+  private readonly active = new Map<string, Order>()
+  private readonly resting = new Map<string, Order[]>()
+  private readonly marks = new Map<string, number>()
+  private readonly takerPpm: number
+  private readonly makerPpm: number
+  private readonly q: OrderQueries
+  private nextMarkSweep = 0
+  private nextExpiry = Infinity
+  private readonly unsubscribe: () => void
+
+  constructor(private readonly o: ExecutionOptions) {
+    this.takerPpm = Math.round((o.takerFeeBps ?? 10) * 100)
+    this.makerPpm = Math.round((o.makerFeeBps ?? 2) * 100)
+    this.q = new OrderQueries(o.db)
+    this.loadActive()
+    // Accounts with open positions are marked every minute even before anyone calls the API.
+    for (const r of o.db.selectDistinct({ accountId: tables.positions.accountId }).from(tables.positions).where(eq(tables.positions.status, 'open')).all())
+      this.stateById(r.accountId)
+    this.unsubscribe = o.market.onTick((t) => this.onTick(t))
+  }
+
+  /** Stop reacting to market ticks. */
+  close(): void {
+    this.unsubscribe()
+  }
+
+  // ---- accounts -----------------------------------------------------------------------------
 
   /** The paper account id of a user, created (with the initial balance) on first use. */
   accountIdOf(userId: string): string {
-    let id = this.accountIds.get(userId)
-    if (id) return id
+    return this.state(userId).account.id
+  }
+
+  /** The account state of a user, created on first use. */
+  state(userId: string): AccountState {
+    const cached = this.byUser.get(userId)
+    if (cached) return cached
     const { db, clock } = this.o
-    const row = db.select({ id: tables.accounts.id }).from(tables.accounts).where(eq(tables.accounts.userId, userId)).get()
-    if (row) id = row.id
-    else {
-      id = randomId('acc')
+    let row = db.select().from(tables.accounts).where(eq(tables.accounts.userId, userId)).get()
+    if (!row) {
       const now = clock.now()
       const balance = toAtoms(this.o.initialBalance)
-      const accountId = id
+      const created: Account = {
+        id: randomId('acc'),
+        userId,
+        currency: this.o.currency ?? 'USDT',
+        initialBalance: balance,
+        balance,
+        realizedPnl: 0,
+        commission: 0,
+        createdAt: now,
+        updatedAt: now,
+      }
       transaction(db, (tx) => {
-        tx.insert(tables.accounts)
-          .values({ id: accountId, userId, currency: this.o.currency ?? 'USDT', initialBalance: balance, balance, realizedPnl: 0, commission: 0, createdAt: now, updatedAt: now })
-          .run()
-        tx.insert(tables.equitySnapshots).values({ accountId, at: now, equity: balance, balance }).run()
+        tx.insert(tables.accounts).values(created).run()
+        tx.insert(tables.equitySnapshots).values({ accountId: created.id, at: now, equity: balance, balance }).run()
       })
+      row = created
     }
-    this.accountIds.set(userId, id)
-    return id
+    return this.load(row)
+  }
+
+  private stateById(accountId: string): AccountState | undefined {
+    const cached = this.byId.get(accountId)
+    if (cached) return cached
+    const row = this.o.db.select().from(tables.accounts).where(eq(tables.accounts.id, accountId)).get()
+    return row ? this.load(row) : undefined
+  }
+
+  private load(account: Account): AccountState {
+    const { db } = this.o
+    const positions = new Map<string, Position>()
+    for (const p of db
+      .select()
+      .from(tables.positions)
+      .where(and(eq(tables.positions.accountId, account.id), eq(tables.positions.status, 'open')))
+      .all())
+      positions.set(p.symbol, p)
+    const e = tables.equitySnapshots
+    const peak = db.select({ v: max(e.equity), at: max(e.at) }).from(e).where(eq(e.accountId, account.id)).get()
+    const st: AccountState = {
+      account,
+      positions,
+      peakEquity: peak?.v ?? account.balance,
+      day: -1,
+      dayStartEquity: account.balance,
+      lastMarkAt: peak?.at ?? account.createdAt,
+    }
+    this.byUser.set(account.userId, st)
+    this.byId.set(account.id, st)
+    return st
+  }
+
+  /** Forget cached state (after a failed transaction): the next use reloads it from the store. */
+  private evict(st: AccountState): void {
+    this.byUser.delete(st.account.userId)
+    this.byId.delete(st.account.id)
+  }
+
+  // ---- marks and portfolio ------------------------------------------------------------------
+
+  /** Last price of a symbol (kept current by market ticks). */
+  mark(symbol: string): number {
+    let m = this.marks.get(symbol)
+    if (m === undefined) {
+      m = this.o.market.ticker(symbol).price
+      this.marks.set(symbol, m)
+    }
+    return m
+  }
+
+  /** The account marked to the last prices: what risk checks and metrics read. */
+  portfolio(st: AccountState, now = this.o.clock.now()): Portfolio {
+    let unrealized = 0
+    let exposure = 0
+    const positions: Portfolio['positions'] = []
+    for (const pos of st.positions.values()) {
+      const inst = this.o.market.instrument(pos.symbol)
+      if (!inst) continue
+      const s = scalesOf(inst)
+      const value = Number(notionalAtoms(s, Math.round(this.mark(pos.symbol) * s.priceScale), pos.quantity))
+      const u = pos.side === 'long' ? value - pos.costBasis : pos.costBasis - value
+      unrealized += u
+      exposure += value
+      positions.push({ symbol: pos.symbol, side: pos.side, lots: pos.quantity, qtyScale: s.qtyScale, value, unrealized: u })
+    }
+    const equity = st.account.balance + unrealized
+    if (equity > st.peakEquity) st.peakEquity = equity
+    return {
+      accountId: st.account.id,
+      userId: st.account.userId,
+      now,
+      balance: st.account.balance,
+      equity,
+      exposure,
+      positions,
+      peakEquity: st.peakEquity,
+      dayStartEquity: this.dayStart(st, now),
+    }
+  }
+
+  private dayStart(st: AccountState, now: number): number {
+    const day = Math.floor(now / DAY_MS)
+    if (st.day === day) return st.dayStartEquity
+    const e = tables.equitySnapshots
+    const before = this.o.db
+      .select({ equity: e.equity })
+      .from(e)
+      .where(and(eq(e.accountId, st.account.id), lte(e.at, day * DAY_MS)))
+      .orderBy(asc(e.at))
+      .all()
+      .at(-1)
+    const first = before ?? this.o.db.select({ equity: e.equity }).from(e).where(eq(e.accountId, st.account.id)).orderBy(asc(e.at), asc(e.seq)).limit(1).get()
+    st.day = day
+    st.dayStartEquity = first?.equity ?? st.account.initialBalance
+    return st.dayStartEquity
+  }
+
+  // ---- submit -------------------------------------------------------------------------------
+
+  /**
+   * Submit an order for a user. Returns the order once its state (order, fills, position, balance)
+   * has committed, the original order for a repeated client_order_id, or a denial (validation or
+   * pre-trade risk) with a stable code; nothing is booked for a denial.
+   */
+  submit(userId: string, req: OrderRequest): SubmitResult {
+    const { market, settings, clock } = this.o
+    const st = this.state(userId)
+    if (req.clientOrderId) {
+      const existing = this.q.byClientOrderId(st.account.id, req.clientOrderId)
+      if (existing) return { ok: true, order: this.active.get(existing.id) ?? existing, created: false }
+    }
+    const symbol = req.symbol.toUpperCase()
+    const inst = market.instrument(symbol)
+    if (!inst || !settings.isSymbolEnabled(symbol))
+      return deny('INVALID_SYMBOL', `Unknown trading symbol "${req.symbol}"`, {
+        symbol: req.symbol,
+        available: settings.get()['exchanges.simulated.symbols'],
+      })
+    const now = clock.now()
+    this.expireDue(now)
+    const v = validateOrder({ ...req, symbol }, inst, this.mark(symbol))
+    if (isDenial(v)) return { ok: false, denial: v }
+
+    // What would fill right now (FOK and triggered stops included), for the checks and the booking.
+    const triggered = v.stopPrice === null || stopTriggered(v.side, v.stopPrice, Math.round(this.mark(symbol) * v.s.priceScale))
+    const limit = v.type === 'market' || v.type === 'stop' ? null : v.price
+    let levels: Level[] = []
+    let fills: Level[] = []
+    if (triggered) {
+      levels = this.levels(symbol, inst, v.side, v.qty, limit)
+      fills = v.timeInForce === 'FOK' && liquidity(levels, v.side, limit) < v.qty ? [] : walkBook(levels, v.qty, v.side, limit)
+    }
+    const denial = this.check(st, v.s, symbol, v.side, v.qty, fills, (limit ?? v.stopPrice ?? Math.round(this.mark(symbol) * v.s.priceScale)), now)
+    if (denial) {
+      this.recordDenial(st, denial, symbol)
+      return { ok: false, denial }
+    }
+    const order = this.run(now, (w) => {
+      const o = this.newOrder(w, st, v, now)
+      this.setStatus(w, st, o, 'new')
+      if (triggered) {
+        if (v.stopPrice !== null) o.triggered = true
+        this.executeNow(w, st, o, inst, fills, limit)
+      } else this.rest(o)
+      return o
+    })
+    return { ok: true, order, created: true }
+  }
+
+  /** Pre-trade risk for `qty` lots of `side`: immediate fills valued at their prices, the rest at `price` ticks. */
+  private check(st: AccountState, s: Scales, symbol: string, side: Side, qty: number, fills: Level[], price: number, now: number): Denial | undefined {
+    const cur = signed(st.positions.get(symbol))
+    const resulting = cur + (side === 'buy' ? qty : -qty)
+    const increases = Math.abs(resulting) > Math.abs(cur) || resulting * cur < 0
+    let notional = 0n
+    let filled = 0
+    for (const f of fills) {
+      notional += notionalAtoms(s, f.price, f.qty)
+      filled += f.qty
+    }
+    if (qty > filled) notional += notionalAtoms(s, price, qty - filled)
+    const added = resulting * cur < 0 || cur === 0 ? Math.abs(resulting) : Math.max(0, Math.abs(resulting) - Math.abs(cur))
+    const required = safe(notional * BigInt(added) / BigInt(qty) + feeAtoms(notional, this.takerPpm))
+    return this.o.risk.preTrade(this.portfolio(st, now), {
+      symbol,
+      side,
+      qtyScale: s.qtyScale,
+      currentLots: cur,
+      resultingLots: resulting,
+      increasesExposure: increases,
+      requiredMargin: required,
+    })
+  }
+
+  private recordDenial(st: AccountState, denial: Denial, symbol: string): void {
+    this.run(this.o.clock.now(), (w) => {
+      w.risk.push(this.o.risk.recordDenial(st.account.id, denial, symbol))
+    })
+  }
+
+  /** Book levels on the side an order takes from, deep enough for `qty` within `limit` when possible. */
+  private levels(symbol: string, inst: Instrument, side: Side, qty: number, limit: number | null): Level[] {
+    const s = scalesOf(inst)
+    const pick = (depth: number): Level[] => {
+      const book = this.o.market.orderBook(symbol, depth)
+      return toLevels(side === 'buy' ? book.asks : book.bids, s)
+    }
+    const shallow = pick(20)
+    const last = shallow.at(-1)
+    if (liquidity(shallow, side, limit) >= qty || (last && limit !== null && !(side === 'buy' ? last.price <= limit : last.price >= limit)))
+      return shallow
+    return pick(MAX_BOOK_DEPTH)
+  }
+
+  /** Run a state change in one transaction; publish its events after commit. */
+  private run<T>(now: number, fn: (w: Work) => T): T {
+    const w = new Work(now)
+    let result: T
+    try {
+      result = transaction(this.o.db, () => {
+        const r = fn(w)
+        this.flush(w)
+        return r
+      })
+    } catch (err) {
+      // The store rolled back; drop the in-memory state the work touched and reload it.
+      for (const st of w.accounts) this.evict(st)
+      this.loadActive()
+      throw err
+    }
+    const { events } = this.o
+    for (const e of w.events) events.publish(e)
+    for (const r of w.risk) this.o.risk.publish(r, this.byId.get(r.accountId)?.account.userId)
+    return result
+  }
+
+  private flush(w: Work): void {
+    const { db } = this.o
+    for (const o of w.newOrders) {
+      const { seq: _seq, ...values } = o
+      o.seq = db.insert(tables.orders).values(values).returning({ seq: tables.orders.seq }).get()!.seq
+      w.dirtyOrders.delete(o)
+    }
+    for (const o of w.dirtyOrders) this.q.updateOrder(o)
+    for (const { st, pos } of w.positions.values()) {
+      if (pos.seq === 0) {
+        const { seq: _seq, ...values } = pos
+        pos.seq = db.insert(tables.positions).values(values).returning({ seq: tables.positions.seq }).get()!.seq
+      } else this.q.updatePosition(pos)
+      w.events.push(positionEvent(st, pos, this.o.market, (s) => this.mark(s), w.now))
+    }
+    for (const st of w.accounts) {
+      const a = st.account
+      if (w.filled.has(st)) {
+        a.updatedAt = w.now
+        this.q.updateAccount(a)
+      }
+      const p = this.portfolio(st, w.now)
+      if (w.filled.has(st)) {
+        db.insert(tables.equitySnapshots).values({ accountId: a.id, at: w.now, equity: p.equity, balance: a.balance }).run()
+        st.lastMarkAt = w.now
+      }
+      w.risk.push(...this.o.risk.evaluate(p))
+    }
+  }
+
+  // ---- orders -------------------------------------------------------------------------------
+
+  private newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: { parent: Order; type: 'stop_loss' | 'take_profit' }): Order {
+    const o: Order = {
+      seq: 0,
+      id: randomId('ord'),
+      accountId: st.account.id,
+      clientOrderId: v.clientOrderId,
+      symbol: v.symbol,
+      side: v.side,
+      type: v.type,
+      timeInForce: v.timeInForce,
+      status: 'pending_new',
+      quantity: v.qty,
+      price: v.price,
+      stopPrice: v.stopPrice,
+      triggered: false,
+      filledQuantity: 0,
+      filledNotional: 0,
+      commission: 0,
+      stopLoss: v.stopLoss,
+      takeProfit: v.takeProfit,
+      parentOrderId: link?.parent.id ?? null,
+      linkType: link?.type ?? null,
+      reduceOnly: link !== undefined,
+      rejectReason: null,
+      expiresAt: v.timeInForce === 'DAY' ? (Math.floor(now / DAY_MS) + 1) * DAY_MS : null,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    }
+    w.newOrders.push(o)
+    w.accounts.add(st)
+    this.active.set(o.id, o)
+    if (o.expiresAt !== null) this.nextExpiry = Math.min(this.nextExpiry, o.expiresAt)
+    return o
+  }
+
+  /** The one place an order changes status: checked against the transition table, then announced. */
+  private setStatus(w: Work, st: AccountState, o: Order, to: OrderStatus, reason?: string, fillPrice?: number): void {
+    o.status = transition(o.id, o.status, to)
+    o.updatedAt = w.now
+    if (reason !== undefined) o.rejectReason = reason
+    if (!ACTIVE.has(to)) {
+      o.closedAt = w.now
+      this.active.delete(o.id)
+      this.unrest(o)
+    }
+    w.dirtyOrders.add(o)
+    w.accounts.add(st)
+    w.events.push(orderEvent(st, o, this.o.market, w.now, fillPrice))
+  }
+
+  private rest(o: Order): void {
+    let list = this.resting.get(o.symbol)
+    if (!list) this.resting.set(o.symbol, (list = []))
+    if (!list.includes(o)) list.push(o)
+  }
+
+  private unrest(o: Order): void {
+    const list = this.resting.get(o.symbol)
+    if (!list) return
+    const i = list.indexOf(o)
+    if (i >= 0) list.splice(i, 1)
+  }
+
+  private loadActive(): void {
+    this.active.clear()
+    this.resting.clear()
+    this.nextExpiry = Infinity
+    for (const o of this.q.activeOrders()) {
+      this.active.set(o.id, o)
+      this.rest(o)
+      if (o.expiresAt !== null) this.nextExpiry = Math.min(this.nextExpiry, o.expiresAt)
+    }
+  }
+
+  /** Fill what can fill now (taker), then rest, expire or keep the remainder per time in force. */
+  private executeNow(w: Work, st: AccountState, o: Order, inst: Instrument, fills: Level[], limit: number | null): void {
+    if (o.timeInForce === 'FOK' && fills.reduce((n, f) => n + f.qty, 0) < o.quantity) {
+      this.setStatus(w, st, o, 'expired', 'FOK: the book cannot fill the whole quantity now')
+      return
+    }
+    for (const f of fills) if (o.status !== 'filled' && ACTIVE.has(o.status)) this.fill(w, st, o, inst, f.price, f.qty, 'taker')
+    if (!ACTIVE.has(o.status)) return
+    const isMarket = limit === null
+    if (isMarket) this.setStatus(w, st, o, 'expired', 'market order: the book could not fill the remaining quantity')
+    else if (o.timeInForce === 'IOC') this.setStatus(w, st, o, 'expired', 'IOC: remaining quantity expired')
+    else this.rest(o)
+  }
+
+  /** Book one execution of `qty` lots at `price` ticks: order, fill row, position, balance. */
+  private fill(w: Work, st: AccountState, o: Order, inst: Instrument, price: number, qty: number, liquidityFlag: 'maker' | 'taker'): void {
+    const s = scalesOf(inst)
+    let pos = st.positions.get(o.symbol)
+    if (o.reduceOnly) {
+      // Exits never open or reverse a position: capped to what is open on the other side.
+      const closable = pos && (pos.side === 'long') === (o.side === 'sell') ? pos.quantity : 0
+      qty = Math.min(qty, closable)
+      if (qty <= 0) {
+        this.setStatus(w, st, o, 'cancelled', 'reduce-only: no position left to reduce')
+        return
+      }
+    }
+    const notional = notionalAtoms(s, price, qty)
+    const commission = feeAtoms(notional, liquidityFlag === 'maker' ? this.makerPpm : this.takerPpm)
+    const booking = bookExecution(pos, { side: o.side, qty, notional, commission }, (side, lots, cost, fee) => this.newPosition(st, o.symbol, side, lots, cost, fee, w.now), w.now)
+    const a = st.account
+    a.balance = safe(BigInt(a.balance) + booking.realized - commission)
+    a.realizedPnl = safe(BigInt(a.realizedPnl) + booking.realized)
+    a.commission = safe(BigInt(a.commission) + commission)
+    w.filled.add(st)
+    w.accounts.add(st)
+    if (booking.closed) {
+      st.positions.delete(o.symbol)
+      w.positions.set(booking.closed.id, { st, pos: booking.closed })
+    }
+    if (booking.open) {
+      st.positions.set(o.symbol, booking.open)
+      w.positions.set(booking.open.id, { st, pos: booking.open })
+    }
+    pos = booking.open ?? booking.closed!
+    this.o.db
+      .insert(tables.fills)
+      .values({
+        id: randomId('trade'),
+        orderId: o.id,
+        accountId: a.id,
+        positionId: booking.closed && booking.closingQty === qty ? booking.closed.id : pos.id,
+        symbol: o.symbol,
+        side: o.side,
+        quantity: qty,
+        price,
+        notional: safe(notional),
+        commission: safe(commission),
+        liquidity: liquidityFlag,
+        realizedPnl: safe(booking.realized),
+        createdAt: w.now,
+      })
+      .run()
+    o.filledQuantity += qty
+    o.filledNotional = safe(BigInt(o.filledNotional) + notional)
+    o.commission = safe(BigInt(o.commission) + commission)
+    this.setStatus(w, st, o, o.filledQuantity >= o.quantity ? 'filled' : 'partially_filled', undefined, price)
+    if (booking.closed) this.cancelExits(w, st, o.symbol)
+    if (o.parentOrderId !== null) this.onExitFill(w, st, o, qty)
+    else if (!o.reduceOnly && qty > booking.closingQty) this.syncExits(w, st, o, inst, qty - booking.closingQty)
+  }
+
+  private newPosition(st: AccountState, symbol: string, side: PositionSide, qty: number, cost: bigint, commission: bigint, now: number): Position {
+    return {
+      seq: 0,
+      id: randomId('pos'),
+      accountId: st.account.id,
+      symbol,
+      side,
+      status: 'open',
+      quantity: qty,
+      costBasis: safe(cost),
+      openedQuantity: qty,
+      closedQuantity: 0,
+      closedCost: 0,
+      exitNotional: 0,
+      realizedPnl: 0,
+      commission: safe(commission),
+      openedAt: now,
+      updatedAt: now,
+      closedAt: null,
+    }
+  }
+
+  /**
+   * Linked exits of an entry for the `qty` lots a fill opened: created with the first such fill,
+   * grown by later ones (a new pair if the previous one already finished).
+   */
+  private syncExits(w: Work, st: AccountState, entry: Order, inst: Instrument, qty: number): void {
+    const s = scalesOf(inst)
+    if (entry.stopLoss === null) {
+      const pct = this.o.risk.limits(st.account.id).stopLossPercent
+      if (pct !== null && !entry.reduceOnly && entry.filledQuantity === qty) {
+        // Default protective stop: pct away from the first fill, rounded away from the price.
+        const avg = entry.filledNotional / entry.filledQuantity / 10 ** (8 - s.pricePrecision - s.quantityPrecision)
+        const raw = entry.side === 'buy' ? avg * (1 - pct / 100) : avg * (1 + pct / 100)
+        const ticks = Math.round(inst.tickSize * s.priceScale)
+        entry.stopLoss = (entry.side === 'buy' ? Math.floor(raw / ticks) : Math.ceil(raw / ticks)) * ticks
+        w.dirtyOrders.add(entry)
+      }
+    }
+    if (entry.stopLoss === null && entry.takeProfit === null) return
+    const children = [...this.active.values()].filter((c) => c.parentOrderId === entry.id)
+    for (const type of ['stop_loss', 'take_profit'] as const) {
+      const price = type === 'stop_loss' ? entry.stopLoss : entry.takeProfit
+      if (price === null) continue
+      const child = children.find((c) => c.linkType === type)
+      if (child) {
+        child.quantity += qty
+        child.updatedAt = w.now
+        w.dirtyOrders.add(child)
+        continue
+      }
+      const exit = this.newOrder(
+        w,
+        st,
+        {
+          inst,
+          s,
+          symbol: entry.symbol,
+          side: opposite(entry.side),
+          type: type === 'stop_loss' ? 'stop' : 'limit',
+          timeInForce: 'GTC',
+          qty,
+          price: type === 'take_profit' ? price : null,
+          stopPrice: type === 'stop_loss' ? price : null,
+          stopLoss: null,
+          takeProfit: null,
+          clientOrderId: null,
+        },
+        w.now,
+        { parent: entry, type },
+      )
+      this.setStatus(w, st, exit, 'new')
+      this.rest(exit)
+    }
+  }
+
+  /** One-cancels-the-other: a fill of one linked exit shrinks its sibling by as much. */
+  private onExitFill(w: Work, st: AccountState, exit: Order, qty: number): void {
+    for (const sibling of [...this.active.values()]) {
+      if (sibling.parentOrderId !== exit.parentOrderId || sibling.id === exit.id) continue
+      sibling.quantity = Math.max(sibling.filledQuantity, sibling.quantity - qty)
+      sibling.updatedAt = w.now
+      w.dirtyOrders.add(sibling)
+      if (sibling.quantity <= sibling.filledQuantity) this.setStatus(w, st, sibling, 'cancelled', `one-cancels-the-other: ${exit.linkType} ${exit.id} filled`)
+    }
+  }
+
+  /** A closed position takes its linked exits with it. */
+  private cancelExits(w: Work, st: AccountState, symbol: string): void {
+    for (const o of [...this.active.values()])
+      if (o.accountId === st.account.id && o.symbol === symbol && o.reduceOnly)
+        this.setStatus(w, st, o, 'cancelled', 'position closed')
+  }
+
+  // ---- cancel and expiry --------------------------------------------------------------------
+
+  /** Cancel an open order of the user: ORDER_NOT_FOUND or ORDER_NOT_CANCELLABLE otherwise. */
+  cancel(userId: string, orderId: string): { ok: true; order: Order } | { ok: false; denial: Denial } {
+    const st = this.state(userId)
+    const live = this.active.get(orderId)
+    const order = live ?? this.q.byId(orderId)
+    if (!order || order.accountId !== st.account.id)
+      return deny('ORDER_NOT_FOUND', `Order ${orderId} not found`, { order_id: orderId })
+    if (!live) return deny('ORDER_NOT_CANCELLABLE', `Order ${orderId} is ${order.status}`, { order_id: orderId, status: order.status })
+    const now = this.o.clock.now()
+    this.run(now, (w) => this.setStatus(w, st, live, 'cancelled', 'cancelled by the trader'))
+    return { ok: true, order: live }
+  }
+
+  /** Expire DAY orders whose session ended. */
+  private expireDue(now: number): void {
+    if (now < this.nextExpiry) return
+    const due = [...this.active.values()].filter((o) => o.expiresAt !== null && o.expiresAt <= now)
+    this.nextExpiry = Math.min(Infinity, ...[...this.active.values()].filter((o) => o.expiresAt !== null && o.expiresAt > now).map((o) => o.expiresAt!))
+    if (due.length === 0) return
+    this.run(now, (w) => {
+      for (const o of due) {
+        const st = this.stateById(o.accountId)
+        if (st && ACTIVE.has(o.status)) this.setStatus(w, st, o, 'expired', 'DAY order: session ended')
+      }
+    })
+  }
+
+  // ---- market ticks -------------------------------------------------------------------------
+
+  /**
+   * A price change: trigger stops on the last price, fill resting limits the touch crossed (maker,
+   * at the limit price, up to the liquidity at or better than it), in submission order, consuming
+   * the book as they go; then, at most once a minute, mark accounts with open positions.
+   */
+  private onTick(t: Ticker): void {
+    this.marks.set(t.symbol, t.price)
+    const now = this.o.clock.now()
+    this.expireDue(now)
+    const list = this.resting.get(t.symbol)
+    if (list && list.length > 0) this.matchResting(t, list, now)
+    if (now >= this.nextMarkSweep) this.markAccounts(now)
+  }
+
+  private matchResting(t: Ticker, list: Order[], now: number): void {
+    const inst = this.o.market.instrument(t.symbol)
+    if (!inst) return
+    const s = scalesOf(inst)
+    const last = Math.round(t.price * s.priceScale)
+    const bid = Math.round(t.bid * s.priceScale)
+    const ask = Math.round(t.ask * s.priceScale)
+    const due = list.filter((o) => {
+      if (o.stopPrice !== null && !o.triggered) return stopTriggered(o.side, o.stopPrice, last)
+      if (o.price === null) return true // a triggered stop-market with quantity left
+      return o.side === 'buy' ? ask <= o.price : bid >= o.price
+    })
+    if (due.length === 0) return
+    due.sort((a, b) => a.seq - b.seq)
+    const book = this.o.market.orderBook(t.symbol, MAX_BOOK_DEPTH)
+    const sides = { buy: toLevels(book.asks, s), sell: toLevels(book.bids, s) }
+    this.run(now, (w) => {
+      for (const o of due) {
+        if (!ACTIVE.has(o.status)) continue
+        const st = this.stateById(o.accountId)
+        if (!st) continue
+        const levels = sides[o.side]
+        const wasTriggered = o.stopPrice !== null && !o.triggered
+        if (wasTriggered) {
+          o.triggered = true
+          w.dirtyOrders.add(o)
+        }
+        // A stop that just triggered takes liquidity like a new order; a crossed resting limit makes it.
+        const taker = wasTriggered || o.price === null
+        const left = o.quantity - o.filledQuantity
+        let fills: Level[]
+        if (taker) {
+          fills = o.timeInForce === 'FOK' && liquidity(levels, o.side, o.price) < left ? [] : walkBook(levels, left, o.side, o.price)
+        } else {
+          const available = liquidity(levels, o.side, o.price)
+          fills = available > 0 ? [{ price: o.price!, qty: Math.min(left, available) }] : []
+        }
+        if (!o.reduceOnly) {
+          const denial = this.check(st, s, o.symbol, o.side, fills.reduce((n, f) => n + f.qty, 0) || left, fills, o.price ?? last, now)
+          if (denial) {
+            w.risk.push(this.o.risk.recordDenial(st.account.id, denial, o.symbol))
+            this.setStatus(w, st, o, o.status === 'new' ? 'rejected' : 'cancelled', denial.code)
+            continue
+          }
+        }
+        consume(levels, fills, o.side)
+        if (taker) this.executeNow(w, st, o, inst, fills, o.price)
+        else for (const f of fills) if (ACTIVE.has(o.status)) this.fill(w, st, o, inst, f.price, f.qty, 'maker')
+      }
+    })
+  }
+
+  /** Equity marks (and risk warnings) for accounts with open positions, at most once a minute. */
+  private markAccounts(now: number): void {
+    this.nextMarkSweep = now + MARK_INTERVAL_MS
+    const due = [...this.byId.values()].filter((st) => st.positions.size > 0 && now - st.lastMarkAt >= MARK_INTERVAL_MS)
+    if (due.length === 0) return
+    this.run(now, (w) => {
+      for (const st of due) {
+        const p = this.portfolio(st, now)
+        this.o.db.insert(tables.equitySnapshots).values({ accountId: st.account.id, at: now, equity: p.equity, balance: st.account.balance }).run()
+        st.lastMarkAt = now
+        w.risk.push(...this.o.risk.evaluate(p))
+      }
+    })
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  /** An order of the user (live state when open), or undefined. */
+  order(userId: string, orderId: string): Order | undefined {
+    const st = this.state(userId)
+    const o = this.active.get(orderId) ?? this.q.byId(orderId)
+    return o && o.accountId === st.account.id ? o : undefined
+  }
+
+  get queries(): OrderQueries {
+    return this.q
   }
 
   /** Closed round trips of an account (see {@link listRoundTrips}). */
@@ -53,5 +751,30 @@ export class ExecutionService {
   /** Equity marks of an account (see {@link equityHistory}). */
   equityHistory(accountId: string, q: { since?: number } = {}): EquityPoint[] {
     return equityHistory(this.o.db, accountId, q)
+  }
+
+  /** Ids of every order still open (for tests and diagnostics). */
+  openOrderIds(): string[] {
+    return [...this.active.keys()]
+  }
+
+  /** Statuses of the given orders straight from the store (crash checks). */
+  storedStatuses(ids: string[]): Map<string, string> {
+    const rows = this.o.db.select({ id: tables.orders.id, status: tables.orders.status }).from(tables.orders).where(inArray(tables.orders.id, ids)).all()
+    return new Map(rows.map((r) => [r.id, r.status]))
+  }
+}
+
+/** Take executed quantities out of the book copy, so later orders in the same tick see what is left. */
+function consume(levels: Level[], fills: Level[], side: Side): void {
+  for (const f of fills) {
+    let left = f.qty
+    for (const l of levels) {
+      if (left <= 0) break
+      if (side === 'buy' ? l.price > f.price : l.price < f.price) break
+      const take = Math.min(left, l.qty)
+      l.qty -= take
+      left -= take
+    }
   }
 }

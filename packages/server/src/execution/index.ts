@@ -1,4 +1,4 @@
-export { ExecutionService, type ExecutionOptions } from './execution-service'
+export { ExecutionService, type ExecutionOptions, type AccountState } from './execution-service'
 export {
   listRoundTrips,
   equityHistory,
@@ -6,4 +6,7 @@ export {
   type RoundTripQuery,
   type EquityPoint,
 } from './history'
-export { ORDER_STATUSES, TRANSITIONS, TERMINAL, canTransition, transition, IllegalTransitionError, type OrderStatus } from './order-state'
+export { ORDER_STATUSES, TRANSITIONS, TERMINAL, ACTIVE, canTransition, transition, IllegalTransitionError, type OrderStatus } from './order-state'
+export { orderView, positionView, tradeView, accountView } from './views'
+export type { OrderRequest, Denial, SubmitResult, Order, Position, Fill, Account } from './types'
+export type { OrderFilter, PositionFilter, TradeFilter } from './queries'

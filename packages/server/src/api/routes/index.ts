@@ -4,7 +4,9 @@ import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
+import { registerRiskRoutes } from './risk'
 import { registerSystemRoutes } from './system'
+import { registerTradingRoutes } from './trading'
 
 /** Every tag's routes; each is created from a generated route definition. */
 export function registerRoutes(app: App, s: AppServices): void {
@@ -12,5 +14,7 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerSystemRoutes(app, s)
   registerConfigRoutes(app, s)
   registerMarketDataRoutes(app, s)
+  registerTradingRoutes(app, s)
+  registerRiskRoutes(app, s)
   registerAnalyticsRoutes(app, s)
 }

@@ -1,0 +1,139 @@
+import type { Context } from 'hono'
+import { ApiError } from '../../../core'
+import { accountView, orderView, positionView, tradeView, type Denial } from '../../../execution'
+import {
+  cancelOrderRoute,
+  executeTradeRoute,
+  getAccountRoute,
+  getOrderRoute,
+  getPositionRoute,
+  getPositionsRoute,
+  getTradeHistoryRoute,
+  listOrdersRoute,
+} from '../../../generated'
+import type { AppServices } from '../../../services'
+import { secured, type App } from '../../app'
+import type { AppEnv } from '../../types'
+
+/** The caller's user id; security middleware guarantees a principal on these routes. */
+export function userOf(c: Context<AppEnv>): string {
+  const principal = c.get('principal')
+  if (!principal) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'A bearer token is required')
+  return principal.userId
+}
+
+/** A domain denial as the contract's error envelope. */
+export function denied(d: Denial): ApiError {
+  const status = d.code === 'ORDER_NOT_FOUND' || d.code === 'POSITION_NOT_FOUND' ? 404 : 400
+  return new ApiError(status, d.code, d.message, d.details)
+}
+
+const time = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso))
+
+export function registerTradingRoutes(app: App, s: AppServices): void {
+  const ex = s.execution
+  const mark = (symbol: string): number => ex.mark(symbol)
+
+  app.openapi(secured(executeTradeRoute, s), (c) => {
+    const b = c.req.valid('json')
+    const result = ex.submit(userOf(c), {
+      symbol: b.symbol,
+      side: b.side,
+      type: b.type,
+      quantity: b.quantity,
+      price: b.price,
+      stopPrice: b.stop_price,
+      timeInForce: b.time_in_force,
+      stopLoss: b.stop_loss,
+      takeProfit: b.take_profit,
+      clientOrderId: b.client_order_id,
+    })
+    if (!result.ok) throw denied(result.denial)
+    return c.json(orderView(result.order, s.market), result.created ? 201 : 200)
+  })
+
+  app.openapi(secured(getPositionsRoute, s), (c) => {
+    const q = c.req.valid('query')
+    const st = ex.state(userOf(c))
+    const { rows, total } = ex.queries.listPositions(st.account.id, {
+      symbol: q.symbol?.toUpperCase(),
+      status: q.status,
+      limit: q.limit,
+      offset: q.offset,
+    })
+    // Open positions come from memory: the live state the next order will see.
+    const positions = rows.map((r) => positionView(r.status === 'open' ? (st.positions.get(r.symbol) ?? r) : r, s.market, mark))
+    let exposure = 0
+    let pnl = 0
+    for (const p of positions) {
+      if (p.status === 'open') exposure += p.quantity * p.current_price
+      pnl += p.unrealized_pnl + p.realized_pnl
+    }
+    return c.json({ positions, total_exposure: round(exposure), total_pnl: round(pnl), total_count: total }, 200)
+  })
+
+  app.openapi(secured(getPositionRoute, s), (c) => {
+    const { position_id } = c.req.valid('param')
+    const st = ex.state(userOf(c))
+    const row = ex.queries.position(position_id)
+    if (!row || row.accountId !== st.account.id)
+      throw new ApiError(404, 'POSITION_NOT_FOUND', `Position ${position_id} not found`, { position_id })
+    const live = row.status === 'open' ? (st.positions.get(row.symbol) ?? row) : row
+    return c.json(positionView(live, s.market, mark), 200)
+  })
+
+  app.openapi(secured(listOrdersRoute, s), (c) => {
+    const q = c.req.valid('query')
+    const st = ex.state(userOf(c))
+    const { rows, total } = ex.queries.listOrders(st.account.id, {
+      symbol: q.symbol?.toUpperCase(),
+      status: q.status,
+      limit: q.limit,
+      offset: q.offset,
+    })
+    return c.json({ orders: rows.map((o) => orderView(o, s.market)), total_count: total, limit: q.limit, offset: q.offset }, 200)
+  })
+
+  app.openapi(secured(getOrderRoute, s), (c) => {
+    const { order_id } = c.req.valid('param')
+    const order = ex.order(userOf(c), order_id)
+    if (!order) throw new ApiError(404, 'ORDER_NOT_FOUND', `Order ${order_id} not found`, { order_id })
+    return c.json(orderView(order, s.market), 200)
+  })
+
+  app.openapi(secured(cancelOrderRoute, s), (c) => {
+    const { order_id } = c.req.valid('param')
+    const result = ex.cancel(userOf(c), order_id)
+    if (!result.ok) throw denied(result.denial)
+    return c.json({ order_id, status: 'cancelled' as const, cancelled_at: new Date(result.order.closedAt ?? s.clock.now()).toISOString() }, 200)
+  })
+
+  app.openapi(secured(getTradeHistoryRoute, s), (c) => {
+    const q = c.req.valid('query')
+    const st = ex.state(userOf(c))
+    const since = time(q.start_date)
+    const until = time(q.end_date)
+    if (since !== undefined && until !== undefined && since > until)
+      throw new ApiError(400, 'VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+    const { rows, total } = ex.queries.trades(st.account.id, {
+      symbol: q.symbol?.toUpperCase(),
+      since,
+      until,
+      status: q.status,
+      limit: q.limit,
+      page: q.page,
+    })
+    return c.json(
+      { trades: rows.map((f) => tradeView(f, s.market)), total_count: total, page: q.page, total_pages: Math.ceil(total / q.limit) },
+      200,
+    )
+  })
+
+  app.openapi(secured(getAccountRoute, s), (c) => {
+    const st = ex.state(userOf(c))
+    const p = ex.portfolio(st)
+    return c.json(accountView(st.account, p.equity, p.exposure), 200)
+  })
+}
+
+const round = (x: number): number => Math.round(x * 1e8) / 1e8

@@ -1,0 +1,47 @@
+import type { tables } from '../store'
+import type { OrderStatus } from './order-state'
+
+export type Side = 'buy' | 'sell'
+export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit'
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'DAY'
+export type PositionSide = 'long' | 'short'
+
+/** An order row as the engine holds it (integer units, see money.ts). */
+export type Order = Omit<typeof tables.orders.$inferSelect, 'status'> & { status: OrderStatus }
+export type NewOrder = Omit<Order, 'seq'>
+export type Fill = typeof tables.fills.$inferSelect
+export type Position = typeof tables.positions.$inferSelect
+export type Account = typeof tables.accounts.$inferSelect
+
+/** An order as a client submits it (decimals as JSON numbers). */
+export interface OrderRequest {
+  symbol: string
+  side: Side
+  type: OrderType
+  quantity: number
+  price?: number | null
+  stopPrice?: number | null
+  timeInForce?: TimeInForce
+  stopLoss?: number | null
+  takeProfit?: number | null
+  clientOrderId?: string | null
+}
+
+/**
+ * Why the engine refused an order, before anything was booked: a stable code, a message and
+ * structured details (e.g. required vs available). The API layer renders it as a 400 envelope.
+ */
+export interface Denial {
+  code: string
+  message: string
+  details: Record<string, unknown>
+}
+
+export type SubmitResult =
+  | { ok: true; order: Order; /** False when a repeated client_order_id returned the original. */ created: boolean }
+  | { ok: false; denial: Denial }
+
+export const deny = (code: string, message: string, details: Record<string, unknown> = {}): { ok: false; denial: Denial } => ({
+  ok: false,
+  denial: { code, message, details },
+})

@@ -1,0 +1,171 @@
+import type { DomainEvent } from '../core'
+import type { MarketData } from '../market'
+import { averagePrice, fromAtoms, fromUnits, notionalAtoms, scalesOf, type Scales } from './money'
+import type { Account, Fill, Order, Position } from './types'
+
+/*
+ * Ledger rows (integer units) to the contract's JSON shapes (decimal numbers, ISO times).
+ */
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+const FALLBACK: Scales = { pricePrecision: 8, quantityPrecision: 8, priceScale: 1e8, qtyScale: 1e8, notionalShift: -8 }
+
+function scales(market: MarketData, symbol: string): Scales {
+  const inst = market.instrument(symbol)
+  return inst ? scalesOf(inst) : FALLBACK
+}
+
+const price = (s: Scales, ticks: number | null): number | null => (ticks === null ? null : fromUnits(ticks, s.priceScale))
+
+/** The contract's Order. */
+export function orderView(o: Order, market: MarketData) {
+  const s = scales(market, o.symbol)
+  const avg = o.filledQuantity > 0 ? averagePrice(s, o.filledNotional, o.filledQuantity) : null
+  return {
+    order_id: o.id,
+    client_order_id: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    time_in_force: o.timeInForce,
+    quantity: fromUnits(o.quantity, s.qtyScale),
+    price: o.price !== null ? price(s, o.price) : avg,
+    stop_price: price(s, o.stopPrice),
+    status: o.status,
+    filled_quantity: fromUnits(o.filledQuantity, s.qtyScale),
+    average_price: avg,
+    commission: fromAtoms(o.commission),
+    stop_loss: price(s, o.stopLoss),
+    take_profit: price(s, o.takeProfit),
+    parent_order_id: o.parentOrderId,
+    link_type: o.linkType,
+    reject_reason: o.rejectReason,
+    created_at: iso(o.createdAt),
+    updated_at: iso(o.updatedAt),
+  }
+}
+
+/** The contract's Position; `mark` is the last price of an open position's symbol. */
+export function positionView(p: Position, market: MarketData, mark: (symbol: string) => number) {
+  const s = scales(market, p.symbol)
+  const open = p.status === 'open'
+  const lots = open ? p.quantity : p.closedQuantity
+  const entryCost = open ? p.costBasis : p.closedCost
+  let current: number
+  let unrealized = 0
+  if (open) {
+    current = mark(p.symbol)
+    const value = Number(notionalAtoms(s, Math.round(current * s.priceScale), p.quantity))
+    unrealized = p.side === 'long' ? value - p.costBasis : p.costBasis - value
+  } else current = averagePrice(s, p.exitNotional, p.closedQuantity)
+  const pnlBase = open ? unrealized : p.realizedPnl
+  return {
+    id: p.id,
+    symbol: p.symbol,
+    side: p.side,
+    status: p.status,
+    quantity: fromUnits(lots, s.qtyScale),
+    entry_price: averagePrice(s, entryCost, lots),
+    current_price: current,
+    unrealized_pnl: fromAtoms(unrealized),
+    realized_pnl: fromAtoms(p.realizedPnl),
+    percentage_pnl: entryCost > 0 ? Math.round((pnlBase / entryCost) * 100 * 1e4) / 1e4 : 0,
+    commission: fromAtoms(p.commission),
+    created_at: iso(p.openedAt),
+    updated_at: iso(p.updatedAt),
+    closed_at: p.closedAt === null ? null : iso(p.closedAt),
+  }
+}
+
+/** The contract's Trade. */
+export function tradeView(f: Fill, market: MarketData) {
+  const s = scales(market, f.symbol)
+  return {
+    id: f.id,
+    order_id: f.orderId,
+    symbol: f.symbol,
+    side: f.side,
+    quantity: fromUnits(f.quantity, s.qtyScale),
+    price: fromUnits(f.price, s.priceScale),
+    commission: fromAtoms(f.commission),
+    liquidity: f.liquidity,
+    timestamp: iso(f.createdAt),
+    pnl: fromAtoms(f.realizedPnl),
+  }
+}
+
+/** The contract's Account. */
+export function accountView(a: Account, equity: number, exposure: number) {
+  const available = Math.max(0, equity - exposure)
+  return {
+    account_id: a.id,
+    user_id: a.userId,
+    currency: a.currency,
+    initial_balance: fromAtoms(a.initialBalance),
+    balance: fromAtoms(a.balance),
+    equity: fromAtoms(equity),
+    realized_pnl: fromAtoms(a.realizedPnl),
+    unrealized_pnl: fromAtoms(equity - a.balance),
+    commission_paid: fromAtoms(a.commission),
+    margin_used: fromAtoms(exposure),
+    available_balance: fromAtoms(available),
+    balances: [{ asset: a.currency, total: fromAtoms(a.balance), available: fromAtoms(available) }],
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+  }
+}
+
+interface Owner {
+  account: Account
+}
+
+/** `trade_update`: an order changed state or filled (`fillPrice` is the price of that fill). */
+export function orderEvent(st: Owner, o: Order, market: MarketData, now: number, fillPrice?: number): DomainEvent {
+  const s = scales(market, o.symbol)
+  const v = orderView(o, market)
+  return {
+    kind: 'trade_update',
+    accountId: st.account.id,
+    userId: st.account.userId,
+    symbol: o.symbol,
+    data: {
+      order_id: v.order_id,
+      client_order_id: v.client_order_id,
+      symbol: v.symbol,
+      side: v.side,
+      type: v.type,
+      quantity: v.quantity,
+      price: fillPrice !== undefined ? fromUnits(fillPrice, s.priceScale) : v.price,
+      status: v.status,
+      filled_quantity: v.filled_quantity,
+      average_price: v.average_price,
+      timestamp: iso(now),
+    },
+    at: now,
+  }
+}
+
+/** `position_update`: a position changed (quantity 0 once it closed). */
+export function positionEvent(st: Owner, p: Position, market: MarketData, mark: (symbol: string) => number, now: number): DomainEvent {
+  const s = scales(market, p.symbol)
+  const open = p.status === 'open'
+  const v = positionView(p, market, mark)
+  return {
+    kind: 'position_update',
+    accountId: st.account.id,
+    userId: st.account.userId,
+    symbol: p.symbol,
+    data: {
+      position_id: p.id,
+      symbol: p.symbol,
+      side: p.side,
+      quantity: open ? fromUnits(p.quantity, s.qtyScale) : 0,
+      entry_price: v.entry_price,
+      current_price: open ? v.current_price : mark(p.symbol),
+      unrealized_pnl: v.unrealized_pnl,
+      realized_pnl: v.realized_pnl,
+      timestamp: iso(now),
+    },
+    at: now,
+  }
+}
