@@ -1,31 +1,50 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import type { App } from './api'
+import { createApp, type App } from './api'
+import type { AppServices } from './services'
+import type { StreamHub } from './ws'
 
 export interface RunningServer {
   url: string
+  /** `ws://host:port/v1/ws` when the stream hub is attached. */
+  wsUrl: string
   port: number
   server: Server
   close(): Promise<void>
 }
 
-/** Serve the app over HTTP; port 0 picks an ephemeral port (tests). */
-export function listen(app: App, port: number, hostname: string): Promise<RunningServer> {
+export interface ListenOptions {
+  /** Serve the WebSocket hub on `/v1/ws` of the same port. */
+  hub?: StreamHub
+}
+
+/** Serve the app over HTTP (and the hub over WebSocket); port 0 picks an ephemeral port (tests). */
+export function listen(app: App, port: number, hostname: string, options: ListenOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+      const detach = options.hub?.attach(server as Server)
       resolve({
         url: `http://${host}:${info.port}`,
+        wsUrl: `ws://${host}:${info.port}/v1/ws`,
         port: info.port,
         server: server as Server,
-        close: () =>
-          new Promise<void>((done) => {
+        close: async () => {
+          // Sockets first (close 1001 so clients reconnect), then the HTTP side.
+          await detach?.()
+          await new Promise<void>((done) => {
             ;(server as Server).closeAllConnections?.()
             server.close(() => done())
-          }),
+          })
+        },
       })
     }) as Server
     server.once('error', reject)
   })
+}
+
+/** The whole server on one port: the REST API plus the /v1/ws stream hub. */
+export function startServer(services: AppServices, port: number, hostname: string, app: App = createApp(services)): Promise<RunningServer> {
+  return listen(app, port, hostname, { hub: services.stream })
 }

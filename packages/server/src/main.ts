@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { createApp } from './api'
 import { ConfigError, loadEnv } from './config'
-import { listen } from './http-server'
+import { startServer } from './http-server'
 import { bootstrapCredentials, createServices } from './services'
 
 async function main(): Promise<void> {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const creds = await bootstrapCredentials(services)
   services.market.start(env.MARKET_TICK_MS)
   const app = createApp(services)
-  const running = await listen(app, env.PORT, env.HOST)
+  const running = await startServer(services, env.PORT, env.HOST, app)
   const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${running.port}`
   console.log(
     [
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       `  market:        ${env.MARKET_SOURCE} (${services.market.symbols().join(', ')})`,
       `  demo API key:  ${creds.demoApiKey}`,
       `  admin token:   ${creds.adminToken}`,
+      `  stream:        ${base.replace(/^http/, 'ws')}/v1/ws?token=<access token>`,
       '',
       'Try it:',
       `  curl -s -X POST ${base}/v1/auth/generate-token -H 'X-API-Key: ${creds.demoApiKey}' -H 'Content-Type: application/json' -d '{"user_id":"demo","permissions":["read_market_data"]}'`,
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     services.logger.info({ signal }, 'shutting down')
     services.market.stop()
     await running.close()
+    await services.stream.close()
     services.db.$client.close()
     process.exit(0)
   }

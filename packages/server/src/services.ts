@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
 import type { Env } from './config'
 import { EventBus, systemClock, type Clock } from './core'
@@ -7,6 +8,7 @@ import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
 import { openDatabase, type Db } from './store'
+import { StreamHub, hubOptionsFromEnv } from './ws'
 
 export const SERVER_VERSION = '1.0.0'
 
@@ -26,6 +28,8 @@ export interface AppServices {
   execution: ExecutionService
   /** Pre-trade checks, limits, risk metrics and events. */
   risk: RiskService
+  /** The /v1/ws hub: subscriptions, fan-out and the replay buffer; attached to each HTTP listener. */
+  stream: StreamHub
   startedAt: number
   version: string
 }
@@ -74,6 +78,18 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     takerFeeBps: env.PAPER_TAKER_FEE_BPS,
     makerFeeBps: env.PAPER_MAKER_FEE_BPS,
   })
+  const stream = new StreamHub({
+    auth,
+    market,
+    events,
+    clock,
+    db,
+    isSymbol: (symbol) => market.instrument(symbol) !== undefined && settings.isSymbolEnabled(symbol),
+    logger,
+    options: hubOptionsFromEnv(env),
+    epoch: settings.secret('stream_epoch', () => randomBytes(6).toString('hex')),
+    version: SERVER_VERSION,
+  })
   return {
     env,
     clock,
@@ -85,6 +101,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     market,
     events,
     execution,
+    stream,
     risk,
     startedAt: clock.now(),
     version: SERVER_VERSION,

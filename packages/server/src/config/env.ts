@@ -24,6 +24,17 @@ export const EnvSchema = z.object({
   /** Fees in basis points of the fill value: taker (orders that take liquidity) and maker (resting orders). */
   PAPER_TAKER_FEE_BPS: z.coerce.number().min(0).max(1000).default(10),
   PAPER_MAKER_FEE_BPS: z.coerce.number().min(0).max(1000).default(2),
+  /** WebSocket hub (/v1/ws) limits; see ws/options.ts. */
+  WS_MAX_CONNECTIONS_PER_TOKEN: int(10, 1, 10_000),
+  WS_MESSAGES_PER_SECOND: int(20, 1, 100_000),
+  WS_MAX_SUBSCRIPTIONS: int(50, 1, 10_000),
+  WS_MAX_MESSAGE_BYTES: int(16_384, 256, 1_048_576),
+  WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
+  WS_AUTH_TIMEOUT_MS: int(10_000, 50, 600_000),
+  WS_MAX_BUFFERED_BYTES: int(4_194_304, 1024, 1_073_741_824),
+  WS_REPLAY_MAX_EVENTS: int(1000, 1, 1_000_000),
+  WS_REPLAY_MAX_AGE_MS: int(300_000, 1000, 86_400_000),
+  WS_HEALTH_INTERVAL_MS: int(5000, 50, 3_600_000),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -24,8 +24,8 @@ export interface TestContext {
   token(scopes: string[], user?: string): Promise<string>
   /** Request with `Authorization: Bearer <token>` and a JSON body when given. */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>
-  /** Serve the app on an ephemeral port. */
-  listen(): Promise<RunningServer>
+  /** Serve the app and the /v1/ws hub on an ephemeral port (or `port`, e.g. to restart on the same one). */
+  listen(opts?: { port?: number }): Promise<RunningServer>
   close(): Promise<void>
 }
 
@@ -67,13 +67,14 @@ export async function createTestContext(envOverrides: Record<string, string> = {
         body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
       })
     },
-    async listen() {
-      const s = await listen(app, 0, '127.0.0.1')
+    async listen(opts = {}) {
+      const s = await listen(app, opts.port ?? 0, '127.0.0.1', { hub: services.stream })
       servers.push(s)
       return s
     },
     async close() {
       await Promise.all(servers.map((s) => s.close()))
+      await services.stream.close()
       services.market.stop()
       services.db.$client.close()
     },

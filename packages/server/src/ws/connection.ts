@@ -1,0 +1,162 @@
+import type { Server } from 'node:http'
+import type { RawData, WebSocket } from 'ws'
+import type { Principal } from '../auth'
+import type { Channel } from './channels'
+import { frame, frameTail } from './envelope'
+import { parseClientFrame, type ClientCommand, type ProtocolError } from './protocol'
+
+/** What a connection needs from its hub. */
+export interface ConnectionHost {
+  readonly maxBufferedBytes: number
+  readonly maxMessageBytes: number
+  readonly messagesPerSecond: number
+  readonly counters: { messagesSent: number; messagesReceived: number; messagesDropped: number; rateLimited: number }
+  nowIso(): string
+  nextId(): string
+  /** Monotonic milliseconds (rate limiting must not depend on a test's manual clock). */
+  monotonic(): number
+  run(conn: Connection, cmd: ClientCommand | ProtocolError): void | Promise<void>
+  slowConsumer(conn: Connection): void
+  closed(conn: Connection): void
+}
+
+const CLOSE_GRACE_MS = 2000
+
+/**
+ * One client socket: numbering of outgoing frames, backpressure, the message rate limit and the
+ * in-order command queue (authentication is asynchronous; later commands wait for it).
+ */
+export class Connection {
+  /** Number of the last frame sent. */
+  seq = 0
+  principal?: Principal
+  readonly subs = new Map<string, Channel>()
+  /** Cleared on each heartbeat, set by the peer's pong. */
+  alive = true
+  closing = false
+  readonly connectedAt: number
+  private tokens: number
+  private refilledAt: number
+  private lastRateError = -Infinity
+  private readonly queue: (ClientCommand | ProtocolError)[] = []
+  private busy = false
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly server: Server,
+    private readonly host: ConnectionHost,
+    connectedAt: number,
+  ) {
+    this.connectedAt = connectedAt
+    this.tokens = host.messagesPerSecond
+    this.refilledAt = host.monotonic()
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary))
+    ws.on('pong', () => {
+      this.alive = true
+    })
+    ws.on('close', () => {
+      this.closing = true
+      host.closed(this)
+    })
+    ws.on('error', () => {
+      // A protocol violation by the peer (e.g. a frame above maxPayload); ws closes the socket itself.
+    })
+  }
+
+  /** Send a pre-serialized frame tail; false when it was not sent (closing, or a slow consumer). */
+  send(tail: string): boolean {
+    if (this.closing) return false
+    if (this.ws.bufferedAmount > this.host.maxBufferedBytes) {
+      this.host.counters.messagesDropped++
+      this.host.slowConsumer(this)
+      return false
+    }
+    this.ws.send(frame(++this.seq, tail))
+    this.host.counters.messagesSent++
+    return true
+  }
+
+  /** Send a one-off message to this connection. */
+  reply(type: string, data: object, channel?: string): boolean {
+    return this.send(frameTail(type, JSON.stringify(data), this.host.nowIso(), this.host.nextId(), channel))
+  }
+
+  error(code: string, message: string, details: Record<string, unknown> = {}, requestId?: string): void {
+    this.reply('error', requestId === undefined ? { code, message, details } : { code, message, details, request_id: requestId })
+  }
+
+  /** Close with a code and reason; a peer that does not finish the closing handshake is cut off. */
+  close(code: number, reason: string): void {
+    if (this.closing) return
+    this.closing = true
+    this.ws.close(code, reason.slice(0, 120))
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref()
+    this.host.closed(this)
+  }
+
+  /** Run a command now or after the ones before it (e.g. while a token is being verified). */
+  enqueue(cmd: ClientCommand | ProtocolError): void {
+    this.queue.push(cmd)
+    if (!this.busy) void this.pump()
+  }
+
+  /** Hold commands until `task` settles (the URL token's verification). */
+  async hold(task: Promise<void>): Promise<void> {
+    this.busy = true
+    try {
+      await task
+    } finally {
+      this.busy = false
+    }
+    await this.pump()
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true
+    try {
+      while (this.queue.length > 0 && !this.closing) {
+        const pending = this.host.run(this, this.queue.shift()!)
+        if (pending) await pending
+      }
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.closing) return
+    this.host.counters.messagesReceived++
+    if (!this.takeToken()) {
+      this.host.counters.rateLimited++
+      this.host.counters.messagesDropped++
+      const now = this.host.monotonic()
+      // One notice per second at most: an error per dropped frame would amplify a flood.
+      if (now - this.lastRateError >= 1000) {
+        this.lastRateError = now
+        this.error('RATE_LIMIT_EXCEEDED', `More than ${this.host.messagesPerSecond} messages per second; messages are being dropped`, {
+          limit_per_second: this.host.messagesPerSecond,
+        })
+      }
+      return
+    }
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
+    if (isBinary) {
+      this.enqueue({ op: 'invalid', code: 'INVALID_MESSAGE', message: 'Binary frames are not supported; send JSON text', details: {} })
+      return
+    }
+    const text =
+      bytes > this.host.maxMessageBytes ? '' : Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8')
+    this.enqueue(parseClientFrame(text, bytes, this.host.maxMessageBytes))
+  }
+
+  private takeToken(): boolean {
+    const now = this.host.monotonic()
+    const rate = this.host.messagesPerSecond
+    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAt) / 1000) * rate)
+    this.refilledAt = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}

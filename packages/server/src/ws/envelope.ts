@@ -1,0 +1,19 @@
+// Server frames: the seed envelope {type, data, timestamp, id} plus `seq` (per connection, +1 each
+// frame) and, where it applies, `channel` and `replayed`. Fan-out serializes everything but `seq`
+// once per event; each connection only prefixes its own number.
+
+const q = (s: string): string => JSON.stringify(s)
+
+/** Everything of a frame after `{"seq":N`, including the closing brace. */
+export function frameTail(type: string, data: string, timestamp: string, id: string, channel?: string, replayed = false): string {
+  return `,"type":${q(type)}${channel === undefined ? '' : `,"channel":${q(channel)}`},"data":${data},"timestamp":${q(timestamp)},"id":${q(id)}${replayed ? ',"replayed":true' : ''}}`
+}
+
+/** The whole frame for one connection. */
+export const frame = (seq: number, tail: string): string => `{"seq":${seq}${tail}`
+
+/** Message ids of non-account frames: unique per hub, shared by every recipient of one event. */
+export function messageIds(prefix: string): () => string {
+  let n = 0
+  return () => `${prefix}_${(++n).toString(36)}`
+}

@@ -1,0 +1,115 @@
+import { and, asc, eq, gt, lte, max } from 'drizzle-orm'
+import type { Clock } from '../core'
+import { tables, type Db } from '../store'
+
+/** One journaled account event. `id` is the wire id clients resume from: `evt_<epoch>_<seq>`. */
+export interface JournalEntry {
+  id: string
+  userId: string
+  accountId: string | null
+  seq: number
+  kind: string
+  symbol: string | null
+  /** `data` as JSON text (serialized once, replayed byte for byte). */
+  data: string
+  at: number
+}
+
+export type ReplayResult =
+  | { ok: true; events: JournalEntry[] }
+  | { ok: false; reason: 'unknown_event_id' | 'events_expired'; oldestAvailable?: string }
+
+/**
+ * The bounded replay buffer of account events, per user, in SQLite so it survives a server restart.
+ * Event ids carry the store's epoch: an id from another database (or a wiped one) is never mistaken
+ * for a position in this one.
+ */
+export class EventJournal {
+  private readonly nextSeq = new Map<string, number>()
+  private appended = 0
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    readonly epoch: string,
+    private readonly maxEvents: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  idOf(seq: number): string {
+    return `evt_${this.epoch}_${seq}`
+  }
+
+  /** The sequence number of an event id of this journal; undefined for other epochs or malformed ids. */
+  seqOf(id: string): number | undefined {
+    const m = /^evt_([0-9a-f]+)_(\d{1,15})$/.exec(id)
+    return m && m[1] === this.epoch ? Number(m[2]) : undefined
+  }
+
+  append(e: { userId: string; accountId?: string; kind: string; symbol?: string; data: string; at: number }): JournalEntry {
+    const seq = this.seqFor(e.userId)
+    const entry: JournalEntry = {
+      id: this.idOf(seq),
+      userId: e.userId,
+      accountId: e.accountId ?? null,
+      seq,
+      kind: e.kind,
+      symbol: e.symbol ?? null,
+      data: e.data,
+      at: e.at,
+    }
+    const t = tables.streamEvents
+    this.db.insert(t).values({ userId: e.userId, seq, accountId: entry.accountId, kind: e.kind, symbol: entry.symbol, data: e.data, at: e.at }).run()
+    this.nextSeq.set(e.userId, seq + 1)
+    if (seq > this.maxEvents) this.db.delete(t).where(and(eq(t.userId, e.userId), lte(t.seq, seq - this.maxEvents))).run()
+    if (++this.appended % 256 === 0) this.prune()
+    return entry
+  }
+
+  /**
+   * Drop entries past the age bound (the count bound is kept on append). Each user's newest entry
+   * stays as the high-water mark, so numbering never restarts and an old id never looks current.
+   */
+  prune(): void {
+    this.db.$client
+      .prepare(`DELETE FROM stream_events WHERE at < ? AND seq < (SELECT MAX(s.seq) FROM stream_events s WHERE s.user_id = stream_events.user_id)`)
+      .run(this.clock.now() - this.maxAgeMs)
+  }
+
+  /** The user's events after `lastId`, or why they cannot be replayed without a gap. */
+  after(userId: string, lastId: string): ReplayResult {
+    const last = this.seqOf(lastId)
+    const latest = this.seqFor(userId) - 1
+    if (last === undefined || last > latest) return { ok: false, reason: 'unknown_event_id' }
+    if (last === latest) return { ok: true, events: [] }
+    const t = tables.streamEvents
+    const cutoff = this.clock.now() - this.maxAgeMs
+    const rows = this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.userId, userId), gt(t.seq, Math.max(last, latest - this.maxEvents))))
+      .orderBy(asc(t.seq))
+      .all()
+      .filter((r) => r.at >= cutoff)
+    const first = rows[0]
+    if (!first || first.seq !== last + 1) return { ok: false, reason: 'events_expired', oldestAvailable: first ? this.idOf(first.seq) : undefined }
+    return { ok: true, events: rows.map((r) => ({ ...r, id: this.idOf(r.seq) })) }
+  }
+
+  /** The id of the user's latest event (undefined before the first one). */
+  latestId(userId: string): string | undefined {
+    const seq = this.seqFor(userId) - 1
+    return seq > 0 ? this.idOf(seq) : undefined
+  }
+
+  private seqFor(userId: string): number {
+    let next = this.nextSeq.get(userId)
+    if (next === undefined) {
+      const t = tables.streamEvents
+      const row = this.db.select({ m: max(t.seq) }).from(t).where(eq(t.userId, userId)).get()
+      next = (row?.m ?? 0) + 1
+      this.nextSeq.set(userId, next)
+    }
+    return next
+  }
+}
