@@ -1,63 +1,402 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SMCApiError, SMCClient } from 'smc-trading-sdk'
+import { SMCApiError, SMCClient, type Order, type TradeRequest } from 'smc-trading-sdk'
 import type { RunningServer } from '../../../http-server'
 import { contractFetch, createTestContext, type TestContext } from '../../../testing'
 
 // Trading scenarios through the SDK against a real server on an ephemeral port; every response is
-// checked against the contract on the way.
+// checked against the contract on the way. Time and the market only move when a test moves them.
 let ctx: TestContext
 let server: RunningServer
 let user = 0
 const fetch = contractFetch((req) => globalThis.fetch(req))
 
 beforeEach(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false' })
+  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', PAPER_INITIAL_BALANCE: '100000' })
   server = await ctx.listen()
 })
 afterEach(() => ctx.close())
 
-/** A client for a fresh user (so a fresh 10,000 USDT paper account). */
+/** A client for a fresh user (so a fresh 100,000 USDT paper account), with a token valid for 30 days of test time. */
 async function trader(): Promise<SMCClient> {
-  const token = await ctx.token(['read_trades', 'write_trades', 'read_market_data', 'read_risk_metrics'], `trader${++user}`)
+  const scopes = ['read_trades', 'write_trades', 'read_market_data', 'read_risk_metrics'] as const
+  const { token } = await ctx.services.auth.generate({ userId: 'admin', scopes: ['admin_full'] }, `trader${++user}`, [...scopes], 30 * 86_400)
   return new SMCClient(token, { baseUrl: server.url, fetch, retry: false })
 }
 
-describe('market orders', () => {
+const market = (q: number, extra: Partial<TradeRequest> = {}): TradeRequest => ({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: q, ...extra })
+
+const atoms = (x: number): number => Math.round(x * 1e8)
+const failure = (p: Promise<unknown>): Promise<SMCApiError> =>
+  p.then(
+    () => {
+      throw new Error('expected the call to fail')
+    },
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(SMCApiError)
+      return e as SMCApiError
+    },
+  )
+
+/** Move the clock and the market one step at a time until `done` holds (or give up). */
+async function advanceUntil(done: () => Promise<boolean>, stepMs = 60_000, maxSteps = 2_000): Promise<number> {
+  for (let i = 1; i <= maxSteps; i++) {
+    ctx.clock.advance(stepMs)
+    ctx.services.market.advance()
+    if (await done()) return i
+  }
+  throw new Error('condition not reached')
+}
+
+/** initial + Σ fill pnl − Σ commissions must equal the balance, to the atom. */
+async function expectReconciled(c: SMCClient): Promise<void> {
+  const account = await c.getAccount()
+  let pnl = 0
+  let fees = 0
+  for await (const t of c.tradeHistory({ limit: 7 })) {
+    pnl += atoms(t.pnl)
+    fees += atoms(t.commission)
+  }
+  expect(atoms(account.balance)).toBe(atoms(account.initial_balance) + pnl - fees)
+  expect(atoms(account.realized_pnl)).toBe(pnl)
+  expect(atoms(account.commission_paid)).toBe(fees)
+}
+
+describe('market orders and positions', () => {
   it('fill against the book at the VWAP of the levels walked and open a long position', async () => {
     const c = await trader()
     const book = await c.getOrderBook('BTCUSDT', { limit: 100 })
-    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1, client_order_id: 'first' })
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 1.2, client_order_id: 'first' })
     expect(order.status).toBe('filled')
-    expect(order.filled_quantity).toBe(0.1)
-    // VWAP over the asks the order walked.
-    let left = 0.1
+    expect(order.filled_quantity).toBe(1.2)
+    let left = 1.2
     let cost = 0
+    let levels = 0
     for (const [p, q] of book.asks.map(([p, q]) => [Number(p), Number(q)] as const)) {
       const take = Math.min(left, q)
       cost += take * p
+      levels++
       left = +(left - take).toFixed(8)
       if (left <= 0) break
     }
-    expect(order.average_price).toBeCloseTo(cost / 0.1, 6)
+    expect(levels).toBeGreaterThan(1) // slippage is visible: several levels
+    expect(order.average_price).toBeCloseTo(cost / 1.2, 6)
+    expect(order.average_price).toBeGreaterThan(Number(book.asks[0]![0]))
     expect(order.commission).toBeCloseTo(cost * 0.001, 6)
+    const fills = (await c.getTradeHistory()).trades
+    expect(fills).toHaveLength(levels)
+    expect(fills.every((t) => t.liquidity === 'taker' && t.order_id === order.order_id)).toBe(true)
     const { positions, total_exposure } = await c.getPositions()
     expect(positions).toHaveLength(1)
-    expect(positions[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'long', quantity: 0.1, status: 'open' })
+    expect(positions[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'long', quantity: 1.2, status: 'open' })
     expect(positions[0]!.entry_price).toBeCloseTo(order.average_price!, 6)
-    expect(total_exposure).toBeCloseTo(0.1 * positions[0]!.current_price, 6)
+    expect(total_exposure).toBeCloseTo(1.2 * positions[0]!.current_price, 6)
+    await expectReconciled(c)
+  })
+
+  it('buy, add, partial close, reverse through zero; the ledger reconciles to the atom', async () => {
+    const c = await trader()
+    const buy = (quantity: number) => c.executeTrade({ symbol: 'ETHUSDT', side: 'buy', type: 'market', quantity })
+    const sell = (quantity: number) => c.executeTrade({ symbol: 'ETHUSDT', side: 'sell', type: 'market', quantity })
+    const a = await buy(1.5)
+    ctx.clock.advance(5_000)
+    ctx.services.market.advance()
+    const b = await buy(0.7)
+    let [pos] = (await c.getPositions({ symbol: 'ETHUSDT' })).positions
+    expect(pos).toMatchObject({ side: 'long', quantity: 2.2 })
+    expect(pos!.entry_price).toBeCloseTo((a.average_price! * 1.5 + b.average_price! * 0.7) / 2.2, 6)
+    const entry = pos!.entry_price
+
+    ctx.clock.advance(60_000)
+    ctx.services.market.advance()
+    const partial = await sell(0.9)
+    ;[pos] = (await c.getPositions({ symbol: 'ETHUSDT' })).positions
+    expect(pos).toMatchObject({ side: 'long', quantity: 1.3 })
+    expect(pos!.entry_price).toBeCloseTo(entry, 6) // a partial close keeps the average entry
+    const [closeFill] = (await c.getTradeHistory({ limit: 1 })).trades
+    expect(closeFill!.order_id).toBe(partial.order_id)
+    expect(pos!.realized_pnl).toBeCloseTo((partial.average_price! - entry) * 0.9, 6)
+
+    const reverse = await sell(2)
+    expect(reverse.status).toBe('filled')
+    const open = (await c.getPositions({ symbol: 'ETHUSDT' })).positions
+    expect(open).toHaveLength(1)
+    expect(open[0]).toMatchObject({ side: 'short', quantity: 0.7, status: 'open' })
+    expect(open[0]!.entry_price).toBeCloseTo(reverse.average_price!, 6)
+    const closed = (await c.getPositions({ symbol: 'ETHUSDT', status: 'closed' })).positions
+    expect(closed).toHaveLength(1)
+    expect(closed[0]).toMatchObject({ side: 'long', quantity: 2.2, status: 'closed', unrealized_pnl: 0 })
+    expect(closed[0]!.closed_at).not.toBeNull()
+
+    // Closing the short through a buy flattens the book of this symbol.
+    await buy(0.7)
+    expect((await c.getPositions({ symbol: 'ETHUSDT' })).positions).toHaveLength(0)
+    const trips = ctx.services.execution.listRoundTrips(ctx.services.execution.accountIdOf(`trader${user}`))
+    expect(trips.map((t) => [t.side, t.quantity])).toEqual([
+      ['long', 2.2],
+      ['short', 0.7],
+    ])
+    await expectReconciled(c)
     const account = await c.getAccount()
-    expect(account.balance).toBeCloseTo(10_000 - order.commission, 8)
+    expect(account.equity).toBe(account.balance)
+    expect(atoms(trips.reduce((s, t) => s + t.pnl, 0))).toBe(atoms(account.balance - account.initial_balance))
+  })
+})
+
+describe('resting and conditional orders', () => {
+  it('a limit order rests, then fills (maker) when the market crosses it', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('BTCUSDT')
+    const price = Math.round(t.bid * 0.998 * 100) / 100
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price, quantity: 0.05 })
+    expect(order).toMatchObject({ status: 'new', filled_quantity: 0, price })
+    expect((await c.listOrders({ status: 'open' })).orders.map((o) => o.order_id)).toEqual([order.order_id])
+    await advanceUntil(async () => (await c.getOrder(order.order_id)).status === 'filled')
+    const filled = await c.getOrder(order.order_id)
+    expect(filled.average_price).toBe(price)
+    const [fill] = (await c.getTradeHistory()).trades
+    expect(fill).toMatchObject({ liquidity: 'maker', price, quantity: 0.05 })
+    expect(fill!.commission).toBeCloseTo(price * 0.05 * 0.0002, 8)
+    expect((await c.getPositions()).positions[0]).toMatchObject({ side: 'long', quantity: 0.05, entry_price: price })
+    await expectReconciled(c)
+  })
+
+  it('stop loss and take profit: one exits, the other is cancelled, the position closes', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('BTCUSDT')
+    const entry = await c.executeTrade({
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.1,
+      stop_loss: Math.round(t.price * 0.997 * 100) / 100,
+      take_profit: Math.round(t.price * 1.003 * 100) / 100,
+    })
+    expect(entry.status).toBe('filled')
+    const exits = (await c.listOrders({ status: 'open' })).orders
+    expect(exits.map((o) => [o.link_type, o.type, o.side, o.quantity, o.parent_order_id]).sort()).toEqual([
+      ['stop_loss', 'stop', 'sell', 0.1, entry.order_id],
+      ['take_profit', 'limit', 'sell', 0.1, entry.order_id],
+    ])
+    await advanceUntil(async () => (await c.getPositions()).positions.length === 0, 30_000)
+    const after = await Promise.all(exits.map((o) => c.getOrder(o.order_id)))
+    const statuses = after.map((o) => o.status).sort()
+    expect(statuses).toEqual(['cancelled', 'filled'])
+    const cancelled = after.find((o) => o.status === 'cancelled')!
+    expect(cancelled.reject_reason).toMatch(/one-cancels-the-other|position closed/)
+    await expectReconciled(c)
+  })
+
+  it('linked exits are cancelled when the position is closed by another order', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('ETHUSDT')
+    await c.executeTrade({ symbol: 'ETHUSDT', side: 'sell', type: 'market', quantity: 1, stop_loss: Math.round(t.price * 1.05 * 100) / 100 })
+    const [sl] = (await c.listOrders({ status: 'open' })).orders
+    expect(sl).toMatchObject({ link_type: 'stop_loss', side: 'buy', stop_price: Math.round(t.price * 1.05 * 100) / 100 })
+    await c.executeTrade({ symbol: 'ETHUSDT', side: 'buy', type: 'market', quantity: 1 })
+    expect(await c.getOrder(sl!.order_id)).toMatchObject({ status: 'cancelled', reject_reason: 'position closed' })
+  })
+
+  it('a stop order waits for the last price, then fills as a market order', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('SOLUSDT')
+    const stop = Math.round(t.price * 1.001 * 100) / 100
+    const order = await c.executeTrade({ symbol: 'SOLUSDT', side: 'buy', type: 'stop', stop_price: stop, quantity: 10 })
+    expect(order).toMatchObject({ status: 'new', stop_price: stop, price: null })
+    let last = 0
+    await advanceUntil(async () => {
+      last = (await c.getMarketData('SOLUSDT')).price
+      return (await c.getOrder(order.order_id)).status === 'filled'
+    })
+    expect(last).toBeGreaterThanOrEqual(stop)
+    const filled = await c.getOrder(order.order_id)
+    expect(filled.average_price).toBeGreaterThanOrEqual(stop)
+    expect((await c.getTradeHistory()).trades.every((f) => f.liquidity === 'taker')).toBe(true)
+  })
+
+  it('IOC fills what crosses now and expires the rest; FOK is all or nothing', async () => {
+    const c = await trader()
+    const book = await c.getOrderBook('BTCUSDT', { limit: 2 })
+    const [bestAsk, topQty] = book.asks[0]!.map(Number) as [number, number]
+    const more = +(topQty + 0.5).toFixed(5)
+    const ioc = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: bestAsk, quantity: more, time_in_force: 'IOC' })
+    expect(ioc).toMatchObject({ status: 'expired', filled_quantity: topQty, average_price: bestAsk })
+    const fok = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: bestAsk, quantity: more, time_in_force: 'FOK' })
+    expect(fok).toMatchObject({ status: 'expired', filled_quantity: 0, average_price: null })
+    const fokOk = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: bestAsk, quantity: topQty, time_in_force: 'FOK' })
+    expect(fokOk).toMatchObject({ status: 'filled', filled_quantity: topQty })
+    expect((await c.getPositions()).positions[0]!.quantity).toBe(+(topQty * 2).toFixed(5))
+  })
+
+  it('DAY orders expire at 00:00 UTC', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('BTCUSDT')
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: Math.round(t.bid * 0.9), quantity: 0.01, time_in_force: 'DAY' })
+    ctx.clock.set(Date.UTC(2024, 0, 16, 0, 0, 1))
+    ctx.services.market.advance()
+    expect(await c.getOrder(order.order_id)).toMatchObject({ status: 'expired' })
+  })
+
+  it('cancel: an open order once; then ORDER_NOT_CANCELLABLE; unknown ids ORDER_NOT_FOUND', async () => {
+    const c = await trader()
+    const other = await trader()
+    const t = await c.getMarketData('BTCUSDT')
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: Math.round(t.bid * 0.95), quantity: 0.01 })
+    expect((await failure(other.cancelOrder(order.order_id))).code).toBe('ORDER_NOT_FOUND')
+    const res = await c.cancelOrder(order.order_id)
+    expect(res).toMatchObject({ order_id: order.order_id, status: 'cancelled' })
+    expect((await c.getOrder(order.order_id)).status).toBe('cancelled')
+    const again = await failure(c.cancelOrder(order.order_id))
+    expect([again.status, again.code]).toEqual([400, 'ORDER_NOT_CANCELLABLE'])
+    const missing = await failure(c.cancelOrder('ord_nope'))
+    expect([missing.status, missing.code]).toEqual([404, 'ORDER_NOT_FOUND'])
+    expect((await failure(c.getOrder('ord_nope'))).code).toBe('ORDER_NOT_FOUND')
   })
 })
 
 describe('denials', () => {
-  it('INSUFFICIENT_BALANCE carries required vs available', async () => {
+  it('validation: INVALID_SYMBOL, INVALID_ORDER_SIZE, INVALID_PRICE, INVALID_ORDER_TYPE, with the field', async () => {
     const c = await trader()
-    const err = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 1 }).catch((e) => e)
-    expect(err).toBeInstanceOf(SMCApiError)
-    expect(err.status).toBe(400)
-    expect(err.code).toBe('INSUFFICIENT_BALANCE')
-    expect(err.details.required).toBeGreaterThan(err.details.available)
+    const cases: [TradeRequest, string, string | undefined][] = [
+      [market(0.1, { symbol: 'NOPEUSDT' }), 'INVALID_SYMBOL', undefined],
+      [market(0.000015), 'INVALID_ORDER_SIZE', 'quantity'],
+      [market(0), 'INVALID_ORDER_SIZE', 'quantity'],
+      [market(0.00005), 'INVALID_ORDER_SIZE', 'quantity'], // below the 5 USDT minimum notional
+      [market(0.1, { type: 'limit', price: 60000.005 }), 'INVALID_PRICE', 'price'],
+      [market(0.1, { type: 'limit', price: -1 }), 'INVALID_PRICE', 'price'],
+      [market(0.1, { stop_loss: 99_999_999 }), 'INVALID_PRICE', 'stop_loss'],
+      [market(0.1, { take_profit: 1 }), 'INVALID_PRICE', 'take_profit'],
+      [market(0.1, { price: 65000 }), 'INVALID_ORDER_TYPE', 'price'],
+      [market(0.1, { type: 'limit' }), 'INVALID_ORDER_TYPE', 'price'],
+      [market(0.1, { type: 'stop' }), 'INVALID_ORDER_TYPE', 'stop_price'],
+      [market(0.1, { type: 'stop_limit', price: 65000 }), 'INVALID_ORDER_TYPE', 'stop_price'],
+    ]
+    for (const [req, code, field] of cases) {
+      const e = await failure(c.executeTrade(req))
+      expect([e.status, e.code, e.details.field]).toEqual([400, code, field])
+    }
+    expect((await c.listOrders()).total_count).toBe(0)
+  })
+
+  it('INSUFFICIENT_BALANCE carries required vs available and writes a risk event', async () => {
+    const c = await trader()
+    const e = await failure(c.executeTrade(market(2)))
+    expect(e.code).toBe('INSUFFICIENT_BALANCE')
+    expect(e.details.required).toBeGreaterThan(100_000)
+    expect(e.details.available).toBe(100_000)
     expect((await c.getPositions()).positions).toHaveLength(0)
+    const { events } = await c.getRiskEvents()
+    expect(events[0]).toMatchObject({ type: 'order_denied', severity: 'high', resolved: false, symbol: 'BTCUSDT' })
+    expect(events[0]!.details.code).toBe('INSUFFICIENT_BALANCE')
+  })
+
+  it('POSITION_LIMIT_EXCEEDED from per-symbol limits and max_position_size; reducing orders pass', async () => {
+    const c = await trader()
+    await c.updateRiskLimits({ position_limits: { BTCUSDT: 0.15 }, max_position_size: 3 })
+    await c.executeTrade(market(0.1))
+    const e = await failure(c.executeTrade(market(0.1)))
+    expect(e.code).toBe('POSITION_LIMIT_EXCEEDED')
+    expect(e.details).toMatchObject({ symbol: 'BTCUSDT', limit: 0.15, current: 0.1, requested: 0.1, resulting: 0.2 })
+    const eth = await failure(c.executeTrade(market(4, { symbol: 'ETHUSDT' })))
+    expect(eth.details).toMatchObject({ symbol: 'ETHUSDT', limit: 3 })
+    expect((await c.executeTrade(market(0.1, { side: 'sell' }))).status).toBe('filled')
+  })
+
+  it('DAILY_LOSS_LIMIT_EXCEEDED and MAX_DRAWDOWN_EXCEEDED block new exposure only', async () => {
+    const c = await trader()
+    await c.executeTrade(market(0.5)) // commissions and the spread: equity now below the day's start
+    const m = await c.getRiskMetrics()
+    expect(m.daily_loss).toBeGreaterThan(0)
+    await c.updateRiskLimits({ max_daily_loss: m.daily_loss / 2 })
+    const daily = await failure(c.executeTrade(market(0.1)))
+    expect(daily.code).toBe('DAILY_LOSS_LIMIT_EXCEEDED')
+    expect(daily.details.limit).toBe(m.daily_loss / 2)
+    await c.updateRiskLimits({ max_daily_loss: null, max_drawdown: 0.00001 })
+    const dd = await failure(c.executeTrade(market(0.1)))
+    expect(dd.code).toBe('MAX_DRAWDOWN_EXCEEDED')
+    expect((await c.executeTrade(market(0.2, { side: 'sell' }))).status).toBe('filled')
+    const { events } = await c.getRiskEvents({ severity: 'critical' })
+    expect(events.map((e) => e.details.code).filter(Boolean)).toEqual(['MAX_DRAWDOWN_EXCEEDED', 'DAILY_LOSS_LIMIT_EXCEEDED'])
+  })
+
+  it('TRADING_PAUSED while paused (globally or for the account); resuming resolves its events', async () => {
+    const c = await trader()
+    ctx.services.risk.setPaused('global', true, 'maintenance')
+    const e = await failure(c.executeTrade(market(0.01)))
+    expect([e.code, e.details.scope, e.details.reason]).toEqual(['TRADING_PAUSED', 'global', 'maintenance'])
+    ctx.services.risk.setPaused('global', false)
+    expect((await c.executeTrade(market(0.01))).status).toBe('filled')
+    const [event] = (await c.getRiskEvents()).events.filter((x) => x.details.code === 'TRADING_PAUSED')
+    expect(event!.resolved).toBe(true)
+  })
+})
+
+describe('idempotency', () => {
+  it('50 concurrent submits of one client_order_id create exactly one order', async () => {
+    const c = await trader()
+    const req = market(0.01, { client_order_id: 'dup-1' })
+    const results: Order[] = await Promise.all(Array.from({ length: 50 }, () => c.executeTrade(req)))
+    expect(new Set(results.map((o) => o.order_id)).size).toBe(1)
+    expect((await c.listOrders()).total_count).toBe(1)
+    expect((await c.getTradeHistory()).total_count).toBeGreaterThan(0)
+    expect((await c.getPositions()).positions[0]!.quantity).toBe(0.01)
+    // Another account may use the same id.
+    const other = await trader()
+    expect((await other.executeTrade(req)).order_id).not.toBe(results[0]!.order_id)
+  })
+
+  it('a repeat answers 200 with the original order, the first 201', async () => {
+    const token = await ctx.token(['write_trades'], 'idem')
+    const body = { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.01, client_order_id: 'x1' }
+    const first = await ctx.call('POST', '/v1/trades', { token, body })
+    const again = await ctx.call('POST', '/v1/trades', { token, body: { ...body, quantity: 0.02 } })
+    expect([first.status, again.status]).toEqual([201, 200])
+    expect((await again.json()).order_id).toBe((await first.json()).order_id)
+  })
+})
+
+describe('history and risk reads', () => {
+  it('trade history paginates (for await) and filters by symbol, dates and order status', async () => {
+    const c = await trader()
+    for (let i = 0; i < 5; i++) {
+      await c.executeTrade(market(0.01))
+      await c.executeTrade(market(1, { symbol: 'SOLUSDT' }))
+      ctx.clock.advance(60_000)
+      ctx.services.market.advance()
+    }
+    const page = await c.getTradeHistory({ symbol: 'BTCUSDT', limit: 2, page: 2 })
+    expect([page.total_count, page.page, page.total_pages, page.trades.length]).toEqual([5, 2, 3, 2])
+    const all = []
+    for await (const t of c.tradeHistory({ limit: 3 })) all.push(t)
+    expect(all).toHaveLength(10)
+    expect(new Set(all.map((t) => t.id)).size).toBe(10)
+    const start = new Date(ctx.clock.now() - 2 * 60_000).toISOString()
+    expect((await c.getTradeHistory({ start_date: start })).total_count).toBe(4)
+    expect((await c.getTradeHistory({ status: 'cancelled' })).total_count).toBe(0)
+    expect((await c.getTradeHistory({ status: 'filled' })).total_count).toBe(10)
+    const orders = []
+    for await (const o of c.orders({ limit: 4 })) orders.push(o)
+    expect(orders).toHaveLength(10)
+  })
+
+  it('risk metrics come from the ledger; warnings at 80 % are written and resolved', async () => {
+    const c = await trader()
+    await c.updateRiskLimits({ position_limits: { BTCUSDT: 0.5 } })
+    await c.executeTrade(market(0.45))
+    const m = await c.getRiskMetrics()
+    const account = await c.getAccount()
+    expect(m.account_balance).toBe(account.balance)
+    expect(m.total_exposure).toBeCloseTo(account.margin_used, 8)
+    expect(m.position_limits.BTCUSDT).toEqual({ used: 0.45, limit: 0.5 })
+    expect(m.position_limits.total!.used).toBeCloseTo(m.total_exposure, 6)
+    expect(m.var_95).toBeGreaterThan(0)
+    expect(m.risk_score).toBeGreaterThan(0)
+    expect(m.risk_score).toBeLessThanOrEqual(1)
+    expect(m.margin_used + m.margin_available).toBeCloseTo(100, 6)
+    const warnings = (await c.getRiskEvents({ resolved: false })).events
+    expect(warnings.map((e) => [e.type, e.severity, e.symbol])).toEqual([['position_limit_warning', 'medium', 'BTCUSDT']])
+    await c.executeTrade(market(0.3, { side: 'sell' }))
+    const [resolved] = (await c.getRiskEvents()).events
+    expect(resolved).toMatchObject({ type: 'position_limit_warning', resolved: true })
+    expect(resolved!.resolved_at).not.toBeNull()
   })
 })
