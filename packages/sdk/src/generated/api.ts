@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ws/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket statistics
+         * @description Connections, subscriptions per channel, messages sent, received and dropped, disconnections (slow consumers, dead peers) and the replay buffer's activity of the `/v1/ws` hub since the server started. The stream itself is described in `smc-trading.ws.yaml` (AsyncAPI).
+         */
+        get: operations["getWsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -454,6 +474,28 @@ export interface components {
              */
             total: number;
         };
+        AuthenticateAction: {
+            /** @enum {string} */
+            action: "authenticate";
+            request_id?: string;
+            token: string;
+        };
+        AuthenticatedMessage: {
+            data: components["schemas"]["StreamAuthenticated"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "authenticated";
+        };
+        /** @description Authenticate after connecting (for clients that cannot put tokens in URLs), or re-authenticate with a fresh token of the same user before the current one expires. `action` may replace `type` (seed 002). */
+        AuthenticateRequest: {
+            request_id?: string;
+            token: string;
+            /** @enum {string} */
+            type: "authenticate";
+        };
         /**
          * @example [
          *       "45123.44",
@@ -486,6 +528,8 @@ export interface components {
             /** @example 123.45 */
             volume: number;
         };
+        /** @description Any message a client sends on /v1/ws. */
+        ClientMessage: components["schemas"]["SubscribeRequest"] | components["schemas"]["SubscribeAction"] | components["schemas"]["UnsubscribeRequest"] | components["schemas"]["UnsubscribeAction"] | components["schemas"]["AuthenticateRequest"] | components["schemas"]["AuthenticateAction"] | components["schemas"]["ResumeRequest"] | components["schemas"]["PingRequest"];
         ComponentHealth: {
             message?: string;
             /** @description Round-trip time of the check in milliseconds. */
@@ -544,6 +588,15 @@ export interface components {
             /** @example 1500 */
             "trading.max_position_size"?: number;
             "trading.risk_enabled"?: boolean;
+        };
+        ConnectedMessage: {
+            data: components["schemas"]["StreamConnected"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "connected";
         };
         ErrorBody: {
             /**
@@ -617,6 +670,42 @@ export interface components {
             /** @example 1.0.0 */
             version: string;
         };
+        /** @description Server status (channel `system.health`), on subscribe and then periodically. */
+        HealthUpdate: {
+            components: {
+                /** @enum {string} */
+                market_data: "healthy" | "degraded" | "unhealthy";
+                /** @enum {string} */
+                websocket: "healthy" | "degraded" | "unhealthy";
+            } & {
+                [key: string]: "healthy" | "degraded" | "unhealthy";
+            };
+            /** @description Time since the market feed last updated. */
+            market_data_age_ms: number;
+            /** @description Resident set size of the server process. */
+            memory_rss_bytes: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Channel subscriptions over all connections. */
+            subscriptions: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @description Seconds since the stream hub started. */
+            uptime_seconds: number;
+            /** @example 8 */
+            websocket_connections: number;
+        };
+        HealthUpdateMessage: {
+            /** @enum {string} */
+            channel: "system.health";
+            data: components["schemas"]["HealthUpdate"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "health_update";
+        };
         /** @enum {string} */
         Interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
         LimitUsage: {
@@ -624,6 +713,51 @@ export interface components {
             limit: number;
             /** @example 0.1 */
             used: number;
+        };
+        /** @description A price change of one symbol (channel `market_data.{symbol}`), with the fields of seed 000. */
+        MarketDataUpdate: {
+            /**
+             * @description Best ask.
+             * @example 45123.45
+             */
+            ask: number;
+            /**
+             * @description Best bid.
+             * @example 45123.44
+             */
+            bid: number;
+            /**
+             * @description Percent change over the trailing 24 hours.
+             * @example 2.34
+             */
+            change_24h: number;
+            /**
+             * @description Last traded price.
+             * @example 45123.45
+             */
+            price: number;
+            /** @example BTCUSDT */
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description Base-asset volume over the trailing 24 hours.
+             * @example 1234567.89
+             */
+            volume_24h: number;
+        };
+        MarketDataUpdateMessage: {
+            /** @example market_data.BTCUSDT */
+            channel: string;
+            data: components["schemas"]["MarketDataUpdate"];
+            /** @description Unique per event (every recipient of one tick sees the same id). */
+            id: string;
+            /** @description Per connection, 1 for the first frame and +1 for each next one. */
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "market_data_update";
         };
         Ohlcv: {
             data: components["schemas"]["Candle"][];
@@ -812,6 +946,21 @@ export interface components {
              */
             worst_trade: number | null;
         };
+        /** @description Application-level ping (seed 001); answered with `pong`. */
+        PingRequest: {
+            request_id?: string;
+            /** @enum {string} */
+            type: "ping";
+        };
+        PongMessage: {
+            data: components["schemas"]["StreamPong"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "pong";
+        };
         Position: {
             /** Format: date-time */
             closed_at: string | null;
@@ -879,6 +1028,107 @@ export interface components {
         };
         /** @enum {string} */
         PositionSide: "long" | "short";
+        /** @description A position of the token owner's account changed (channel `positions`); `quantity` is 0 once it closed. More fields may be added; clients must ignore unknown ones. */
+        PositionUpdate: {
+            /** @example 45100 */
+            current_price: number;
+            /** @example 45000 */
+            entry_price: number;
+            /** @example pos_123 */
+            position_id: string;
+            /** @example 0.1 */
+            quantity: number;
+            /** @example 0 */
+            realized_pnl: number;
+            side: components["schemas"]["PositionSide"];
+            /** @example BTCUSDT */
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+            /** @example 10 */
+            unrealized_pnl: number;
+        } & {
+            [key: string]: unknown;
+        };
+        PositionUpdateMessage: {
+            /** @enum {string} */
+            channel: "positions";
+            data: components["schemas"]["PositionUpdate"];
+            /** @example evt_3f2a9c1b7d4e_43 */
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "position_update";
+        };
+        /** @description Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`). */
+        QuoteUpdate: {
+            /** @example 45123.45 */
+            ask: number;
+            /**
+             * @description Base-asset quantity at the best ask.
+             * @example 0.75
+             */
+            ask_size: number;
+            /** @example 45123.44 */
+            bid: number;
+            /**
+             * @description Base-asset quantity at the best bid.
+             * @example 1.25
+             */
+            bid_size: number;
+            /** @example 45123.45 */
+            last_trade_price: number;
+            /**
+             * @description (ask − bid) / mid in basis points.
+             * @example 0.22
+             */
+            spread_bps: number;
+            /** @example BTCUSDT */
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+            /** @example 1234567.89 */
+            volume_24h: number;
+        };
+        QuoteUpdateMessage: {
+            /** @example trading.BTCUSDT */
+            channel: string;
+            data: components["schemas"]["QuoteUpdate"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "quote_update";
+        };
+        ResumedMessage: {
+            data: components["schemas"]["StreamResumed"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "resumed";
+        };
+        /** @description Replay the account events after `last_event_id` on the account channels already subscribed. */
+        ResumeRequest: {
+            last_event_id: string;
+            request_id?: string;
+            /** @enum {string} */
+            type: "resume";
+        };
+        ResyncRequiredMessage: {
+            data: components["schemas"]["StreamResyncRequired"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "resync_required";
+        };
         RiskEvent: {
             /**
              * @example {
@@ -911,6 +1161,19 @@ export interface components {
         };
         RiskEventList: {
             events: components["schemas"]["RiskEvent"][];
+        };
+        RiskEventMessage: {
+            /** @enum {string} */
+            channel: "risk";
+            data: components["schemas"]["RiskEvent"];
+            /** @example evt_3f2a9c1b7d4e_44 */
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "risk_event";
         };
         /** @description The limits in force for the caller's account (account values, else the server's trading.* configuration). */
         RiskLimits: {
@@ -1056,8 +1319,173 @@ export interface components {
          * @enum {string}
          */
         Scope: "read_trades" | "write_trades" | "read_market_data" | "read_risk_metrics" | "admin_full";
+        /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
+        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
+        StreamAuthenticated: {
+            /**
+             * Format: date-time
+             * @description The token's expiry; the connection is closed (TOKEN_EXPIRED, 1008) then unless re-authenticated.
+             */
+            expires_at: string;
+            /**
+             * @description Id of the user's latest account event (a resume cursor).
+             * @example evt_3f2a9c1b7d4e_42
+             */
+            last_event_id: string;
+            request_id?: string;
+            scopes: string[];
+            /** @example demo */
+            user_id: string;
+        };
+        /** @description First frame of a connection (sent once authenticated when the token came with the request). */
+        StreamConnected: {
+            /** @description False until an `authenticate` message is accepted. */
+            authenticated: boolean;
+            /** Format: date-time */
+            connected_at: string;
+            /** @example ws_1a */
+            connection_id: string;
+            /**
+             * @description Interval of the server's WebSocket pings; a peer missing one is disconnected.
+             * @example 30000
+             */
+            heartbeat_interval_ms: number;
+            limits: components["schemas"]["StreamLimits"];
+            /** @example 1.0.0 */
+            server_version: string;
+        };
+        /** @description A rejected message or a reason to close. Codes: AUTHENTICATION_FAILED, TOKEN_EXPIRED, CONNECTION_LIMIT_EXCEEDED (these three close the connection with 1008), AUTHENTICATION_REQUIRED, INVALID_MESSAGE (bad JSON, unknown type, missing field), MESSAGE_TOO_LARGE, INVALID_CHANNEL, INVALID_SYMBOL, INSUFFICIENT_PERMISSIONS, SUBSCRIPTION_LIMIT_EXCEEDED, RATE_LIMIT_EXCEEDED. */
+        StreamError: {
+            /** @example INVALID_CHANNEL */
+            code: string;
+            /**
+             * @example {
+             *       "channel": "invalid.channel"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @example Channel 'invalid.channel' does not exist */
+            message: string;
+            /** @description The `request_id` of the client message this answers, if it had one. */
+            request_id?: string;
+        };
+        StreamErrorMessage: {
+            data: components["schemas"]["StreamError"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "error";
+        };
+        StreamLimits: {
+            /** @example 10 */
+            max_connections_per_token: number;
+            /**
+             * @description Largest client message handled; larger ones get MESSAGE_TOO_LARGE.
+             * @example 16384
+             */
+            max_message_bytes: number;
+            /** @example 50 */
+            max_subscriptions: number;
+            /**
+             * @description Client messages per second; more are dropped with RATE_LIMIT_EXCEEDED.
+             * @example 20
+             */
+            messages_per_second: number;
+        };
+        StreamPong: {
+            request_id?: string;
+            /** Format: date-time */
+            server_time: string;
+        };
+        /** @description Replay finished; the replayed events (with `replayed` true) came before this frame. */
+        StreamResumed: {
+            from_event_id: string;
+            /** @description The user's latest event id. */
+            last_event_id: string;
+            /** @description Events delivered on the connection's account channels. */
+            replayed: number;
+            request_id?: string;
+        };
+        /** @description The events after `last_event_id` cannot all be replayed (older than the replay buffer, or an id from another server database). Reload orders and positions over REST, then continue from `latest_event_id`. */
+        StreamResyncRequired: {
+            last_event_id: string;
+            latest_event_id: string;
+            message: string;
+            oldest_available_event_id?: string;
+            /** @enum {string} */
+            reason: "events_expired" | "unknown_event_id";
+            request_id?: string;
+        };
+        StreamSubscribed: {
+            /** @description Channels this request added (already subscribed ones are not repeated). */
+            added: string[];
+            /**
+             * @description Every channel the connection is now subscribed to.
+             * @example [
+             *       "market_data.BTCUSDT",
+             *       "trades"
+             *     ]
+             */
+            channels: string[];
+            /** @description With account channels: id of the user's latest account event at the moment of subscribing. Every later event is delivered; keep it as the resume cursor until an event arrives. */
+            last_event_id?: string;
+            request_id?: string;
+        };
+        StreamUnsubscribed: {
+            /** @description The channels still subscribed. */
+            channels: string[];
+            /**
+             * @description Set when the server removed channels (a re-authentication with fewer scopes).
+             * @enum {string}
+             */
+            reason?: "scope_missing";
+            removed: string[];
+            request_id?: string;
+        };
+        /** @description Seed 002's form of subscribe. */
+        SubscribeAction: {
+            /** @enum {string} */
+            action: "subscribe";
+            /**
+             * @example [
+             *       "trading.BTCUSDT",
+             *       "positions"
+             *     ]
+             */
+            channels: string[];
+            last_event_id?: string;
+            request_id?: string;
+            symbol?: string;
+        };
+        SubscribedMessage: {
+            data: components["schemas"]["StreamSubscribed"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "subscribed";
+        };
+        /** @description Seed 000's form: `channel` (+ `symbol` for market_data, trading, orders), or several `channels`. With `last_event_id`, missed account events are replayed after the acknowledgement. */
+        SubscribeRequest: {
+            /** @example market_data */
+            channel?: string;
+            channels?: string[];
+            /** @example evt_3f2a9c1b7d4e_42 */
+            last_event_id?: string;
+            /** @description Echoed in the acknowledgement or error. */
+            request_id?: string;
+            /** @example BTCUSDT */
+            symbol?: string;
+            /** @enum {string} */
+            type: "subscribe";
+        };
         Ticker: {
             /**
              * @description Best ask; equals the order book's top ask.
@@ -1185,6 +1613,117 @@ export interface components {
             take_profit?: number | null;
             time_in_force?: components["schemas"]["TimeInForce"];
             type: components["schemas"]["OrderType"];
+        };
+        /** @description An order of the token owner's account changed state or filled (channels `trades` and `orders.{symbol}`). On a fill, `price` is that fill's price and `average_price` the order's VWAP. More fields may be added; clients must ignore unknown ones. */
+        TradeUpdate: {
+            /** @example 45000 */
+            average_price: number | null;
+            /** @example order_123 */
+            client_order_id: string | null;
+            /** @example 0.1 */
+            filled_quantity: number;
+            /** @example ord_Xq3v9ZkP2mA1 */
+            order_id: string;
+            /**
+             * @description Price of this fill, else the order's limit price (null for an unfilled market or stop order).
+             * @example 45000
+             */
+            price: number | null;
+            /** @example 0.1 */
+            quantity: number;
+            side: components["schemas"]["OrderSide"];
+            status: components["schemas"]["OrderStatus"];
+            /** @example BTCUSDT */
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+            type: components["schemas"]["OrderType"];
+        } & {
+            [key: string]: unknown;
+        };
+        TradeUpdateMessage: {
+            /** @example trades */
+            channel: string;
+            data: components["schemas"]["TradeUpdate"];
+            /**
+             * @description The account event id, the resume cursor (`last_event_id`).
+             * @example evt_3f2a9c1b7d4e_42
+             */
+            id: string;
+            /** @description True when sent by a resume, not live. */
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "trade_update";
+        };
+        UnsubscribeAction: {
+            /** @enum {string} */
+            action: "unsubscribe";
+            /**
+             * @example [
+             *       "trading.ETHUSDT"
+             *     ]
+             */
+            channels: string[];
+            request_id?: string;
+            symbol?: string;
+        };
+        UnsubscribedMessage: {
+            data: components["schemas"]["StreamUnsubscribed"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "unsubscribed";
+        };
+        UnsubscribeRequest: {
+            channel?: string;
+            channels?: string[];
+            request_id?: string;
+            symbol?: string;
+            /** @enum {string} */
+            type: "unsubscribe";
+        };
+        /** @description Statistics of the stream hub since the server started (seed 001's /ws/stats, extended). */
+        WsStats: {
+            /** @example 3 */
+            active_connections: number;
+            auth_failures: number;
+            /** @example 3 */
+            authenticated_connections: number;
+            connection_limit_rejections: number;
+            dead_peer_disconnects: number;
+            /** @description Account events written to the replay buffer. */
+            events_journaled: number;
+            events_replayed: number;
+            /** @description Client messages dropped by the rate limit plus frames not sent to slow consumers. */
+            messages_dropped: number;
+            /** @example 45 */
+            messages_received: number;
+            /** @example 1250 */
+            messages_sent: number;
+            rate_limited_messages: number;
+            resyncs_required: number;
+            slow_consumer_disconnects: number;
+            /**
+             * @description Subscribed connections per channel.
+             * @example {
+             *       "market_data.BTCUSDT": 2,
+             *       "trades": 1
+             *     }
+             */
+            subscriptions: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @example 15 */
+            total_connections_made: number;
+            /** @example 3600 */
+            uptime_seconds: number;
         };
     };
     responses: {
@@ -2045,6 +2584,34 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWsStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hub statistics. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsStats"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];

@@ -1,6 +1,7 @@
 // Test-only: a WebSocket client for the /v1/ws hub that checks every frame it receives — the
 // envelope, `seq` increasing by one, and the frame against the AsyncAPI contract.
 import WebSocket from 'ws'
+import { assertServerFrame } from './ws-contract'
 
 export interface ServerFrame {
   seq: number
@@ -35,11 +36,6 @@ export interface OpenOptions {
   check?: FrameCheck
 }
 
-let defaultCheck: FrameCheck | undefined
-/** Install the frame check every socket applies (see ws-contract.ts). */
-export function setDefaultFrameCheck(check: FrameCheck): void {
-  defaultCheck = check
-}
 
 const matcher = (m?: string | ((f: ServerFrame) => boolean)) => (m === undefined ? () => true : typeof m === 'string' ? (f: ServerFrame) => f.type === m : m)
 
@@ -52,7 +48,7 @@ export async function openSocket(url: string, opts: OpenOptions = {}): Promise<T
   let failure: Error | undefined
   const waiters = new Set<() => void>()
   const wake = (): void => waiters.forEach((w) => w())
-  const check = opts.check ?? defaultCheck
+  const check = opts.check ?? assertServerFrame
   ws.on('message', (raw, isBinary) => {
     try {
       if (isBinary) throw new Error('server sent a binary frame')

@@ -5,6 +5,7 @@ import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
 import { registerRiskRoutes } from './risk'
+import { registerStreamingRoutes } from './streaming'
 import { registerSystemRoutes } from './system'
 import { registerTradingRoutes } from './trading'
 
@@ -17,4 +18,5 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerTradingRoutes(app, s)
   registerRiskRoutes(app, s)
   registerAnalyticsRoutes(app, s)
+  registerStreamingRoutes(app, s)
 }
