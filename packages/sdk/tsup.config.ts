@@ -7,7 +7,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  // The SMC engine is bundled in so the published SDK has no workspace-only dependency.
-  noExternal: ['@smc-trading/smc'],
   external: ['ws'],
 })

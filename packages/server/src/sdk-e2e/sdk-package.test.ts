@@ -50,6 +50,10 @@ describe('the packed smc-trading-sdk', () => {
     expect(pkg.dependencies['@smc-trading/smc']).toBeUndefined()
     for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/smc.js', 'dist/smc.cjs'])
       expect(existsSync(join(scratch, 'node_modules/smc-trading-sdk', f)), f).toBe(true)
+    // The engine's declarations are inlined, not re-exported from an unpublished package.
+    const smcTypes = readFileSync(join(scratch, 'node_modules/smc-trading-sdk/dist/smc.d.ts'), 'utf8')
+    expect(smcTypes).not.toContain('@smc-trading/smc')
+    expect(smcTypes).toContain('declare function swingHighsLows')
     expect(existsSync(join(scratch, 'node_modules/smc-trading-sdk/src'))).toBe(false)
   })
 
