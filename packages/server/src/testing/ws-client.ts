@@ -32,6 +32,8 @@ export type FrameCheck = (frame: ServerFrame) => void
 export interface OpenOptions {
   token?: string
   headers?: Record<string, string>
+  /** Options of the `ws` client (e.g. `autoPong: false` to play a dead peer). */
+  wsOptions?: WebSocket.ClientOptions
   /** Extra check of each frame (the AsyncAPI validator by default). */
   check?: FrameCheck
 }
@@ -42,7 +44,7 @@ const matcher = (m?: string | ((f: ServerFrame) => boolean)) => (m === undefined
 /** Connect to `url` (token in the query when given) and resolve once the socket is open. */
 export async function openSocket(url: string, opts: OpenOptions = {}): Promise<TestSocket> {
   const target = opts.token === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(opts.token)}`
-  const ws = new WebSocket(target, { headers: opts.headers })
+  const ws = new WebSocket(target, { ...opts.wsOptions, headers: opts.headers })
   const frames: ServerFrame[] = []
   let taken = 0
   let failure: Error | undefined
