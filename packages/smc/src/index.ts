@@ -6,3 +6,4 @@ export { writeResultCsv, writeIndicatorCsv, formatFloat64, formatFloat32, REFERE
 export type { ColumnDtype, ResultColumn, ReferenceIndicator } from './csv'
 export { runIndicator, REFERENCE_INDICATORS } from './cli/run-indicator'
 export type { IndicatorParams } from './cli/run-indicator'
+export * from './stream'

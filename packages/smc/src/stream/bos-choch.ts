@@ -1,0 +1,266 @@
+import type { BosChochOptions } from '../indicators/bos-choch'
+import { growF64 } from './columns'
+import type { Series } from './columns'
+import { CrossingWatch } from './crossing-watch'
+import type { SwingTracker } from './swings'
+
+/** Pattern of four alternating swings a, b, c, d (oldest first): [direction, kind (0 BOS, 1 CHOCH)] or direction 0. */
+function pattern(t1: number, t2: number, t3: number, t4: number, v1: number, v2: number, v3: number, v4: number): number {
+  if (t1 === -1 && t2 === 1 && t3 === -1 && t4 === 1) {
+    if (v1 < v3 && v3 < v2 && v2 < v4) return 1 // bullish BOS
+    if (v4 > v2 && v2 > v1 && v1 > v3) return 2 // bullish CHOCH
+  } else if (t1 === 1 && t2 === -1 && t3 === 1 && t4 === -1) {
+    if (v1 > v3 && v3 > v2 && v2 > v4) return -1
+    if (v4 < v2 && v2 < v1 && v1 < v3) return -2
+  }
+  return 0
+}
+
+/** A break search for a signal of the moving tail, continued across pushes while its inputs stay the same. */
+interface TailSearch {
+  p: number
+  from: number
+  dir: number
+  level: number
+  scanned: number
+  found: number
+  used: boolean
+}
+
+/**
+ * Streaming `bosChoch`.
+ *
+ * The signal of a window of four consecutive swings sits on the row p of its second swing; the
+ * window is final once its fourth swing is (the last two windows end on the moving R / artificial
+ * A and are re-evaluated on every push). A signal's break is the first row from `from` on whose
+ * source crosses its level: once found it never changes, so final signals that are still unbroken
+ * wait in crossing watches.
+ *
+ * Which signals survive follows the batch's stack: s survives iff it is broken and every later
+ * broken signal broke strictly later. For the final signals that stack is maintained
+ * incrementally (a newly broken older signal breaks at the newest row, the maximum, so only the
+ * stack top can be affected); the ≤ 2 tail signals are then applied on top of it each push and
+ * undone on the next.
+ */
+export class BosChochStream {
+  private readonly closeBreak: boolean
+  private readonly parity: boolean
+  bos: Float64Array
+  choch: Float64Array
+  level: Float64Array
+  brokenIndex: Float64Array
+
+  // Final signals in row order.
+  private sRow: number[] = []
+  private sDir: number[] = []
+  private sKind: number[] = []
+  private sLevel: number[] = []
+  private sBroken: number[] = []
+  /** Surviving (broken, not superseded) final signals, bottom to top; break rows strictly increase. */
+  private stack: number[] = []
+  private maxBrokenOrder = -1
+  /** Final swings already turned into windows. */
+  private windowsDone = 0
+  private readonly upWatch = new CrossingWatch(true, true)
+  private readonly downWatch = new CrossingWatch(false, true)
+  private readonly hits: number[] = []
+  private tail: TailSearch[] = []
+  // Undo log of the tail's effect on the outputs.
+  private poppedFinal: number[] = []
+  private tailRows: number[] = []
+
+  constructor(
+    private readonly sw: SwingTracker,
+    options: BosChochOptions,
+    cap: number,
+  ) {
+    this.closeBreak = options.closeBreak ?? true
+    this.parity = options.parity ?? true
+    this.bos = new Float64Array(cap).fill(Number.NaN)
+    this.choch = new Float64Array(cap).fill(Number.NaN)
+    this.level = new Float64Array(cap).fill(Number.NaN)
+    this.brokenIndex = new Float64Array(cap).fill(Number.NaN)
+  }
+
+  grow(cap: number): void {
+    this.bos = growF64(this.bos, cap, Number.NaN)
+    this.choch = growF64(this.choch, cap, Number.NaN)
+    this.level = growF64(this.level, cap, Number.NaN)
+    this.brokenIndex = growF64(this.brokenIndex, cap, Number.NaN)
+  }
+
+  push(s: Series): void {
+    const n = s.n
+    const j = n - 1
+    const up = this.closeBreak ? s.close : s.high
+    const down = this.closeBreak ? s.close : s.low
+
+    // 1. Undo last push's tail.
+    for (const k of this.poppedFinal) this.writeAlive(k)
+    for (const row of this.tailRows) this.bos[row] = this.choch[row] = this.level[row] = this.brokenIndex[row] = Number.NaN
+    this.poppedFinal.length = this.tailRows.length = 0
+
+    // 2. Unbroken final signals broken by the newest row, in signal order.
+    const hits = this.hits
+    hits.length = 0
+    let id: number
+    while ((id = this.upWatch.pop(up[j]!, j)) >= 0) hits.push(id)
+    while ((id = this.downWatch.pop(down[j]!, j)) >= 0) hits.push(id)
+    if (hits.length > 1) hits.sort((a, b) => a - b)
+    for (const k of hits) this.breakPending(k, j)
+
+    // 3. Windows that became final (their fourth swing is final).
+    const sw = this.sw
+    const f = sw.fRow.length
+    for (; this.windowsDone < f; this.windowsDone++) {
+      const e = this.windowsDone
+      if (e < 3) continue
+      const sig = pattern(sw.fType[e - 3]!, sw.fType[e - 2]!, sw.fType[e - 1]!, sw.fType[e]!, sw.fLevel[e - 3]!, sw.fLevel[e - 2]!, sw.fLevel[e - 1]!, sw.fLevel[e]!)
+      if (sig === 0) continue
+      const p = sw.fRow[e - 2]!
+      const dir = sig > 0 ? 1 : -1
+      const level = this.parity ? Math.fround(sw.fLevel[e - 2]!) : sw.fLevel[e - 2]!
+      const from = this.parity ? p + 2 : sw.fRow[e]!
+      const k = this.sRow.length
+      this.sRow.push(p)
+      this.sDir.push(dir)
+      this.sKind.push(sig === 1 || sig === -1 ? 0 : 1)
+      this.sLevel.push(level)
+      this.sBroken.push(0)
+      let b = this.takeTail(p, from, dir, level, s)
+      if (b === -2) b = dir === 1 ? this.upWatch.add(k, level, from, up, n) : this.downWatch.add(k, level, from, down, n)
+      else if (b < 0) (dir === 1 ? this.upWatch : this.downWatch).add(k, level, n, dir === 1 ? up : down, n)
+      if (b >= 0) this.appendBroken(k, b)
+    }
+
+    // 4. Tail windows (ending on R, and on A in parity mode): evaluate, search, apply.
+    for (const t of this.tail) t.used = false
+    const cnt = sw.count
+    let tailTop = this.stack.length
+    const tailAlive: number[] = [] // encoded tail signals kept alive: index into tailSig arrays
+    const tRow: number[] = []
+    const tSig: number[] = []
+    const tLevel: number[] = []
+    const tBroken: number[] = []
+    for (let e = Math.max(f, 3); e < cnt; e++) {
+      const sig = pattern(sw.typeAt(e - 3), sw.typeAt(e - 2), sw.typeAt(e - 1), sw.typeAt(e), sw.levelAt(e - 3), sw.levelAt(e - 2), sw.levelAt(e - 1), sw.levelAt(e))
+      const p = sw.rowAt(e - 2)
+      const dir = sw.typeAt(e - 2)
+      const level = this.parity ? Math.fround(sw.levelAt(e - 2)) : sw.levelAt(e - 2)
+      const from = this.parity ? p + 2 : sw.rowAt(e)
+      // Searched even when the pattern does not fire now: it may fire after R or A moves.
+      const b = this.search(p, from, dir, level, s)
+      if (sig === 0) continue
+      tRow.push(p)
+      tSig.push(sig)
+      tLevel.push(level)
+      tBroken.push(b)
+      if (b < 0) continue
+      const t = tRow.length - 1
+      while (tailAlive.length > 0 && tBroken[tailAlive[tailAlive.length - 1]!]! >= b) tailAlive.pop()
+      if (tailAlive.length === 0) {
+        while (tailTop > 0 && this.sBroken[this.stack[tailTop - 1]!]! >= b) {
+          tailTop--
+          const k = this.stack[tailTop]!
+          this.poppedFinal.push(k)
+          this.clearAlive(k)
+        }
+      }
+      tailAlive.push(t)
+    }
+    this.tail = this.tail.filter((t) => t.used)
+    for (let t = 0; t < tRow.length; t++) {
+      const b = tBroken[t]!
+      if (b < 0) continue
+      const row = tRow[t]!
+      const alive = tailAlive.includes(t)
+      if (this.parity || alive) {
+        this.brokenIndex[row] = b
+        this.tailRows.push(row)
+      }
+      if (alive) {
+        const sig = tSig[t]!
+        if (sig === 1 || sig === -1) this.bos[row] = sig
+        else this.choch[row] = sig / 2
+        this.level[row] = tLevel[t]!
+        if (!this.tailRows.includes(row)) this.tailRows.push(row)
+      }
+    }
+  }
+
+  /** A final signal broken only now, at the newest row j (≥ every known break). */
+  private breakPending(k: number, j: number): void {
+    this.sBroken[k] = j
+    if (this.parity) this.brokenIndex[this.sRow[k]!] = j
+    const st = this.stack
+    // At most the top can share break row j (break rows strictly increase up the stack).
+    if (st.length > 0) {
+      const top = st[st.length - 1]!
+      if (top < k && this.sBroken[top] === j) {
+        st.pop()
+        this.clearAlive(top)
+      }
+    }
+    if (k > this.maxBrokenOrder) {
+      st.push(k)
+      this.writeAlive(k)
+      this.maxBrokenOrder = k
+    }
+  }
+
+  /** A newly final signal (the last in order) that is already broken at row b. */
+  private appendBroken(k: number, b: number): void {
+    this.sBroken[k] = b
+    if (this.parity) this.brokenIndex[this.sRow[k]!] = b
+    const st = this.stack
+    while (st.length > 0 && this.sBroken[st[st.length - 1]!]! >= b) this.clearAlive(st.pop()!)
+    st.push(k)
+    this.writeAlive(k)
+    this.maxBrokenOrder = k
+  }
+
+  private writeAlive(k: number): void {
+    const row = this.sRow[k]!
+    if (this.sKind[k] === 0) this.bos[row] = this.sDir[k]!
+    else this.choch[row] = this.sDir[k]!
+    this.level[row] = this.sLevel[k]!
+    if (!this.parity) this.brokenIndex[row] = this.sBroken[k]!
+  }
+
+  private clearAlive(k: number): void {
+    const row = this.sRow[k]!
+    this.bos[row] = this.choch[row] = this.level[row] = Number.NaN
+    if (!this.parity) this.brokenIndex[row] = Number.NaN
+  }
+
+  /** First row ≥ from (up to the newest) breaking the level, or -1; continued across pushes. */
+  private search(p: number, from: number, dir: number, level: number, s: Series): number {
+    let t = this.tail.find((x) => x.p === p && x.from === from && x.dir === dir && x.level === level)
+    if (!t) {
+      t = { p, from, dir, level, scanned: from - 1, found: -1, used: true }
+      this.tail.push(t)
+    }
+    t.used = true
+    if (t.found < 0 && t.scanned < s.n - 1) {
+      const src = dir === 1 ? (this.closeBreak ? s.close : s.high) : this.closeBreak ? s.close : s.low
+      for (let j = t.scanned + 1; j < s.n; j++) {
+        if (dir === 1 ? src[j]! > level : src[j]! < level) {
+          t.found = j
+          break
+        }
+      }
+      t.scanned = s.n - 1
+    }
+    return t.found
+  }
+
+  /**
+   * The break of a window that just became final, from the tail search that followed it:
+   * its row, -1 if none up to the newest row, -2 if there was no such search.
+   */
+  private takeTail(p: number, from: number, dir: number, level: number, s: Series): number {
+    const t = this.tail.find((x) => x.p === p && x.from === from && x.dir === dir && x.level === level)
+    if (!t) return -2
+    return this.search(p, from, dir, level, s)
+  }
+}

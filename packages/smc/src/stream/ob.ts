@@ -1,0 +1,381 @@
+import type { OrderBlocksOptions } from '../indicators/ob'
+import { growF64, growI32 } from './columns'
+import type { Series } from './columns'
+import { CrossingWatch } from './crossing-watch'
+import type { SwingTracker } from './swings'
+
+const BULL = 0
+const BEAR = 1
+// Watch kinds (id = record * 3 + kind).
+const MIT = 0
+const RESET = 1
+const LOW_BREAK = 2
+
+const percentage = (lowVol: number, highVol: number): number => {
+  const mx = lowVol > highVol ? lowVol : highVol
+  if (mx === 0) return 100
+  const mn = lowVol < highVol ? lowVol : highVol
+  return Math.fround(Math.fround(mn / mx) * 100)
+}
+
+/**
+ * Streaming `ob`.
+ *
+ * In the batch's bullish pass, swing high s produces at most one OB: at the first row i in
+ * s+1 … next swing high (inclusive) whose close exceeds H[s]. That "formation" only depends on s,
+ * the bound (the next swing high) and prices, and the OB's lifecycle (mitigation from i+1, then
+ * reset) only on the OB itself. So each swing carries a formation scan; the found OB is a record
+ * whose mitigation / reset are crossing watches advanced as rows arrive, and which counts only
+ * while i ≤ bound. Only the last swings move (R can shift forward, which moves the previous
+ * swing's bound and replaces R's own formation), everything else is final. Bearish mirrors.
+ *
+ * A row's output combines the valid bullish and bearish records on it exactly as the batch's two
+ * passes over shared arrays do (in parity mode a bearish OB on the row of a mitigated bullish one
+ * inherits its breaker state and MitigatedIndex), recomputed whenever either changes.
+ */
+export class ObStream {
+  private readonly closeMitigation: boolean
+  private readonly parity: boolean
+  ob: Float64Array
+  top: Float64Array
+  bottom: Float64Array
+  obVolume: Float64Array
+  mitigatedIndex: Float64Array
+  percentage: Float64Array
+  /** Valid bullish / bearish record on each row, -1 if none. */
+  private bullAt: Int32Array
+  private bearAt: Int32Array
+  private bodyLow: Float64Array
+  private bodyHigh: Float64Array
+
+  // Records (found OBs).
+  private rSide: number[] = []
+  private rC: number[] = []
+  private rTop: number[] = []
+  private rBot: number[] = []
+  private rVol: number[] = []
+  private rPct: number[] = []
+  private rM: number[] = []
+  private rR: number[] = []
+  private rLb: number[] = []
+  private rValid: boolean[] = []
+  private rDead: boolean[] = []
+
+  // Formations (one per swing of the frame that can trigger an OB).
+  private fmS: number[] = []
+  private fmSide: number[] = []
+  private fmScanned: number[] = []
+  private fmI: number[] = []
+  private fmBound: number[] = []
+  private fmBoundFinal: boolean[] = []
+  private fmRec: number[] = []
+  private fmDead: boolean[] = []
+  private open: number[] = []
+  /** Per side: formation of the last final swing, and of R. */
+  private lastFinal = [-1, -1]
+  private rForm = [-1, -1]
+  private finalDone = 0
+
+  // Mitigation (wick or body), bullish reset, bearish reset / low break.
+  private readonly bullMit = new CrossingWatch(false, true)
+  private readonly bearMit = new CrossingWatch(true, true)
+  private readonly highUp = new CrossingWatch(true, true)
+  private readonly lowDown = new CrossingWatch(false, true)
+  private readonly hits: number[] = []
+
+  constructor(
+    private readonly sw: SwingTracker,
+    options: OrderBlocksOptions,
+    cap: number,
+  ) {
+    this.closeMitigation = options.closeMitigation ?? false
+    this.parity = options.parity ?? true
+    this.ob = new Float64Array(cap).fill(Number.NaN)
+    this.top = new Float64Array(cap).fill(Number.NaN)
+    this.bottom = new Float64Array(cap).fill(Number.NaN)
+    this.obVolume = new Float64Array(cap).fill(Number.NaN)
+    this.mitigatedIndex = new Float64Array(cap).fill(Number.NaN)
+    this.percentage = new Float64Array(cap).fill(Number.NaN)
+    this.bullAt = new Int32Array(cap).fill(-1)
+    this.bearAt = new Int32Array(cap).fill(-1)
+    this.bodyLow = new Float64Array(this.closeMitigation ? cap : 0)
+    this.bodyHigh = new Float64Array(this.closeMitigation ? cap : 0)
+  }
+
+  grow(cap: number): void {
+    this.ob = growF64(this.ob, cap, Number.NaN)
+    this.top = growF64(this.top, cap, Number.NaN)
+    this.bottom = growF64(this.bottom, cap, Number.NaN)
+    this.obVolume = growF64(this.obVolume, cap, Number.NaN)
+    this.mitigatedIndex = growF64(this.mitigatedIndex, cap, Number.NaN)
+    this.percentage = growF64(this.percentage, cap, Number.NaN)
+    this.bullAt = growI32(this.bullAt, cap, -1)
+    this.bearAt = growI32(this.bearAt, cap, -1)
+    if (this.closeMitigation) {
+      this.bodyLow = growF64(this.bodyLow, cap)
+      this.bodyHigh = growF64(this.bodyHigh, cap)
+    }
+  }
+
+  push(s: Series): void {
+    const n = s.n
+    const j = n - 1
+    if (this.closeMitigation) {
+      const o = s.open[j]!
+      const c = s.close[j]!
+      this.bodyLow[j] = o < c ? o : c
+      this.bodyHigh[j] = o > c ? o : c
+    }
+    const xl = this.closeMitigation ? this.bodyLow : s.low
+    const xh = this.closeMitigation ? this.bodyHigh : s.high
+
+    // 1. Lifecycle events on the newest row (collected first, then applied).
+    const hits = this.hits
+    hits.length = 0
+    let id: number
+    while ((id = this.bullMit.pop(xl[j]!, j)) >= 0) hits.push(id)
+    while ((id = this.bearMit.pop(xh[j]!, j)) >= 0) hits.push(id)
+    while ((id = this.highUp.pop(s.high[j]!, j)) >= 0) hits.push(id)
+    while ((id = this.lowDown.pop(s.low[j]!, j)) >= 0) hits.push(id)
+    for (const h of hits) {
+      const rec = (h / 3) | 0
+      if (this.rDead[rec]) continue
+      const kind = h - rec * 3
+      if (kind === MIT) this.onMitigated(rec, j, s)
+      else {
+        if (kind === RESET) this.rR[rec] = j
+        else this.rLb[rec] = j
+        if (this.rValid[rec]) this.refresh(this.rC[rec]!)
+      }
+    }
+
+    // 2. Open formation scans on the newest row.
+    if (this.open.length > 0) {
+      const C = s.close
+      let w = 0
+      for (const fm of this.open) {
+        if (this.fmDead[fm] || this.fmI[fm]! >= 0) continue
+        if (this.fmScanned[fm]! < j) {
+          this.fmScanned[fm] = j
+          const lv = this.fmSide[fm] === BULL ? s.high[this.fmS[fm]!]! : s.low[this.fmS[fm]!]!
+          if (this.fmSide[fm] === BULL ? C[j]! > lv : C[j]! < lv) {
+            this.createRecord(fm, j, s)
+            continue
+          }
+        }
+        if (this.fmBoundFinal[fm] && this.fmScanned[fm]! >= this.fmBound[fm]!) continue
+        this.open[w++] = fm
+      }
+      this.open.length = w
+    }
+
+    // 3. Swing changes: swings that became final, then the new / moved R.
+    const sw = this.sw
+    const f = sw.fRow.length
+    for (; this.finalDone < f; this.finalDone++) {
+      const k = this.finalDone
+      const row = sw.fRow[k]!
+      const side = sw.fType[k] === 1 ? BULL : BEAR
+      const r = this.rForm[side]!
+      if (r >= 0 && this.fmS[r] === row) {
+        // R became final: the previous swing's bound (R's row) is final now.
+        const prev = this.lastFinal[side]!
+        if (prev >= 0) this.setBound(prev, row, true)
+        this.lastFinal[side] = r
+        this.rForm[side] = -1
+      } else {
+        // The artificial row 0.
+        const prev = this.lastFinal[side]!
+        if (prev >= 0) this.setBound(prev, row, true)
+        this.lastFinal[side] = this.newFormation(row, side, s)
+      }
+    }
+    if (sw.newRun || sw.movedFrom >= 0) {
+      const side = sw.rType === 1 ? BULL : BEAR
+      const old = this.rForm[side]!
+      if (old >= 0) this.destroyFormation(old)
+      const prev = this.lastFinal[side]!
+      if (prev >= 0) this.setBound(prev, sw.rRow, false)
+      this.rForm[side] = this.newFormation(sw.rRow, side, s)
+    }
+  }
+
+  private newFormation(row: number, side: number, s: Series): number {
+    const fm = this.fmS.length
+    this.fmS.push(row)
+    this.fmSide.push(side)
+    this.fmScanned.push(row)
+    this.fmI.push(-1)
+    this.fmBound.push(Infinity)
+    this.fmBoundFinal.push(false)
+    this.fmRec.push(-1)
+    this.fmDead.push(false)
+    const C = s.close
+    const lv = side === BULL ? s.high[row]! : s.low[row]!
+    const n = s.n
+    for (let i = row + 1; i < n; i++) {
+      if (side === BULL ? C[i]! > lv : C[i]! < lv) {
+        this.fmScanned[fm] = i
+        this.createRecord(fm, i, s)
+        return fm
+      }
+    }
+    this.fmScanned[fm] = n - 1
+    this.open.push(fm)
+    return fm
+  }
+
+  private destroyFormation(fm: number): void {
+    this.fmDead[fm] = true
+    const rec = this.fmRec[fm]!
+    if (rec >= 0) {
+      this.setValid(rec, false)
+      this.rDead[rec] = true
+    }
+  }
+
+  private setBound(fm: number, bound: number, final: boolean): void {
+    this.fmBound[fm] = bound
+    this.fmBoundFinal[fm] = final
+    const rec = this.fmRec[fm]!
+    if (rec < 0) return
+    const ok = this.fmI[fm]! <= bound
+    this.setValid(rec, ok)
+    if (final && !ok) this.rDead[rec] = true
+  }
+
+  private createRecord(fm: number, i: number, s: Series): void {
+    const side = this.fmSide[fm]!
+    const sRow = this.fmS[fm]!
+    const H = s.high
+    const L = s.low
+    const V = s.volume
+    const n = s.n
+    this.fmI[fm] = i
+    let c: number
+    let t: number
+    let b: number
+    if (side === BULL) {
+      if (i - sRow >= 2) {
+        c = sRow + 1
+        for (let k = sRow + 2; k < i; k++) if (L[k]! <= L[c]!) c = k
+        t = H[c]!
+        b = L[c]!
+      } else {
+        c = sRow
+        t = L[c]!
+        b = H[c]!
+      }
+    } else {
+      if (i - sRow >= 2) {
+        c = sRow + 1
+        for (let k = sRow + 2; k < i; k++) if (H[k]! >= H[c]!) c = k
+      } else c = sRow
+      t = H[c]!
+      b = L[c]!
+    }
+    const vAt = (k: number): number => (k >= 0 ? V[k]! : 0)
+    const rec = this.rC.length
+    this.fmRec[fm] = rec
+    const top = Math.fround(t)
+    const bottom = Math.fround(b)
+    this.rSide.push(side)
+    this.rC.push(c)
+    this.rTop.push(top)
+    this.rBot.push(bottom)
+    this.rVol.push(Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2)))
+    this.rPct.push(
+      side === BULL
+        ? percentage(Math.fround(vAt(i - 2)), Math.fround(V[i]! + vAt(i - 1)))
+        : percentage(Math.fround(V[i]! + vAt(i - 1)), Math.fround(vAt(i - 2))),
+    )
+    this.rM.push(-1)
+    this.rR.push(-1)
+    this.rLb.push(-1)
+    this.rValid.push(false)
+    this.rDead.push(false)
+    let m: number
+    if (side === BULL) {
+      m = this.bullMit.add(rec * 3 + MIT, bottom, i + 1, this.closeMitigation ? this.bodyLow : L, n)
+    } else {
+      m = this.bearMit.add(rec * 3 + MIT, top, i + 1, this.closeMitigation ? this.bodyHigh : H, n)
+      if (this.parity) this.rLb[rec] = this.lowDown.add(rec * 3 + LOW_BREAK, bottom, i + 1, L, n)
+    }
+    if (m >= 0) this.onMitigated(rec, m, s)
+    this.setValid(rec, i <= this.fmBound[fm]!)
+  }
+
+  private onMitigated(rec: number, m: number, s: Series): void {
+    this.rM[rec] = m
+    this.rR[rec] =
+      this.rSide[rec] === BULL
+        ? this.highUp.add(rec * 3 + RESET, this.rTop[rec]!, m + 1, s.high, s.n)
+        : this.lowDown.add(rec * 3 + RESET, this.rBot[rec]!, m + 1, s.low, s.n)
+    if (this.rValid[rec]) this.refresh(this.rC[rec]!)
+  }
+
+  private setValid(rec: number, valid: boolean): void {
+    if (this.rValid[rec] === valid) return
+    this.rValid[rec] = valid
+    const at = this.rSide[rec] === BULL ? this.bullAt : this.bearAt
+    const c = this.rC[rec]!
+    if (valid) at[c] = rec
+    else if (at[c] === rec) at[c] = -1
+    this.refresh(c)
+  }
+
+  /** Row c as the batch's two passes leave it. */
+  private refresh(c: number): void {
+    const b = this.bullAt[c]!
+    const r = this.bearAt[c]!
+    let dir = 0
+    let top = 0
+    let bottom = 0
+    let vol = 0
+    let pct = 0
+    let mit = 0
+    let breaker = false
+    if (b >= 0) {
+      if (this.rM[b]! >= 0) {
+        breaker = true
+        if (this.rR[b]! < 0) {
+          dir = 1
+          mit = this.parity ? this.rM[b]! - 1 : this.rM[b]!
+        }
+      } else dir = 1
+      if (dir === 1) {
+        top = this.rTop[b]!
+        bottom = this.rBot[b]!
+        vol = this.rVol[b]!
+        pct = this.rPct[b]!
+      }
+    }
+    if (r >= 0) {
+      dir = -1
+      top = this.rTop[r]!
+      bottom = this.rBot[r]!
+      vol = this.rVol[r]!
+      pct = this.rPct[r]!
+      if (this.parity && breaker) {
+        // Parity quirk: the bullish breaker state carries over; only the reset check runs.
+        if (this.rLb[r]! >= 0) dir = 0
+      } else {
+        mit = 0
+        if (this.rM[r]! >= 0) {
+          mit = this.rM[r]!
+          if (this.rR[r]! >= 0) dir = 0
+        }
+      }
+    }
+    if (dir === 0) {
+      this.ob[c] = this.top[c] = this.bottom[c] = this.obVolume[c] = this.mitigatedIndex[c] = this.percentage[c] = Number.NaN
+      return
+    }
+    this.ob[c] = dir
+    this.top[c] = top
+    this.bottom[c] = bottom
+    this.obVolume[c] = vol
+    this.mitigatedIndex[c] = !this.parity && mit === 0 ? Number.NaN : mit
+    this.percentage[c] = pct
+  }
+}
