@@ -782,8 +782,11 @@ export interface components {
             created_at: string;
             /** @example 0.1 */
             filled_quantity: number;
-            /** @description Which linked exit this order is (null for other orders). */
-            link_type: ("stop_loss" | "take_profit") | null;
+            /**
+             * @description Which linked exit this order is: stop_loss or take_profit (null for other orders).
+             * @example null
+             */
+            link_type: string | null;
             /** @example ord_Xq3v9ZkP2mA1 */
             order_id: string;
             /** @description For a linked exit, the entry order that created it. */

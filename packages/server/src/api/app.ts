@@ -31,7 +31,7 @@ export function createApp(services: AppServices): App {
 
   app.use('*', requestId())
   app.use('*', observe(services.metrics, services.logger))
-  app.use('*', identify(services.auth))
+  app.use('*', identify(services.auth, services.clock))
   app.use(
     '*',
     rateLimit(services.clock, () => {

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, max } from 'drizzle-orm'
-import { randomId } from '../auth'
+import { randomBytes } from 'node:crypto'
 import type { Clock, DomainEvent, EventBus } from '../core'
 import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '../market'
 import type { Portfolio, RiskEventRow, RiskService } from '../risk'
@@ -53,6 +53,14 @@ class Work {
   readonly positions = new Map<string, { st: AccountState; pos: Position }>()
   constructor(readonly now: number) {}
 }
+
+/**
+ * Ids: a random per-process prefix and a counter, so they are unique across restarts without a
+ * random draw per id (the order path creates several).
+ */
+const ID_PREFIX = randomBytes(6).toString('base64url')
+let idCounter = 0
+const newId = (kind: string): string => `${kind}_${ID_PREFIX}${(++idCounter).toString(36)}`
 
 const DAY_MS = 86_400_000
 const MARK_INTERVAL_MS = 60_000
@@ -111,7 +119,7 @@ export class ExecutionService {
       const now = clock.now()
       const balance = toAtoms(this.o.initialBalance)
       const created: Account = {
-        id: randomId('acc'),
+        id: newId('acc'),
         userId,
         currency: this.o.currency ?? 'USDT',
         initialBalance: balance,
@@ -339,25 +347,28 @@ export class ExecutionService {
       this.loadActive()
       throw err
     }
-    const { events } = this.o
-    for (const e of w.events) events.publish(e)
-    for (const r of w.risk) this.o.risk.publish(r, this.byId.get(r.accountId)?.account.userId)
+    if (w.events.length > 0 || w.risk.length > 0) {
+      // Published after the commit above. Listeners that persist what they receive (the WebSocket
+      // replay journal) then write inside this one transaction: one commit per state change, not one
+      // per event. A listener's failure is contained by the EventBus and never rolls anything back.
+      transaction(this.o.db, () => {
+        for (const e of w.events) this.o.events.publish(e)
+        for (const r of w.risk) this.o.risk.publish(r, this.byId.get(r.accountId)?.account.userId)
+      })
+    }
     return result
   }
 
   private flush(w: Work): void {
     const { db } = this.o
     for (const o of w.newOrders) {
-      const { seq: _seq, ...values } = o
-      o.seq = db.insert(tables.orders).values(values).returning({ seq: tables.orders.seq }).get()!.seq
+      o.seq = this.q.insertOrder(o)
       w.dirtyOrders.delete(o)
     }
     for (const o of w.dirtyOrders) this.q.updateOrder(o)
     for (const { st, pos } of w.positions.values()) {
-      if (pos.seq === 0) {
-        const { seq: _seq, ...values } = pos
-        pos.seq = db.insert(tables.positions).values(values).returning({ seq: tables.positions.seq }).get()!.seq
-      } else this.q.updatePosition(pos)
+      if (pos.seq === 0) pos.seq = this.q.insertPosition(pos)
+      else this.q.updatePosition(pos)
       w.events.push(positionEvent(st, pos, this.o.market, (s) => this.mark(s), w.now))
     }
     for (const st of w.accounts) {
@@ -368,7 +379,7 @@ export class ExecutionService {
       }
       const p = this.portfolio(st, w.now)
       if (w.filled.has(st)) {
-        db.insert(tables.equitySnapshots).values({ accountId: a.id, at: w.now, equity: p.equity, balance: a.balance }).run()
+        this.q.insertSnapshot(a.id, w.now, p.equity, a.balance)
         st.lastMarkAt = w.now
       }
       w.risk.push(...this.o.risk.evaluate(p))
@@ -380,7 +391,7 @@ export class ExecutionService {
   private newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: { parent: Order; type: 'stop_loss' | 'take_profit' }): Order {
     const o: Order = {
       seq: 0,
-      id: randomId('ord'),
+      id: newId('ord'),
       accountId: st.account.id,
       clientOrderId: v.clientOrderId,
       symbol: v.symbol,
@@ -497,10 +508,8 @@ export class ExecutionService {
       w.positions.set(booking.open.id, { st, pos: booking.open })
     }
     pos = booking.open ?? booking.closed!
-    this.o.db
-      .insert(tables.fills)
-      .values({
-        id: randomId('trade'),
+    this.q.insertFill({
+        id: newId('trade'),
         orderId: o.id,
         accountId: a.id,
         positionId: booking.closed && booking.closingQty === qty ? booking.closed.id : pos.id,
@@ -514,7 +523,6 @@ export class ExecutionService {
         realizedPnl: safe(booking.realized),
         createdAt: w.now,
       })
-      .run()
     o.filledQuantity += qty
     o.filledNotional = safe(BigInt(o.filledNotional) + notional)
     o.commission = safe(BigInt(o.commission) + commission)
@@ -527,7 +535,7 @@ export class ExecutionService {
   private newPosition(st: AccountState, symbol: string, side: PositionSide, qty: number, cost: bigint, commission: bigint, now: number): Position {
     return {
       seq: 0,
-      id: randomId('pos'),
+      id: newId('pos'),
       accountId: st.account.id,
       symbol,
       side,
@@ -723,7 +731,7 @@ export class ExecutionService {
     this.run(now, (w) => {
       for (const st of due) {
         const p = this.portfolio(st, now)
-        this.o.db.insert(tables.equitySnapshots).values({ accountId: st.account.id, at: now, equity: p.equity, balance: st.account.balance }).run()
+        this.q.insertSnapshot(st.account.id, now, p.equity, st.account.balance)
         st.lastMarkAt = now
         w.risk.push(...this.o.risk.evaluate(p))
       }

@@ -40,8 +40,18 @@ export class OrderQueries {
   private readonly updOrder
   private readonly updPosition
   private readonly updAccount
+  private readonly insOrder
+  private readonly insFill
+  private readonly insPosition
+  private readonly insSnapshot
 
   constructor(private readonly db: Db) {
+    // Every column but the autoincrement key, bound by name.
+    const ph = (cols: Record<string, true>): never => Object.fromEntries(Object.keys(cols).map((k) => [k, sql.placeholder(k)])) as never
+    this.insOrder = db.insert(o).values(ph(pickColumns(o, ['seq']))).prepare()
+    this.insFill = db.insert(f).values(ph(pickColumns(f, ['seq']))).prepare()
+    this.insPosition = db.insert(p).values(ph(pickColumns(p, ['seq']))).prepare()
+    this.insSnapshot = db.insert(tables.equitySnapshots).values(ph(pickColumns(tables.equitySnapshots, ['seq']))).prepare()
     this.byClient = db
       .select()
       .from(o)
@@ -91,6 +101,26 @@ export class OrderQueries {
       })
       .where(eq(a.id, sql.placeholder('id')))
       .prepare()
+  }
+
+  /** Insert a new order; returns its sequence number. */
+  insertOrder(x: Order): number {
+    const { seq: _seq, ...values } = x
+    return Number(this.insOrder.run(bind(values)).lastInsertRowid)
+  }
+
+  insertFill(x: Omit<Fill, 'seq'>): void {
+    this.insFill.run(bind(x))
+  }
+
+  /** Insert a new position; returns its sequence number. */
+  insertPosition(x: Position): number {
+    const { seq: _seq, ...values } = x
+    return Number(this.insPosition.run(bind(values)).lastInsertRowid)
+  }
+
+  insertSnapshot(accountId: string, at: number, equity: number, balance: number): void {
+    this.insSnapshot.run({ accountId, at, equity, balance })
   }
 
   byClientOrderId(accountId: string, cid: string): Order | undefined {
@@ -190,4 +220,18 @@ export class OrderQueries {
     const total = this.db.select({ n: count() }).from(f).where(cond).get()?.n ?? 0
     return { rows, total }
   }
+}
+
+/** Column keys of a table (its JS property names), without `omit`. */
+function pickColumns(table: object, omit: string[]): Record<string, true> {
+  const out: Record<string, true> = {}
+  for (const [k, v] of Object.entries(table)) if (v && typeof v === 'object' && 'columnType' in v && !omit.includes(k)) out[k] = true
+  return out
+}
+
+/** Placeholder values: booleans as SQLite integers (placeholders bypass drizzle's column mapping). */
+function bind(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v
+  return out
 }

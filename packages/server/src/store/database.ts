@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { startCheckpointer } from './checkpointer'
 import * as schema from './schema'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
@@ -25,6 +26,16 @@ export function openDatabase(url: string): Db {
   sqlite.pragma('busy_timeout = 5000')
   const db = drizzle(sqlite, { schema }) as Db
   migrate(db, { migrationsFolder: MIGRATIONS })
+  if (path !== ':memory:') {
+    // Checkpoints (the only fsyncs) run on a worker thread; the inline one is a far backstop.
+    sqlite.pragma('wal_autocheckpoint = 10000')
+    const checkpointer = startCheckpointer(resolve(path))
+    const close = sqlite.close.bind(sqlite)
+    sqlite.close = () => {
+      void checkpointer.stop()
+      return close()
+    }
+  }
   return db
 }
 

@@ -59,12 +59,9 @@ export const orders = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),
   },
-  (t) => [
-    uniqueIndex('orders_client_order_id').on(t.accountId, t.clientOrderId),
-    index('orders_account').on(t.accountId, t.seq),
-    index('orders_status').on(t.status),
-    index('orders_parent').on(t.parentOrderId),
-  ],
+  // Few indexes on purpose: every commit writes each index page it touches. Open orders and linked
+  // exits are looked up in memory; the store is read by account (lists) and by id.
+  (t) => [uniqueIndex('orders_client_order_id').on(t.accountId, t.clientOrderId), index('orders_account').on(t.accountId, t.seq)],
 )
 
 /** Executions: one row per fill (a market order walking three book levels makes three). */
@@ -72,7 +69,8 @@ export const fills = sqliteTable(
   'fills',
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
-    id: text('id').notNull().unique(),
+    /** Unique by construction (never looked up by itself, so not indexed). */
+    id: text('id').notNull(),
     orderId: text('order_id').notNull(),
     accountId: text('account_id').notNull(),
     positionId: text('position_id').notNull(),
@@ -87,7 +85,7 @@ export const fills = sqliteTable(
     realizedPnl: integer('realized_pnl').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('fills_account').on(t.accountId, t.createdAt), index('fills_order').on(t.orderId)],
+  (t) => [index('fills_account').on(t.accountId, t.seq)],
 )
 
 /** Net positions: at most one open per (account, symbol); reversing closes one and opens another. */
