@@ -46,4 +46,35 @@ export type {
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
 export { SMCApiError, type ErrorEnvelope } from './errors'
 export { withRetries, type RetryOptions } from './retry'
+export {
+  StreamClient,
+  SMCStreamError,
+  channelName,
+  backoffDelay,
+  resolveWebSocket,
+  streamUrl,
+  type StreamOptions,
+  type StreamState,
+  type StreamEvents,
+  type TokenSource,
+  type ReconnectOptions,
+  type SocketLike,
+  type WebSocketConstructor,
+  type ServerMessage,
+  type ServerMessageType,
+  type ServerMessageOf,
+  type ClientMessage,
+  type MarketDataUpdate,
+  type QuoteUpdate,
+  type TradeUpdate,
+  type PositionUpdate,
+  type RiskEventUpdate,
+  type HealthUpdate,
+  type ResyncRequired,
+  type Resumed,
+  type Authenticated,
+  type StreamErrorData,
+  type StreamChannel,
+  type StreamDataByType,
+} from './stream'
 export type { paths, components, operations } from './generated/api'

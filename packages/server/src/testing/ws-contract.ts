@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'yaml'
+import WebSocket from 'ws'
 import bundled from '../generated/openapi.json' with { type: 'json' }
 
 type Json = Record<string, any>
@@ -129,4 +130,33 @@ export function assertServerFrame(frame: unknown): void {
 export function assertClientMessage(msg: unknown): void {
   if (clientMessageSchemas.some((name) => validatorOf(name)(msg))) return
   throw new Error(`client message matches no message of smc-trading.ws.yaml: ${JSON.stringify(msg).slice(0, 300)}`)
+}
+
+/**
+ * A `ws` WebSocket class for SDK tests: every frame received and every message sent is checked
+ * against the AsyncAPI document; mismatches are collected in `failures` (a throw inside a socket
+ * callback would be lost).
+ */
+export function contractWebSocket(failures: string[]): new (url: string) => WebSocket {
+  return class ContractWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url)
+      this.on('message', (raw) => {
+        try {
+          assertServerFrame(JSON.parse(raw.toString()))
+        } catch (e) {
+          failures.push((e as Error).message)
+        }
+      })
+    }
+
+    override send(data: unknown, ...rest: unknown[]): void {
+      try {
+        assertClientMessage(JSON.parse(String(data)))
+      } catch (e) {
+        failures.push((e as Error).message)
+      }
+      ;(super.send as (...a: unknown[]) => void)(data, ...rest)
+    }
+  }
 }
