@@ -80,4 +80,16 @@ new SMCClient(process.env.TOKEN, { baseUrl: process.env.URL }).getOrderBook('ETH
     )
     expect(JSON.parse(out)).toEqual({ bids: 3, smc: 'function' })
   })
+
+  it('streams from an ES module and from CommonJS (Node 20: the optional ws peer, imported on demand)', async () => {
+    const wsLink = join(scratch, 'node_modules/ws')
+    if (!existsSync(wsLink)) symlinkSync(realpathSync(join(sdkDir, 'node_modules/ws')), wsLink)
+    const body = `const s = client.stream()
+s.connect()
+  .then(() => new Promise((resolve) => { s.on('health_update', resolve); s.subscribe('system.health') }))
+  .then(async (h) => { console.log(JSON.stringify({ status: h.status, channels: s.channels })); await s.close() })`
+    const esm = await run('stream.mjs', `import { SMCClient } from 'smc-trading-sdk'\nconst client = new SMCClient(process.env.TOKEN, { baseUrl: process.env.URL })\n${body}`)
+    const cjs = await run('stream.cjs', `const { SMCClient } = require('smc-trading-sdk')\nconst client = new SMCClient(process.env.TOKEN, { baseUrl: process.env.URL })\n${body}`)
+    for (const out of [esm, cjs]) expect(JSON.parse(out)).toEqual({ status: 'healthy', channels: ['system.health'] })
+  })
 })
