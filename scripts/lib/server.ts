@@ -22,7 +22,9 @@ export interface ServerProcess {
  */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', join(ROOT, 'packages/server/src/main.ts')], {
+  // BENCH_SERVER_ENTRY: another entry module (diagnostics only, e.g. a server variant).
+  const entry = process.env.BENCH_SERVER_ENTRY ?? join(ROOT, 'packages/server/src/main.ts')
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -50,11 +52,15 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   return { child, port, output: () => out }
 }
 
-/** Kill a server and wait for it to be gone. */
+/** Signal a server and wait for it to be gone (SIGTERM falls back to SIGKILL after 5 s). */
 export function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
+    const force = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      if (force) clearTimeout(force)
+      resolve()
+    })
     child.kill(signal)
   })
 }
