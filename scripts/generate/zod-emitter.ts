@@ -53,7 +53,8 @@ function baseZod(s: SchemaObject, opts: EmitOptions): string {
 
 function scalarOrStructure(type: string | undefined, s: SchemaObject, opts: EmitOptions): string {
   if (s.const !== undefined) return `z.literal(${lit(s.const)})`
-  if (s.enum) return `z.enum(${lit(s.enum)})`
+  // A nullable enum lists null among its values (JSON Schema); the type's 'null' adds .nullable().
+  if (s.enum) return `z.enum(${lit(s.enum.filter((v) => v !== null))})`
   switch (type) {
     case 'string': {
       let e = s.format === 'date-time' ? 'z.iso.datetime({ offset: true })' : 'z.string()'

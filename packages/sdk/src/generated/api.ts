@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/smc/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SMC analysis
+         * @description Smart Money Concepts analysis of a symbol: trend, unmitigated order blocks, the latest BOS/CHOCH, the latest open fair value gap and swept liquidity pools, computed on the latest `lookback` closed candles of `interval` (see `SmcAnalysis` and its parts for every derivation). When the market has less history, the candles that exist are analysed.
+         */
+        get: operations["getSmcAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/generate-token": {
         parameters: {
             query?: never;
@@ -1326,6 +1346,128 @@ export interface components {
         ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
+        /** @description Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle. */
+        SmcAnalysis: {
+            analysis: components["schemas"]["SmcAnalysisDetail"];
+            /**
+             * @description Closed candles analysed; fewer than `lookback` when the market has less history.
+             * @example 500
+             */
+            candles_analyzed: number;
+            interval: components["schemas"]["Interval"];
+            /** @example BTCUSDT */
+            symbol: string;
+            /**
+             * Format: date-time
+             * @description When the analysis was made (server time).
+             */
+            timestamp: string;
+        };
+        /** @description The analysis proper. */
+        SmcAnalysisDetail: {
+            choch_bos: components["schemas"]["SmcStructureBreak"];
+            fvg: components["schemas"]["SmcFairValueGap"];
+            /** @description Swept liquidity pools, most recent sweep first, at most 10. */
+            liquidity_sweeps: components["schemas"]["SmcLiquiditySweep"][];
+            /** @description Unmitigated order blocks, newest first, at most 10. */
+            order_blocks: components["schemas"]["SmcOrderBlock"][];
+            trend: components["schemas"]["SmcTrend"];
+        };
+        /**
+         * @description Direction of a structure break, order block or gap.
+         * @enum {string}
+         */
+        SmcDirection: "bullish" | "bearish";
+        /** @description The most recent fair value gap that is still open (engine `fvg`, parity off: never mitigated). Candle i is a bullish gap when it closes up and high[i-1] < low[i+1] (gap high[i-1] … low[i+1]); bearish when it closes down and low[i-1] > high[i+1]. A gap closes once a later candle (from i+2) trades into its far edge. top, bottom and direction are null when no gap is open. */
+        SmcFairValueGap: {
+            /** @example 44600 */
+            bottom: number | null;
+            /** @description Whether an open gap exists in the analysed candles. */
+            detected: boolean;
+            /**
+             * @example bullish
+             * @enum {string|null}
+             */
+            direction: "bullish" | "bearish" | null;
+            /** @example 44800 */
+            top: number | null;
+        };
+        /** @description A liquidity pool that price has swept (engine `liquidity`, range_percent 0.01, parity off): two or more swing highs (or lows) within ±1% of the analysed candles' high-low range of the first one form a pool; it is swept by the first later candle whose high (low) reaches beyond the first swing's level by that tolerance. */
+        SmcLiquiditySweep: {
+            /**
+             * @description Pool level: mean of its swing levels, rounded to the price precision.
+             * @example 44300
+             */
+            price: number;
+            /**
+             * @description buy = buy-side liquidity (resting above swing highs), sell = sell-side (below swing lows).
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /**
+             * Format: date-time
+             * @description Open time of the sweeping candle.
+             */
+            timestamp: string;
+            /**
+             * @description Volume of the sweeping candle.
+             * @example 1234567
+             */
+            volume: number;
+        };
+        /** @description An order block that price has not traded back through yet (engine `ob`, wick mitigation, parity off: MitigatedIndex is unset). When a close breaks the last swing high, the candle with the lowest low between that swing and the breakout becomes a bullish OB; mirrored for bearish. */
+        SmcOrderBlock: {
+            /**
+             * @description [bottom, top]: the low and the high of the order-block candle (bottom ≤ top).
+             * @example [
+             *       44000,
+             *       44200
+             *     ]
+             */
+            price_level: number[];
+            /**
+             * @description (percentage / 100) × min(1, volume_ratio), rounded to 4 decimals. `percentage` is the engine's OB Percentage: min/max of the two volume legs of the breakout (the breakout candle plus the one before it, against the candle two before), i.e. 1 when the legs are balanced. Scaling by min(1, volume_ratio) discounts blocks formed on below-average volume; 0 when the analysed candles carry no volume.
+             * @example 0.85
+             */
+            strength: number;
+            /**
+             * Format: date-time
+             * @description Open time of the order-block candle.
+             */
+            timestamp: string;
+            type: components["schemas"]["SmcDirection"];
+            /**
+             * @description Mean volume of the three candles that formed the block (the breakout candle and the two before it: the engine's OBVolume / 3) divided by the mean candle volume over the analysed candles, rounded to 4 decimals; 1 = average, 0 when the analysed candles carry no volume.
+             * @example 1.5
+             */
+            volume_ratio: number;
+        };
+        /** @description The most recent BOS/CHOCH pattern: among windows of four consecutive swings (a, b, c, d, oldest first), the last one that forms a pattern. Bullish BOS a < c < b < d and bullish CHOCH d > b > a > c on (low, high, low, high); bearish mirrors on (high, low, high, low). Its level is swing b. All fields but `confirmed` are null when no pattern exists. */
+        SmcStructureBreak: {
+            /** @description True once a candle has closed beyond the level (above it for bullish, below for bearish), searching from the candle of swing d on (engine `bosChoch` with close_break and parity off; a pattern this recent can't have been superseded). False while pending. */
+            confirmed: boolean;
+            /**
+             * @example bullish
+             * @enum {string|null}
+             */
+            direction: "bullish" | "bearish" | null;
+            /**
+             * @description The broken (or to-be-broken) swing level b.
+             * @example 45500
+             */
+            price_level: number | null;
+            /**
+             * @description bos = break of structure (continuation), choch = change of character (reversal).
+             * @example choch
+             * @enum {string|null}
+             */
+            type: "bos" | "choch" | null;
+        };
+        /**
+         * @description Direction of the most recent confirmed structure break: the BOS/CHOCH signal (engine `bosChoch`, close_break, parity off) whose breaking candle is the latest. `neutral` when no signal has been broken in the analysed candles.
+         * @enum {string}
+         */
+        SmcTrend: "bullish" | "bearish" | "neutral";
         StreamAuthenticated: {
             /**
              * Format: date-time
@@ -1898,6 +2040,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PerformanceAnalytics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSmcAnalysis: {
+        parameters: {
+            query?: {
+                /** @description Candle timeframe. */
+                interval?: components["schemas"]["Interval"];
+                /** @description Number of closed candles to analyse (the latest ones). */
+                lookback?: number;
+                /** @description Candles on each side of a swing high/low. Swings need more than 2 × swing_length candles, so keep it well below lookback / 2; larger values find fewer, more significant swings. */
+                swing_length?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Trading symbol, e.g. BTCUSDT. */
+                symbol: components["parameters"]["Symbol"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmcAnalysis"];
                 };
             };
             400: components["responses"]["BadRequest"];

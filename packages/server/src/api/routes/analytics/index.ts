@@ -3,6 +3,7 @@ import { ApiError, invalidSymbol } from '../../../core'
 import { getPerformanceRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
+import { registerSmcAnalysisRoute } from './smc'
 
 /**
  * A symbol the market knows, upper-cased, or INVALID_SYMBOL. Unlike trading, a symbol disabled in
@@ -40,4 +41,5 @@ export function registerAnalyticsRoutes(app: App, s: AppServices): void {
       200,
     )
   })
+  registerSmcAnalysisRoute(app, s)
 }
