@@ -40,6 +40,15 @@ export type RiskEventsQuery = Query<'getRiskEvents'>
 export type PerformanceAnalytics = Schemas['PerformanceAnalytics']
 export type AnalyticsPeriod = Schemas['AnalyticsPeriod']
 export type PerformanceQuery = Query<'getPerformance'>
+export type SmcAnalysis = Schemas['SmcAnalysis']
+export type SmcAnalysisDetail = Schemas['SmcAnalysisDetail']
+export type SmcOrderBlock = Schemas['SmcOrderBlock']
+export type SmcStructureBreak = Schemas['SmcStructureBreak']
+export type SmcFairValueGap = Schemas['SmcFairValueGap']
+export type SmcLiquiditySweep = Schemas['SmcLiquiditySweep']
+export type SmcTrend = Schemas['SmcTrend']
+export type SmcDirection = Schemas['SmcDirection']
+export type SmcAnalysisQuery = Query<'getSmcAnalysis'>
 
 interface Result<T> {
   data?: T
@@ -177,6 +186,23 @@ export class SMCClient {
    */
   getPerformance(opts: PerformanceQuery = {}): Promise<PerformanceAnalytics> {
     return this.unwrap(this.api.GET('/v1/analytics/performance', { params: { query: opts } }))
+  }
+
+  /**
+   * Smart Money Concepts analysis of the latest closed candles of a symbol (needs `read_market_data`):
+   * trend (direction of the latest confirmed BOS/CHOCH), unmitigated order blocks with `strength`
+   * and `volume_ratio`, the latest BOS/CHOCH (`confirmed` once a candle closed beyond its level),
+   * the latest open fair value gap and swept liquidity pools. Defaults: `interval` 15m,
+   * `lookback` 500 candles (max 5000; fewer when the market has less history), `swing_length` 10.
+   * @example
+   * const { analysis } = await client.getSmcAnalysis('BTCUSDT', { interval: '1h', lookback: 300 })
+   * if (analysis.trend === 'bullish' && analysis.choch_bos.confirmed && analysis.choch_bos.direction === 'bullish') {
+   *   const [bottom, top] = analysis.order_blocks[0]?.price_level ?? []
+   *   console.log('bullish structure; nearest order block', bottom, top)
+   * }
+   */
+  getSmcAnalysis(symbol: string, opts: SmcAnalysisQuery = {}): Promise<SmcAnalysis> {
+    return this.unwrap(this.api.GET('/v1/analytics/smc/{symbol}', { params: { path: { symbol }, query: opts } }))
   }
 
   // ---- trading --------------------------------------------------------------------------------
