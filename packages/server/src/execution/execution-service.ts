@@ -5,13 +5,13 @@ import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '.
 import type { Portfolio, RiskEventRow, RiskService } from '../risk'
 import type { SettingsService } from '../settings'
 import { tables, transaction, type Db } from '../store'
-import { equityHistory, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
+import { equityHistory, equityMarks, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { bookExecution } from './ledger'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
 import { feeAtoms, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
 import { ACTIVE, transition, type OrderStatus } from './order-state'
 import { OrderQueries } from './queries'
-import { deny, type Account, type Denial, type Order, type OrderRequest, type Position, type PositionSide, type Side, type SubmitResult } from './types'
+import { deny, type Account, type Denial, type Fill, type Order, type OrderRequest, type Position, type PositionSide, type Side, type SubmitResult } from './types'
 import { isDenial, validateOrder, type ValidOrder } from './validation'
 import { orderEvent, positionEvent } from './views'
 
@@ -36,6 +36,8 @@ export interface AccountState {
   /** Open positions by symbol. */
   positions: Map<string, Position>
   peakEquity: number
+  /** Largest peak-to-trough fall of the equity marks so far (fraction of the peak). */
+  maxDrawdown: number
   day: number
   dayStartEquity: number
   /** Clock time of the latest equity snapshot. */
@@ -50,6 +52,8 @@ class Work {
   readonly dirtyOrders = new Set<Order>()
   readonly accounts = new Set<AccountState>()
   readonly filled = new Set<AccountState>()
+  /** Fill rows, written at flush so the last one of each account can carry its equity mark. */
+  readonly fills: { st: AccountState; row: Omit<Fill, 'seq'> }[] = []
   readonly positions = new Map<string, { st: AccountState; pos: Position }>()
   constructor(readonly now: number) {}
 }
@@ -154,19 +158,38 @@ export class ExecutionService {
       .where(and(eq(tables.positions.accountId, account.id), eq(tables.positions.status, 'open')))
       .all())
       positions.set(p.symbol, p)
-    const e = tables.equitySnapshots
-    const peak = db.select({ v: max(e.equity), at: max(e.at) }).from(e).where(eq(e.accountId, account.id)).get()
     const st: AccountState = {
       account,
       positions,
-      peakEquity: peak?.v ?? account.balance,
+      peakEquity: account.balance,
+      maxDrawdown: 0,
       day: -1,
       dayStartEquity: account.balance,
-      lastMarkAt: peak?.at ?? account.createdAt,
+      lastMarkAt: account.createdAt,
+    }
+    // Peak and worst drawdown so far, kept up to date from here on as marks are written.
+    let first = true
+    for (const m of equityMarks(db, account.id)) {
+      if (first) st.peakEquity = m.equity
+      first = false
+      this.noteMark(st, m.equity)
+      st.lastMarkAt = m.at
     }
     this.byUser.set(account.userId, st)
     this.byId.set(account.id, st)
     return st
+  }
+
+  /** Track the peak and the worst drawdown through an equity mark. */
+  private noteMark(st: AccountState, equity: number): void {
+    if (equity > st.peakEquity) st.peakEquity = equity
+    else if (st.peakEquity > 0) st.maxDrawdown = Math.max(st.maxDrawdown, (st.peakEquity - equity) / st.peakEquity)
+  }
+
+  /** Largest drawdown of the equity marks and the current equity (fraction of the peak). */
+  worstDrawdown(st: AccountState, p: Portfolio): number {
+    const current = p.peakEquity > 0 ? Math.max(0, (p.peakEquity - p.equity) / p.peakEquity) : 0
+    return Math.max(st.maxDrawdown, current)
   }
 
   /** Forget cached state (after a failed transaction): the next use reloads it from the store. */
@@ -220,18 +243,16 @@ export class ExecutionService {
   private dayStart(st: AccountState, now: number): number {
     const day = Math.floor(now / DAY_MS)
     if (st.day === day) return st.dayStartEquity
-    const e = tables.equitySnapshots
-    const before = this.o.db
-      .select({ equity: e.equity })
-      .from(e)
-      .where(and(eq(e.accountId, st.account.id), lte(e.at, day * DAY_MS)))
-      .orderBy(asc(e.at))
-      .all()
-      .at(-1)
-    const first = before ?? this.o.db.select({ equity: e.equity }).from(e).where(eq(e.accountId, st.account.id)).orderBy(asc(e.at), asc(e.seq)).limit(1).get()
+    // The last mark at or before 00:00 UTC, else the first one (an account opened today).
+    const marks = equityMarks(this.o.db, st.account.id)
+    let start = marks[0]?.equity ?? st.account.initialBalance
+    for (const m of marks) {
+      if (m.at > day * DAY_MS) break
+      start = m.equity
+    }
     st.day = day
-    st.dayStartEquity = first?.equity ?? st.account.initialBalance
-    return st.dayStartEquity
+    st.dayStartEquity = start
+    return start
   }
 
   // ---- submit -------------------------------------------------------------------------------
@@ -360,7 +381,6 @@ export class ExecutionService {
   }
 
   private flush(w: Work): void {
-    const { db } = this.o
     for (const o of w.newOrders) {
       o.seq = this.q.insertOrder(o)
       w.dirtyOrders.delete(o)
@@ -371,6 +391,8 @@ export class ExecutionService {
       else this.q.updatePosition(pos)
       w.events.push(positionEvent(st, pos, this.o.market, (s) => this.mark(s), w.now))
     }
+    const lastFill = new Map<AccountState, Omit<Fill, 'seq'>>()
+    for (const f of w.fills) lastFill.set(f.st, f.row)
     for (const st of w.accounts) {
       const a = st.account
       if (w.filled.has(st)) {
@@ -378,12 +400,15 @@ export class ExecutionService {
         this.q.updateAccount(a)
       }
       const p = this.portfolio(st, w.now)
-      if (w.filled.has(st)) {
-        this.q.insertSnapshot(a.id, w.now, p.equity, a.balance)
+      const last = lastFill.get(st)
+      if (last) {
+        last.equity = p.equity
+        this.noteMark(st, p.equity)
         st.lastMarkAt = w.now
       }
       w.risk.push(...this.o.risk.evaluate(p))
     }
+    for (const f of w.fills) this.q.insertFill(f.row)
   }
 
   // ---- orders -------------------------------------------------------------------------------
@@ -508,7 +533,9 @@ export class ExecutionService {
       w.positions.set(booking.open.id, { st, pos: booking.open })
     }
     pos = booking.open ?? booking.closed!
-    this.q.insertFill({
+    w.fills.push({
+      st,
+      row: {
         id: newId('trade'),
         orderId: o.id,
         accountId: a.id,
@@ -521,8 +548,10 @@ export class ExecutionService {
         commission: safe(commission),
         liquidity: liquidityFlag,
         realizedPnl: safe(booking.realized),
+        equity: null,
         createdAt: w.now,
-      })
+      },
+    })
     o.filledQuantity += qty
     o.filledNotional = safe(BigInt(o.filledNotional) + notional)
     o.commission = safe(BigInt(o.commission) + commission)
@@ -732,6 +761,7 @@ export class ExecutionService {
       for (const st of due) {
         const p = this.portfolio(st, now)
         this.q.insertSnapshot(st.account.id, now, p.equity, st.account.balance)
+        this.noteMark(st, p.equity)
         st.lastMarkAt = now
         w.risk.push(...this.o.risk.evaluate(p))
       }

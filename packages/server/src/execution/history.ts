@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gte, isNotNull, lte, type SQL } from 'drizzle-orm'
 import type { MarketData } from '../market'
 import { tables, type Db } from '../store'
 import { averagePrice, fromAtoms, fromUnits, scalesOf } from './money'
@@ -80,21 +80,38 @@ export interface EquityPoint {
 }
 
 /**
- * Equity marks of an account, ascending: one at opening, one after every fill, and one a minute
- * (at most) while positions are open.
+ * Equity marks of an account, ascending: one at opening, one after every state change with fills,
+ * and one a minute (at most) while positions are open.
  *
  * @example
  * const curve = equityHistory(db, accountId, { since: Date.now() - 7 * 86_400_000 })
  */
 export function equityHistory(db: Db, accountId: string, q: { since?: number } = {}): EquityPoint[] {
+  return equityMarks(db, accountId, q.since).map((m) => ({ at: m.at, equity: fromAtoms(m.equity) }))
+}
+
+/** Equity marks in atoms, ascending by time (snapshots first among equal times). */
+export function equityMarks(db: Db, accountId: string, since?: number): { at: number; equity: number }[] {
   const e = tables.equitySnapshots
-  const where: SQL[] = [eq(e.accountId, accountId)]
-  if (q.since !== undefined) where.push(gte(e.at, q.since))
-  return db
+  const f = tables.fills
+  const snaps = db
     .select({ at: e.at, equity: e.equity })
     .from(e)
-    .where(and(...where))
+    .where(and(eq(e.accountId, accountId), ...(since === undefined ? [] : [gte(e.at, since)])))
     .orderBy(asc(e.at), asc(e.seq))
     .all()
-    .map((r) => ({ at: r.at, equity: fromAtoms(r.equity) }))
+  const fills = db
+    .select({ at: f.createdAt, equity: f.equity })
+    .from(f)
+    .where(and(eq(f.accountId, accountId), isNotNull(f.equity), ...(since === undefined ? [] : [gte(f.createdAt, since)])))
+    .orderBy(asc(f.seq))
+    .all() as { at: number; equity: number }[]
+  const out: { at: number; equity: number }[] = []
+  let i = 0
+  let j = 0
+  while (i < snaps.length || j < fills.length) {
+    if (j >= fills.length || (i < snaps.length && snaps[i]!.at <= fills[j]!.at)) out.push(snaps[i++]!)
+    else out.push(fills[j++]!)
+  }
+  return out
 }

@@ -4,7 +4,7 @@ import { ApiError, invalidSymbol, type Clock, type DomainEvent, type EventBus } 
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { tables, transaction, type Db } from '../store'
-import { historicalVar, maxDrawdown, returns, riskScore, usage, usageSeverity, WARNING_USAGE } from './calculations'
+import { historicalVar, returns, riskScore, usage, usageSeverity, WARNING_USAGE } from './calculations'
 import type { EffectiveLimits, OrderImpact, Portfolio, RiskEventRow, RiskEventView, Severity } from './types'
 
 /** Default largest drawdown (fraction of the equity peak) when neither the account nor config sets one. */
@@ -427,13 +427,16 @@ export class RiskService {
 
   // ---- metrics ------------------------------------------------------------------------------
 
-  /** The contract's RiskMetrics for a portfolio, given its equity history (atoms, ascending). */
-  metrics(p: Portfolio, equityHistory: readonly number[]) {
+  /**
+   * The contract's RiskMetrics for a portfolio, given the largest drawdown of its equity history
+   * (marks and current equity, fraction of the peak; see {@link maxDrawdown}).
+   */
+  metrics(p: Portfolio, worstDrawdown: number) {
     const l = this.limits(p.accountId)
     const dailyPnl = p.equity - p.dayStartEquity
     const dailyLoss = Math.max(0, -dailyPnl)
     const dd = p.peakEquity > 0 ? Math.max(0, (p.peakEquity - p.equity) / p.peakEquity) : 0
-    const worst = maxDrawdown([...equityHistory, p.equity])
+    const worst = Math.max(worstDrawdown, dd)
     const holdings = p.positions.map((pos) => {
       const closes = this.market.candleColumns(pos.symbol, '1h', { limit: VAR_SCENARIOS + 1 }).close
       return { value: q(pos.side === 'long' ? pos.value : -pos.value), returns: returns(closes) }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 /*
@@ -23,7 +24,7 @@ export const accounts = sqliteTable('accounts', {
 export const orders = sqliteTable(
   'orders',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     id: text('id').notNull().unique(),
     accountId: text('account_id').notNull(),
     clientOrderId: text('client_order_id'),
@@ -60,15 +61,19 @@ export const orders = sqliteTable(
     closedAt: integer('closed_at'),
   },
   // Few indexes on purpose: every commit writes each index page it touches. Open orders and linked
-  // exits are looked up in memory; the store is read by account (lists) and by id.
-  (t) => [uniqueIndex('orders_client_order_id').on(t.accountId, t.clientOrderId), index('orders_account').on(t.accountId, t.seq)],
+  // exits are looked up in memory; the store is read by account (lists) and by id. Sequence keys are
+  // plain rowids (no AUTOINCREMENT, whose counter table would be one more page per commit).
+  (t) => [
+    uniqueIndex('orders_client_order_id').on(t.accountId, t.clientOrderId).where(sql`${t.clientOrderId} IS NOT NULL`),
+    index('orders_account').on(t.accountId, t.seq),
+  ],
 )
 
 /** Executions: one row per fill (a market order walking three book levels makes three). */
 export const fills = sqliteTable(
   'fills',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     /** Unique by construction (never looked up by itself, so not indexed). */
     id: text('id').notNull(),
     orderId: text('order_id').notNull(),
@@ -83,6 +88,11 @@ export const fills = sqliteTable(
     liquidity: text('liquidity', { enum: ['maker', 'taker'] }).notNull(),
     /** Realized PnL of the closing part of this fill, before commission (atoms). */
     realizedPnl: integer('realized_pnl').notNull(),
+    /**
+     * On the last fill of a state change: the account's equity after it (atoms), an equity mark
+     * written with the fill instead of as a row (and index entry) of its own.
+     */
+    equity: integer('equity'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('fills_account').on(t.accountId, t.seq)],
@@ -92,7 +102,7 @@ export const fills = sqliteTable(
 export const positions = sqliteTable(
   'positions',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     id: text('id').notNull().unique(),
     accountId: text('account_id').notNull(),
     symbol: text('symbol').notNull(),
@@ -117,11 +127,14 @@ export const positions = sqliteTable(
   (t) => [index('positions_account').on(t.accountId, t.status, t.symbol)],
 )
 
-/** Equity marks: after every fill and at most once a minute while positions are open. */
+/**
+ * Equity marks that are not fills: the opening balance, and one a minute while positions are open.
+ * Marks after fills live on the fills (`fills.equity`).
+ */
 export const equitySnapshots = sqliteTable(
   'equity_snapshots',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     accountId: text('account_id').notNull(),
     at: integer('at').notNull(),
     equity: integer('equity').notNull(),
@@ -145,7 +158,7 @@ export const riskLimits = sqliteTable('risk_limits', {
 export const riskEvents = sqliteTable(
   'risk_events',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     id: text('id').notNull().unique(),
     accountId: text('account_id').notNull(),
     type: text('type').notNull(),

@@ -18,8 +18,7 @@ export function registerRiskRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getRiskMetricsRoute, s), (c) => {
     const st = s.execution.state(userOf(c))
     const p = s.execution.portfolio(st)
-    const history = s.execution.equityHistory(st.account.id).map((e) => Math.round(e.equity * 1e8))
-    return c.json(s.risk.metrics(p, history), 200)
+    return c.json(s.risk.metrics(p, s.execution.worstDrawdown(st, p)), 200)
   })
 
   app.openapi(secured(getRiskLimitsRoute, s), (c) => {
