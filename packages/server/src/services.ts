@@ -8,7 +8,7 @@ import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
 import { openDatabase, type Db } from './store'
-import { StreamHub, hubOptionsFromEnv } from './ws'
+import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 
 export const SERVER_VERSION = '1.0.0'
 
@@ -78,6 +78,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     takerFeeBps: env.PAPER_TAKER_FEE_BPS,
     makerFeeBps: env.PAPER_MAKER_FEE_BPS,
   })
+  const metrics = new Metrics()
   const stream = new StreamHub({
     auth,
     market,
@@ -90,12 +91,13 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     epoch: settings.secret('stream_epoch', () => randomBytes(6).toString('hex')),
     version: SERVER_VERSION,
   })
+  registerHubMetrics(metrics.registry, stream)
   return {
     env,
     clock,
     db,
     logger,
-    metrics: new Metrics(),
+    metrics,
     auth,
     settings,
     market,

@@ -1,12 +1,14 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- event types differ between implementations */
 /** The part of the WebSocket API the stream client uses (the browser's, `ws`'s and undici's all fit). */
 export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(code?: number, reason?: string): void
-  onopen: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
-  onclose: ((ev: { code: number; reason: string }) => void) | null
-  onerror: ((ev: unknown) => void) | null
+  /** Listeners get the implementation's event objects: `data` on messages, `code`/`reason` on close. */
+  onopen: ((ev: any) => void) | null
+  onmessage: ((ev: any) => void) | null
+  onclose: ((ev: any) => void) | null
+  onerror: ((ev: any) => void) | null
 }
 
 /** A WebSocket constructor: `globalThis.WebSocket`, `ws`'s `WebSocket`, or a test double. */

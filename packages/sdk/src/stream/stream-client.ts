@@ -363,10 +363,10 @@ export class StreamClient {
       this.lastFrameAt = Date.now()
       if (!inQuery && token !== undefined) this.send({ type: 'authenticate', token })
     }
-    socket.onmessage = (ev) => {
+    socket.onmessage = (ev: { data: unknown }) => {
       if (socket === this.socket) this.receive(ev.data)
     }
-    socket.onclose = (ev) => {
+    socket.onclose = (ev: { code: number; reason: string }) => {
       if (socket === this.socket) this.dropped(ev.code, ev.reason)
     }
     socket.onerror = () => {

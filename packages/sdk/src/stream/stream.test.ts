@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocketServer, type WebSocket } from 'ws'
+import NodeWebSocket, { WebSocketServer, type WebSocket as ServerSocket } from 'ws'
 import { backoffDelay } from './backoff'
-import { streamUrl } from './socket'
+import { resolveWebSocket, streamUrl, type WebSocketConstructor } from './socket'
 import { StreamClient, channelName } from './stream-client'
 
 describe('stream helpers', () => {
@@ -24,7 +24,7 @@ describe('stream helpers', () => {
 })
 
 // A scripted server standing in for a misbehaving peer.
-type Script = (ws: WebSocket, n: number) => void
+type Script = (ws: ServerSocket, n: number) => void
 const servers: WebSocketServer[] = []
 const clients: StreamClient[] = []
 afterEach(async () => {
@@ -47,7 +47,7 @@ async function fakeServer(script: Script): Promise<string> {
 
 const iso = '2024-01-01T00:00:00.000Z'
 /** Send the frames a real server opens with (connected, authenticated) and ack subscriptions. */
-function greet(ws: WebSocket, from = 1): { seq: number } {
+function greet(ws: ServerSocket, from = 1): { seq: number } {
   const state = { seq: from - 1 }
   const send = (type: string, data: object) => ws.send(JSON.stringify({ seq: ++state.seq, type, data, timestamp: iso, id: `m${state.seq}` }))
   send('authenticated', { user_id: 'demo', scopes: ['read_trades'], expires_at: iso, last_event_id: 'evt_ab_0' })
@@ -63,6 +63,40 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof StreamC
   clients.push(c)
   return c
 }
+
+describe('WebSocket implementations', () => {
+  it('the browser WebSocket and ws both fit (compile-time), and a global WebSocket is preferred', async () => {
+    const browser: WebSocketConstructor | undefined = typeof globalThis.WebSocket === 'undefined' ? undefined : globalThis.WebSocket
+    const node: WebSocketConstructor = NodeWebSocket
+    void browser
+    const g = globalThis as { WebSocket?: unknown }
+    const before = g.WebSocket
+    try {
+      g.WebSocket = node // as in a browser: the platform's implementation, no import of ws
+      expect(await resolveWebSocket()).toBe(node)
+      delete g.WebSocket // Node 20: ws, imported on demand
+      expect(await resolveWebSocket()).toBe(NodeWebSocket)
+    } finally {
+      if (before === undefined) delete g.WebSocket
+      else g.WebSocket = before
+    }
+  })
+
+  it('a client on the platform WebSocket (browser path) talks to a server', async () => {
+    const url = await fakeServer((ws) => greet(ws))
+    const g = globalThis as { WebSocket?: unknown }
+    const before = g.WebSocket
+    g.WebSocket = class extends NodeWebSocket {}
+    try {
+      const c = client(url)
+      await c.connect()
+      expect(await c.subscribe('trades')).toEqual(['trades'])
+    } finally {
+      if (before === undefined) delete g.WebSocket
+      else g.WebSocket = before
+    }
+  })
+})
 
 describe('StreamClient with a misbehaving server', () => {
   it('treats a gap in seq as lost frames: reports PROTOCOL_ERROR and reconnects (resuming)', async () => {

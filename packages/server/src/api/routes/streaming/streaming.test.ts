@@ -25,6 +25,9 @@ describe('GET /v1/ws/stats', () => {
     expect(stats.subscriptions).toEqual({ 'market_data.BTCUSDT': 1, trades: 1 })
     expect(stats.messages_received).toBe(1)
     expect(stats.messages_sent).toBe(3) // connected, authenticated, subscribed
+    const metrics = await (await ctx.call('GET', '/v1/metrics', { token: ctx.adminToken })).text()
+    expect(metrics).toMatch(/^smc_ws_connections 1$/m)
+    expect(metrics).toMatch(/^smc_ws_subscriptions 2$/m)
     await s.close()
     await new Promise((r) => setTimeout(r, 50))
     const after = await (await ctx.call('GET', '/v1/ws/stats', { token: ctx.adminToken })).json()
