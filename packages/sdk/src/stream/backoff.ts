@@ -1,4 +1,8 @@
-/** Reconnection policy of the stream client. */
+/**
+ * Reconnection policy of the stream client.
+ * @example
+ * new StreamClient({ token, reconnect: { initialDelayMs: 500, maxDelayMs: 60_000, maxAttempts: 20 } })
+ */
 export interface ReconnectOptions {
   /** First delay in ms (default 250). */
   initialDelayMs?: number

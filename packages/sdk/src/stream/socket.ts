@@ -1,5 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- event types differ between implementations */
-/** The part of the WebSocket API the stream client uses (the browser's, `ws`'s and undici's all fit). */
+/**
+ * The part of the WebSocket API the stream client uses (the browser's, `ws`'s and undici's all fit).
+ * @example
+ * const socket: SocketLike = new WebSocket('ws://localhost:8000/v1/ws')
+ */
 export interface SocketLike {
   readonly readyState: number
   send(data: string): void
@@ -11,7 +15,12 @@ export interface SocketLike {
   onerror: ((ev: any) => void) | null
 }
 
-/** A WebSocket constructor: `globalThis.WebSocket`, `ws`'s `WebSocket`, or a test double. */
+/**
+ * A WebSocket constructor: `globalThis.WebSocket`, `ws`'s `WebSocket`, or a test double.
+ * @example
+ * import WebSocket from 'ws'
+ * const stream = new StreamClient({ token, WebSocket })
+ */
 export type WebSocketConstructor = new (url: string) => SocketLike
 
 /**
@@ -39,7 +48,11 @@ export async function resolveWebSocket(given?: WebSocketConstructor): Promise<We
   throw new Error('No WebSocket implementation: this runtime has no global WebSocket; install the "ws" package (npm i ws)')
 }
 
-/** `ws://…/v1/ws` for an API base URL (`http` → `ws`, `https` → `wss`, path prefix kept). */
+/**
+ * `ws://…/v1/ws` for an API base URL (`http` → `ws`, `https` → `wss`, path prefix kept).
+ * @example
+ * streamUrl('https://api.example.com') // 'wss://api.example.com/v1/ws'
+ */
 export function streamUrl(baseUrl: string): string {
   const u = new URL(baseUrl)
   u.protocol = u.protocol === 'https:' ? 'wss:' : u.protocol === 'http:' ? 'ws:' : u.protocol

@@ -14,10 +14,18 @@ import {
   type StreamDataByType,
 } from './types'
 
-/** Where a token comes from: a string, or a function asked on every (re)connection (so refreshed tokens are used). */
+/**
+ * Where a token comes from: a string, or a function asked on every (re)connection (so refreshed tokens are used).
+ * @example
+ * const token: TokenSource = async () => (await client.refreshToken(refresh, { use: true })).token
+ */
 export type TokenSource = string | (() => string | undefined | Promise<string | undefined>)
 
-/** Options of {@link StreamClient}. */
+/**
+ * Options of {@link StreamClient}.
+ * @example
+ * const options: StreamOptions = { baseUrl: 'https://api.example.com', token: () => store.token, auth: 'message', reconnect: { maxDelayMs: 10_000 } }
+ */
 export interface StreamOptions {
   /** The stream URL (`ws://host/v1/ws`); default derived from `baseUrl`. */
   url?: string
@@ -45,10 +53,18 @@ export interface StreamOptions {
   WebSocket?: WebSocketConstructor
 }
 
-/** Connection state. `closed` is final (after `close()` or a non-retryable failure). */
+/**
+ * Connection state. `closed` is final (after `close()` or a non-retryable failure).
+ * @example
+ * if (stream.state !== 'open') console.log('waiting for the stream…')
+ */
 export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
 
-/** Events of a {@link StreamClient} and their listener arguments. */
+/**
+ * Events of a {@link StreamClient} and their listener arguments.
+ * @example
+ * stream.on('disconnected', ({ code, reason, willReconnect }) => console.log(code, reason, willReconnect))
+ */
 export type StreamEvents = {
   /** Authenticated and (re)subscribed; `reconnected` is false the first time. */
   connected: [info: { reconnected: boolean; user: Authenticated }]

@@ -2,40 +2,104 @@ import type { components } from '../generated/api'
 
 type S = components['schemas']
 
-/** Any frame the server sends on `/v1/ws`, discriminated by `type`. */
+/**
+ * Any frame the server sends on `/v1/ws`, discriminated by `type`.
+ * @example
+ * for await (const m of stream.messages()) if (m.type === 'trade_update') console.log(m.data.status, m.id)
+ */
 export type ServerMessage = S['ServerMessage']
-/** The `type` of a server frame. */
+/**
+ * The `type` of a server frame.
+ * @example
+ * const wanted: ServerMessageType[] = ['trade_update', 'position_update']
+ */
 export type ServerMessageType = ServerMessage['type']
-/** The server frame of one `type`. */
+/**
+ * The server frame of one `type`.
+ * @example
+ * const onFill = (m: ServerMessageOf<'trade_update'>) => console.log(m.data.order_id, m.replayed === true)
+ */
 export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>
-/** Any message a client may send on `/v1/ws`. */
+/**
+ * Any message a client may send on `/v1/ws`.
+ * @example
+ * const msg: ClientMessage = { type: 'subscribe', channel: 'market_data', symbol: 'BTCUSDT' }
+ */
 export type ClientMessage = S['ClientMessage']
 
-/** `market_data_update` data (channel `market_data.{symbol}`). */
+/**
+ * `market_data_update` data (channel `market_data.{symbol}`).
+ * @example
+ * stream.on('market_data_update', (m: MarketDataUpdate) => console.log(m.symbol, m.price, m.bid, m.ask))
+ */
 export type MarketDataUpdate = S['MarketDataUpdate']
-/** `quote_update` data (channel `trading.{symbol}`). */
+/**
+ * `quote_update` data (channel `trading.{symbol}`).
+ * @example
+ * stream.on('quote_update', (q: QuoteUpdate) => console.log(q.spread_bps))
+ */
 export type QuoteUpdate = S['QuoteUpdate']
-/** `trade_update` data (channels `trades`, `orders.{symbol}`). */
+/**
+ * `trade_update` data (channels `trades`, `orders.{symbol}`).
+ * @example
+ * stream.onTradeUpdate((t: TradeUpdate) => t.status === 'filled' && console.log(t.average_price))
+ */
 export type TradeUpdate = S['TradeUpdate']
-/** `position_update` data (channel `positions`). */
+/**
+ * `position_update` data (channel `positions`).
+ * @example
+ * stream.onPositionUpdate((p: PositionUpdate) => console.log(p.symbol, p.quantity, p.unrealized_pnl))
+ */
 export type PositionUpdate = S['PositionUpdate']
-/** `risk_event` data (channel `risk`). */
+/**
+ * `risk_event` data (channel `risk`).
+ * @example
+ * stream.onRiskEvent((r: RiskEventUpdate) => console.log(r.severity, r.message))
+ */
 export type RiskEventUpdate = S['RiskEvent']
-/** `health_update` data (channel `system.health`). */
+/**
+ * `health_update` data (channel `system.health`).
+ * @example
+ * stream.on('health_update', (h: HealthUpdate) => console.log(h.status, h.websocket_connections))
+ */
 export type HealthUpdate = S['HealthUpdate']
-/** `resync_required` data: the missed events are gone; reload state over REST. */
+/**
+ * `resync_required` data: the missed events are gone; reload state over REST.
+ * @example
+ * stream.on('resync_required', async (r: ResyncRequired) => reload(await client.getPositions()))
+ */
 export type ResyncRequired = S['StreamResyncRequired']
-/** `resumed` data: replay after a reconnect finished. */
+/**
+ * `resumed` data: replay after a reconnect finished.
+ * @example
+ * stream.on('resumed', (r: Resumed) => console.log(`replayed ${r.replayed} missed events`))
+ */
 export type Resumed = S['StreamResumed']
-/** `authenticated` data. */
+/**
+ * `authenticated` data.
+ * @example
+ * stream.on('connected', ({ user }) => console.log(user.user_id, user.scopes))
+ */
 export type Authenticated = S['StreamAuthenticated']
-/** `error` data. */
+/**
+ * `error` data.
+ * @example
+ * stream.on('message', (m) => m.type === 'error' && console.log(m.data.code, m.data.details))
+ */
 export type StreamErrorData = S['StreamError']
 
-/** Channels: `market_data`, `trading`, `orders` take a symbol; `trades`, `positions`, `risk`, `system.health` do not. */
+/**
+ * Channels: `market_data`, `trading`, `orders` take a symbol; `trades`, `positions`, `risk`, `system.health` do not.
+ * @example
+ * await stream.subscribe('orders', 'BTCUSDT') // orders.BTCUSDT
+ */
 export type StreamChannel = 'market_data' | 'trading' | 'orders' | 'trades' | 'positions' | 'risk' | 'system.health' | (string & {})
 
-/** Data of each event-carrying frame type, for typed callbacks. */
+/**
+ * Data of each event-carrying frame type, for typed callbacks.
+ * @example
+ * const last: Partial<StreamDataByType> = {}
+ */
 export interface StreamDataByType {
   market_data_update: MarketDataUpdate
   quote_update: QuoteUpdate
@@ -45,5 +109,9 @@ export interface StreamDataByType {
   health_update: HealthUpdate
 }
 
-/** Account event types: they carry resumable ids (`evt_…`). */
+/**
+ * Account event types: they carry resumable ids (`evt_…`).
+ * @example
+ * if (ACCOUNT_EVENT_TYPES.includes(m.type)) save(m.id)
+ */
 export const ACCOUNT_EVENT_TYPES: readonly ServerMessageType[] = ['trade_update', 'position_update', 'risk_event']
