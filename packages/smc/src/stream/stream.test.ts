@@ -275,6 +275,7 @@ describe('createSmcStream: API', () => {
     expect(stream.result().fvg).toBeUndefined()
     expect(stream.bosChoch().bos.length).toBe(1)
     expect(() => createSmcStream({ swings: { swingLength: 0 } })).toThrow(/swingLength must be a positive integer/)
+    expect(() => createSmcStream({ initialCapacity: Number.NaN })).toThrow(/initialCapacity must be a positive integer/)
     expect(() => createSmcStream({ previousHighLow: { timeFrame: '15m' } })).toThrow(/months/)
     expect(() => createSmcStream({ sessions: { session: 'Lunch' } })).toThrow(/unknown session/)
     expect(() => createSmcStream({ sessions: { session: 'London', timeZone: 'Mars/Base' } })).toThrow(/unknown time zone/)

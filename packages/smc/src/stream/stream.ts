@@ -120,7 +120,11 @@ const list = <T extends object>(v: T | readonly T[] | boolean | undefined, byDef
  * }
  */
 export function createSmcStream(options: SmcStreamOptions = {}): SmcStream {
-  const cap0 = Math.max(16, Math.floor(options.initialCapacity ?? 1024))
+  const requested = options.initialCapacity ?? 1024
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`createSmcStream: initialCapacity must be a positive integer, got ${requested}`)
+  }
+  const cap0 = Math.max(16, requested)
   const series = new Series(cap0)
   const swingOpts = options.swings ?? {}
   const sw = new SwingTracker(swingOpts.swingLength ?? 50, swingOpts.parity ?? true, cap0)
