@@ -213,6 +213,29 @@ describe('resting and conditional orders', () => {
     expect((await c.getTradeHistory()).trades.every((f) => f.liquidity === 'taker')).toBe(true)
   })
 
+  it('a stop_limit order triggers on the last price, then fills no worse than its limit', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('ETHUSDT')
+    const stop = Math.round(t.price * 1.001 * 100) / 100
+    const limit = Math.round(stop * 1.002 * 100) / 100
+    const order = await c.executeTrade({ symbol: 'ETHUSDT', side: 'buy', type: 'stop_limit', stop_price: stop, price: limit, quantity: 0.5 })
+    expect(order).toMatchObject({ status: 'new', stop_price: stop, price: limit })
+    await advanceUntil(async () => (await c.getOrder(order.order_id)).status === 'filled')
+    const fills = (await c.getTradeHistory()).trades
+    expect(fills.length).toBeGreaterThan(0)
+    expect(fills.every((f) => f.price <= limit)).toBe(true)
+  })
+
+  it('stop_loss_percent gives entries without a stop loss a linked one', async () => {
+    const c = await trader()
+    await c.updateRiskLimits({ stop_loss_percent: 1 })
+    const entry = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.01 })
+    const expected = Math.floor(entry.average_price! * 0.99 * 100) / 100
+    expect((await c.getOrder(entry.order_id)).stop_loss).toBe(expected)
+    const [sl] = (await c.listOrders({ status: 'open' })).orders
+    expect(sl).toMatchObject({ link_type: 'stop_loss', type: 'stop', side: 'sell', stop_price: expected, quantity: 0.01, parent_order_id: entry.order_id })
+  })
+
   it('IOC fills what crosses now and expires the rest; FOK is all or nothing', async () => {
     const c = await trader()
     const book = await c.getOrderBook('BTCUSDT', { limit: 2 })
