@@ -344,7 +344,7 @@ export class StreamClient {
         socket.close(1000, 'client closed')
       })
     }
-    this.emitter.emit('disconnected', { code: 1000, reason: 'client closed', willReconnect: false })
+    if (socket) this.emitter.emit('disconnected', { code: 1000, reason: 'client closed', willReconnect: false })
   }
 
   // ---- connection lifecycle -------------------------------------------------------------------
