@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, max } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { randomBytes } from 'node:crypto'
 import type { Clock, DomainEvent, EventBus } from '../core'
 import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '../market'
@@ -789,17 +789,6 @@ export class ExecutionService {
   /** Equity marks of an account (see {@link equityHistory}). */
   equityHistory(accountId: string, q: { since?: number } = {}): EquityPoint[] {
     return equityHistory(this.o.db, accountId, q)
-  }
-
-  /** Ids of every order still open (for tests and diagnostics). */
-  openOrderIds(): string[] {
-    return [...this.active.keys()]
-  }
-
-  /** Statuses of the given orders straight from the store (crash checks). */
-  storedStatuses(ids: string[]): Map<string, string> {
-    const rows = this.o.db.select({ id: tables.orders.id, status: tables.orders.status }).from(tables.orders).where(inArray(tables.orders.id, ids)).all()
-    return new Map(rows.map((r) => [r.id, r.status]))
   }
 }
 
