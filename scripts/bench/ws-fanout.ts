@@ -12,12 +12,18 @@ import { createRequire } from 'node:module'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type WebSocketType from 'ws'
 import type { FromServer, ToServer } from './ws-fanout/server'
 
 const here = dirname(fileURLToPath(import.meta.url))
+/** The part of `ws`'s client the bench uses. */
+interface WebSocketType {
+  on(event: 'message', listener: (raw: Buffer) => void): void
+  once(event: 'error' | 'close', listener: (e?: unknown) => void): void
+  send(data: string): void
+  terminate(): void
+}
 // `ws` is a dependency of the server package, not of the workspace root.
-const WebSocket = createRequire(join(here, '../../packages/server/package.json'))('ws') as typeof WebSocketType
+const WebSocket = createRequire(join(here, '../../packages/server/package.json'))('ws') as new (url: string, opts: object) => WebSocketType
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 5)
