@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lte, max } from 'drizzle-orm'
+import type { Statement } from 'better-sqlite3'
+import { and, asc, eq, gt, max } from 'drizzle-orm'
 import type { Clock } from '../core'
 import { tables, type Db } from '../store'
 
@@ -27,6 +28,10 @@ export type ReplayResult =
 export class EventJournal {
   private readonly nextSeq = new Map<string, number>()
   private appended = 0
+  // Prepared once: append runs inside every order's transaction, so it is on the hot path.
+  private readonly insert: Statement
+  private readonly trim: Statement
+  private readonly trimEvery: number
 
   constructor(
     private readonly db: Db,
@@ -34,7 +39,13 @@ export class EventJournal {
     readonly epoch: string,
     private readonly maxEvents: number,
     private readonly maxAgeMs: number,
-  ) {}
+  ) {
+    this.insert = db.$client.prepare(
+      'INSERT INTO stream_events (user_id, seq, account_id, kind, symbol, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.trim = db.$client.prepare('DELETE FROM stream_events WHERE user_id = ? AND seq <= ?')
+    this.trimEvery = Math.max(1, Math.floor(maxEvents / 16))
+  }
 
   idOf(seq: number): string {
     return `evt_${this.epoch}_${seq}`
@@ -58,10 +69,11 @@ export class EventJournal {
       data: e.data,
       at: e.at,
     }
-    const t = tables.streamEvents
-    this.db.insert(t).values({ userId: e.userId, seq, accountId: entry.accountId, kind: e.kind, symbol: entry.symbol, data: e.data, at: e.at }).run()
+    this.insert.run(e.userId, seq, entry.accountId, e.kind, entry.symbol, e.data, e.at)
     this.nextSeq.set(e.userId, seq + 1)
-    if (seq > this.maxEvents) this.db.delete(t).where(and(eq(t.userId, e.userId), lte(t.seq, seq - this.maxEvents))).run()
+    // The count bound is kept in batches of 1/16 of it: replay reads only the newest maxEvents anyway,
+    // so the few extra rows between trims are never visible, and storage stays within 1/16 over the bound.
+    if (seq > this.maxEvents && seq % this.trimEvery === 0) this.trim.run(e.userId, seq - this.maxEvents)
     if (++this.appended % 256 === 0) this.prune()
     return entry
   }
