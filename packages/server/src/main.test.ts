@@ -25,6 +25,8 @@ function start(env: Record<string, string>) {
     })
     void exited.then((code) => reject(new Error(`exited ${code}: ${err}`)))
   })
+  // A start that is expected to fail never awaits `ready`: mark its rejection handled.
+  ready.catch(() => {})
   return { child, ready, exited, stderr: () => err }
 }
 
