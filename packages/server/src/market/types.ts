@@ -1,3 +1,4 @@
+import type { Candles } from '@smc-trading/smc'
 import type { Instrument } from './instruments'
 import type { Interval } from './intervals'
 
@@ -34,17 +35,10 @@ export interface Candle {
 }
 
 /**
- * Columnar candles, one Float64Array per field, all of one length: the layout the SMC engine
- * consumes (structurally identical to `Candles` of `@smc-trading/smc`), without per-row objects.
+ * Columnar candles, one Float64Array per field, all of one length: exactly the SMC engine's input
+ * type, so candles go from the market to the engine without per-row objects or copies.
  */
-export interface CandleColumns {
-  time: Float64Array
-  open: Float64Array
-  high: Float64Array
-  low: Float64Array
-  close: Float64Array
-  volume: Float64Array
-}
+export type CandleColumns = Candles
 
 /** Which candles to return. */
 export interface CandleQuery {
