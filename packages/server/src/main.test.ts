@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { contractFetch } from './testing'
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/smc-server.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'smc-bin-'))
@@ -38,7 +39,8 @@ describe('smc-server', () => {
     expect(out).toContain('demo API key:  smc_demo_fixed_key_for_tests')
     const adminToken = /admin token: +(\S+)/.exec(out)![1]!
     expect(out).toMatch(/curl -s -X POST http:\/\/\S+\/v1\/auth\/generate-token/)
-    const res = await fetch(`${url}/v1/market-data/BTCUSDT`, { headers: { Authorization: `Bearer ${adminToken}` } })
+    const checked = contractFetch((req) => fetch(req))
+    const res = await checked(`${url}/v1/market-data/BTCUSDT`, { headers: { Authorization: `Bearer ${adminToken}` } })
     expect(res.status).toBe(200)
     s.child.kill('SIGTERM')
     expect(await s.exited).toBe(0)
