@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { serve } from '@hono/node-server'
+import type { Readable } from 'node:stream'
+import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server'
 import { createApp, type App } from './api'
 import type { AppServices } from './services'
 import type { StreamHub } from './ws'
@@ -19,10 +20,41 @@ export interface ListenOptions {
   hub?: StreamHub
 }
 
+const BOM = 0xfeff
+
+/** The request body as text, read straight from the node stream (UTF-8 decode, a leading BOM dropped, as `Request.text()`). */
+function readText(incoming: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+    incoming.once('end', () => {
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')
+      resolve(text.charCodeAt(0) === BOM ? text.slice(1) : text)
+    })
+    incoming.once('error', reject)
+  })
+}
+
+/**
+ * `app.fetch` for @hono/node-server: the request's `text()` (what Hono's `c.req.json()`/`text()`
+ * read) comes straight from the node stream, so reading a JSON body does not materialize a WHATWG
+ * Request (undici Request, ReadableStream adapter, AbortController) per request.
+ */
+function nodeFetch(app: App): (req: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> {
+  return (req, env) => {
+    const incoming = env?.incoming
+    if (incoming && req.method !== 'GET' && req.method !== 'HEAD') {
+      let text: Promise<string> | undefined
+      Object.defineProperty(req, 'text', { value: () => (text ??= readText(incoming)), configurable: true, writable: true })
+    }
+    return app.fetch(req, env)
+  }
+}
+
 /** Serve the app over HTTP (and the hub over WebSocket); port 0 picks an ephemeral port (tests). */
 export function listen(app: App, port: number, hostname: string, options: ListenOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+    const server = serve({ fetch: nodeFetch(app), port, hostname }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
       const detach = options.hub?.attach(server as Server)
       resolve({
