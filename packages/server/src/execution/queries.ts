@@ -1,4 +1,6 @@
+import type { Statement } from 'better-sqlite3'
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { tables, type Db } from '../store'
 import { ACTIVE, type OrderStatus } from './order-state'
 import type { Account, Fill, Order, Position } from './types'
@@ -37,90 +39,55 @@ export interface TradeFilter {
 export class OrderQueries {
   private readonly byClient
   private readonly byIdQ
-  private readonly updOrder
-  private readonly updPosition
-  private readonly updAccount
-  private readonly insOrder
-  private readonly insFill
-  private readonly insPosition
-  private readonly insSnapshot
+  // The writes of every order: plain better-sqlite3 statements with positional parameters (no
+  // drizzle query or placeholder mapping per run).
+  private readonly updOrder: Statement
+  private readonly updPosition: Statement
+  private readonly updAccount: Statement
+  private readonly insOrder: Insert
+  private readonly insFill: Insert
+  private readonly insPosition: Insert
+  private readonly insSnapshot: Statement
 
   constructor(private readonly db: Db) {
-    // Every column but the autoincrement key, bound by name.
-    const ph = (cols: Record<string, true>): never => Object.fromEntries(Object.keys(cols).map((k) => [k, sql.placeholder(k)])) as never
-    this.insOrder = db.insert(o).values(ph(pickColumns(o, ['seq']))).prepare()
-    this.insFill = db.insert(f).values(ph(pickColumns(f, ['seq']))).prepare()
-    this.insPosition = db.insert(p).values(ph(pickColumns(p, ['seq']))).prepare()
-    this.insSnapshot = db.insert(tables.equitySnapshots).values(ph(pickColumns(tables.equitySnapshots, ['seq']))).prepare()
+    const client = db.$client
+    this.insOrder = insertOf(client, o)
+    this.insFill = insertOf(client, f)
+    this.insPosition = insertOf(client, p)
+    this.insSnapshot = client.prepare('INSERT INTO equity_snapshots (account_id, at, equity, balance) VALUES (?, ?, ?, ?)')
     this.byClient = db
       .select()
       .from(o)
       .where(and(eq(o.accountId, sql.placeholder('accountId')), eq(o.clientOrderId, sql.placeholder('cid'))))
       .prepare()
     this.byIdQ = db.select().from(o).where(eq(o.id, sql.placeholder('id'))).prepare()
-    this.updOrder = db
-      .update(o)
-      .set({
-        status: sql`${sql.placeholder('status')}`,
-        quantity: sql`${sql.placeholder('quantity')}`,
-        triggered: sql`${sql.placeholder('triggered')}`,
-        filledQuantity: sql`${sql.placeholder('filledQuantity')}`,
-        filledNotional: sql`${sql.placeholder('filledNotional')}`,
-        commission: sql`${sql.placeholder('commission')}`,
-        stopLoss: sql`${sql.placeholder('stopLoss')}`,
-        rejectReason: sql`${sql.placeholder('rejectReason')}`,
-        updatedAt: sql`${sql.placeholder('updatedAt')}`,
-        closedAt: sql`${sql.placeholder('closedAt')}`,
-      })
-      .where(eq(o.id, sql.placeholder('id')))
-      .prepare()
-    this.updPosition = db
-      .update(p)
-      .set({
-        status: sql`${sql.placeholder('status')}`,
-        quantity: sql`${sql.placeholder('quantity')}`,
-        costBasis: sql`${sql.placeholder('costBasis')}`,
-        openedQuantity: sql`${sql.placeholder('openedQuantity')}`,
-        closedQuantity: sql`${sql.placeholder('closedQuantity')}`,
-        closedCost: sql`${sql.placeholder('closedCost')}`,
-        exitNotional: sql`${sql.placeholder('exitNotional')}`,
-        realizedPnl: sql`${sql.placeholder('realizedPnl')}`,
-        commission: sql`${sql.placeholder('commission')}`,
-        updatedAt: sql`${sql.placeholder('updatedAt')}`,
-        closedAt: sql`${sql.placeholder('closedAt')}`,
-      })
-      .where(eq(p.id, sql.placeholder('id')))
-      .prepare()
-    this.updAccount = db
-      .update(a)
-      .set({
-        balance: sql`${sql.placeholder('balance')}`,
-        realizedPnl: sql`${sql.placeholder('realizedPnl')}`,
-        commission: sql`${sql.placeholder('commission')}`,
-        updatedAt: sql`${sql.placeholder('updatedAt')}`,
-      })
-      .where(eq(a.id, sql.placeholder('id')))
-      .prepare()
+    this.updOrder = client.prepare(
+      `UPDATE orders SET status = ?, quantity = ?, triggered = ?, filled_quantity = ?, filled_notional = ?, commission = ?,
+         stop_loss = ?, reject_reason = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+    )
+    this.updPosition = client.prepare(
+      `UPDATE positions SET status = ?, quantity = ?, cost_basis = ?, opened_quantity = ?, closed_quantity = ?, closed_cost = ?,
+         exit_notional = ?, realized_pnl = ?, commission = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+    )
+    this.updAccount = client.prepare('UPDATE accounts SET balance = ?, realized_pnl = ?, commission = ?, updated_at = ? WHERE id = ?')
   }
 
   /** Insert a new order; returns its sequence number. */
   insertOrder(x: Order): number {
-    const { seq: _seq, ...values } = x
-    return Number(this.insOrder.run(bind(values)).lastInsertRowid)
+    return Number(this.insOrder.run(x).lastInsertRowid)
   }
 
   insertFill(x: Omit<Fill, 'seq'>): void {
-    this.insFill.run(bind(x))
+    this.insFill.run(x)
   }
 
   /** Insert a new position; returns its sequence number. */
   insertPosition(x: Position): number {
-    const { seq: _seq, ...values } = x
-    return Number(this.insPosition.run(bind(values)).lastInsertRowid)
+    return Number(this.insPosition.run(x).lastInsertRowid)
   }
 
   insertSnapshot(accountId: string, at: number, equity: number, balance: number): void {
-    this.insSnapshot.run({ accountId, at, equity, balance })
+    this.insSnapshot.run(accountId, at, equity, balance)
   }
 
   byClientOrderId(accountId: string, cid: string): Order | undefined {
@@ -141,40 +108,40 @@ export class OrderQueries {
   }
 
   updateOrder(x: Order): void {
-    this.updOrder.run({
-      id: x.id,
-      status: x.status,
-      quantity: x.quantity,
-      triggered: x.triggered ? 1 : 0,
-      filledQuantity: x.filledQuantity,
-      filledNotional: x.filledNotional,
-      commission: x.commission,
-      stopLoss: x.stopLoss,
-      rejectReason: x.rejectReason,
-      updatedAt: x.updatedAt,
-      closedAt: x.closedAt,
-    })
+    this.updOrder.run(
+      x.status,
+      x.quantity,
+      x.triggered ? 1 : 0,
+      x.filledQuantity,
+      x.filledNotional,
+      x.commission,
+      x.stopLoss,
+      x.rejectReason,
+      x.updatedAt,
+      x.closedAt,
+      x.id,
+    )
   }
 
   updatePosition(x: Position): void {
-    this.updPosition.run({
-      id: x.id,
-      status: x.status,
-      quantity: x.quantity,
-      costBasis: x.costBasis,
-      openedQuantity: x.openedQuantity,
-      closedQuantity: x.closedQuantity,
-      closedCost: x.closedCost,
-      exitNotional: x.exitNotional,
-      realizedPnl: x.realizedPnl,
-      commission: x.commission,
-      updatedAt: x.updatedAt,
-      closedAt: x.closedAt,
-    })
+    this.updPosition.run(
+      x.status,
+      x.quantity,
+      x.costBasis,
+      x.openedQuantity,
+      x.closedQuantity,
+      x.closedCost,
+      x.exitNotional,
+      x.realizedPnl,
+      x.commission,
+      x.updatedAt,
+      x.closedAt,
+      x.id,
+    )
   }
 
   updateAccount(x: Account): void {
-    this.updAccount.run({ id: x.id, balance: x.balance, realizedPnl: x.realizedPnl, commission: x.commission, updatedAt: x.updatedAt })
+    this.updAccount.run(x.balance, x.realizedPnl, x.commission, x.updatedAt, x.id)
   }
 
   listOrders(accountId: string, q: OrderFilter): { rows: Order[]; total: number } {
@@ -222,16 +189,29 @@ export class OrderQueries {
   }
 }
 
-/** Column keys of a table (its JS property names), without `omit`. */
-function pickColumns(table: object, omit: string[]): Record<string, true> {
-  const out: Record<string, true> = {}
-  for (const [k, v] of Object.entries(table)) if (v && typeof v === 'object' && 'columnType' in v && !omit.includes(k)) out[k] = true
-  return out
+/** A prepared INSERT of every column but the autoincrement key, bound positionally from a row object. */
+interface Insert {
+  run(row: object): { lastInsertRowid: number | bigint }
 }
 
-/** Placeholder values: booleans as SQLite integers (placeholders bypass drizzle's column mapping). */
-function bind(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v
-  return out
+function insertOf(client: Db['$client'], table: SQLiteTable): Insert {
+  const columns = Object.entries(table as unknown as Record<string, unknown>).filter(
+    (e): e is [string, { name: string; columnType: string; primary: boolean; autoIncrement?: boolean }] =>
+      !!e[1] && typeof e[1] === 'object' && 'columnType' in (e[1] as object) && e[0] !== 'seq',
+  )
+  const stmt = client.prepare(`INSERT INTO ${getTableConfig(table).name} (${columns.map(([, c]) => c.name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+  const keys = columns.map(([k]) => k)
+  const n = keys.length
+  return {
+    run(row) {
+      const r = row as Record<string, unknown>
+      const values = new Array<unknown>(n)
+      for (let i = 0; i < n; i++) {
+        const v = r[keys[i]!]
+        // Booleans as SQLite integers (the column mode drizzle would apply).
+        values[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v
+      }
+      return stmt.run(values)
+    },
+  }
 }

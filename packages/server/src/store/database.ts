@@ -39,7 +39,13 @@ export function openDatabase(url: string): Db {
   return db
 }
 
+type Runner = <T>(fn: (tx: Db) => T) => T
+/** One transaction function per connection (better-sqlite3 builds four wrappers per `transaction()` call). */
+const runners = new WeakMap<Db, Runner>()
+
 /** Run `fn` in one SQLite transaction: all of its writes commit together or none do. */
 export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
-  return db.$client.transaction(() => fn(db))()
+  let run = runners.get(db)
+  if (!run) runners.set(db, (run = db.$client.transaction((f: (tx: Db) => unknown) => f(db)) as Runner))
+  return run(fn)
 }
