@@ -206,6 +206,27 @@ describe('createSimulatedMarket: 30 days of history', () => {
   })
 })
 
+describe('order book reuse within one instant', () => {
+  it('any depth asked in any order equals a fresh build; a caller mutating its copy changes nothing; a new instant rebuilds', () => {
+    const clock = new ManualClock(T0)
+    const m = small(clock)
+    const fresh = (depth: number) => small(new ManualClock(clock.now())).orderBook('BTCUSDT', depth)
+    const shallow = m.orderBook('BTCUSDT', 5)
+    expect(shallow).toEqual(fresh(5))
+    expect(m.orderBook('BTCUSDT', 100)).toEqual(fresh(100))
+    const again = m.orderBook('BTCUSDT', 20)
+    expect(again).toEqual(fresh(20))
+    again.bids[0]![1] = -1
+    again.asks.length = 0
+    expect(m.orderBook('BTCUSDT', 20)).toEqual(fresh(20))
+    const before = fresh(20)
+    clock.advance(1000)
+    m.advance()
+    expect(m.orderBook('BTCUSDT', 20)).toEqual(fresh(20))
+    expect(m.orderBook('BTCUSDT', 20)).not.toEqual(before)
+  })
+})
+
 describe('determinism', () => {
   it('same seed and clock: identical candles, tickers and books; another seed differs', () => {
     const a = small(new ManualClock(T0))

@@ -8,7 +8,7 @@ import { type BookSpec, bookSpec, buildOrderBook, resolveDepth, topOfBook } from
 import { emptyBar, MarketFactor, type MinuteBar, SymbolWalk } from './price-walk'
 import { createSeasonality } from './seasonality'
 import { computeTicker } from './ticker'
-import type { Candle, CandleColumns, CandleQuery, MarketData, OrderBook, Ticker, TickListener } from './types'
+import type { BookLevel, Candle, CandleColumns, CandleQuery, MarketData, OrderBook, Ticker, TickListener } from './types'
 
 export interface SimulatedMarketOptions {
   clock: Clock
@@ -172,6 +172,9 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
   rollTo(nowMinute)
   formAt(secondOf(createdAt))
 
+  /** The latest book built per symbol (see orderBook). */
+  const books = new Map<SymbolState, { time: number; price: number; depth: number; book: OrderBook }>()
+
   function require(symbol: string): SymbolState {
     const s = bySymbol.get(symbol)
     if (!s) throw invalidSymbol(symbol, [...symbolList])
@@ -224,7 +227,17 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
     },
     orderBook(symbol: string, depth?: number): OrderBook {
       const s = require(symbol)
-      return buildOrderBook(s.spec, lastPrice(s), stateTime, resolveDepth(depth), key)
+      const d = resolveDepth(depth)
+      const price = lastPrice(s)
+      // The book is a function of (price, time, depth) and a shallower book is a prefix of a deeper
+      // one: built once per instant at the deepest depth asked, copied out (callers own the result).
+      let c = books.get(s)
+      if (!c || c.time !== stateTime || c.price !== price || c.depth < d) {
+        c = { time: stateTime, price, depth: d, book: buildOrderBook(s.spec, price, stateTime, d, key) }
+        books.set(s, c)
+      }
+      const copy = (levels: BookLevel[]): BookLevel[] => levels.slice(0, d).map(([p, q]) => [p, q])
+      return { symbol: c.book.symbol, timestamp: c.book.timestamp, bids: copy(c.book.bids), asks: copy(c.book.asks) }
     },
     advance,
     onTick(listener: TickListener): () => void {
