@@ -7,7 +7,22 @@ import type { Account, Fill, Order, Position } from './types'
  * Ledger rows (integer units) to the contract's JSON shapes (decimal numbers, ISO times).
  */
 
-const iso = (ms: number): string => new Date(ms).toISOString()
+// One order's views and events carry the same instants many times (created/updated, event
+// timestamps, the position's opening time): the last two conversions are kept.
+let isoA = NaN
+let isoAText = ''
+let isoB = NaN
+let isoBText = ''
+function iso(ms: number): string {
+  if (ms === isoA) return isoAText
+  if (ms === isoB) return isoBText
+  const text = new Date(ms).toISOString()
+  isoB = isoA
+  isoBText = isoAText
+  isoA = ms
+  isoAText = text
+  return text
+}
 const FALLBACK: Scales = { pricePrecision: 8, quantityPrecision: 8, priceScale: 1e8, qtyScale: 1e8, notionalShift: -8 }
 
 function scales(market: MarketData, symbol: string): Scales {
