@@ -236,7 +236,12 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
         c = { time: stateTime, price, depth: d, book: buildOrderBook(s.spec, price, stateTime, d, key) }
         books.set(s, c)
       }
-      const copy = (levels: BookLevel[]): BookLevel[] => levels.slice(0, d).map(([p, q]) => [p, q])
+      const copy = (levels: BookLevel[]): BookLevel[] => {
+        const n = Math.min(d, levels.length)
+        const out: BookLevel[] = new Array(n)
+        for (let i = 0; i < n; i++) out[i] = [levels[i]![0], levels[i]![1]]
+        return out
+      }
       return { symbol: c.book.symbol, timestamp: c.book.timestamp, bids: copy(c.book.bids), asks: copy(c.book.asks) }
     },
     advance,

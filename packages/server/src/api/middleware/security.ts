@@ -10,9 +10,10 @@ export type SecurityRequirement = readonly Readonly<Record<string, readonly stri
  * no valid credential → 401 AUTHENTICATION_FAILED, a valid one without the scope → 403 INSUFFICIENT_PERMISSIONS.
  */
 export function requireSecurity(requirement: SecurityRequirement, auth: AuthService): MiddlewareHandler<AppEnv> {
+  // The route's schemes, once (not per request).
+  const schemes = new Map(requirement.flatMap((alt) => Object.entries(alt)))
   return async function securityMiddleware(c, next) {
     if (requirement.length === 0) return next()
-    const schemes = new Map(requirement.flatMap((alt) => Object.entries(alt)))
     const principal = c.get('principal')
 
     const apiKey = c.req.header('x-api-key')
