@@ -61,7 +61,9 @@ export class StreamHub implements ConnectionHost {
   constructor(readonly deps: StreamHubDeps) {
     this.options = deps.options
     this.startedAt = deps.clock.now()
-    this.journal = new EventJournal(deps.db, deps.clock, deps.epoch, deps.options.replayMaxEvents, deps.options.replayMaxAgeMs)
+    this.journal = new EventJournal(deps.db, deps.clock, deps.epoch, deps.options.replayMaxEvents, deps.options.replayMaxAgeMs, (err) =>
+      deps.logger.error({ err }, 'ws journal write failed'),
+    )
     this.wss = new WebSocketServer({
       noServer: true,
       // Frames up to this size are read (and answered with MESSAGE_TOO_LARGE above maxMessageBytes);
@@ -106,6 +108,7 @@ export class StreamHub implements ConnectionHost {
   /** Stop listening to the market and the event bus and close every socket. */
   async close(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off()
+    this.safely(() => this.journal.flush())
     this.stopTimers()
     for (const [server, l] of this.listeners) server.off('upgrade', l)
     this.listeners.clear()

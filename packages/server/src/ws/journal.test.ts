@@ -12,10 +12,23 @@ const add = (j: EventJournal, at: number, userId = 'u1') => j.append({ userId, k
 const rows = (db: ReturnType<typeof openDatabase>) => db.$client.prepare('SELECT user_id, seq FROM stream_events ORDER BY user_id, seq').all()
 
 describe('EventJournal', () => {
+  it('writes in batches: nothing before the turn ends, everything after it, and reads see queued entries', async () => {
+    const { db, j, clock } = journal()
+    add(j, clock.now())
+    add(j, clock.now())
+    expect(rows(db)).toEqual([])
+    expect(j.after('u1', 'evt_abc123_1')).toMatchObject({ ok: true, events: [{ seq: 2 }] })
+    expect(rows(db)).toHaveLength(2)
+    add(j, clock.now())
+    await new Promise((r) => setImmediate(r))
+    expect(rows(db)).toHaveLength(3)
+  })
+
   it('numbers events per user and keeps only the last maxEvents of each', () => {
     const { db, j, clock } = journal()
     for (let i = 0; i < 5; i++) add(j, clock.now())
     add(j, clock.now(), 'u2')
+    j.flush()
     expect(rows(db)).toEqual([
       { user_id: 'u1', seq: 3 },
       { user_id: 'u1', seq: 4 },

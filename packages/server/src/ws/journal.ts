@@ -32,6 +32,9 @@ export class EventJournal {
   private readonly insert: Statement
   private readonly trim: Statement
   private readonly trimEvery: number
+  private readonly writeBatch: (batch: JournalEntry[]) => void
+  private pending: JournalEntry[] = []
+  private flushScheduled = false
 
   constructor(
     private readonly db: Db,
@@ -39,12 +42,26 @@ export class EventJournal {
     readonly epoch: string,
     private readonly maxEvents: number,
     private readonly maxAgeMs: number,
+    /** Where a failed batch write is reported (it runs outside any request). */
+    private readonly onError: (err: unknown) => void = () => {},
   ) {
     this.insert = db.$client.prepare(
       'INSERT INTO stream_events (user_id, seq, account_id, kind, symbol, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     this.trim = db.$client.prepare('DELETE FROM stream_events WHERE user_id = ? AND seq <= ?')
     this.trimEvery = Math.max(1, Math.floor(maxEvents / 16))
+    this.writeBatch = db.$client.transaction((batch: JournalEntry[]) => {
+      for (const x of batch) {
+        this.insert.run(x.userId, x.seq, x.accountId, x.kind, x.symbol, x.data, x.at)
+        // The count bound is kept in batches of 1/16 of it: replay reads only the newest maxEvents
+        // anyway, so the few extra rows between trims are never visible.
+        if (x.seq > this.maxEvents && x.seq % this.trimEvery === 0) this.trim.run(x.userId, x.seq - this.maxEvents)
+      }
+      if ((this.appended += batch.length) >= 256) {
+        this.appended = 0
+        this.pruneNow()
+      }
+    })
   }
 
   idOf(seq: number): string {
@@ -69,13 +86,34 @@ export class EventJournal {
       data: e.data,
       at: e.at,
     }
-    this.insert.run(e.userId, seq, entry.accountId, e.kind, entry.symbol, e.data, e.at)
     this.nextSeq.set(e.userId, seq + 1)
-    // The count bound is kept in batches of 1/16 of it: replay reads only the newest maxEvents anyway,
-    // so the few extra rows between trims are never visible, and storage stays within 1/16 over the bound.
-    if (seq > this.maxEvents && seq % this.trimEvery === 0) this.trim.run(e.userId, seq - this.maxEvents)
-    if (++this.appended % 256 === 0) this.prune()
+    // Written in batches, one transaction per event-loop turn: every commit rewrites whole pages of
+    // the table and its indexes, so one commit per order's events dominated the order path. Live
+    // delivery does not wait; a crash inside that turn loses only journal rows, and a client then
+    // resuming past them gets resync_required (its id is ahead of the store), never a silent gap.
+    this.pending.push(entry)
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => {
+        // A store closed during shutdown (after its final flush) has nothing left to take.
+        if (!this.db.$client.open) return
+        try {
+          this.flush()
+        } catch (err) {
+          this.onError(err)
+        }
+      })
+    }
     return entry
+  }
+
+  /** Write the queued entries (and keep the count bound) in one transaction. Reads flush first. */
+  flush(): void {
+    this.flushScheduled = false
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    this.writeBatch(batch)
   }
 
   /**
@@ -83,6 +121,11 @@ export class EventJournal {
    * stays as the high-water mark, so numbering never restarts and an old id never looks current.
    */
   prune(): void {
+    this.flush()
+    this.pruneNow()
+  }
+
+  private pruneNow(): void {
     this.db.$client
       .prepare(`DELETE FROM stream_events WHERE at < ? AND seq < (SELECT MAX(s.seq) FROM stream_events s WHERE s.user_id = stream_events.user_id)`)
       .run(this.clock.now() - this.maxAgeMs)
@@ -90,6 +133,7 @@ export class EventJournal {
 
   /** The user's events after `lastId`, or why they cannot be replayed without a gap. */
   after(userId: string, lastId: string): ReplayResult {
+    this.flush()
     const last = this.seqOf(lastId)
     const latest = this.seqFor(userId) - 1
     if (last === undefined || last > latest) return { ok: false, reason: 'unknown_event_id' }
