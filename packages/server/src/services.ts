@@ -92,6 +92,10 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     version: SERVER_VERSION,
   })
   registerHubMetrics(metrics.registry, stream)
+  // smc_trades_total counts orders that reached `filled`, from the same events the socket streams.
+  events.subscribe((e) => {
+    if (e.kind === 'trade_update' && e.data.status === 'filled') metrics.trades.inc()
+  })
   return {
     env,
     clock,

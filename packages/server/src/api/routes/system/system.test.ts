@@ -52,6 +52,15 @@ describe('GET /v1/metrics', () => {
     expect(text).toMatch(/smc_api_requests_total\{method="GET",route="\/v1\/market-data\/:symbol",status="400"\} 1/)
     expect(text).toMatch(/smc_api_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/v1\/market-data\/:symbol"\}/)
     expect(text).toContain('# HELP smc_cpu_usage')
+    expect(text).toMatch(/^smc_trades_total 0$/m)
+  })
+
+  it('counts filled orders in smc_trades_total', async () => {
+    const token = await ctx.token(['write_trades'])
+    const res = await ctx.call('POST', '/v1/trades', { token, body: { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.001 } })
+    expect(res.status).toBe(201)
+    const text = await (await ctx.call('GET', '/v1/metrics')).text()
+    expect(text).toMatch(/^smc_trades_total 1$/m)
     expect(text).toContain('# HELP smc_memory_usage')
   })
 })
