@@ -1,4 +1,4 @@
-import { round1 } from '../internal/python-round'
+import { retracementStep } from '../internal/retracement-step'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
@@ -26,9 +26,6 @@ export interface Retracements {
  * const swings = swingHighsLows(candles, { swingLength: 5 })
  * const { direction, currentRetracement, deepestRetracement } = retracements(candles, swings)
  */
-/** Python's max(a, b): keeps `a` unless `b > a` (unlike Math.max for -0/+0 and NaN). */
-const pyMax = (a: number, b: number): number => (b > a ? b : a)
-
 export function retracements(candles: Candles, swings: SwingHighsLows): Retracements {
   const n = candleCount(candles)
   checkSwings(swings, n)
@@ -45,6 +42,7 @@ export function retracements(candles: Candles, swings: SwingHighsLows): Retracem
   let bottom = 0
   let prevDir = 0
   let prevDeep = 0
+  const step = new Float64Array(2)
   for (let i = 0; i < n; i++) {
     const t = hl[i]!
     let dir: number
@@ -60,17 +58,9 @@ export function retracements(candles: Candles, swings: SwingHighsLows): Retracem
     // The reference reads direction[i-1], which at i = 0 is direction[-1]: the last row, still 0
     // unless that last row IS row 0 (a one-candle series).
     const prev = i > 0 ? prevDir : n === 1 ? dir : 0
-    let cur = 0
-    let deep = 0
-    if (prev === 1) {
-      cur = top === bottom ? 0 : round1(100 - ((L[i]! - bottom) / (top - bottom)) * 100)
-      deep = pyMax(i > 0 ? prevDeep : 0, cur)
-    }
-    // Keyed on the CURRENT direction (reference behaviour); overrides the branch above.
-    if (dir === -1) {
-      cur = bottom === top ? 0 : round1(100 - ((H[i]! - top) / (bottom - top)) * 100)
-      deep = pyMax(i > 0 && prev === -1 ? prevDeep : 0, cur)
-    }
+    retracementStep(step, i, prev, dir, top, bottom, L[i]!, H[i]!, prevDeep)
+    const cur = step[0]!
+    const deep = step[1]!
     // np.roll(…, 1): row i lands on i+1, and the last row wraps to row 0.
     const k = i + 1 === n ? 0 : i + 1
     direction[k] = dir

@@ -1,9 +1,7 @@
-import { round1 } from '../internal/python-round'
+import { retracementStep } from '../internal/retracement-step'
 import { growF64, growI32 } from './columns'
 import type { Series } from './columns'
 import type { SwingTracker } from './swings'
-
-const pyMax = (a: number, b: number): number => (b > a ? b : a)
 
 /**
  * Streaming `retracements`. The forward pass (direction, current, deepest per row) is kept
@@ -23,6 +21,8 @@ export class RetracementsStream {
   private deepA: Float64Array
   private topA: Float64Array
   private botA: Float64Array
+  /** [current, deepest] of the row being computed (reused: no allocation per row). */
+  private readonly step = new Float64Array(2)
   /** Output rows 0 … zeroTo are zeroed (warm-up). */
   private zeroTo = -1
 
@@ -123,6 +123,7 @@ export class RetracementsStream {
     let bottom = x > 0 ? botA[x - 1]! : 0
     let prevDir = x > 0 ? dirA[x - 1]! : 0
     let prevDeep = x > 0 ? deepA[x - 1]! : 0
+    const step = this.step
     for (let i = x; i < n; i++) {
       const t = hl[i]!
       let dir: number
@@ -134,16 +135,9 @@ export class RetracementsStream {
         bottom = lv[i]!
       } else dir = prevDir
       const prev = i > 0 ? prevDir : n === 1 ? dir : 0
-      let cur = 0
-      let deep = 0
-      if (prev === 1) {
-        cur = top === bottom ? 0 : round1(100 - ((L[i]! - bottom) / (top - bottom)) * 100)
-        deep = pyMax(i > 0 ? prevDeep : 0, cur)
-      }
-      if (dir === -1) {
-        cur = bottom === top ? 0 : round1(100 - ((H[i]! - top) / (bottom - top)) * 100)
-        deep = pyMax(i > 0 && prev === -1 ? prevDeep : 0, cur)
-      }
+      retracementStep(step, i, prev, dir, top, bottom, L[i]!, H[i]!, prevDeep)
+      const cur = step[0]!
+      const deep = step[1]!
       dirA[i] = dir
       curA[i] = cur
       deepA[i] = deep
