@@ -368,15 +368,10 @@ export class ExecutionService {
       this.loadActive()
       throw err
     }
-    if (w.events.length > 0 || w.risk.length > 0) {
-      // Published after the commit above. Listeners that persist what they receive (the WebSocket
-      // replay journal) then write inside this one transaction: one commit per state change, not one
-      // per event. A listener's failure is contained by the EventBus and never rolls anything back.
-      transaction(this.o.db, () => {
-        for (const e of w.events) this.o.events.publish(e)
-        for (const r of w.risk) this.o.risk.publish(r, this.byId.get(r.accountId)?.account.userId)
-      })
-    }
+    // Published after the commit above. A listener that persists what it receives batches its own
+    // writes (the WebSocket replay journal); a listener's failure is contained by the EventBus.
+    for (const e of w.events) this.o.events.publish(e)
+    for (const r of w.risk) this.o.risk.publish(r, this.byId.get(r.accountId)?.account.userId)
     return result
   }
 

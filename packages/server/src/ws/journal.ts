@@ -28,7 +28,7 @@ export type ReplayResult =
 export class EventJournal {
   private readonly nextSeq = new Map<string, number>()
   private appended = 0
-  // Prepared once: append runs inside every order's transaction, so it is on the hot path.
+  // Prepared once: every order's events pass through here, so this is on the order path.
   private readonly insert: Statement
   private readonly trim: Statement
   private readonly trimEvery: number
