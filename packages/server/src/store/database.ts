@@ -11,11 +11,18 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations')
 
+export interface StoreOptions {
+  /** How often the background worker checkpoints the WAL (ms). */
+  checkpointIntervalMs?: number
+  /** Log length (frames) from which the writer completes a checkpoint so the log restarts. */
+  walRestartFrames?: number
+}
+
 /**
  * Open the store and bring its schema up to date with the committed migrations.
  * `url` is a file path (WAL mode, parent folder created) or `:memory:` for tests.
  */
-export function openDatabase(url: string): Db {
+export function openDatabase(url: string, options: StoreOptions = {}): Db {
   const path = url.startsWith('file:') ? url.slice(5) : url
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
   const sqlite = new Database(path)
@@ -27,9 +34,22 @@ export function openDatabase(url: string): Db {
   const db = drizzle(sqlite, { schema }) as Db
   migrate(db, { migrationsFolder: MIGRATIONS })
   if (path !== ':memory:') {
-    // Checkpoints (the only fsyncs) run on a worker thread; the inline one is a far backstop.
-    sqlite.pragma('wal_autocheckpoint = 10000')
-    const checkpointer = startCheckpointer(resolve(path))
+    const { checkpointIntervalMs = 250, walRestartFrames = 4096 } = options
+    // Checkpoints run on a worker thread; the writer's inline auto-checkpoint is only a far backstop
+    // (should the worker fail), since it stalls the event loop for as long as it copies.
+    sqlite.pragma(`wal_autocheckpoint = ${Math.max(50_000, walRestartFrames * 4)}`)
+    const checkpointer = startCheckpointer(resolve(path), {
+      intervalMs: checkpointIntervalMs,
+      onCheckpoint(logFrames) {
+        if (logFrames < walRestartFrames || !sqlite.open) return
+        try {
+          // Right after the worker's pass only the last milliseconds of frames are left to copy.
+          sqlite.pragma('wal_checkpoint(PASSIVE)')
+        } catch {
+          // Busy (the worker is already at the next pass): the next message tries again.
+        }
+      },
+    })
     const close = sqlite.close.bind(sqlite)
     sqlite.close = () => {
       void checkpointer.stop()
