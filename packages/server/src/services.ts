@@ -96,6 +96,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   events.subscribe((e) => {
     if (e.kind === 'trade_update' && e.data.status === 'filled') metrics.trades.inc()
   })
+  metrics.trackPnl(() => execution.totalRealizedPnl())
   return {
     env,
     clock,

@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text exposition: request counts by status (smc_api_requests_total), latency histograms (smc_api_request_duration_seconds), trades, PnL, CPU and memory.
+         * @description Prometheus text exposition: request counts by status (smc_api_requests_total), latency histograms (smc_api_request_duration_seconds), filled orders since start (smc_trades_total), realized PnL net of commissions over all paper accounts in quote currency (smc_pnl_total), CPU and memory (smc_cpu_usage, smc_memory_usage), WebSocket gauges (smc_ws_*).
          */
         get: operations["getMetrics"];
         put?: never;

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { randomBytes } from 'node:crypto'
 import type { Clock, DomainEvent, EventBus } from '../core'
 import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '../market'
@@ -8,7 +8,7 @@ import { tables, transaction, type Db } from '../store'
 import { equityHistory, equityMarks, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { bookExecution } from './ledger'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
-import { feeAtoms, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
+import { feeAtoms, fromAtoms, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
 import { ACTIVE, transition, type OrderStatus } from './order-state'
 import { OrderQueries } from './queries'
 import { deny, type Account, type Denial, type Fill, type Order, type OrderRequest, type Position, type PositionSide, type Side, type SubmitResult } from './types'
@@ -107,6 +107,16 @@ export class ExecutionService {
   }
 
   // ---- accounts -----------------------------------------------------------------------------
+
+  /** Realized PnL net of commissions over every paper account (quote currency), from the ledger. */
+  totalRealizedPnl(): number {
+    const a = tables.accounts
+    const row = this.o.db
+      .select({ atoms: sql<number>`coalesce(sum(${a.realizedPnl} - ${a.commission}), 0)` })
+      .from(a)
+      .get()
+    return fromAtoms(row?.atoms ?? 0)
+  }
 
   /** The paper account id of a user, created (with the initial balance) on first use. */
   accountIdOf(userId: string): string {

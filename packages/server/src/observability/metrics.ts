@@ -19,6 +19,18 @@ export class Metrics {
   })
   readonly trades = new Counter({ name: 'smc_trades_total', help: 'Total number of trades', registers: [this.registry] })
 
+  /** Export `smc_pnl_total`, read from `source` at each scrape. */
+  trackPnl(source: () => number): void {
+    new Gauge({
+      name: 'smc_pnl_total',
+      help: 'Total profit and loss (realized, net of commissions, over all paper accounts; quote currency)',
+      registers: [this.registry],
+      collect() {
+        this.set(source())
+      },
+    })
+  }
+
   constructor() {
     let lastCpu = process.cpuUsage()
     let lastAt = process.hrtime.bigint()

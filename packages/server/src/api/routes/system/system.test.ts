@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../../../testing'
+import { tables } from '../../../store'
 
 let ctx: TestContext
 beforeEach(async () => {
@@ -53,6 +54,7 @@ describe('GET /v1/metrics', () => {
     expect(text).toMatch(/smc_api_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/v1\/market-data\/:symbol"\}/)
     expect(text).toContain('# HELP smc_cpu_usage')
     expect(text).toMatch(/^smc_trades_total 0$/m)
+    expect(text).toMatch(/^smc_pnl_total 0$/m)
   })
 
   it('counts filled orders in smc_trades_total', async () => {
@@ -62,5 +64,21 @@ describe('GET /v1/metrics', () => {
     const text = await (await ctx.call('GET', '/v1/metrics')).text()
     expect(text).toMatch(/^smc_trades_total 1$/m)
     expect(text).toContain('# HELP smc_memory_usage')
+  })
+
+  it('reports realized PnL net of commissions over all accounts in smc_pnl_total', async () => {
+    const order = { symbol: 'BTCUSDT', type: 'market', quantity: 0.01 }
+    for (const user of ['alice', 'bob']) {
+      const token = await ctx.token(['write_trades', 'read_trades'], user)
+      expect((await ctx.call('POST', '/v1/trades', { token, body: { ...order, side: 'buy' } })).status).toBe(201)
+      expect((await ctx.call('POST', '/v1/trades', { token, body: { ...order, side: 'sell' } })).status).toBe(201)
+    }
+    // Every account's ledger: balance − initial = realized − commissions.
+    const accounts = ctx.services.db.select().from(tables.accounts).all()
+    const expected = accounts.reduce((sum, a) => sum + (a.balance - a.initialBalance), 0) / 1e8
+    expect(expected).toBeLessThan(0) // a round trip at the touch pays the spread and two fees
+    const text = await (await ctx.call('GET', '/v1/metrics')).text()
+    const value = Number(/^smc_pnl_total (\S+)$/m.exec(text)?.[1])
+    expect(value).toBeCloseTo(expected, 8)
   })
 })
