@@ -33,6 +33,10 @@ export type RiskLimits = Schemas['RiskLimits']
 export type RiskLimitsUpdate = Schemas['RiskLimitsUpdate']
 export type RiskEvent = Schemas['RiskEvent']
 export type RiskEventList = Schemas['RiskEventList']
+export type TradingPauseRequest = Schemas['TradingPauseRequest']
+export type TradingResumeRequest = Schemas['TradingResumeRequest']
+export type TradingControl = Schemas['TradingControl']
+export type TradingStatus = Schemas['TradingStatus']
 export type PositionsQuery = Query<'getPositions'>
 export type OrdersQuery = Query<'listOrders'>
 export type TradeHistoryQuery = Query<'getTradeHistory'>
@@ -361,6 +365,39 @@ export class SMCClient {
    */
   getRiskEvents(query: RiskEventsQuery = {}): Promise<RiskEventList> {
     return this.unwrap(this.api.GET('/v1/risk/events', { params: { query } }))
+  }
+
+  /**
+   * Whether your orders are accepted now or denied with `TRADING_PAUSED`, and why and until when.
+   * @example
+   * const { status, reason, resume_at } = await client.getTradingStatus()
+   * if (status === 'paused') console.log(`paused: ${reason} (until ${resume_at ?? 'resumed'})`)
+   */
+  getTradingStatus(): Promise<TradingStatus> {
+    return this.unwrap(this.api.GET('/v1/trading/status'))
+  }
+
+  // ---- administration (admin_full) ----------------------------------------------------------
+
+  /**
+   * Pause trading for every account, or for one user's account with `user_id` (admin only). Orders
+   * that add exposure are denied with `TRADING_PAUSED`; closing orders and SL/TP exits still work.
+   * @example
+   * await admin.pauseTrading({ reason: 'Manual intervention required', duration_seconds: 300, cancel_orders: true })
+   * await admin.pauseTrading({ user_id: 'bot-7', reason: 'runaway strategy' })
+   */
+  pauseTrading(request: TradingPauseRequest = {}): Promise<TradingControl> {
+    return this.unwrap(this.api.POST('/v1/admin/pause', { body: request }))
+  }
+
+  /**
+   * Lift the global pause, or one user's account pause with `user_id` (admin only).
+   * @example
+   * await admin.resumeTrading()
+   * await admin.resumeTrading({ user_id: 'bot-7' })
+   */
+  resumeTrading(request: TradingResumeRequest = {}): Promise<TradingControl> {
+    return this.unwrap(this.api.POST('/v1/admin/resume', { body: request }))
   }
 
   // ---- real-time stream (/v1/ws) ------------------------------------------------------------

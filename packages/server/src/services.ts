@@ -97,6 +97,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     if (e.kind === 'trade_update' && e.data.status === 'filled') metrics.trades.inc()
   })
   metrics.trackPnl(() => execution.totalRealizedPnl())
+  // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
+  market.onTick(() => risk.expirePauses())
   return {
     env,
     clock,

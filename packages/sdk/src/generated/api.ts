@@ -20,6 +20,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause trading
+         * @description Pause trading for every account or for one user's account (TRADING_PAUSED for their orders), optionally for a limited time and cancelling the open orders in scope. Admin only.
+         */
+        post: operations["pauseTrading"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume trading
+         * @description Lift the global pause, or one user's account pause with user_id. Resuming what is not paused is not an error: the answer shows it active. Admin only.
+         */
+        post: operations["resumeTrading"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/performance": {
         parameters: {
             query?: never;
@@ -404,6 +444,26 @@ export interface paths {
          * @description Fills of the caller's account, newest first, paginated by page.
          */
         get: operations["getTradeHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trading/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trading status
+         * @description Whether the caller's orders are accepted now or denied with TRADING_PAUSED, and why and until when. A bot checks it after a TRADING_PAUSED denial instead of retrying blindly.
+         */
+        get: operations["getTradingStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1803,6 +1863,69 @@ export interface components {
             /** @enum {string} */
             type: "trade_update";
         };
+        /** @description The trading control of one scope after a pause or a resume. */
+        TradingControl: {
+            /** @description Open orders this call cancelled (cancel_orders). */
+            orders_cancelled: number;
+            /** Format: date-time */
+            paused_at: string | null;
+            /** @example Manual intervention required */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description When the pause lifts by itself (null when it lasts until resumed).
+             */
+            resume_at: string | null;
+            /**
+             * @description global: every account; account: the account of user_id.
+             * @enum {string}
+             */
+            scope: "global" | "account";
+            /** @enum {string} */
+            status: "active" | "paused";
+            /** @example demo */
+            user_id: string | null;
+        };
+        /** @description Pause trading for everyone, or for one user's account with `user_id`. While paused, orders that would open or change a position are denied with TRADING_PAUSED (reducing orders too: a pause stops all trading in scope); reading, cancelling and risk endpoints keep working. Pausing again replaces the reason and the duration. */
+        TradingPauseRequest: {
+            /**
+             * @description Also cancel every open order in scope (resting limits, untriggered stops, linked SL/TP exits).
+             * @default false
+             */
+            cancel_orders?: boolean;
+            /**
+             * @description Resume automatically after this many seconds (at most 7 days); without it the pause lasts until resumed.
+             * @example 300
+             */
+            duration_seconds?: number;
+            /** @example Manual intervention required */
+            reason?: string;
+            /**
+             * @description Pause only this user's paper account; without it trading is paused for every account.
+             * @example demo
+             */
+            user_id?: string;
+        };
+        /** @description Resume trading for everyone, or lift the pause of one user's account with `user_id`. */
+        TradingResumeRequest: {
+            /** @example demo */
+            user_id?: string;
+        };
+        /** @description Whether the caller may trade now. When both a global and an account pause are in force, the global one is reported. */
+        TradingStatus: {
+            /** Format: date-time */
+            paused_at: string | null;
+            reason: string | null;
+            /** Format: date-time */
+            resume_at: string | null;
+            /**
+             * @description The pause in force (null when active).
+             * @enum {string|null}
+             */
+            scope: "global" | "account" | null;
+            /** @enum {string} */
+            status: "active" | "paused";
+        };
         UnsubscribeAction: {
             /** @enum {string} */
             action: "unsubscribe";
@@ -2009,6 +2132,72 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseTrading: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradingPauseRequest"];
+            };
+        };
+        responses: {
+            /** @description The pause now in force. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingControl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeTrading: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradingResumeRequest"];
+            };
+        };
+        responses: {
+            /** @description The scope is active again. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingControl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -2768,6 +2957,34 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTradingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's trading status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingStatus"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];

@@ -675,6 +675,26 @@ export class ExecutionService {
     return { ok: true, order: live }
   }
 
+  /**
+   * Cancel every open order of an account, or of every account when `accountId` is undefined (an
+   * administrator's pause), in one transaction. Returns how many were cancelled.
+   */
+  cancelOpenOrders(accountId: string | undefined, reason: string): number {
+    const due = [...this.active.values()].filter((o) => accountId === undefined || o.accountId === accountId)
+    if (due.length === 0) return 0
+    let cancelled = 0
+    this.run(this.o.clock.now(), (w) => {
+      for (const o of due) {
+        const st = this.stateById(o.accountId)
+        // Cancelling an entry also cancels its linked exits: they may already be gone.
+        if (!st || !ACTIVE.has(o.status)) continue
+        this.setStatus(w, st, o, 'cancelled', reason)
+        cancelled++
+      }
+    })
+    return cancelled
+  }
+
   /** Expire DAY orders whose session ended. */
   private expireDue(now: number): void {
     if (now < this.nextExpiry) return
@@ -744,6 +764,12 @@ export class ExecutionService {
         }
         if (!o.reduceOnly) {
           const denial = this.check(st, s, o.symbol, o.side, fills.reduce((n, f) => n + f.qty, 0) || left, fills, o.price ?? last, now)
+          if (denial?.code === 'TRADING_PAUSED') {
+            // A pause holds orders that would add exposure instead of killing them: they stay open
+            // (a stop untriggered) and can fill once trading resumes.
+            if (wasTriggered) o.triggered = false
+            continue
+          }
           if (denial) {
             w.risk.push(this.o.risk.recordDenial(st.account.id, denial, o.symbol))
             this.setStatus(w, st, o, o.status === 'new' ? 'rejected' : 'cancelled', denial.code)

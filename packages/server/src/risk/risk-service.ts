@@ -5,7 +5,7 @@ import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { tables, transaction, type Db } from '../store'
 import { historicalVar, returns, riskScore, usage, usageSeverity, WARNING_USAGE } from './calculations'
-import type { EffectiveLimits, OrderImpact, Portfolio, RiskEventRow, RiskEventView, Severity } from './types'
+import type { EffectiveLimits, OrderImpact, Portfolio, RiskEventRow, RiskEventView, Severity, TradingControlRow, TradingPause } from './types'
 
 /** Default largest drawdown (fraction of the equity peak) when neither the account nor config sets one. */
 export const DEFAULT_MAX_DRAWDOWN = 0.2
@@ -57,7 +57,7 @@ export class RiskService {
   private readonly limitsCache = new Map<string, EffectiveLimits | null>()
   /** Unresolved events per account, by subject key. */
   private readonly open = new Map<string, Map<string, RiskEventRow[]>>()
-  private readonly paused = new Map<string, { paused: boolean; reason: string | null }>()
+  private readonly controls = new Map<string, TradingControlRow>()
 
   constructor(
     private readonly db: Db,
@@ -66,7 +66,7 @@ export class RiskService {
     private readonly settings: SettingsService,
     private readonly events: EventBus,
   ) {
-    for (const r of db.select().from(tables.tradingControls).all()) this.paused.set(r.scope, { paused: r.paused, reason: r.reason })
+    for (const r of db.select().from(tables.tradingControls).all()) this.controls.set(r.scope, r)
   }
 
   // ---- limits -------------------------------------------------------------------------------
@@ -142,47 +142,73 @@ export class RiskService {
 
   // ---- trading pause ------------------------------------------------------------------------
 
-  /** Pause or resume trading globally (`scope = 'global'`) or for one account (its id). */
-  setPaused(scope: string, paused: boolean, reason: string | null = null): void {
+  /**
+   * Pause or resume trading globally (`scope = 'global'`) or for one account (its id). A pause with
+   * `resumeAt` lifts by itself at that time (checked on every order; its events are resolved by
+   * {@link expirePauses}). Resuming resolves the account's TRADING_PAUSED denial events.
+   */
+  setPaused(scope: string, paused: boolean, reason: string | null = null, resumeAt: number | null = null): TradingControlRow {
     const now = this.clock.now()
-    const value = { scope, paused, reason, updatedAt: now }
+    const before = this.activeControl(scope, now)
+    const row: TradingControlRow = {
+      scope,
+      paused,
+      reason: paused ? reason : null,
+      // Pausing what is paused keeps its start; the reason and the duration are replaced.
+      pausedAt: paused ? (before?.pausedAt ?? now) : null,
+      resumeAt: paused ? resumeAt : null,
+      updatedAt: now,
+    }
     const resolved: RiskEventRow[] = []
     transaction(this.db, (tx) => {
-      tx.insert(tables.tradingControls).values(value).onConflictDoUpdate({ target: tables.tradingControls.scope, set: value }).run()
+      tx.insert(tables.tradingControls).values(row).onConflictDoUpdate({ target: tables.tradingControls.scope, set: row }).run()
       if (!paused)
         for (const [accountId, subjects] of this.open)
           if (scope === 'global' || scope === accountId) resolved.push(...this.resolveRows(accountId, subjects, 'paused', now))
     })
-    this.paused.set(scope, { paused, reason })
-    for (const row of resolved) this.publish(row, undefined)
+    this.controls.set(scope, row)
+    for (const r of resolved) this.publish(r, undefined)
+    return row
   }
 
-  /** The pause in force for an account, if any. */
-  pauseOf(accountId: string): { scope: 'global' | 'account'; reason: string | null } | undefined {
-    const g = this.paused.get('global')
-    if (g?.paused) return { scope: 'global', reason: g.reason }
-    const a = this.paused.get(accountId)
-    if (a?.paused) return { scope: 'account', reason: a.reason }
+  /** Record pauses whose time ran out as resumed (and resolve their events); the market tick calls it. */
+  expirePauses(now = this.clock.now()): void {
+    for (const c of [...this.controls.values()])
+      if (c.paused && c.resumeAt !== null && c.resumeAt <= now) this.setPaused(c.scope, false)
+  }
+
+  /** The control of a scope as in force at `now` (an expired pause reads as active), if any. */
+  private activeControl(scope: string, now: number): TradingControlRow | undefined {
+    const c = this.controls.get(scope)
+    return c?.paused && (c.resumeAt === null || c.resumeAt > now) ? c : undefined
+  }
+
+  /** The pause in force for an account, if any (the global one first). */
+  pauseOf(accountId: string, now = this.clock.now()): TradingPause | undefined {
+    const g = this.activeControl('global', now)
+    if (g) return { scope: 'global', reason: g.reason, pausedAt: g.pausedAt ?? now, resumeAt: g.resumeAt }
+    const a = this.activeControl(accountId, now)
+    if (a) return { scope: 'account', reason: a.reason, pausedAt: a.pausedAt ?? now, resumeAt: a.resumeAt }
     return undefined
   }
 
   // ---- pre-trade checks ---------------------------------------------------------------------
 
   /**
-   * Every pre-trade check, in order: TRADING_PAUSED; for exposure-increasing orders (with risk
-   * enabled) POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED and MAX_DRAWDOWN_EXCEEDED; then
+   * Every pre-trade check of an exposure-increasing order, in order: TRADING_PAUSED; with risk
+   * enabled POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED and MAX_DRAWDOWN_EXCEEDED; then
    * INSUFFICIENT_BALANCE (always: it is the ledger's own constraint). Orders that only reduce a
-   * position are never blocked by limits, so a trader can always get flat.
+   * position are never blocked, not even by a pause, so a trader can always get flat.
    */
   preTrade(p: Portfolio, o: OrderImpact): RiskDenial | undefined {
-    const pause = this.pauseOf(p.accountId)
+    if (!o.increasesExposure) return undefined
+    const pause = this.pauseOf(p.accountId, p.now)
     if (pause)
       return {
         code: 'TRADING_PAUSED',
         message: pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account',
-        details: { scope: pause.scope, reason: pause.reason },
+        details: { scope: pause.scope, reason: pause.reason, resume_at: pause.resumeAt === null ? null : new Date(pause.resumeAt).toISOString() },
       }
-    if (!o.increasesExposure) return undefined
     if (this.settings.get()['trading.risk_enabled']) {
       const l = this.limits(p.accountId)
       const limit = this.limitLots(l, o.symbol, o.qtyScale)

@@ -67,3 +67,15 @@ export interface RiskEventView {
   resolved: boolean
   resolved_at: string | null
 }
+
+/** A stored trading control: `scope` is `global` or an account id. */
+export type TradingControlRow = typeof tables.tradingControls.$inferSelect
+
+/** The pause in force for an account. */
+export interface TradingPause {
+  scope: 'global' | 'account'
+  reason: string | null
+  pausedAt: number
+  /** When it lifts by itself (null: until resumed). */
+  resumeAt: number | null
+}

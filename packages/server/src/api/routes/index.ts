@@ -1,5 +1,6 @@
 import type { AppServices } from '../../services'
 import type { App } from '../app'
+import { registerAdminRoutes } from './admin'
 import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
@@ -17,6 +18,7 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerMarketDataRoutes(app, s)
   registerTradingRoutes(app, s)
   registerRiskRoutes(app, s)
+  registerAdminRoutes(app, s)
   registerAnalyticsRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

@@ -180,5 +180,9 @@ export const tradingControls = sqliteTable('trading_controls', {
   scope: text('scope').primaryKey(),
   paused: integer('paused', { mode: 'boolean' }).notNull(),
   reason: text('reason'),
+  /** When the pause in force began (null when active). */
+  pausedAt: integer('paused_at'),
+  /** When the pause lifts by itself (null: until resumed). */
+  resumeAt: integer('resume_at'),
   updatedAt: integer('updated_at').notNull(),
 })

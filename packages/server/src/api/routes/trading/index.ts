@@ -5,6 +5,7 @@ import {
   cancelOrderRoute,
   executeTradeRoute,
   getAccountRoute,
+  getTradingStatusRoute,
   getOrderRoute,
   getPositionRoute,
   getPositionsRoute,
@@ -125,6 +126,21 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     })
     return c.json(
       { trades: rows.map((f) => tradeView(f, s.market)), total_count: total, page: q.page, total_pages: Math.ceil(total / q.limit) },
+      200,
+    )
+  })
+
+  app.openapi(secured(getTradingStatusRoute, s), (c) => {
+    const pause = s.risk.pauseOf(ex.accountIdOf(userOf(c)))
+    if (!pause) return c.json({ status: 'active' as const, scope: null, reason: null, paused_at: null, resume_at: null }, 200)
+    return c.json(
+      {
+        status: 'paused' as const,
+        scope: pause.scope,
+        reason: pause.reason,
+        paused_at: new Date(pause.pausedAt).toISOString(),
+        resume_at: pause.resumeAt === null ? null : new Date(pause.resumeAt).toISOString(),
+      },
       200,
     )
   })

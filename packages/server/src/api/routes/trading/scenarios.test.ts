@@ -343,13 +343,88 @@ describe('denials', () => {
 
   it('TRADING_PAUSED while paused (globally or for the account); resuming resolves its events', async () => {
     const c = await trader()
-    ctx.services.risk.setPaused('global', true, 'maintenance')
+    const admin = new SMCClient(ctx.adminToken, { baseUrl: server.url, fetch, retry: false })
+    const paused = await admin.pauseTrading({ reason: 'maintenance' })
+    expect(paused).toMatchObject({ status: 'paused', scope: 'global', user_id: null, reason: 'maintenance', resume_at: null, orders_cancelled: 0 })
     const e = await failure(c.executeTrade(market(0.01)))
-    expect([e.code, e.details.scope, e.details.reason]).toEqual(['TRADING_PAUSED', 'global', 'maintenance'])
-    ctx.services.risk.setPaused('global', false)
+    expect([e.code, e.details.scope, e.details.reason, e.details.resume_at]).toEqual(['TRADING_PAUSED', 'global', 'maintenance', null])
+    expect(await c.getTradingStatus()).toMatchObject({ status: 'paused', scope: 'global', reason: 'maintenance', paused_at: paused.paused_at })
+    expect(await admin.resumeTrading()).toMatchObject({ status: 'active', scope: 'global', reason: null, paused_at: null })
+    expect((await c.getTradingStatus()).status).toBe('active')
     expect((await c.executeTrade(market(0.01))).status).toBe('filled')
     const [event] = (await c.getRiskEvents()).events.filter((x) => x.details.code === 'TRADING_PAUSED')
     expect(event!.resolved).toBe(true)
+  })
+})
+
+describe('trading pause (admin)', () => {
+  const adminClient = () => new SMCClient(ctx.adminToken, { baseUrl: server.url, fetch, retry: false })
+
+  it('an account pause stops that user only; closing orders still go through', async () => {
+    const [a, b] = [await trader(), await trader()]
+    expect((await a.executeTrade(market(0.02))).status).toBe('filled')
+    const control = await adminClient().pauseTrading({ user_id: `trader${user - 1}`, reason: 'runaway bot' })
+    expect(control).toMatchObject({ status: 'paused', scope: 'account', user_id: `trader${user - 1}` })
+    expect((await failure(a.executeTrade(market(0.01)))).details).toMatchObject({ scope: 'account', reason: 'runaway bot' })
+    // Reversing through zero adds exposure: denied; reducing is always allowed, so a trader can get flat.
+    expect((await failure(a.executeTrade(market(0.03, { side: 'sell' })))).code).toBe('TRADING_PAUSED')
+    expect((await a.executeTrade(market(0.02, { side: 'sell' }))).status).toBe('filled')
+    expect((await a.getPositions({ status: 'open' })).positions).toEqual([])
+    expect((await b.executeTrade(market(0.01))).status).toBe('filled')
+    expect((await b.getTradingStatus()).status).toBe('active')
+    await adminClient().resumeTrading({ user_id: `trader${user - 1}` })
+    expect((await a.executeTrade(market(0.01))).status).toBe('filled')
+  })
+
+  it('a timed pause lifts by itself; pausing again keeps its start and replaces reason and duration', async () => {
+    const c = await trader()
+    const admin = adminClient()
+    const first = await admin.pauseTrading({ reason: 'one', duration_seconds: 600 })
+    expect(Date.parse(first.resume_at!) - Date.parse(first.paused_at!)).toBe(600_000)
+    ctx.clock.advance(60_000)
+    const again = await admin.pauseTrading({ reason: 'two', duration_seconds: 120 })
+    expect(again.paused_at).toBe(first.paused_at)
+    expect(Date.parse(again.resume_at!) - ctx.clock.now()).toBe(120_000)
+    expect((await failure(c.executeTrade(market(0.01)))).details.resume_at).toBe(again.resume_at)
+    ctx.clock.advance(120_000)
+    // Exactly at resume_at the pause is over, before any tick records it.
+    expect((await c.getTradingStatus()).status).toBe('active')
+    expect((await c.executeTrade(market(0.01))).status).toBe('filled')
+    ctx.services.market.advance()
+    const events = (await c.getRiskEvents()).events.filter((x) => x.details.code === 'TRADING_PAUSED')
+    expect(events.length).toBe(1)
+    expect(events[0]!.resolved).toBe(true)
+  })
+
+  it('holds resting orders that add exposure (they fill after resuming); cancel_orders cancels them', async () => {
+    const c = await trader()
+    const t = await c.getMarketData('BTCUSDT')
+    const price = Math.round(t.bid * 0.999 * 100) / 100
+    const held = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price, quantity: 0.05 })
+    const admin = adminClient()
+    await admin.pauseTrading({ reason: 'hold' })
+    // Move the market until it trades through the limit: the order must still be open.
+    await advanceUntil(async () => (await c.getMarketData('BTCUSDT')).ask <= price)
+    expect((await c.getOrder(held.order_id)).status).toBe('new')
+    await admin.resumeTrading()
+    await advanceUntil(async () => (await c.getOrder(held.order_id)).status === 'filled')
+
+    const other = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: Math.round((await c.getMarketData('BTCUSDT')).bid * 0.99 * 100) / 100, quantity: 0.01 })
+    const stopped = await admin.pauseTrading({ reason: 'flatten books', cancel_orders: true })
+    expect(stopped.orders_cancelled).toBe(1)
+    expect(await c.getOrder(other.order_id)).toMatchObject({ status: 'cancelled' })
+    expect((await c.listOrders({ status: 'open' })).orders).toEqual([])
+    await expectReconciled(c)
+  })
+
+  it('validates the request and is for administrators only', async () => {
+    const c = await trader()
+    const admin = adminClient()
+    for (const bad of [{ duration_seconds: 0 }, { duration_seconds: 1.5 }, { reason: '' }, { cancel_orders: 'yes' }, { markets: ['BTCUSDT'] }])
+      expect((await failure(admin.pauseTrading(bad as never))).code).toBe('VALIDATION_FAILED')
+    expect((await failure(c.pauseTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
+    expect((await failure(c.resumeTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
+    expect((await c.getTradingStatus()).status).toBe('active')
   })
 })
 

@@ -1,0 +1,42 @@
+import { pauseTradingRoute, resumeTradingRoute } from '../../../generated'
+import type { TradingControlRow } from '../../../risk'
+import type { AppServices } from '../../../services'
+import { secured, type App } from '../../app'
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString())
+
+/** The contract's TradingControl of a stored control. */
+function controlView(row: TradingControlRow, userId: string | null, ordersCancelled: number) {
+  return {
+    status: row.paused ? ('paused' as const) : ('active' as const),
+    scope: userId === null ? ('global' as const) : ('account' as const),
+    user_id: userId,
+    reason: row.reason,
+    paused_at: iso(row.pausedAt),
+    resume_at: iso(row.resumeAt),
+    orders_cancelled: ordersCancelled,
+  }
+}
+
+/** Administrator's trading controls: pause and resume, globally or per user account. */
+export function registerAdminRoutes(app: App, s: AppServices): void {
+  app.openapi(secured(pauseTradingRoute, s), (c) => {
+    const body = c.req.valid('json')
+    const userId = body.user_id ?? null
+    const accountId = userId === null ? undefined : s.execution.accountIdOf(userId)
+    const resumeAt = body.duration_seconds === undefined ? null : s.clock.now() + body.duration_seconds * 1000
+    // Pause first, so nothing new is accepted while the open orders are being cancelled.
+    const row = s.risk.setPaused(accountId ?? 'global', true, body.reason ?? null, resumeAt)
+    const cancelled = body.cancel_orders ? s.execution.cancelOpenOrders(accountId, 'cancelled by an administrator’s pause') : 0
+    s.logger.warn({ scope: row.scope, userId, reason: row.reason, resumeAt: iso(resumeAt), cancelled }, 'trading paused')
+    return c.json(controlView(row, userId, cancelled), 200)
+  })
+
+  app.openapi(secured(resumeTradingRoute, s), (c) => {
+    const userId = c.req.valid('json').user_id ?? null
+    const scope = userId === null ? 'global' : s.execution.accountIdOf(userId)
+    const row = s.risk.setPaused(scope, false)
+    s.logger.warn({ scope, userId }, 'trading resumed')
+    return c.json(controlView(row, userId, 0), 200)
+  })
+}
