@@ -49,6 +49,8 @@ export type {
   TradingResumeRequest,
   TradingControl,
   TradingStatus,
+  EmergencyStopRequest,
+  EmergencyStopResult,
   RiskEvent,
   RiskEventList,
   PositionsQuery,

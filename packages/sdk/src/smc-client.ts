@@ -37,6 +37,8 @@ export type TradingPauseRequest = Schemas['TradingPauseRequest']
 export type TradingResumeRequest = Schemas['TradingResumeRequest']
 export type TradingControl = Schemas['TradingControl']
 export type TradingStatus = Schemas['TradingStatus']
+export type EmergencyStopRequest = Schemas['EmergencyStopRequest']
+export type EmergencyStopResult = Schemas['EmergencyStopResult']
 export type PositionsQuery = Query<'getPositions'>
 export type OrdersQuery = Query<'listOrders'>
 export type TradeHistoryQuery = Query<'getTradeHistory'>
@@ -398,6 +400,17 @@ export class SMCClient {
    */
   resumeTrading(request: TradingResumeRequest = {}): Promise<TradingControl> {
     return this.unwrap(this.api.POST('/v1/admin/resume', { body: request }))
+  }
+
+  /**
+   * Stop all trading (admin only): a global pause until `resumeTrading()`, every open order
+   * cancelled and, with `flatten_positions`, every open position closed at market.
+   * @example
+   * const stop = await admin.emergencyStop({ confirmation: 'EMERGENCY_STOP_CONFIRMED', reason: 'Feed anomaly', flatten_positions: true })
+   * console.log(stop.incident_id, stop.orders_cancelled, stop.positions_flattened)
+   */
+  emergencyStop(request: EmergencyStopRequest): Promise<EmergencyStopResult> {
+    return this.unwrap(this.api.POST('/v1/admin/emergency-stop', { body: request }))
   }
 
   // ---- real-time stream (/v1/ws) ------------------------------------------------------------

@@ -20,6 +20,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/emergency-stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Emergency stop
+         * @description Pause trading globally until resumed (POST /v1/admin/resume), cancel every open order of every account and optionally close every open position at market. A wrong or missing confirmation phrase is VALIDATION_FAILED and changes nothing. Admin only.
+         */
+        post: operations["emergencyStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/pause": {
         parameters: {
             query?: never;
@@ -677,6 +697,35 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "connected";
+        };
+        /** @description Stop all trading at once: pause globally (until resumed), cancel every open order of every account, and with `flatten_positions` close every open position at market. The confirmation phrase guards against an accidental call. */
+        EmergencyStopRequest: {
+            /** @enum {string} */
+            confirmation: "EMERGENCY_STOP_CONFIRMED";
+            /**
+             * @description Also close every open position with market orders.
+             * @default false
+             */
+            flatten_positions?: boolean;
+            /** @example Unusual market conditions detected */
+            reason: string;
+        };
+        EmergencyStopResult: {
+            /**
+             * @description Names this stop in the server log.
+             * @example inc_20240120_3f9a2c
+             */
+            incident_id: string;
+            orders_cancelled: number;
+            /** @description Positions closed completely by this call. */
+            positions_flattened: number;
+            /** @description Positions still open afterwards (all of them without flatten_positions; with it, those the book could not absorb at once). */
+            positions_open: number;
+            reason: string;
+            /** @enum {string} */
+            status: "emergency_stopped";
+            /** Format: date-time */
+            stopped_at: string;
         };
         ErrorBody: {
             /**
@@ -2132,6 +2181,39 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    emergencyStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmergencyStopRequest"];
+            };
+        };
+        responses: {
+            /** @description Trading is stopped. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyStopResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];

@@ -8,7 +8,7 @@ import { tables, transaction, type Db } from '../store'
 import { equityHistory, equityMarks, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { bookExecution } from './ledger'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
-import { feeAtoms, fromAtoms, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
+import { feeAtoms, fromAtoms, fromUnits, notionalAtoms, safe, scalesOf, toAtoms, type Scales } from './money'
 import { ACTIVE, transition, type OrderStatus } from './order-state'
 import { OrderQueries } from './queries'
 import { deny, type Account, type Denial, type Fill, type Order, type OrderRequest, type Position, type PositionSide, type Side, type SubmitResult } from './types'
@@ -693,6 +693,36 @@ export class ExecutionService {
       }
     })
     return cancelled
+  }
+
+  /** Open positions over every account. */
+  openPositionCount(): number {
+    const p = tables.positions
+    return this.o.db.select({ n: sql<number>`count(*)` }).from(p).where(eq(p.status, 'open')).get()?.n ?? 0
+  }
+
+  /**
+   * Close every open position of every account with market orders (an emergency stop). Each close
+   * is an ordinary order (its own transaction, fills against the book, fees); what the book cannot
+   * absorb at once stays open. Returns the positions closed and those left (partly) open.
+   */
+  flattenAll(): { closed: number; open: number } {
+    const { positions: p, accounts: a } = tables
+    const rows = this.o.db
+      .select({ userId: a.userId, symbol: p.symbol, side: p.side, quantity: p.quantity })
+      .from(p)
+      .innerJoin(a, eq(a.id, p.accountId))
+      .where(eq(p.status, 'open'))
+      .all()
+    let closed = 0
+    for (const r of rows) {
+      const inst = this.o.market.instrument(r.symbol)
+      if (!inst) continue
+      const side: Side = r.side === 'long' ? 'sell' : 'buy'
+      const res = this.submit(r.userId, { symbol: r.symbol, side, type: 'market', quantity: fromUnits(r.quantity, scalesOf(inst).qtyScale) })
+      if (res.ok && res.order.status === 'filled') closed++
+    }
+    return { closed, open: this.openPositionCount() }
   }
 
   /** Expire DAY orders whose session ended. */

@@ -1,4 +1,5 @@
-import { pauseTradingRoute, resumeTradingRoute } from '../../../generated'
+import { randomId } from '../../../auth'
+import { emergencyStopRoute, pauseTradingRoute, resumeTradingRoute } from '../../../generated'
 import type { TradingControlRow } from '../../../risk'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
@@ -18,7 +19,7 @@ function controlView(row: TradingControlRow, userId: string | null, ordersCancel
   }
 }
 
-/** Administrator's trading controls: pause and resume, globally or per user account. */
+/** Administrator's trading controls: pause and resume (globally or per user account), emergency stop. */
 export function registerAdminRoutes(app: App, s: AppServices): void {
   app.openapi(secured(pauseTradingRoute, s), (c) => {
     const body = c.req.valid('json')
@@ -38,5 +39,27 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     const row = s.risk.setPaused(scope, false)
     s.logger.warn({ scope, userId }, 'trading resumed')
     return c.json(controlView(row, userId, 0), 200)
+  })
+
+  app.openapi(secured(emergencyStopRoute, s), (c) => {
+    const body = c.req.valid('json')
+    const incident = randomId('inc')
+    const row = s.risk.setPaused('global', true, `Emergency stop: ${body.reason}`)
+    const cancelled = s.execution.cancelOpenOrders(undefined, `emergency stop ${incident}`)
+    // Closing orders only reduce exposure, so they go through the pause just set.
+    const flat = body.flatten_positions ? s.execution.flattenAll() : { closed: 0, open: s.execution.openPositionCount() }
+    s.logger.error({ incident, reason: body.reason, cancelled, flattened: flat.closed, open: flat.open }, 'emergency stop')
+    return c.json(
+      {
+        status: 'emergency_stopped' as const,
+        stopped_at: new Date(row.updatedAt).toISOString(),
+        reason: body.reason,
+        orders_cancelled: cancelled,
+        positions_flattened: flat.closed,
+        positions_open: flat.open,
+        incident_id: incident,
+      },
+      200,
+    )
   })
 }

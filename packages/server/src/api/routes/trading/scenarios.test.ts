@@ -417,6 +417,32 @@ describe('trading pause (admin)', () => {
     await expectReconciled(c)
   })
 
+  it('emergency stop: pauses everything, cancels every open order and flattens every position', async () => {
+    const [a, b] = [await trader(), await trader()]
+    const t = await a.getMarketData('BTCUSDT')
+    await a.executeTrade(market(0.05, { stop_loss: Math.round(t.price * 0.9 * 100) / 100 }))
+    await b.executeTrade({ symbol: 'ETHUSDT', side: 'sell', type: 'market', quantity: 0.5 })
+    await b.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: Math.round(t.bid * 0.95 * 100) / 100, quantity: 0.01 })
+    const admin = adminClient()
+    // A wrong confirmation phrase changes nothing.
+    const wrong = await failure(admin.emergencyStop({ confirmation: 'yes' as never, reason: 'oops' }))
+    expect([wrong.code, wrong.details.field]).toEqual(['VALIDATION_FAILED', 'confirmation'])
+    expect((await a.getTradingStatus()).status).toBe('active')
+
+    const stop = await admin.emergencyStop({ confirmation: 'EMERGENCY_STOP_CONFIRMED', reason: 'feed anomaly', flatten_positions: true })
+    expect(stop).toMatchObject({ status: 'emergency_stopped', reason: 'feed anomaly', orders_cancelled: 2, positions_flattened: 2, positions_open: 0 })
+    expect(stop.incident_id).toMatch(/^inc_/)
+    for (const c of [a, b]) {
+      expect((await c.getPositions({ status: 'open' })).positions).toEqual([])
+      expect((await c.listOrders({ status: 'open' })).orders).toEqual([])
+      expect(await c.getTradingStatus()).toMatchObject({ status: 'paused', scope: 'global', reason: 'Emergency stop: feed anomaly', resume_at: null })
+      expect((await failure(c.executeTrade(market(0.01)))).code).toBe('TRADING_PAUSED')
+      await expectReconciled(c)
+    }
+    await admin.resumeTrading()
+    expect((await a.executeTrade(market(0.01))).status).toBe('filled')
+  })
+
   it('validates the request and is for administrators only', async () => {
     const c = await trader()
     const admin = adminClient()
@@ -424,6 +450,7 @@ describe('trading pause (admin)', () => {
       expect((await failure(admin.pauseTrading(bad as never))).code).toBe('VALIDATION_FAILED')
     expect((await failure(c.pauseTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
     expect((await failure(c.resumeTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
+    expect((await failure(c.emergencyStop({ confirmation: 'EMERGENCY_STOP_CONFIRMED', reason: 'x' }))).code).toBe('INSUFFICIENT_PERMISSIONS')
     expect((await c.getTradingStatus()).status).toBe('active')
   })
 })
