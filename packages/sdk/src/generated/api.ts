@@ -253,7 +253,7 @@ export interface paths {
         };
         /**
          * Order book
-         * @description Price levels around the mid price; the top of book equals the ticker's bid and ask.
+         * @description Price levels around the mid price; the top of book equals the ticker's bid and ask. Paper executions consume it: what orders took stays gone from the top until the book refills at the next market update (every second), for every account.
          */
         get: operations["getOrderBook"];
         put?: never;

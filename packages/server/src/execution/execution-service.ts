@@ -55,6 +55,8 @@ class Work {
   /** Fill rows, written at flush so the last one of each account can carry its equity mark. */
   readonly fills: { st: AccountState; row: Omit<Fill, 'seq'> }[] = []
   readonly positions = new Map<string, { st: AccountState; pos: Position }>()
+  /** Executed quantities (symbol, side, base units): taken from the market's book after commit. */
+  readonly taken: [symbol: string, side: Side, quantity: number][] = []
   constructor(readonly now: number) {}
 }
 
@@ -378,6 +380,8 @@ export class ExecutionService {
       this.loadActive()
       throw err
     }
+    // Executions consume the book's liquidity until it refills at the next tick.
+    for (const [symbol, side, quantity] of w.taken) this.o.market.take(symbol, side, quantity)
     // Published after the commit above. A listener that persists what it receives batches its own
     // writes (the WebSocket replay journal); a listener's failure is contained by the EventBus.
     for (const e of w.events) this.o.events.publish(e)
@@ -522,6 +526,7 @@ export class ExecutionService {
     }
     const notional = notionalAtoms(s, price, qty)
     const commission = feeAtoms(notional, liquidityFlag === 'maker' ? this.makerPpm : this.takerPpm)
+    w.taken.push([o.symbol, o.side, qty / s.qtyScale])
     const booking = bookExecution(pos, { side: o.side, qty, notional, commission }, (side, lots, cost, fee) => this.newPosition(st, o.symbol, side, lots, cost, fee, w.now), w.now)
     const a = st.account
     a.balance = safe(BigInt(a.balance) + booking.realized - commission)

@@ -227,6 +227,37 @@ describe('order book reuse within one instant', () => {
   })
 })
 
+describe('liquidity taken by executions', () => {
+  it('leaves the top of its side until the next update; depth stays full; the ticker quotes the new top', () => {
+    const clock = new ManualClock(T0)
+    const m = small(clock)
+    const full = m.orderBook('ETHUSDT', 100)
+    const [[p1, q1], [p2, q2], [p3]] = full.asks as [[number, number], [number, number], [number, number]]
+    const partOf2 = Math.round((q2 / 3) * 1e4) / 1e4
+    // In two executions, to check they add up: the whole first level, then part of the second.
+    m.take('ETHUSDT', 'buy', q1)
+    expect(m.ticker('ETHUSDT').ask).toBe(p2)
+    m.take('ETHUSDT', 'buy', partOf2)
+    const after = m.orderBook('ETHUSDT', 20)
+    expect(after.asks[0]).toEqual([p2, Math.round((q2 - partOf2) * 1e4) / 1e4])
+    expect(after.asks[1]![0]).toBe(p3)
+    expect(after.asks).toHaveLength(20)
+    expect(after.asks.slice(1)).toEqual(full.asks.slice(2, 21))
+    expect(after.bids).toEqual(full.bids.slice(0, 20))
+    expect(m.ticker('ETHUSDT')).toMatchObject({ ask: p2, bid: full.bids[0]![0] })
+    // Another symbol and the other side are untouched.
+    expect(m.orderBook('BTCUSDT', 5)).toEqual(small(new ManualClock(T0)).orderBook('BTCUSDT', 5))
+    m.take('ETHUSDT', 'sell', full.bids[0]![1])
+    expect(m.orderBook('ETHUSDT', 1).bids[0]).toEqual(full.bids[1])
+    // Nothing executed: nothing taken.
+    m.take('ETHUSDT', 'sell', 0)
+    expect(m.orderBook('ETHUSDT', 1).bids[0]).toEqual(full.bids[1])
+    clock.advance(1000)
+    m.advance()
+    expect(m.orderBook('ETHUSDT', 20)).toEqual(small(new ManualClock(clock.now())).orderBook('ETHUSDT', 20))
+  })
+})
+
 describe('determinism', () => {
   it('same seed and clock: identical candles, tickers and books; another seed differs', () => {
     const a = small(new ManualClock(T0))

@@ -4,7 +4,7 @@ import { CandleSeries } from './candle-series'
 import { DEFAULT_INSTRUMENTS, type Instrument } from './instruments'
 import { buildMinutePath, type MinutePath, partialBar } from './intra-minute'
 import { DAY_MINUTES, type Interval, MINUTE_MS } from './intervals'
-import { type BookSpec, bookSpec, buildOrderBook, resolveDepth, topOfBook } from './order-book'
+import { type BookSpec, bookSpec, buildOrderBook, MAX_BOOK_DEPTH, resolveDepth, topOfBook } from './order-book'
 import { emptyBar, MarketFactor, type MinuteBar, SymbolWalk } from './price-walk'
 import { createSeasonality } from './seasonality'
 import { computeTicker } from './ticker'
@@ -174,6 +174,34 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
 
   /** The latest book built per symbol (see orderBook). */
   const books = new Map<SymbolState, { time: number; price: number; depth: number; book: OrderBook }>()
+  /**
+   * Liquidity executed against the current book, per symbol and side, in lot-grid units from the
+   * top (every execution takes the best levels first). Valid for one book instant (time, price).
+   */
+  const taken = new Map<SymbolState, { time: number; price: number; bids: number; asks: number }>()
+
+  function takenNow(s: SymbolState): { bids: number; asks: number } | undefined {
+    const t = taken.get(s)
+    return t && t.time === stateTime && t.price === lastPrice(s) && (t.bids > 0 || t.asks > 0) ? t : undefined
+  }
+
+  /** `levels` (best first) without their first `skip` lot-grid units, at most `depth` of them, copied. */
+  function skipTop(levels: readonly BookLevel[], skip: number, depth: number, lotScale: number): BookLevel[] {
+    const out: BookLevel[] = []
+    for (const [p, q] of levels) {
+      if (out.length >= depth) break
+      if (skip > 0) {
+        const units = Math.round(q * lotScale)
+        if (units <= skip) {
+          skip -= units
+          continue
+        }
+        out.push([p, (units - skip) / lotScale])
+        skip = 0
+      } else out.push([p, q])
+    }
+    return out
+  }
 
   function require(symbol: string): SymbolState {
     const s = bySymbol.get(symbol)
@@ -182,8 +210,34 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
   }
 
   function tickerOf(s: SymbolState): Ticker {
-    const touch = topOfBook(lastPrice(s), s.spec.priceGrid)
+    let touch = topOfBook(lastPrice(s), s.spec.priceGrid)
+    if (takenNow(s)) {
+      // Executions emptied the best level(s): the quote is the book's new top.
+      const b = bookOf(s, 1)
+      touch = { bid: b.bids[0]?.[0] ?? touch.bid, ask: b.asks[0]?.[0] ?? touch.ask }
+    }
     return computeTicker(s.instrument.symbol, s.series, s.spec.lotGrid, touch, stateTime)
+  }
+
+  function bookOf(s: SymbolState, d: number): OrderBook {
+    const price = lastPrice(s)
+    const t = takenNow(s)
+    // Levels emptied by executions are skipped, so a depleted book is cut from the deepest one.
+    const need = t ? MAX_BOOK_DEPTH : d
+    // The book is a function of (price, time, depth) and a shallower book is a prefix of a deeper
+    // one: built once per instant at the deepest depth asked, copied out (callers own the result).
+    let c = books.get(s)
+    if (!c || c.time !== stateTime || c.price !== price || c.depth < need) {
+      c = { time: stateTime, price, depth: need, book: buildOrderBook(s.spec, price, stateTime, need, key) }
+      books.set(s, c)
+    }
+    const lotScale = s.spec.lotGrid.scale
+    return {
+      symbol: c.book.symbol,
+      timestamp: c.book.timestamp,
+      bids: skipTop(c.book.bids, t?.bids ?? 0, d, lotScale),
+      asks: skipTop(c.book.asks, t?.asks ?? 0, d, lotScale),
+    }
   }
 
   function emit(tick: Ticker): void {
@@ -226,23 +280,17 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
       return queryColumns(s.series, interval, query, s.spec.lotGrid, MAX_COLUMN_LIMIT)
     },
     orderBook(symbol: string, depth?: number): OrderBook {
+      return bookOf(require(symbol), resolveDepth(depth))
+    },
+    take(symbol: string, side: 'buy' | 'sell', quantity: number): void {
       const s = require(symbol)
-      const d = resolveDepth(depth)
+      const units = Math.round(quantity * s.spec.lotGrid.scale)
+      if (!(units > 0)) return
       const price = lastPrice(s)
-      // The book is a function of (price, time, depth) and a shallower book is a prefix of a deeper
-      // one: built once per instant at the deepest depth asked, copied out (callers own the result).
-      let c = books.get(s)
-      if (!c || c.time !== stateTime || c.price !== price || c.depth < d) {
-        c = { time: stateTime, price, depth: d, book: buildOrderBook(s.spec, price, stateTime, d, key) }
-        books.set(s, c)
-      }
-      const copy = (levels: BookLevel[]): BookLevel[] => {
-        const n = Math.min(d, levels.length)
-        const out: BookLevel[] = new Array(n)
-        for (let i = 0; i < n; i++) out[i] = [levels[i]![0], levels[i]![1]]
-        return out
-      }
-      return { symbol: c.book.symbol, timestamp: c.book.timestamp, bids: copy(c.book.bids), asks: copy(c.book.asks) }
+      let t = taken.get(s)
+      if (!t || t.time !== stateTime || t.price !== price) taken.set(s, (t = { time: stateTime, price, bids: 0, asks: 0 }))
+      if (side === 'buy') t.asks += units
+      else t.bids += units
     },
     advance,
     onTick(listener: TickListener): () => void {

@@ -80,7 +80,13 @@ export interface MarketData {
   candles(symbol: string, interval: Interval, query?: CandleQuery): Candle[]
   /** Same selection as {@link MarketData.candles}, as columns. */
   candleColumns(symbol: string, interval: Interval, query?: CandleQuery): CandleColumns
+  /** The book now: what `take` consumed since the last market update is gone from its top. */
   orderBook(symbol: string, depth?: number): OrderBook
+  /**
+   * Remove `quantity` executed by a `side` order (a buy takes asks) from the top of the current
+   * book. Liquidity refills when the market next updates (the book is redrawn each tick).
+   */
+  take(symbol: string, side: 'buy' | 'sell', quantity: number): void
   /** Bring the market up to the clock's current time. */
   advance(): void
   /** Subscribe to price changes; returns the unsubscribe function. */

@@ -245,9 +245,38 @@ describe('resting and conditional orders', () => {
     expect(ioc).toMatchObject({ status: 'expired', filled_quantity: topQty, average_price: bestAsk })
     const fok = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: bestAsk, quantity: more, time_in_force: 'FOK' })
     expect(fok).toMatchObject({ status: 'expired', filled_quantity: 0, average_price: null })
-    const fokOk = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: bestAsk, quantity: topQty, time_in_force: 'FOK' })
-    expect(fokOk).toMatchObject({ status: 'filled', filled_quantity: topQty })
-    expect((await c.getPositions()).positions[0]!.quantity).toBe(+(topQty * 2).toFixed(5))
+    // The IOC took the best level: it stays taken until the book refills at the next tick.
+    expect(Number((await c.getOrderBook('BTCUSDT', { limit: 1 })).asks[0]![0])).toBeGreaterThan(bestAsk)
+    expect((await c.getMarketData('BTCUSDT')).ask).toBeGreaterThan(bestAsk)
+    ctx.clock.advance(1000)
+    ctx.services.market.advance()
+    const [ask2, qty2] = (await c.getOrderBook('BTCUSDT', { limit: 1 })).asks[0]!.map(Number) as [number, number]
+    const fokOk = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: ask2, quantity: qty2, time_in_force: 'FOK' })
+    expect(fokOk).toMatchObject({ status: 'filled', filled_quantity: qty2, average_price: ask2 })
+    expect((await c.getPositions()).positions[0]!.quantity).toBe(+(topQty + qty2).toFixed(5))
+  })
+
+  it('executions consume the book until it refills at the next tick, for every account', async () => {
+    const [a, b] = [await trader(), await trader()]
+    const before = await a.getOrderBook('BTCUSDT', { limit: 5 })
+    const levels = before.asks.map(([p, q]) => [Number(p), Number(q)] as const)
+    const [[p1, q1], [p2, q2]] = levels as [[number, number], [number, number]]
+    // a takes the first level and part of the second; b's order starts where a's stopped.
+    const partOf2 = +(q2 / 2).toFixed(5)
+    const first = await a.executeTrade(market(+(q1 + partOf2).toFixed(5)))
+    expect(first.average_price).toBeCloseTo((p1 * q1 + p2 * partOf2) / (q1 + partOf2), 2)
+    const after = (await b.getOrderBook('BTCUSDT', { limit: 4 })).asks.map(([p, q]) => [Number(p), Number(q)])
+    expect(after[0]).toEqual([p2, +(q2 - partOf2).toFixed(5)])
+    expect(after.slice(1)).toEqual(levels.slice(2, 5).map(([p, q]) => [p, q]))
+    expect(before.bids).toEqual((await b.getOrderBook('BTCUSDT', { limit: 5 })).bids)
+    const second = await b.executeTrade(market(0.001))
+    expect(second.average_price).toBe(p2)
+    // The next tick redraws the book: full depth again.
+    ctx.clock.advance(1000)
+    ctx.services.market.advance()
+    const refilled = await b.getOrderBook('BTCUSDT', { limit: 1 })
+    expect(refilled.timestamp).toBeGreaterThan(before.timestamp)
+    expect(Number(refilled.asks[0]![1])).toBeGreaterThan(0.001)
   })
 
   it('DAY orders expire at 00:00 UTC', async () => {
