@@ -2039,6 +2039,8 @@ export interface components {
             timestamp: string;
             /** @example 15 */
             total_connections_made: number;
+            /** @description Upgrades refused with HTTP 429 because their address failed to authenticate too often (WS_MAX_AUTH_FAILURES_PER_MINUTE). */
+            upgrades_refused: number;
             /** @example 3600 */
             uptime_seconds: number;
         };

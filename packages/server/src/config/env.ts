@@ -35,6 +35,7 @@ export const EnvSchema = z.object({
   WS_REPLAY_MAX_EVENTS: int(1000, 1, 1_000_000),
   WS_REPLAY_MAX_AGE_MS: int(300_000, 1000, 86_400_000),
   WS_HEALTH_INTERVAL_MS: int(5000, 50, 3_600_000),
+  WS_MAX_AUTH_FAILURES_PER_MINUTE: int(5, 0, 100_000),
 })
 
 export type Env = z.infer<typeof EnvSchema>

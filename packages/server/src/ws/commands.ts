@@ -25,7 +25,7 @@ async function authenticate(hub: StreamHub, conn: Connection, token: string, req
   if (conn.closing) return
   const first = !conn.principal
   if ('reason' in result || (conn.principal && conn.principal.userId !== result.userId)) {
-    hub.counters.authFailures++
+    hub.authFailed(conn)
     const reason = 'reason' in result ? result.reason : 'token belongs to another user than this connection'
     conn.error('AUTHENTICATION_FAILED', `Access token rejected: ${reason}`, { reason }, requestId)
     return conn.close(1008, 'authentication failed')

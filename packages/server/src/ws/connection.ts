@@ -47,6 +47,8 @@ export class Connection {
     readonly server: Server,
     private readonly host: ConnectionHost,
     connectedAt: number,
+    /** The client's address (failed authentications are counted per address). */
+    readonly remoteIp = '',
   ) {
     this.connectedAt = connectedAt
     this.tokens = host.messagesPerSecond

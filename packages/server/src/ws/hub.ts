@@ -8,6 +8,7 @@ import type { Logger } from '../observability'
 import type { Db } from '../store'
 import { ACCOUNT_EVENT_KINDS, channelsOfEvent } from './channels'
 import { runCommand } from './commands'
+import { AuthFailureLimiter } from './auth-failures'
 import { Connection, type ConnectionHost } from './connection'
 import { frameTail, messageIds } from './envelope'
 import { healthSnapshot } from './health'
@@ -57,10 +58,12 @@ export class StreamHub implements ConnectionHost {
   private timers: NodeJS.Timeout[] = []
   private nextConn = 0
   private readonly startedAt: number
+  readonly authLimiter: AuthFailureLimiter
 
   constructor(readonly deps: StreamHubDeps) {
     this.options = deps.options
     this.startedAt = deps.clock.now()
+    this.authLimiter = new AuthFailureLimiter(deps.options.maxAuthFailuresPerMinute, 60_000)
     this.journal = new EventJournal(deps.db, deps.clock, deps.epoch, deps.options.replayMaxEvents, deps.options.replayMaxAgeMs, (err) =>
       deps.logger.error({ err }, 'ws journal write failed'),
     )
@@ -191,13 +194,40 @@ export class StreamHub implements ConnectionHost {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
+    const ip = req.socket.remoteAddress ?? ''
+    const wait = this.authLimiter.retryAfterMs(ip, this.deps.clock.now())
+    if (wait > 0) {
+      // Refused before the handshake: an address guessing tokens gets no socket to try them on.
+      this.counters.upgradesRefused++
+      const retryAfter = Math.ceil(wait / 1000)
+      const limit = this.authLimiter.limit
+      const body = JSON.stringify({
+        error: {
+          code: 'RATE_LIMIT_EXCEEDED',
+          message: `Too many failed authentications from this address: retry in ${retryAfter} s`,
+          details: { limit, window: '1m', retry_after: retryAfter },
+          timestamp: this.nowIso(),
+          request_id: `ws_upgrade_${(++this.nextConn).toString(36)}`,
+        },
+      })
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/json\r\nRetry-After: ${retryAfter}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+      return
+    }
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
     const token = url.searchParams.get('token') ?? bearer ?? undefined
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(server, ws, token))
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(server, ws, token, ip))
   }
 
-  private open(server: Server, ws: WebSocket, token: string | undefined): void {
-    const conn = new Connection(`ws_${(++this.nextConn).toString(36)}`, ws, server, this, this.deps.clock.now())
+  /** Count a failed authentication of `conn` (stats and the per-address limit). */
+  authFailed(conn: Connection): void {
+    this.counters.authFailures++
+    this.authLimiter.record(conn.remoteIp, this.deps.clock.now())
+  }
+
+  private open(server: Server, ws: WebSocket, token: string | undefined, ip: string): void {
+    const conn = new Connection(`ws_${(++this.nextConn).toString(36)}`, ws, server, this, this.deps.clock.now(), ip)
     this.connections.add(conn)
     this.counters.connectionsTotal++
     if (token !== undefined) {
@@ -208,7 +238,7 @@ export class StreamHub implements ConnectionHost {
     conn.reply('connected', this.welcome(conn))
     const timer = setTimeout(() => {
       if (conn.principal || conn.closing) return
-      this.counters.authFailures++
+      this.authFailed(conn)
       conn.error('AUTHENTICATION_FAILED', `No valid token within ${this.options.authTimeoutMs} ms: connect with ?token=… or send {"type":"authenticate","token":…}`)
       conn.close(1008, 'authentication timeout')
     }, this.options.authTimeoutMs)

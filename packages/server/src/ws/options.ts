@@ -22,6 +22,8 @@ export interface HubOptions {
   replayMaxAgeMs: number
   /** Interval of `health_update` messages on `system.health`. */
   healthIntervalMs: number
+  /** Failed authentications per client address per minute before its upgrades get 429 (0: no limit). */
+  maxAuthFailuresPerMinute: number
 }
 
 export const DEFAULT_HUB_OPTIONS: HubOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   replayMaxEvents: 1000,
   replayMaxAgeMs: 5 * 60_000,
   healthIntervalMs: 5_000,
+  maxAuthFailuresPerMinute: 5,
 }
 
 /** Hub options from the validated environment (WS_* variables). */
@@ -50,5 +53,6 @@ export function hubOptionsFromEnv(env: Env): HubOptions {
     replayMaxEvents: env.WS_REPLAY_MAX_EVENTS,
     replayMaxAgeMs: env.WS_REPLAY_MAX_AGE_MS,
     healthIntervalMs: env.WS_HEALTH_INTERVAL_MS,
+    maxAuthFailuresPerMinute: env.WS_MAX_AUTH_FAILURES_PER_MINUTE,
   }
 }

@@ -7,6 +7,8 @@ export interface HubCounters {
   messagesDropped: number
   rateLimited: number
   authFailures: number
+  /** Upgrades refused (429) for an address over the failed-authentication limit. */
+  upgradesRefused: number
   connectionLimitRejections: number
   slowConsumerDisconnects: number
   deadPeerDisconnects: number
@@ -22,6 +24,7 @@ export const emptyCounters = (): HubCounters => ({
   messagesDropped: 0,
   rateLimited: 0,
   authFailures: 0,
+  upgradesRefused: 0,
   connectionLimitRejections: 0,
   slowConsumerDisconnects: 0,
   deadPeerDisconnects: 0,

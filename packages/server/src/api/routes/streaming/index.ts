@@ -21,6 +21,7 @@ export function registerStreamingRoutes(app: App, s: AppServices): void {
         messages_dropped: n.messagesDropped,
         rate_limited_messages: n.rateLimited,
         auth_failures: n.authFailures,
+        upgrades_refused: n.upgradesRefused,
         connection_limit_rejections: n.connectionLimitRejections,
         slow_consumer_disconnects: n.slowConsumerDisconnects,
         dead_peer_disconnects: n.deadPeerDisconnects,
