@@ -1286,7 +1286,7 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             /**
-             * @description position_limit_warning, exposure_warning, daily_loss_warning, drawdown_warning (usage ≥ 80 %; high from 95 %), or order_denied (a pre-trade check denied an order; details.code names it).
+             * @description position_limit_warning, exposure_warning, daily_loss_warning, drawdown_warning (usage ≥ 80 %; high from 95 %), order_denied (a pre-trade check denied an order; details.code names it), or trading_paused (an administrator paused trading for the account or everyone; details.scope, reason, resume_at; resolved when trading resumes).
              * @example position_limit_warning
              */
             type: string;

@@ -159,16 +159,48 @@ export class RiskService {
       resumeAt: paused ? resumeAt : null,
       updatedAt: now,
     }
-    const resolved: RiskEventRow[] = []
+    const a = tables.accounts
+    const targets = this.db
+      .select({ id: a.id, userId: a.userId })
+      .from(a)
+      .where(scope === 'global' ? undefined : eq(a.id, scope))
+      .all()
+    const changed: RiskEventRow[] = []
     transaction(this.db, (tx) => {
       tx.insert(tables.tradingControls).values(row).onConflictDoUpdate({ target: tables.tradingControls.scope, set: row }).run()
-      if (!paused)
-        for (const [accountId, subjects] of this.open)
-          if (scope === 'global' || scope === accountId) resolved.push(...this.resolveRows(accountId, subjects, 'paused', now))
+      for (const t of targets) {
+        const open = this.openOf(t.id)
+        if (paused) {
+          // One open `trading_paused` event per account, whatever the number of pauses over it.
+          if (!(open.get('paused') ?? []).some((r) => r.type === 'trading_paused')) changed.push(this.insert(this.pauseEvent(t.id, scope, reason, resumeAt, now)))
+        } else if (!this.activeControl(scope === 'global' ? t.id : 'global', now)) {
+          // Resolved only when no other pause still holds the account.
+          changed.push(...this.resolveRows(t.id, open, 'paused', now))
+        }
+      }
     })
     this.controls.set(scope, row)
-    for (const r of resolved) this.publish(r, undefined)
+    const userOf = new Map(targets.map((t) => [t.id, t.userId]))
+    for (const r of changed) this.publish(r, userOf.get(r.accountId))
     return row
+  }
+
+  private pauseEvent(accountId: string, scope: string, reason: string | null, resumeAt: number | null, now: number): RiskEventRow {
+    const global = scope === 'global'
+    return {
+      seq: 0,
+      id: randomId('risk'),
+      accountId,
+      type: 'trading_paused',
+      severity: 'high',
+      message: `Trading paused${global ? '' : ' for this account'}${reason ? `: ${reason}` : ''}`,
+      symbol: null,
+      subject: 'paused',
+      details: { scope: global ? 'global' : 'account', reason, resume_at: resumeAt === null ? null : new Date(resumeAt).toISOString() },
+      resolved: false,
+      resolvedAt: null,
+      createdAt: now,
+    }
   }
 
   /** Record pauses whose time ran out as resumed (and resolve their events); the market tick calls it. */
