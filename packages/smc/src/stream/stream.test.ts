@@ -45,10 +45,13 @@ const asList = <T extends object>(v: T | readonly T[] | boolean | undefined, byD
 
 /** Compare every enabled indicator of the stream with the batch functions on the same prefix. */
 function compareWithBatch(stream: SmcStream, c: Candles, o: SmcStreamOptions): void {
-  const n = stream.length
-  const p = prefix(c, n)
+  compareOn(stream, prefix(c, stream.length), o, `prefix ${stream.length}`)
+}
+
+/** Compare every enabled indicator of the stream with the batch functions on `p`. */
+function compareOn(stream: SmcStream, p: Candles, o: SmcStreamOptions, label: string): void {
   const fail = (what: string, diff: string | undefined) => {
-    if (diff !== undefined) expect.fail(`prefix ${n}: ${what}: ${diff}`)
+    if (diff !== undefined) expect.fail(`${label}: ${what}: ${diff}`)
   }
   const sw = swingHighsLows(p, o.swings)
   fail('swings', firstDiff(stream.swings(), sw))
@@ -220,6 +223,45 @@ describe('createSmcStream: equality with the batch functions on every prefix', (
     // The case really occurs: a bearish OB on row 12 carrying the bullish MitigatedIndex 13, gone
     // one bar later; without parity it is mitigated on its own (bar 16).
     expect(seen).toEqual([-1, 13, Number.NaN, -1, 16])
+  })
+})
+
+describe('createSmcStream: window', () => {
+  const c = eurusdCandles()
+  const held = (s: SmcStream): Candles => {
+    const k = s.candles()
+    return { time: k.time.slice(), open: k.open.slice(), high: k.high.slice(), low: k.low.slice(), close: k.close.slice(), volume: k.volume.slice() }
+  }
+
+  it('holds at most 2 × window candles and equals the batch functions on the candles held, across trims', () => {
+    const o: SmcStreamOptions = { swings: { swingLength: 5 }, sessions: { session: 'London' }, window: 150 }
+    const stream = createSmcStream(o)
+    for (let i = 0; i < 1000; i++) {
+      stream.push(candleAt(c, i))
+      expect(stream.length).toBeLessThanOrEqual(300)
+      expect(stream.dropped + stream.length).toBe(i + 1)
+      if (i % 41 === 0 || (i >= 298 && i <= 302)) compareOn(stream, held(stream), o, `push ${i}`)
+    }
+    expect(stream.dropped).toBeGreaterThan(0)
+    expect(stream.candles().time[0]).toBe(c.time[stream.dropped])
+    expect(stream.candles().close).toEqual(c.close.subarray(stream.dropped, 1000))
+  })
+
+  it('a candle rejected when a trim is due leaves the stream as it was', () => {
+    const stream = createSmcStream({ swings: { swingLength: 3 }, window: 10 })
+    for (let i = 0; i < 20; i++) stream.push(candleAt(c, i))
+    expect(() => stream.push({ ...candleAt(c, 20), time: c.time[19]! })).toThrow(/time must increase strictly \(row 20\)/)
+    expect(() => stream.push({ ...candleAt(c, 20), low: Number.NaN })).toThrow(/low must be a finite number/)
+    expect([stream.length, stream.dropped]).toEqual([20, 0])
+    stream.push(candleAt(c, 20))
+    expect([stream.length, stream.dropped]).toEqual([11, 10])
+  })
+
+  it('rejects a window that is not a positive integer; without one nothing is dropped', () => {
+    for (const window of [0, -1, 2.5, Number.NaN]) expect(() => createSmcStream({ window })).toThrow(/window must be a positive integer/)
+    const stream = createSmcStream({ swings: { swingLength: 3 } })
+    for (let i = 0; i < 100; i++) stream.push(candleAt(c, i))
+    expect([stream.length, stream.dropped]).toEqual([100, 0])
   })
 })
 

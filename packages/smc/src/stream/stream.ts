@@ -46,6 +46,14 @@ export interface SmcStreamOptions {
   sessions?: SessionsOptions | readonly SessionsOptions[]
   /** Rows to allocate up front (grows by doubling). Default 1024. */
   initialCapacity?: number
+  /**
+   * Bound memory for endless streams: once `2 × window` candles are held, the next push first drops
+   * the oldest, keeping the latest `window`. The indicators are then those of the batch functions
+   * on the candles held (`candles()`), exactly as without a window; row 0 is candle number
+   * `dropped` of everything pushed. A trim re-runs the kept candles (amortised O(1) per push, a
+   * pause of about `window` pushes when it happens). Default: keep everything.
+   */
+  window?: number
 }
 
 /** Every enabled indicator's columns for the current prefix (views, see {@link SmcStream}). */
@@ -68,8 +76,10 @@ export interface SmcStreamResult {
  * them (`.slice()`) to keep them.
  */
 export interface SmcStream {
-  /** Candles pushed so far. */
+  /** Candles held (pushed so far, less those a `window` dropped). */
   readonly length: number
+  /** Candles dropped from the front by the `window` (0 without one): row `i` is candle `dropped + i` pushed. */
+  readonly dropped: number
   /**
    * Append one candle. Times must strictly increase and prices/volume must be finite; a rejected
    * candle throws RangeError and leaves the stream unchanged. Amortised O(1) (a new extreme of the
@@ -124,6 +134,62 @@ export function createSmcStream(options: SmcStreamOptions = {}): SmcStream {
   if (!Number.isInteger(requested) || requested < 1) {
     throw new RangeError(`createSmcStream: initialCapacity must be a positive integer, got ${requested}`)
   }
+  const window = options.window
+  if (window === undefined) return createEngine(options, requested).api
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`createSmcStream: window must be a positive integer, got ${window}`)
+  const capacity = Math.max(requested, 2 * window)
+  let engine = createEngine(options, capacity)
+  let dropped = 0
+  const outer: SmcStream = {
+    get length() {
+      return engine.api.length
+    },
+    get dropped() {
+      return dropped
+    },
+    push(candle) {
+      const s = engine.series
+      if (s.n < 2 * window) {
+        engine.api.push(candle)
+        return outer
+      }
+      checkCandle(candle, s.n, s.time[s.n - 1]!)
+      const next = createEngine(options, capacity)
+      for (let k = s.n - window; k < s.n; k++)
+        next.api.push({ time: s.time[k]!, open: s.open[k]!, high: s.high[k]!, low: s.low[k]!, close: s.close[k]!, volume: s.volume[k]! })
+      // A candle rejected here (e.g. a session time the zone cannot place) leaves the old engine.
+      next.api.push(candle)
+      dropped += s.n - window
+      engine = next
+      return outer
+    },
+    candles: () => engine.api.candles(),
+    swings: () => engine.api.swings(),
+    fvg: () => engine.api.fvg(),
+    bosChoch: () => engine.api.bosChoch(),
+    ob: () => engine.api.ob(),
+    liquidity: () => engine.api.liquidity(),
+    retracements: () => engine.api.retracements(),
+    previousHighLow: (index) => engine.api.previousHighLow(index),
+    sessions: (index) => engine.api.sessions(index),
+    result: () => engine.api.result(),
+  }
+  return outer
+}
+
+/** A candle's fields are finite and its time follows `lastTime` (row `i` of the stream), or RangeError. */
+function checkCandle(candle: StreamCandle, i: number, lastTime: number | undefined): void {
+  const { time, open, high, low, close, volume } = candle
+  if (!Number.isFinite(time)) throw new RangeError(`push: time must be a finite number (row ${i})`)
+  if (i > 0 && !(time > lastTime!)) throw new RangeError(`push: time must increase strictly (row ${i})`)
+  if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume))) {
+    const bad = (['open', 'high', 'low', 'close', 'volume'] as const).find((k) => !Number.isFinite(candle[k]))
+    throw new RangeError(`push: ${bad} must be a finite number (row ${i})`)
+  }
+}
+
+/** One engine over all the candles it is given (the stream without a window). */
+function createEngine(options: SmcStreamOptions, requested: number): { api: SmcStream; series: Series } {
   const cap0 = Math.max(16, requested)
   const series = new Series(cap0)
   const swingOpts = options.swings ?? {}
@@ -161,15 +227,11 @@ export function createSmcStream(options: SmcStreamOptions = {}): SmcStream {
     get length() {
       return series.n
     },
+    dropped: 0,
     push(candle) {
       const { time, open, high, low, close, volume } = candle
       const i = series.n
-      if (!Number.isFinite(time)) throw new RangeError(`push: time must be a finite number (row ${i})`)
-      if (i > 0 && !(time > series.time[i - 1]!)) throw new RangeError(`push: time must increase strictly (row ${i})`)
-      if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume))) {
-        const bad = (['open', 'high', 'low', 'close', 'volume'] as const).find((k) => !Number.isFinite(candle[k]))
-        throw new RangeError(`push: ${bad} must be a finite number (row ${i})`)
-      }
+      checkCandle(candle, i, series.time[i - 1])
       for (const s of ses) s.prepare(time, i)
       if (i === series.cap) {
         const cap = series.cap * 2
@@ -253,5 +315,5 @@ export function createSmcStream(options: SmcStreamOptions = {}): SmcStream {
       }
     },
   }
-  return api
+  return { api, series }
 }
