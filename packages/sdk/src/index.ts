@@ -12,6 +12,8 @@ export type {
   Ohlcv,
   Candle,
   OrderBook,
+  Instrument,
+  InstrumentList,
   Health,
   Config,
   ConfigUpdate,

@@ -10,6 +10,8 @@ export type Ticker = Schemas['Ticker']
 export type Ohlcv = Schemas['Ohlcv']
 export type Candle = Schemas['Candle']
 export type OrderBook = Schemas['OrderBook']
+export type Instrument = Schemas['Instrument']
+export type InstrumentList = Schemas['InstrumentList']
 export type Health = Schemas['Health']
 export type Config = Schemas['Config']
 export type ConfigUpdate = Schemas['ConfigUpdate']
@@ -180,6 +182,26 @@ export class SMCClient {
    */
   getOrderBook(symbol: string, query: OrderBookQuery = {}): Promise<OrderBook> {
     return this.unwrap(this.api.GET('/v1/market-data/{symbol}/orderbook', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * Trading rules of every tradable symbol: tick size, lot size, minimum quantity and notional.
+   * @example
+   * const { instruments } = await client.getInstruments()
+   * const btc = instruments.find((i) => i.symbol === 'BTCUSDT')
+   */
+  getInstruments(): Promise<InstrumentList> {
+    return this.unwrap(this.api.GET('/v1/instruments'))
+  }
+
+  /**
+   * Trading rules of one symbol; round order prices to `tick_size` and quantities to `lot_size`.
+   * @example
+   * const { tick_size, lot_size } = await client.getInstrument('BTCUSDT')
+   * const quantity = Math.floor(0.01234567 / lot_size) * lot_size
+   */
+  getInstrument(symbol: string): Promise<Instrument> {
+    return this.unwrap(this.api.GET('/v1/instruments/{symbol}', { params: { path: { symbol } } }))
   }
 
   /**

@@ -204,6 +204,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/instruments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instruments
+         * @description The trading rules (tick size, lot size, minimum quantity and notional, precisions) of every tradable symbol: what a bot needs to round its prices and quantities before ordering.
+         */
+        get: operations["getInstruments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/instruments/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instrument
+         * @description The trading rules of one symbol; INVALID_SYMBOL when it is not tradable.
+         */
+        get: operations["getInstrument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/market-data/{symbol}": {
         parameters: {
             query?: never;
@@ -834,6 +874,37 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "health_update";
+        };
+        /** @description Trading rules of a symbol. Every order price (limit, stop, stop loss, take profit) must be a multiple of tick_size (else INVALID_PRICE); every quantity a multiple of lot_size and at least min_quantity, and price × quantity at least min_notional (else INVALID_ORDER_SIZE). */
+        Instrument: {
+            /** @example BTC */
+            base_asset: string;
+            /** @example 0.00001 */
+            lot_size: number;
+            /** @example 5 */
+            min_notional: number;
+            /** @example 0.00001 */
+            min_quantity: number;
+            /**
+             * @description Decimals of tick_size.
+             * @example 2
+             */
+            price_precision: number;
+            /**
+             * @description Decimals of lot_size.
+             * @example 5
+             */
+            quantity_precision: number;
+            /** @example USDT */
+            quote_asset: string;
+            /** @example BTCUSDT */
+            symbol: string;
+            /** @example 0.01 */
+            tick_size: number;
+        };
+        InstrumentList: {
+            /** @description Every tradable symbol, in configuration order. */
+            instruments: components["schemas"]["Instrument"][];
         };
         /** @enum {string} */
         Interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
@@ -2519,6 +2590,66 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    getInstruments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Instruments. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getInstrument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trading symbol, e.g. BTCUSDT. */
+                symbol: components["parameters"]["Symbol"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Instrument. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Instrument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getMarketData: {

@@ -100,6 +100,12 @@ export type HealthUpdate = z.infer<typeof HealthUpdate>
 export const HealthUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["health_update"]), channel: z.enum(["system.health"]), data: HealthUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("HealthUpdateMessage")
 export type HealthUpdateMessage = z.infer<typeof HealthUpdateMessage>
 
+export const Instrument = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), base_asset: z.string().openapi({"example":"BTC"}), quote_asset: z.string().openapi({"example":"USDT"}), tick_size: z.number().gt(0).openapi({"example":0.01}), lot_size: z.number().gt(0).openapi({"example":0.00001}), min_quantity: z.number().gt(0).openapi({"example":0.00001}), min_notional: z.number().gte(0).openapi({"example":5}), price_precision: z.number().int().gte(0).openapi({"description":"Decimals of tick_size.","example":2}), quantity_precision: z.number().int().gte(0).openapi({"description":"Decimals of lot_size.","example":5}) }).openapi({"description":"Trading rules of a symbol. Every order price (limit, stop, stop loss, take profit) must be a multiple of tick_size (else INVALID_PRICE); every quantity a multiple of lot_size and at least min_quantity, and price × quantity at least min_notional (else INVALID_ORDER_SIZE)."}).openapi("Instrument")
+export type Instrument = z.infer<typeof Instrument>
+
+export const InstrumentList = z.strictObject({ instruments: z.array(Instrument).openapi({"description":"Every tradable symbol, in configuration order."}) }).openapi("InstrumentList")
+export type InstrumentList = z.infer<typeof InstrumentList>
+
 export const Interval = z.enum(["1m","5m","15m","1h","4h","1d"]).openapi("Interval")
 export type Interval = z.infer<typeof Interval>
 

@@ -1,4 +1,5 @@
-import { getMarketDataRoute, getOhlcvRoute, getOrderBookRoute } from '../../../generated'
+import { getInstrumentRoute, getInstrumentsRoute, getMarketDataRoute, getOhlcvRoute, getOrderBookRoute } from '../../../generated'
+import type { Instrument } from '../../../market'
 import { invalidSymbol } from '../../../core'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
@@ -13,7 +14,30 @@ export function requireSymbol(s: AppServices, raw: string): string {
 
 const fmt = (v: number, decimals: number): string => v.toFixed(decimals)
 
+/** The contract's Instrument: the trading rules only (not the simulation's parameters). */
+const instrumentView = (i: Instrument) => ({
+  symbol: i.symbol,
+  base_asset: i.baseAsset,
+  quote_asset: i.quoteAsset,
+  tick_size: i.tickSize,
+  lot_size: i.lotSize,
+  min_quantity: i.minQuantity,
+  min_notional: i.minNotional,
+  price_precision: i.pricePrecision,
+  quantity_precision: i.quantityPrecision,
+})
+
 export function registerMarketDataRoutes(app: App, s: AppServices): void {
+  app.openapi(secured(getInstrumentsRoute, s), (c) => {
+    const symbols = s.market.symbols().filter((symbol) => s.settings.isSymbolEnabled(symbol))
+    return c.json({ instruments: symbols.map((symbol) => instrumentView(s.market.requireInstrument(symbol))) }, 200)
+  })
+
+  app.openapi(secured(getInstrumentRoute, s), (c) => {
+    const symbol = requireSymbol(s, c.req.valid('param').symbol)
+    return c.json(instrumentView(s.market.requireInstrument(symbol)), 200)
+  })
+
   app.openapi(secured(getMarketDataRoute, s), (c) => {
     const symbol = requireSymbol(s, c.req.valid('param').symbol)
     const t = s.market.ticker(symbol)

@@ -75,3 +75,43 @@ describe('market data', () => {
     expect(Date.parse(after.timestamp)).toBeGreaterThan(Date.parse(before.timestamp))
   })
 })
+
+describe('instruments', () => {
+  it('lists the trading rules of every tradable symbol, which the order validation applies', async () => {
+    const { instruments } = await get('/v1/instruments')
+    expect(instruments.map((i: { symbol: string }) => i.symbol)).toEqual(ctx.services.market.symbols())
+    for (const i of instruments) {
+      const m = ctx.services.market.requireInstrument(i.symbol)
+      expect(i).toEqual({
+        symbol: m.symbol,
+        base_asset: m.baseAsset,
+        quote_asset: m.quoteAsset,
+        tick_size: m.tickSize,
+        lot_size: m.lotSize,
+        min_quantity: m.minQuantity,
+        min_notional: m.minNotional,
+        price_precision: m.pricePrecision,
+        quantity_precision: m.quantityPrecision,
+      })
+      expect(await get(`/v1/instruments/${i.symbol.toLowerCase()}`)).toEqual(i)
+    }
+    // An order off the lot grid is refused naming the lot size the instrument advertises.
+    const btc = instruments.find((i: { symbol: string }) => i.symbol === 'BTCUSDT')
+    const trader = await ctx.token(['write_trades'])
+    const res = await ctx.call('POST', '/v1/trades', { token: trader, body: { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: btc.lot_size * 1.5 } })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error).toMatchObject({ code: 'INVALID_ORDER_SIZE', details: { lot_size: btc.lot_size } })
+  })
+
+  it('an unknown or disabled symbol is INVALID_SYMBOL, and a disabled one leaves the list', async () => {
+    const res = await ctx.call('GET', '/v1/instruments/NOPEUSDT', { token })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.code).toBe('INVALID_SYMBOL')
+    const enabled = ctx.services.market.symbols().filter((x) => x !== 'ADAUSDT')
+    const put = await ctx.call('PUT', '/v1/config', { token: ctx.adminToken, body: { 'exchanges.simulated.symbols': enabled } })
+    expect(put.status).toBe(200)
+    expect((await get('/v1/instruments')).instruments.map((i: { symbol: string }) => i.symbol)).toEqual(enabled)
+    expect((await ctx.call('GET', '/v1/instruments/ADAUSDT', { token })).status).toBe(400)
+    await ctx.call('PUT', '/v1/config', { token: ctx.adminToken, body: { 'exchanges.simulated.symbols': ctx.services.market.symbols() } })
+  })
+})
