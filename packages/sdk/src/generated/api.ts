@@ -967,6 +967,11 @@ export interface components {
         };
         Order: {
             /**
+             * @description The best opposite price (ask for a buy, bid for a sell) when the order first took liquidity: the reference of its slippage. Null for orders that never took liquidity (limits that only rested and filled as maker, unfilled orders).
+             * @example 45000
+             */
+            arrival_price: number | null;
+            /**
              * @description Volume-weighted average fill price across every book level walked (null before any fill).
              * @example 45000
              */
@@ -1001,6 +1006,11 @@ export interface components {
             /** @description Why the order was rejected or expired. */
             reject_reason: string | null;
             side: components["schemas"]["OrderSide"];
+            /**
+             * @description (average_price − arrival_price) / arrival_price × 10,000 for buys, the opposite for sells, rounded to 2 decimals: how much worse than the touch the order filled (positive = worse), e.g. from walking several book levels. Null without an arrival price.
+             * @example 1.25
+             */
+            slippage_bps: number | null;
             status: components["schemas"]["OrderStatus"];
             stop_loss: number | null;
             /** @description Trigger price of stop orders. */

@@ -439,6 +439,7 @@ export class ExecutionService {
       triggered: false,
       filledQuantity: 0,
       filledNotional: 0,
+      arrivalPrice: null,
       commission: 0,
       stopLoss: v.stopLoss,
       takeProfit: v.takeProfit,
@@ -503,6 +504,8 @@ export class ExecutionService {
       this.setStatus(w, st, o, 'expired', 'FOK: the book cannot fill the whole quantity now')
       return
     }
+    // The touch it meets first is the reference of its slippage.
+    if (o.arrivalPrice === null && fills.length > 0) o.arrivalPrice = fills[0]!.price
     for (const f of fills) if (o.status !== 'filled' && ACTIVE.has(o.status)) this.fill(w, st, o, inst, f.price, f.qty, 'taker')
     if (!ACTIVE.has(o.status)) return
     const isMarket = limit === null

@@ -62,8 +62,8 @@ export class OrderQueries {
       .prepare()
     this.byIdQ = db.select().from(o).where(eq(o.id, sql.placeholder('id'))).prepare()
     this.updOrder = client.prepare(
-      `UPDATE orders SET status = ?, quantity = ?, triggered = ?, filled_quantity = ?, filled_notional = ?, commission = ?,
-         stop_loss = ?, reject_reason = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+      `UPDATE orders SET status = ?, quantity = ?, triggered = ?, filled_quantity = ?, filled_notional = ?, arrival_price = ?,
+         commission = ?, stop_loss = ?, reject_reason = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
     )
     this.updPosition = client.prepare(
       `UPDATE positions SET status = ?, quantity = ?, cost_basis = ?, opened_quantity = ?, closed_quantity = ?, closed_cost = ?,
@@ -114,6 +114,7 @@ export class OrderQueries {
       x.triggered ? 1 : 0,
       x.filledQuantity,
       x.filledNotional,
+      x.arrivalPrice,
       x.commission,
       x.stopLoss,
       x.rejectReason,

@@ -33,9 +33,18 @@ function scales(market: MarketData, symbol: string): Scales {
 const price = (s: Scales, ticks: number | null): number | null => (ticks === null ? null : fromUnits(ticks, s.priceScale))
 
 /** The contract's Order. */
+/** How much worse than `arrival` the average fill was, in basis points (positive = worse). */
+export function slippageBps(side: 'buy' | 'sell', avg: number | null, arrival: number | null): number | null {
+  if (avg === null || arrival === null || !(arrival > 0)) return null
+  const bps = ((side === 'buy' ? avg - arrival : arrival - avg) / arrival) * 10_000
+  // Rounded for a stable JSON shape; + 0 turns -0 into 0.
+  return Math.round(bps * 100) / 100 + 0
+}
+
 export function orderView(o: Order, market: MarketData) {
   const s = scales(market, o.symbol)
   const avg = o.filledQuantity > 0 ? averagePrice(s, o.filledNotional, o.filledQuantity) : null
+  const arrival = price(s, o.arrivalPrice)
   return {
     order_id: o.id,
     client_order_id: o.clientOrderId,
@@ -49,6 +58,8 @@ export function orderView(o: Order, market: MarketData) {
     status: o.status,
     filled_quantity: fromUnits(o.filledQuantity, s.qtyScale),
     average_price: avg,
+    arrival_price: arrival,
+    slippage_bps: slippageBps(o.side, avg, arrival),
     commission: fromAtoms(o.commission),
     stop_loss: price(s, o.stopLoss),
     take_profit: price(s, o.takeProfit),

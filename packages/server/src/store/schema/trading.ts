@@ -44,6 +44,8 @@ export const orders = sqliteTable(
     filledQuantity: integer('filled_quantity').notNull(),
     /** Sum of fill notionals (atoms): average price = filled_notional / filled_quantity. */
     filledNotional: integer('filled_notional').notNull(),
+    /** Best opposite price (ticks) when the order first took liquidity: its slippage reference. */
+    arrivalPrice: integer('arrival_price'),
     commission: integer('commission').notNull(),
     /** Requested protective exits of an entry (price units). */
     stopLoss: integer('stop_loss'),

@@ -81,16 +81,40 @@ describe('market orders and positions', () => {
     expect(levels).toBeGreaterThan(1) // slippage is visible: several levels
     expect(order.average_price).toBeCloseTo(cost / 1.2, 6)
     expect(order.average_price).toBeGreaterThan(Number(book.asks[0]![0]))
+    // Slippage against the touch the order met: the best ask.
+    const ask = Number(book.asks[0]![0])
+    expect(order.arrival_price).toBe(ask)
+    expect(order.slippage_bps).toBe(Math.round(((order.average_price! - ask) / ask) * 1e6) / 100)
+    expect(order.slippage_bps).toBeGreaterThan(0)
+    expect(await c.getOrder(order.order_id)).toMatchObject({ arrival_price: ask, slippage_bps: order.slippage_bps })
     expect(order.commission).toBeCloseTo(cost * 0.001, 6)
-    const fills = (await c.getTradeHistory()).trades
+    const fills = (await c.getTradeHistory()).trades.filter((t) => t.order_id === order.order_id)
     expect(fills).toHaveLength(levels)
-    expect(fills.every((t) => t.liquidity === 'taker' && t.order_id === order.order_id)).toBe(true)
+    expect(fills.every((t) => t.liquidity === 'taker')).toBe(true)
     const { positions, total_exposure } = await c.getPositions()
     expect(positions).toHaveLength(1)
     expect(positions[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'long', quantity: 1.2, status: 'open' })
     expect(positions[0]!.entry_price).toBeCloseTo(order.average_price!, 6)
     expect(total_exposure).toBeCloseTo(1.2 * positions[0]!.current_price, 6)
     await expectReconciled(c)
+  })
+
+  it('slippage is measured against the touch the order met: none within one level, positive for a sell walking bids', async () => {
+    const c = await trader()
+    const book = await c.getOrderBook('ETHUSDT', { limit: 10 })
+    const bids = book.bids.map(([p, q]) => [Number(p), Number(q)] as const)
+    const b1 = bids[0]![0]
+    const small = await c.executeTrade({ symbol: 'ETHUSDT', side: 'sell', type: 'market', quantity: 0.01 })
+    expect(small).toMatchObject({ arrival_price: b1, average_price: b1, slippage_bps: 0 })
+    // The first sell took 0.01 from the best bid: the next one meets what is left of it, then walks
+    // into the sixth level.
+    const quantity = +(bids.slice(0, 5).reduce((n, [, q]) => n + q, 0) - 0.01 + 0.05).toFixed(4)
+    const walk = await c.executeTrade({ symbol: 'ETHUSDT', side: 'sell', type: 'market', quantity })
+    expect(walk.arrival_price).toBe(b1)
+    expect(walk.average_price).toBeLessThan(b1)
+    expect(walk.average_price).toBeGreaterThan(bids[5]![0] - 1e-9)
+    expect(walk.slippage_bps).toBe(Math.round(((b1 - walk.average_price!) / b1) * 1e6) / 100)
+    expect(walk.slippage_bps).toBeGreaterThan(0)
   })
 
   it('buy, add, partial close, reverse through zero; the ledger reconciles to the atom', async () => {
@@ -153,6 +177,8 @@ describe('resting and conditional orders', () => {
     await advanceUntil(async () => (await c.getOrder(order.order_id)).status === 'filled')
     const filled = await c.getOrder(order.order_id)
     expect(filled.average_price).toBe(price)
+    // It only ever made liquidity: no arrival price, no slippage.
+    expect([filled.arrival_price, filled.slippage_bps]).toEqual([null, null])
     const [fill] = (await c.getTradeHistory()).trades
     expect(fill).toMatchObject({ liquidity: 'maker', price, quantity: 0.05 })
     expect(fill!.commission).toBeCloseTo(price * 0.05 * 0.0002, 8)
