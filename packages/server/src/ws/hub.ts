@@ -64,8 +64,16 @@ export class StreamHub implements ConnectionHost {
     this.options = deps.options
     this.startedAt = deps.clock.now()
     this.authLimiter = new AuthFailureLimiter(deps.options.maxAuthFailuresPerMinute, 60_000)
-    this.journal = new EventJournal(deps.db, deps.clock, deps.epoch, deps.options.replayMaxEvents, deps.options.replayMaxAgeMs, (err) =>
-      deps.logger.error({ err }, 'ws journal write failed'),
+    this.journal = new EventJournal(
+      deps.db,
+      deps.clock,
+      deps.epoch,
+      deps.options.replayMaxEvents,
+      deps.options.replayMaxAgeMs,
+      (err) => deps.logger.error({ err }, 'ws journal write failed'),
+      (batch) => {
+        for (const entry of batch) this.deliver(entry)
+      },
     )
     this.wss = new WebSocketServer({
       noServer: true,
@@ -302,16 +310,16 @@ export class StreamHub implements ConnectionHost {
     if (!ACCOUNT_EVENT_KINDS.has(e.kind) || !e.userId) return
     const data = JSON.stringify(e.data)
     const symbol = e.symbol ?? (typeof e.data.symbol === 'string' ? e.data.symbol : undefined)
-    let entry: JournalEntry
     try {
-      entry = this.journal.append({ userId: e.userId, accountId: e.accountId, kind: e.kind, symbol, data, at: e.at })
+      // Delivered by the journal once the entry is stored (its onDurable callback).
+      this.journal.append({ userId: e.userId, accountId: e.accountId, kind: e.kind, symbol, data, at: e.at })
       this.counters.eventsJournaled++
     } catch (err) {
       // Still deliver live; only resume of this one event is lost (and the store is in trouble anyway).
       this.deps.logger.error({ err, kind: e.kind }, 'ws journal append failed')
-      entry = { id: this.nextId(), userId: e.userId, accountId: e.accountId ?? null, seq: 0, kind: e.kind, symbol: symbol ?? null, data, at: e.at }
+      const entry: JournalEntry = { id: this.nextId(), userId: e.userId, accountId: e.accountId ?? null, seq: 0, kind: e.kind, symbol: symbol ?? null, data, at: e.at }
+      this.deliver(entry)
     }
-    this.deliver(entry)
   }
 
   private startTimers(): void {

@@ -56,4 +56,34 @@ describe('EventJournal', () => {
     expect(add(again, clock.now()).id).toBe('evt_abc123_3')
     expect(again.after('u1', 'evt_abc123_2')).toMatchObject({ ok: true, events: [{ seq: 3 }] })
   })
+
+  it('hands entries on only once stored, so ids lost in a crash were never given to anyone', async () => {
+    const { db, clock } = journal(100)
+    const given: string[] = []
+    const j = new EventJournal(db, clock, 'abc123', 100, 60_000, undefined, (batch) => given.push(...batch.map((e) => e.id)))
+    add(j, clock.now())
+    add(j, clock.now())
+    expect(given).toEqual([])
+    await new Promise((r) => setImmediate(r))
+    expect(given).toEqual(['evt_abc123_1', 'evt_abc123_2'])
+    expect(rows(db)).toHaveLength(2)
+    // The process dies before this one's turn ends: it never reached the store, nor any client…
+    expect(add(j, clock.now()).id).toBe('evt_abc123_3')
+    expect(given).toHaveLength(2)
+    // …so the restarted server may number its next event 3 without anyone mistaking one for the other.
+    const restarted = new EventJournal(db, clock, 'abc123', 100, 60_000)
+    expect(add(restarted, clock.now()).id).toBe('evt_abc123_3')
+  })
+
+  it('a failed write still hands the batch on (live delivery) and reports the error', async () => {
+    const { db, clock } = journal(100)
+    const given: string[] = []
+    const errors: unknown[] = []
+    const j = new EventJournal(db, clock, 'abc123', 100, 60_000, (e) => errors.push(e), (batch) => given.push(...batch.map((e) => e.id)))
+    add(j, clock.now())
+    db.$client.exec('DROP TABLE stream_events')
+    await new Promise((r) => setImmediate(r))
+    expect(errors).toHaveLength(1)
+    expect(given).toEqual(['evt_abc123_1'])
+  })
 })

@@ -44,6 +44,11 @@ export class EventJournal {
     private readonly maxAgeMs: number,
     /** Where a failed batch write is reported (it runs outside any request). */
     private readonly onError: (err: unknown) => void = () => {},
+    /**
+     * Called with each batch once it is in the store: the hub sends events only then, so no
+     * client ever holds an id the store does not (see `append`).
+     */
+    private readonly onDurable: (batch: JournalEntry[]) => void = () => {},
   ) {
     this.insert = db.$client.prepare(
       'INSERT INTO stream_events (user_id, seq, account_id, kind, symbol, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -88,9 +93,9 @@ export class EventJournal {
     }
     this.nextSeq.set(e.userId, seq + 1)
     // Written in batches, one transaction per event-loop turn: every commit rewrites whole pages of
-    // the table and its indexes, so one commit per order's events dominated the order path. Live
-    // delivery does not wait; a crash inside that turn loses only journal rows, and a client then
-    // resuming past them gets resync_required (its id is ahead of the store), never a silent gap.
+    // the table and its indexes, so one commit per order's events dominated the order path. The
+    // events go to clients after their batch commits (`onDurable`): a crash inside the turn loses
+    // ids nobody has seen, so numbering them again after the restart can never hide a gap.
     this.pending.push(entry)
     if (!this.flushScheduled) {
       this.flushScheduled = true
@@ -113,7 +118,12 @@ export class EventJournal {
     if (this.pending.length === 0) return
     const batch = this.pending
     this.pending = []
-    this.writeBatch(batch)
+    try {
+      this.writeBatch(batch)
+    } finally {
+      // A failed write still delivers live (the store is in trouble; resuming will say so).
+      this.onDurable(batch)
+    }
   }
 
   /**
