@@ -1914,7 +1914,7 @@ export interface components {
             total_pages: number;
             trades: components["schemas"]["Trade"][];
         };
-        /** @description A new order. Prices and quantities must lie on the instrument's tick and lot size, and `quantity × price` must reach the minimum notional (INVALID_PRICE, INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available). */
+        /** @description A new order. Prices and quantities must lie on the instrument's tick and lot size, and `quantity × price` must reach the minimum notional (INVALID_PRICE, INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill of an order that adds exposure the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available); orders that only reduce a position are never denied. */
         TradeRequest: {
             /**
              * @description Your id for the order, unique per account. Submitting it again returns the original order (status 200) instead of creating a second one, even under concurrent submits.
@@ -2016,7 +2016,7 @@ export interface components {
             /** @example demo */
             user_id: string | null;
         };
-        /** @description Pause trading for everyone, or for one user's account with `user_id`. While paused, orders that would open or change a position are denied with TRADING_PAUSED (reducing orders too: a pause stops all trading in scope); reading, cancelling and risk endpoints keep working. Pausing again replaces the reason and the duration. */
+        /** @description Pause trading for everyone, or for one user's account with `user_id`. While paused, orders that would add exposure (open, add to or reverse a position) are denied with TRADING_PAUSED; orders that only reduce a position and the SL/TP exits still execute, so positions stay protected and can be closed; resting orders that would add exposure are held (they neither fill nor expire because of the pause). Reading, cancelling and risk endpoints keep working. Pausing again keeps paused_at and replaces the reason and the duration. */
         TradingPauseRequest: {
             /**
              * @description Also cancel every open order in scope (resting limits, untriggered stops, linked SL/TP exits).
