@@ -5,12 +5,16 @@
 //   - a repeated client_order_id still returns the original order (idempotency survives the crash);
 //   - the ledger reconciles exactly: balance = initial + Σ fill PnL − Σ commissions (to the atom),
 //     realized PnL and commissions match their fills, each order's filled quantity is the sum of its
-//     fills, and each symbol's open position is the net of its fills.
+//     fills, and each symbol's open position is the net of its fills;
+//   - a bot's /v1/ws stream, open during the load, resumes after the restart from the last event it
+//     received: the missed events come back contiguous (no id skipped), including those of orders
+//     placed after the restart (a reused id would hide them).
 // Exits non-zero on any violation. Usage: pnpm crash-test   (CRASH_ROUNDS=3 for more kills)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, kill, startServer } from './lib/server'
+import { eventSeq, openStream } from './lib/stream'
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 2)
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 24)
@@ -165,6 +169,31 @@ async function verify(c: Client, acked: Map<string, Order>, retries: Order[]): P
   console.log(`  ledger: ${trades.length} fills, balance ${account.balance} = ${account.initial_balance} + ${pnl / 1e8} − ${fees / 1e8}; positions = net fills for ${SYMBOLS.length} symbols`)
 }
 
+/** Every account channel: each account event comes once, so the ids a client sees are contiguous. */
+const ACCOUNT_CHANNELS = ['trades', 'positions', 'risk']
+
+async function verifyResume(c: Client, port: number, token: string, lastId: string | undefined, live: number): Promise<void> {
+  if (!lastId) return fail('the stream received no event before the kill')
+  // New events after the restart: had the server numbered them with ids a client already held,
+  // resuming from such an id would skip them.
+  const placed: string[] = []
+  for (let i = 0; i < 10; i++) placed.push((await c.json<Order>('POST', '/v1/trades', { symbol: 'BTCUSDT', side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: 0.001 })).order_id)
+  const s = await openStream(port, token, ACCOUNT_CHANNELS, lastId)
+  const end = await s.next((f) => f.type === 'resumed' || f.type === 'resync_required' || f.type === 'error')
+  s.close()
+  if (end.type !== 'resumed') return fail(`resuming from ${lastId} after the restart: ${end.type} ${JSON.stringify(end.data)}`)
+  const replayed = s.frames.filter((f) => f.replayed)
+  let expected = eventSeq(lastId) + 1
+  for (const f of replayed) {
+    if (eventSeq(f.id) !== expected) return fail(`resumed from ${lastId}: event ${f.id} where ${expected} was due (a gap)`)
+    expected++
+  }
+  const seen = new Set(replayed.map((f) => f.data.order_id))
+  const missing = placed.filter((id) => !seen.has(id))
+  if (missing.length > 0) return fail(`resumed from ${lastId}: no events for ${missing.length} orders placed after the restart (a gap hidden by reused ids)`)
+  console.log(`  stream: ${live} events live before the kill; resumed from ${lastId}: ${replayed.length} replayed, contiguous, with the ${placed.length} orders placed after the restart`)
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'smc-crash-'))
 const db = join(dir, 'crash.db')
 const env = { PAPER_INITIAL_BALANCE: String(INITIAL), JWT_SECRET: 'crash-test-secret-crash-test-secret-0123' }
@@ -173,13 +202,17 @@ let server = await startServer(db, env)
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     const c = new Client(server.port)
-    await c.login()
+    const token = await c.login()
     await c.json('PUT', '/v1/risk/limits', { max_daily_loss: 1e9, max_drawdown: 1, max_position_size: 1e6 })
     const killAfter = 1500 + Math.floor(Math.random() * 1000)
     const before = acked.size
+    // A bot's stream during the load: the last event it gets before the kill is where it resumes.
+    const live = await openStream(server.port, token, ACCOUNT_CHANNELS)
     const run = await load(c, round, acked)
     await new Promise((r) => setTimeout(r, killAfter))
     await kill(server.child, 'SIGKILL')
+    live.close()
+    const events = live.frames.filter((f) => f.id?.startsWith('evt_'))
     run.stop()
     const { sent, errors } = await run.done
     c.close()
@@ -188,9 +221,10 @@ try {
     if (acked.size === before) fail(`round ${round}: no order was acknowledged before the kill`)
     server = await startServer(db, env)
     const v = new Client(server.port)
-    await v.login()
+    const vToken = await v.login()
     const withIds = [...acked.values()].filter((o) => o.client_order_id !== null)
     await verify(v, acked, withIds.slice(-25))
+    await verifyResume(v, server.port, vToken, events.at(-1)?.id, events.length)
     v.close()
   }
 } finally {
