@@ -25,6 +25,18 @@ export interface ClientOptions {
   headers?: Record<string, string>
 }
 
+/**
+ * The fetch of a client's options with its timeouts and retry policy; `idempotent` retries any
+ * method (for requests that carry an idempotency key).
+ *
+ * @example
+ * const fetchOrder = retryingFetch({ retry: { maxRetries: 5 } }, true)
+ */
+export function retryingFetch(options: ClientOptions, idempotent = false): (req: Request) => Promise<Response> {
+  const base = options.fetch ?? ((req: Request) => globalThis.fetch(req))
+  return withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs, idempotent)
+}
+
 /** The contract-typed client: every path, parameter and body is checked by the compiler. */
 export type SmcApi = Client<paths>
 
@@ -37,8 +49,7 @@ export type SmcApi = Client<paths>
  * const { data, error } = await api.GET('/v1/market-data/{symbol}', { params: { path: { symbol: 'BTCUSDT' } } })
  */
 export function createSmcApi(options: ClientOptions = {}, getToken: () => string | undefined = () => options.token): SmcApi {
-  const base = options.fetch ?? ((req: Request) => globalThis.fetch(req))
-  const fetchImpl = withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs)
+  const fetchImpl = retryingFetch(options)
   const api = createClient<paths>({
     baseUrl: (options.baseUrl ?? 'http://localhost:8000').replace(/\/+$/, ''),
     fetch: fetchImpl,

@@ -45,6 +45,14 @@ describe('withRetries', () => {
     expect(s.seen).toHaveLength(1)
   })
 
+  it('retries a POST the caller marks idempotent (it carries an idempotency key)', async () => {
+    const s = scripted([new TypeError('socket hang up'), new Response('', { status: 503 }), new Response('ok', { status: 201 })])
+    const res = await withRetries(s.fn, fast, 30_000, true)(new Request('http://x/v1/trades', { method: 'POST', body: '{"client_order_id":"a"}' }))
+    expect(res.status).toBe(201)
+    expect(s.seen).toHaveLength(3)
+    expect(await Promise.all(s.seen.map((r) => r.text()))).toEqual(Array(3).fill('{"client_order_id":"a"}'))
+  })
+
   it('gives up after maxRetries with NETWORK_ERROR', async () => {
     const s = scripted([new TypeError('a'), new TypeError('b'), new TypeError('c')])
     const err = await withRetries(s.fn, { ...fast, maxRetries: 2 })(new Request('http://x/v1/health')).catch((e) => e)

@@ -26,7 +26,9 @@ const sleep = (ms: number, signal?: AbortSignal | null): Promise<void> =>
 
 /**
  * Wrap a fetch with timeouts and retries: 429 (honouring Retry-After), 502, 503 and network errors,
- * with exponential backoff and full jitter, for idempotent methods only.
+ * with exponential backoff and full jitter, for idempotent methods only — or for every request
+ * when `idempotent` says the caller made it safe to repeat (a POST carrying an idempotency key
+ * such as an order's `client_order_id`).
  *
  * @example
  * const f = withRetries(fetch, { maxRetries: 5 }, 10_000)
@@ -36,6 +38,7 @@ export function withRetries(
   inner: (req: Request) => Promise<Response>,
   opts: RetryOptions = {},
   timeoutMs = 30_000,
+  idempotent = false,
 ): (req: Request) => Promise<Response> {
   const maxRetries = opts.maxRetries ?? 3
   const base = opts.baseDelayMs ?? 200
@@ -45,7 +48,7 @@ export function withRetries(
   const backoff = (attempt: number): number => Math.floor(random() * Math.min(cap, base * 2 ** attempt))
 
   return async function retryingFetch(request: Request): Promise<Response> {
-    const retryable = IDEMPOTENT.has(request.method.toUpperCase())
+    const retryable = idempotent || IDEMPOTENT.has(request.method.toUpperCase())
     const userSignal = request.signal
     for (let attempt = 0; ; attempt++) {
       const last = !retryable || attempt >= maxRetries

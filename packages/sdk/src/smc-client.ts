@@ -1,4 +1,4 @@
-import { createSmcApi, type ClientOptions, type SmcApi } from './client'
+import { createSmcApi, retryingFetch, type ClientOptions, type SmcApi } from './client'
 import { SMCApiError } from './errors'
 import type { components, operations } from './generated/api'
 import { StreamClient, type StreamChannel, type StreamDataByType, type StreamOptions } from './stream'
@@ -82,7 +82,11 @@ export class SMCClient {
   constructor(token?: string, readonly options: ClientOptions = {}) {
     this.token = token ?? options.token
     this.api = createSmcApi(options, () => this.token)
+    this.keyedFetch = retryingFetch(options, true)
   }
+
+  /** Retries POSTs too: used only for requests the server deduplicates (an order's client_order_id). */
+  private readonly keyedFetch: (req: Request) => Promise<Response>
 
   /** Replace the access token used from now on (e.g. after `refreshToken`). */
   setToken(token: string | undefined): void {
@@ -239,12 +243,15 @@ export class SMCClient {
    * Submit an order. Resolves with the order once it is booked (a market order is usually already
    * `filled`); a repeated `client_order_id` resolves with the original order. Denials throw
    * `SMCApiError` with a stable code (INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_SIZE, …).
+   * With a `client_order_id` the request is safe to repeat (the server answers a repeat with the
+   * original order), so it is retried like a GET on 429, 502, 503, timeouts and network errors;
+   * without one it is sent once, since a lost answer could hide a booked order.
    * @example
-   * const order = await client.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1 })
+   * const order = await client.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1, client_order_id: 'bot-42' })
    * console.log(order.status, order.average_price)
    */
   executeTrade(order: TradeRequest): Promise<Order> {
-    return this.unwrap(this.api.POST('/v1/trades', { body: order }))
+    return this.unwrap(this.api.POST('/v1/trades', { body: order, ...(order.client_order_id ? { fetch: this.keyedFetch } : {}) }))
   }
 
   /**

@@ -98,4 +98,26 @@ describe('SMCClient retries against the real rate limiter', () => {
       await limited.close()
     }
   })
+
+  it('retries an order with a client_order_id whose answer was lost, and gets the one order booked', async () => {
+    const token = await ctx.token(['write_trades', 'read_trades'], 'lossy')
+    let posts = 0
+    // The network drops the answer of the first POST after the server has booked the order.
+    const lossy = async (req: Request): Promise<Response> => {
+      const res = await fetch(req)
+      if (req.method === 'POST' && ++posts === 1) throw new TypeError('socket hang up')
+      return res
+    }
+    const c = new SMCClient(token, { baseUrl: server.url, fetch: lossy, retry: { baseDelayMs: 5 } })
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.001, client_order_id: 'lost-answer-1' })
+    expect(posts).toBe(2)
+    expect(order).toMatchObject({ client_order_id: 'lost-answer-1', status: 'filled' })
+    expect((await c.listOrders()).orders.map((o) => o.order_id)).toEqual([order.order_id])
+    // Without a client_order_id a lost answer is not retried: it could hide a booked order.
+    posts = 0
+    const err = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.001 }).catch((e) => e)
+    expect(err).toBeInstanceOf(SMCApiError)
+    expect(err.code).toBe('NETWORK_ERROR')
+    expect(posts).toBe(1)
+  })
 })
