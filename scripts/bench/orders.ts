@@ -2,7 +2,8 @@
 // (tsx packages/server/src/main.ts on a file database in a temp dir) in its own process.
 //   1. fixed rate (BENCH_RATE, default 1,000 orders/s, open loop: latency is measured from the
 //      scheduled send time (or the actual one when earlier), so a stalled server cannot hide its
-//      queueing);
+//      queueing), sent by a lean raw-socket HTTP client (raw-http.ts) so the load generator takes
+//      as little as possible of the 2 cores the server runs on;
 //   2. max rate (BENCH_CONCURRENCY connections, default 32, closed loop, driven by autocannon so the
 //      load generator takes as little of the 2 cores as possible).
 // Prints p50/p99 latency and orders/s for each; exits non-zero if any order failed.
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { Client, kill, startServer } from '../lib/server'
+import { RawPool } from './raw-http'
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000)
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
@@ -57,6 +59,8 @@ function cpuOf(pid: number | undefined): number | undefined {
 const order = (i: number) => ({ symbol: 'BTCUSDT', side: i % 2 === 0 ? 'buy' : 'sell', type: 'market', quantity: 0.001 })
 
 async function fixedRate(c: Client, rate: number, seconds: number, label: string): Promise<RunResult> {
+  const pool = new RawPool(c.port)
+  const headers = { authorization: `Bearer ${c.token}` }
   const total = Math.round(rate * seconds)
   const interval = 1000 / rate
   const latencies: number[] = []
@@ -72,9 +76,9 @@ async function fixedRate(c: Client, rate: number, seconds: number, label: string
     // cannot hide its queueing) and from the actual send when the timer woke a little early.
     const from = Math.min(due, performance.now())
     inflight.push(
-      c.send('POST', '/v1/trades', order(i)).then(
-        (res) => {
-          if (res.status !== 201) failures++
+      pool.post('/v1/trades', JSON.stringify(order(i)), headers).then(
+        (status) => {
+          if (status !== 201) failures++
           latencies.push(performance.now() - from)
         },
         () => void failures++,
@@ -82,6 +86,7 @@ async function fixedRate(c: Client, rate: number, seconds: number, label: string
     )
   }
   await Promise.all(inflight)
+  pool.close()
   return summarize(label, latencies, (performance.now() - start) / 1000, failures)
 }
 
