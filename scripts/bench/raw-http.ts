@@ -10,7 +10,7 @@ interface Pending {
 }
 
 class Connection {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private pending: Pending | undefined
   busy = false
   /** The server closed it (idle keep-alive timeout) or it failed: never used again. */
