@@ -83,6 +83,8 @@ export type StreamEvents = {
 } & { [K in keyof StreamDataByType]: [data: StreamDataByType[K], frame: Extract<ServerMessage, { type: K }>] }
 
 const NON_RETRYABLE_WITH_FIXED_TOKEN = new Set(['AUTHENTICATION_FAILED', 'TOKEN_EXPIRED'])
+/** After a 429 on the upgrade: the server counts failed authentications per address over a minute. */
+const REFUSED_DELAY_MS = 60_000
 const OPEN = 1
 
 interface Waiter<T> {
@@ -136,6 +138,8 @@ export class StreamClient {
   private nextRequestId = 0
   private lastFrameAt = 0
   private lastServerError?: SMCStreamError
+  /** The server refused the last upgrade with 429 (too many failed authentications from here). */
+  private refused = false
   private reconnectTimer?: ReturnType<typeof setTimeout>
   private heartbeatTimer?: ReturnType<typeof setInterval>
   private cursor?: string
@@ -373,6 +377,7 @@ export class StreamClient {
     this.socket = socket
     this.seq = 0
     this.lastServerError = undefined
+    this.refused = false
     this._user = undefined
     socket.onopen = () => {
       if (socket !== this.socket) return
@@ -385,8 +390,10 @@ export class StreamClient {
     socket.onclose = (ev: { code: number; reason: string }) => {
       if (socket === this.socket) this.dropped(ev.code, ev.reason)
     }
-    socket.onerror = () => {
-      // A close event follows; errors carry no useful detail in browsers.
+    socket.onerror = (ev: { message?: unknown; error?: { message?: unknown } } | undefined) => {
+      // A close event follows. Browsers give no detail; `ws` names the HTTP status of a refused
+      // upgrade ("Unexpected server response: 429").
+      if (socket === this.socket && /\b429\b/.test(String(ev?.message ?? ev?.error?.message ?? ''))) this.refused = true
     }
   }
 
@@ -505,7 +512,9 @@ export class StreamClient {
       this.attempt >= (this.options.reconnect ? this.options.reconnect.maxAttempts ?? Infinity : Infinity)
     this.emitter.emit('disconnected', { code, reason, willReconnect: !fatal, ...(error ? { error } : {}) })
     if (fatal) return this.finish(error ?? new SMCStreamError('CONNECTION_LOST', `Connection closed (${code}${reason ? `: ${reason}` : ''})`, { code, reason }))
-    const delayMs = backoffDelay(this.attempt++, this.options.reconnect || {})
+    let delayMs = backoffDelay(this.attempt++, this.options.reconnect || {})
+    // Refused for failed authentications: trying again within the server's minute only prolongs it.
+    if (this.refused) delayMs = Math.max(delayMs, REFUSED_DELAY_MS)
     this._state = 'reconnecting'
     this.emitter.emit('reconnecting', { attempt: this.attempt, delayMs, code, reason })
     this.reconnectTimer = setTimeout(() => {

@@ -228,6 +228,20 @@ describe('StreamClient against a real server', () => {
     void ctx
   })
 
+  it('an upgrade refused with 429 (too many failed authentications here) waits out the server’s minute', async () => {
+    const { ctx, server } = await start()
+    for (let i = 0; i < 5; i++) {
+      const bad = stream(server, { token: `bad-${i}` })
+      expect(((await bad.connect().catch((e) => e)) as SMCStreamError).code).toBe('AUTHENTICATION_FAILED')
+    }
+    const s = stream(server, { token: await ctx.token(['read_trades']) })
+    const reconnecting = next(s, 'reconnecting')
+    void s.connect().catch(() => {})
+    const [info] = await reconnecting
+    expect(info.delayMs).toBeGreaterThanOrEqual(60_000)
+    expect(s.state).toBe('reconnecting')
+  })
+
   it('the 11th connection of a token is refused with CONNECTION_LIMIT_EXCEEDED', async () => {
     const { ctx, server } = await start()
     const token = await ctx.token(['read_market_data'])
