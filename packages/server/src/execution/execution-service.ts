@@ -145,10 +145,12 @@ export class ExecutionService {
         createdAt: now,
         updatedAt: now,
       }
-      transaction(db, (tx) => {
+      const paused = transaction(db, (tx) => {
         tx.insert(tables.accounts).values(created).run()
         tx.insert(tables.equitySnapshots).values({ accountId: created.id, at: now, equity: balance, balance }).run()
+        return this.o.risk.accountOpened(created.id)
       })
+      if (paused) this.o.risk.publish(paused, userId)
       row = created
     }
     return this.load(row)

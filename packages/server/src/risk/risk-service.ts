@@ -203,6 +203,17 @@ export class RiskService {
     }
   }
 
+  /**
+   * A new account under a global pause gets its `trading_paused` event, like the accounts that
+   * existed when the pause began. Call inside the account's creating transaction; publish the
+   * returned event after it commits.
+   */
+  accountOpened(accountId: string): RiskEventRow | undefined {
+    const now = this.clock.now()
+    const g = this.activeControl('global', now)
+    return g ? this.insert(this.pauseEvent(accountId, 'global', g.reason, g.resumeAt, now)) : undefined
+  }
+
   /** Record pauses whose time ran out as resumed (and resolve their events); the market tick calls it. */
   expirePauses(now = this.clock.now()): void {
     for (const c of [...this.controls.values()])

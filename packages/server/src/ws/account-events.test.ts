@@ -140,6 +140,16 @@ describe('/v1/ws account events', () => {
     await s.close()
   })
 
+  it('an account opened during a global pause gets its trading_paused event too, resolved on resume', async () => {
+    const admin = (path: string, body: object) => ctx.call('POST', path, { token: ctx.adminToken, body })
+    await admin('/v1/admin/pause', { reason: 'before you came' })
+    const token = await ctx.token(ALL, 'frank')
+    const open = async () => (await (await ctx.call('GET', '/v1/risk/events', { token })).json()).events.filter((e: { type: string }) => e.type === 'trading_paused')
+    expect(await open()).toMatchObject([{ resolved: false, details: { scope: 'global', reason: 'before you came' } }])
+    await admin('/v1/admin/resume', {})
+    expect(await open()).toMatchObject([{ resolved: true }])
+  })
+
   it('a global pause holds an account-paused account until both are lifted', async () => {
     const token = await ctx.token(ALL, 'erin')
     expect((await ctx.call('GET', '/v1/account', { token })).status).toBe(200)
