@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { SMCClient } from 'smc-trading-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../packages/server/src/http-server'
-import { createTestContext, TEST_DEMO_KEY, type TestContext } from '../../../packages/server/src/testing'
+import { contractFetch, createTestContext, TEST_DEMO_KEY, type TestContext } from '../../../packages/server/src/testing'
 import { SmcBot, type Decision } from './bot'
 
 // The bot against a real server on the deterministic test market (15m analysis at TEST_EPOCH:
@@ -19,10 +19,12 @@ beforeAll(async () => {
 })
 afterAll(() => ctx.close())
 
+// Every answer the bot gets is checked against the contract on the way.
+const fetch = contractFetch((req) => globalThis.fetch(req))
 let users = 0
 async function botFor(symbols: string[]): Promise<{ bot: SmcBot; client: SMCClient; lines: string[] }> {
   const token = await ctx.token(['read_market_data', 'read_trades', 'write_trades', 'read_risk_metrics'], `bot${++users}`)
-  const client = new SMCClient(token, { baseUrl: server.url, retry: false })
+  const client = new SMCClient(token, { baseUrl: server.url, fetch, retry: false })
   const lines: string[] = []
   return { bot: new SmcBot(client, { symbols, interval: '15m', log: (l) => lines.push(l) }), client, lines }
 }

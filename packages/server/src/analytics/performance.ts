@@ -18,15 +18,18 @@ export const MS_PER_DAY = 86_400_000
  */
 export const ANNUALIZATION_DAYS = 365
 
-/** One closed round trip (structurally the execution module's `RoundTrip`). */
+/** One closed round trip (the execution module's `RoundTrip` is one, with its position id). */
 export interface ClosedTrade {
   symbol: string
   side: 'long' | 'short'
+  /** Total quantity opened (= closed), base units. */
   quantity: number
+  /** Volume-weighted entry and exit prices. */
   entryPrice: number
   exitPrice: number
   /** Realized PnL net of every commission of the round trip (quote currency). */
   pnl: number
+  /** Commissions paid on the entries and exits (quote currency). */
   commission: number
   /** Epoch ms. */
   openedAt: number

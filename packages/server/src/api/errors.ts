@@ -33,16 +33,5 @@ export function toApiError(err: unknown): ApiError {
 
 /** The contract's error envelope. */
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
-  return c.json(
-    {
-      error: {
-        code: err.code,
-        message: err.message,
-        details: err.details,
-        timestamp: new Date().toISOString(),
-        request_id: c.get('requestId') ?? 'unknown',
-      },
-    },
-    err.status,
-  )
+  return c.json(err.envelope(c.get('requestId') ?? 'unknown', new Date().toISOString()), err.status)
 }

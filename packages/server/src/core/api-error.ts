@@ -14,6 +14,11 @@ export class ApiError extends Error {
     super(message)
     this.name = 'ApiError'
   }
+
+  /** The contract's error envelope (HTTP responses, and refusals written before any HTTP framework). */
+  envelope(requestId: string, timestamp: string): { error: Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, details: this.details, timestamp, request_id: requestId } }
+  }
 }
 
 export const invalidSymbol = (symbol: string, known: readonly string[]): ApiError =>

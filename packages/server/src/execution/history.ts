@@ -1,27 +1,13 @@
 import { and, asc, eq, gte, isNotNull, lte, type SQL } from 'drizzle-orm'
+import type { ClosedTrade } from '../analytics'
 import type { MarketData } from '../market'
 import { tables, type Db } from '../store'
 import { averagePrice, fromAtoms, fromUnits, scalesOf } from './money'
 
-/** One closed position, open → flat: what performance analytics consume. */
-export interface RoundTrip {
+/** One closed position, open → flat: the trade performance analytics consume, and its position. */
+export interface RoundTrip extends ClosedTrade {
   /** Id of the (closed) position. */
   positionId: string
-  symbol: string
-  side: 'long' | 'short'
-  /** Total quantity opened (= closed) over the round trip, base units. */
-  quantity: number
-  /** Volume-weighted entry price. */
-  entryPrice: number
-  /** Volume-weighted exit price. */
-  exitPrice: number
-  /** Realized PnL net of every entry and exit commission (quote currency). */
-  pnl: number
-  /** Commissions paid on the round trip's entries and exits (quote currency). */
-  commission: number
-  /** Epoch ms. */
-  openedAt: number
-  closedAt: number
 }
 
 export interface RoundTripQuery {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import { randomId } from '../auth'
-import { ApiError, invalidSymbol, type Clock, type DomainEvent, type EventBus } from '../core'
+import { ApiError, invalidSymbol, isoOrNull, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { tables, transaction, type Db } from '../store'
@@ -196,7 +196,7 @@ export class RiskService {
       message: `Trading paused${global ? '' : ' for this account'}${reason ? `: ${reason}` : ''}`,
       symbol: null,
       subject: 'paused',
-      details: { scope: global ? 'global' : 'account', reason, resume_at: resumeAt === null ? null : new Date(resumeAt).toISOString() },
+      details: { scope: global ? 'global' : 'account', reason, resume_at: isoOrNull(resumeAt) },
       resolved: false,
       resolvedAt: null,
       createdAt: now,
@@ -250,7 +250,7 @@ export class RiskService {
       return {
         code: 'TRADING_PAUSED',
         message: pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account',
-        details: { scope: pause.scope, reason: pause.reason, resume_at: pause.resumeAt === null ? null : new Date(pause.resumeAt).toISOString() },
+        details: { scope: pause.scope, reason: pause.reason, resume_at: isoOrNull(pause.resumeAt) },
       }
     if (this.settings.get()['trading.risk_enabled']) {
       const l = this.limits(p.accountId)

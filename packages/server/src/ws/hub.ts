@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Principal } from '../auth'
-import type { Clock, DomainEvent, EventBus } from '../core'
+import { ApiError, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData, Ticker } from '../market'
 import type { Logger } from '../observability'
 import type { Db } from '../store'
@@ -209,15 +209,12 @@ export class StreamHub implements ConnectionHost {
       this.counters.upgradesRefused++
       const retryAfter = Math.ceil(wait / 1000)
       const limit = this.authLimiter.limit
-      const body = JSON.stringify({
-        error: {
-          code: 'RATE_LIMIT_EXCEEDED',
-          message: `Too many failed authentications from this address: retry in ${retryAfter} s`,
-          details: { limit, window: '1m', retry_after: retryAfter },
-          timestamp: this.nowIso(),
-          request_id: `ws_upgrade_${(++this.nextConn).toString(36)}`,
-        },
+      const refusal = new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed authentications from this address: retry in ${retryAfter} s`, {
+        limit,
+        window: '1m',
+        retry_after: retryAfter,
       })
+      const body = JSON.stringify(refusal.envelope(`ws_upgrade_${(++this.nextConn).toString(36)}`, this.nowIso()))
       socket.end(
         `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/json\r\nRetry-After: ${retryAfter}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       )

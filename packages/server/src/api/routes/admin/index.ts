@@ -1,10 +1,9 @@
 import { randomId } from '../../../auth'
+import { isoOrNull } from '../../../core'
 import { emergencyStopRoute, pauseTradingRoute, resumeTradingRoute } from '../../../generated'
 import type { TradingControlRow } from '../../../risk'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString())
 
 /** The contract's TradingControl of a stored control. */
 function controlView(row: TradingControlRow, userId: string | null, ordersCancelled: number) {
@@ -13,8 +12,8 @@ function controlView(row: TradingControlRow, userId: string | null, ordersCancel
     scope: userId === null ? ('global' as const) : ('account' as const),
     user_id: userId,
     reason: row.reason,
-    paused_at: iso(row.pausedAt),
-    resume_at: iso(row.resumeAt),
+    paused_at: isoOrNull(row.pausedAt),
+    resume_at: isoOrNull(row.resumeAt),
     orders_cancelled: ordersCancelled,
   }
 }
@@ -29,7 +28,7 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     // Pause first, so nothing new is accepted while the open orders are being cancelled.
     const row = s.risk.setPaused(accountId ?? 'global', true, body.reason ?? null, resumeAt)
     const cancelled = body.cancel_orders ? s.execution.cancelOpenOrders(accountId, 'cancelled by an administrator’s pause') : 0
-    s.logger.warn({ scope: row.scope, userId, reason: row.reason, resumeAt: iso(resumeAt), cancelled }, 'trading paused')
+    s.logger.warn({ scope: row.scope, userId, reason: row.reason, resumeAt: isoOrNull(resumeAt), cancelled }, 'trading paused')
     return c.json(controlView(row, userId, cancelled), 200)
   })
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { ApiError } from '../../../core'
+import { ApiError, isoOrNull } from '../../../core'
 import { accountView, orderView, positionView, tradeView, type Denial } from '../../../execution'
 import {
   cancelOrderRoute,
@@ -138,8 +138,8 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
         status: 'paused' as const,
         scope: pause.scope,
         reason: pause.reason,
-        paused_at: new Date(pause.pausedAt).toISOString(),
-        resume_at: pause.resumeAt === null ? null : new Date(pause.resumeAt).toISOString(),
+        paused_at: isoOrNull(pause.pausedAt),
+        resume_at: isoOrNull(pause.resumeAt),
       },
       200,
     )
