@@ -1,2 +1,3 @@
 export { openDatabase, transaction, type Db } from './database'
 export * as tables from './schema'
+export * from './repositories'
