@@ -4,7 +4,7 @@ import type { Clock, DomainEvent, EventBus } from '../core'
 import { MAX_BOOK_DEPTH, type Instrument, type MarketData, type Ticker } from '../market'
 import type { Portfolio, RiskEventRow, RiskService } from '../risk'
 import type { SettingsService } from '../settings'
-import { tables, transaction, type Db } from '../store'
+import { tables, unitOfWork, type Db, type UnitOfWork } from '../store'
 import { equityHistory, equityMarks, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { bookExecution } from './ledger'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
@@ -88,6 +88,7 @@ export class ExecutionService {
   private readonly takerPpm: number
   private readonly makerPpm: number
   private readonly q: OrderQueries
+  private readonly uow: UnitOfWork
   private nextMarkSweep = 0
   private nextExpiry = Infinity
   private readonly unsubscribe: () => void
@@ -96,6 +97,7 @@ export class ExecutionService {
     this.takerPpm = Math.round((o.takerFeeBps ?? 10) * 100)
     this.makerPpm = Math.round((o.makerFeeBps ?? 2) * 100)
     this.q = new OrderQueries(o.db)
+    this.uow = unitOfWork(o.db)
     this.loadActive()
     // Accounts with open positions are marked every minute even before anyone calls the API.
     for (const r of o.db.selectDistinct({ accountId: tables.positions.accountId }).from(tables.positions).where(eq(tables.positions.status, 'open')).all())
@@ -145,9 +147,9 @@ export class ExecutionService {
         createdAt: now,
         updatedAt: now,
       }
-      const paused = transaction(db, (tx) => {
-        tx.insert(tables.accounts).values(created).run()
-        tx.insert(tables.equitySnapshots).values({ accountId: created.id, at: now, equity: balance, balance }).run()
+      const paused = this.uow.run(() => {
+        db.insert(tables.accounts).values(created).run()
+        db.insert(tables.equitySnapshots).values({ accountId: created.id, at: now, equity: balance, balance }).run()
         return this.o.risk.accountOpened(created.id)
       })
       if (paused) this.o.risk.publish(paused, userId)
@@ -369,19 +371,16 @@ export class ExecutionService {
   /** Run a state change in one transaction; publish its events after commit. */
   private run<T>(now: number, fn: (w: Work) => T): T {
     const w = new Work(now)
-    let result: T
-    try {
-      result = transaction(this.o.db, () => {
-        const r = fn(w)
-        this.flush(w)
-        return r
+    const result = this.uow.run(() => {
+      // On rollback, drop the in-memory state the work touched: it is reloaded from the store.
+      this.uow.onRollback(() => {
+        for (const st of w.accounts) this.evict(st)
+        this.loadActive()
       })
-    } catch (err) {
-      // The store rolled back; drop the in-memory state the work touched and reload it.
-      for (const st of w.accounts) this.evict(st)
-      this.loadActive()
-      throw err
-    }
+      const r = fn(w)
+      this.flush(w)
+      return r
+    })
     // Executions consume the book's liquidity until it refills at the next tick.
     for (const [symbol, side, quantity] of w.taken) this.o.market.take(symbol, side, quantity)
     // Published after the commit above. A listener that persists what it receives batches its own

@@ -3,7 +3,7 @@ import { randomId } from '../auth'
 import { ApiError, invalidSymbol, isoOrNull, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
-import { tables, transaction, type Db } from '../store'
+import { tables, unitOfWork, type Db, type UnitOfWork } from '../store'
 import { historicalVar, returns, riskScore, usage, usageSeverity, WARNING_USAGE } from './calculations'
 import type { EffectiveLimits, OrderImpact, Portfolio, RiskEventRow, RiskEventView, Severity, TradingControlRow, TradingPause } from './types'
 
@@ -58,6 +58,7 @@ export class RiskService {
   /** Unresolved events per account, by subject key. */
   private readonly open = new Map<string, Map<string, RiskEventRow[]>>()
   private readonly controls = new Map<string, TradingControlRow>()
+  private readonly uow: UnitOfWork
 
   constructor(
     private readonly db: Db,
@@ -66,6 +67,7 @@ export class RiskService {
     private readonly settings: SettingsService,
     private readonly events: EventBus,
   ) {
+    this.uow = unitOfWork(db)
     for (const r of db.select().from(tables.tradingControls).all()) this.controls.set(r.scope, r)
   }
 
@@ -127,8 +129,8 @@ export class RiskService {
           : (row?.positionLimits ?? {}),
       updatedAt: now,
     }
-    transaction(this.db, (tx) => {
-      tx.insert(tables.riskLimits).values(next).onConflictDoUpdate({ target: tables.riskLimits.accountId, set: next }).run()
+    this.uow.run(() => {
+      this.db.insert(tables.riskLimits).values(next).onConflictDoUpdate({ target: tables.riskLimits.accountId, set: next }).run()
     })
     this.limitsCache.delete(accountId)
     return this.limits(accountId)
@@ -166,8 +168,8 @@ export class RiskService {
       .where(scope === 'global' ? undefined : eq(a.id, scope))
       .all()
     const changed: RiskEventRow[] = []
-    transaction(this.db, (tx) => {
-      tx.insert(tables.tradingControls).values(row).onConflictDoUpdate({ target: tables.tradingControls.scope, set: row }).run()
+    this.uow.run(() => {
+      this.db.insert(tables.tradingControls).values(row).onConflictDoUpdate({ target: tables.tradingControls.scope, set: row }).run()
       for (const t of targets) {
         const open = this.openOf(t.id)
         if (paused) {
@@ -296,7 +298,12 @@ export class RiskService {
 
   // ---- events -------------------------------------------------------------------------------
 
+  /**
+   * The account's unresolved events by subject. Whoever calls this inside a transaction may change
+   * them, so a rollback evicts the account's entry: it is reloaded from the store on next use.
+   */
   private openOf(accountId: string): Map<string, RiskEventRow[]> {
+    this.uow.onRollback(() => this.open.delete(accountId))
     let m = this.open.get(accountId)
     if (!m) {
       m = new Map()

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { openDatabase } from './database'
+import { unitOfWork } from './unit-of-work'
+
+const fresh = () => {
+  const db = openDatabase(':memory:')
+  db.$client.exec('CREATE TABLE t (x INTEGER NOT NULL)')
+  return { db, uow: unitOfWork(db) }
+}
+const count = (db: ReturnType<typeof openDatabase>) => (db.$client.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n
+
+describe('unit of work', () => {
+  it('a rollback runs the undos in reverse order and stores nothing', () => {
+    const { db, uow } = fresh()
+    const cache: number[] = [0]
+    expect(() =>
+      uow.run(() => {
+        db.$client.exec('INSERT INTO t VALUES (1)')
+        cache.push(1)
+        uow.onRollback(() => cache.pop())
+        cache.push(2)
+        uow.onRollback(() => cache.pop())
+        expect(uow.active).toBe(true)
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    expect(cache).toEqual([0])
+    expect(count(db)).toBe(0)
+    expect(uow.active).toBe(false)
+  })
+
+  it('a commit keeps the changes and forgets the undos', () => {
+    const { db, uow } = fresh()
+    let undone = 0
+    uow.run(() => {
+      db.$client.exec('INSERT INTO t VALUES (1)')
+      uow.onRollback(() => undone++)
+    })
+    expect(() => uow.run(() => { throw new Error('next') })).toThrow('next')
+    expect(undone).toBe(0)
+    expect(count(db)).toBe(1)
+  })
+
+  it('a nested unit that commits hands its undos to the enclosing one, which may still roll back', () => {
+    const { db, uow } = fresh()
+    const undone: string[] = []
+    expect(() =>
+      uow.run(() => {
+        uow.run(() => {
+          db.$client.exec('INSERT INTO t VALUES (1)')
+          uow.onRollback(() => undone.push('inner'))
+        })
+        uow.onRollback(() => undone.push('outer'))
+        throw new Error('late')
+      }),
+    ).toThrow('late')
+    expect(undone).toEqual(['outer', 'inner'])
+    expect(count(db)).toBe(0)
+  })
+
+  it('a nested unit that fails undoes only its own changes', () => {
+    const { db, uow } = fresh()
+    const undone: string[] = []
+    uow.run(() => {
+      db.$client.exec('INSERT INTO t VALUES (1)')
+      uow.onRollback(() => undone.push('outer'))
+      expect(() =>
+        uow.run(() => {
+          db.$client.exec('INSERT INTO t VALUES (2)')
+          uow.onRollback(() => undone.push('inner'))
+          throw new Error('inner')
+        }),
+      ).toThrow('inner')
+    })
+    expect(undone).toEqual(['inner'])
+    expect(count(db)).toBe(1)
+  })
+
+  it('outside a transaction an undo is ignored', () => {
+    const { uow } = fresh()
+    let undone = 0
+    uow.onRollback(() => undone++)
+    expect(() => uow.run(() => { throw new Error('x') })).toThrow('x')
+    expect(undone).toBe(0)
+  })
+})
