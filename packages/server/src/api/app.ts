@@ -1,9 +1,9 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Handler } from 'hono'
 import { registerComponents } from '../generated'
-import { ApiError } from '../core'
+import { DomainError } from '../core'
 import type { AppServices } from '../services'
-import { errorResponse, toApiError, validationError } from './errors'
+import { errorResponse, toDomainError, validationError } from './errors'
 import { identify } from './middleware/identify'
 import { observe } from './middleware/observe'
 import { rateLimit } from './middleware/rate-limit'
@@ -46,11 +46,11 @@ export function createApp(services: AppServices): App {
 
   registerRoutes(app, services)
 
-  app.notFound((c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
+  app.notFound((c) => errorResponse(c, new DomainError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
   app.onError((err, c) => {
-    const apiError = toApiError(err)
-    if (apiError.status >= 500) services.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
-    return errorResponse(c, apiError)
+    const error = toDomainError(err)
+    if (error.code === 'INTERNAL_ERROR') services.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
+    return errorResponse(c, error)
   })
   return app
 }

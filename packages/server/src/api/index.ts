@@ -1,3 +1,3 @@
 export { createApp, secured, type App } from './app'
 export type { AppEnv } from './types'
-export { errorResponse, toApiError, validationError } from './errors'
+export { errorResponse, STATUS_OF, statusOf, toDomainError, validationError } from './errors'

@@ -1,5 +1,5 @@
 export { type Clock, systemClock, ManualClock } from './clock'
 export { type Random, createRandom, hashSeed } from './random'
-export { ApiError, invalidSymbol } from './api-error'
+export { DomainError, ERROR_CODES, invalidSymbol, type ErrorCode } from './domain-error'
 export { EventBus, type DomainEvent, type EventListener } from './event-bus'
 export { isoOrNull } from './iso'

@@ -1,3 +1,4 @@
+import { DomainError, type ErrorCode } from '../core'
 import type { tables } from '../store'
 import type { OrderStatus } from './order-state'
 
@@ -29,19 +30,15 @@ export interface OrderRequest {
 
 /**
  * Why the engine refused an order, before anything was booked: a stable code, a message and
- * structured details (e.g. required vs available). The API layer renders it as a 400 envelope.
+ * structured details (e.g. required vs available), returned as a value. The API layer renders it.
  */
-export interface Denial {
-  code: string
-  message: string
-  details: Record<string, unknown>
-}
+export type Denial = DomainError
 
 export type SubmitResult =
   | { ok: true; order: Order; /** False when a repeated client_order_id returned the original. */ created: boolean }
   | { ok: false; denial: Denial }
 
-export const deny = (code: string, message: string, details: Record<string, unknown> = {}): { ok: false; denial: Denial } => ({
+export const deny = (code: ErrorCode, message: string, details: Record<string, unknown> = {}): { ok: false; denial: Denial } => ({
   ok: false,
-  denial: { code, message, details },
+  denial: new DomainError(code, message, details),
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../core'
+import { DomainError } from '../core'
 import { columnsToCandles, MAX_CANDLE_LIMIT, queryColumns, resolveLimit } from './aggregate'
 import { CandleSeries } from './candle-series'
 import { MINUTE_MS } from './intervals'
@@ -80,8 +80,8 @@ describe('queryColumns', () => {
       try {
         f()
       } catch (e) {
-        expect(e).toBeInstanceOf(ApiError)
-        return (e as ApiError).code
+        expect(e).toBeInstanceOf(DomainError)
+        return (e as DomainError).code
       }
       return 'none'
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '../core'
+import { DomainError } from '../core'
 import type { CandleSeries } from './candle-series'
 import { type Interval, intervalMinutes, MINUTE_MS } from './intervals'
 import { type Grid, roundToGrid } from './precision'
@@ -14,8 +14,8 @@ export const MAX_CANDLE_LIMIT = 1000
  */
 export const MAX_COLUMN_LIMIT = 100_000
 
-const invalid = (field: string, message: string, value: unknown): ApiError =>
-  new ApiError(400, 'VALIDATION_FAILED', message, { field, value })
+const invalid = (field: string, message: string, value: unknown): DomainError =>
+  new DomainError('VALIDATION_FAILED', message, { field, value })
 
 /**
  * Validate a limit: a positive integer; above `max` it is clamped (as exchanges do), not refused.

@@ -1,4 +1,4 @@
-import { ApiError } from '../core'
+import { DomainError } from '../core'
 
 /** Candle intervals of the contract. All divide a UTC day, so buckets align to UTC boundaries. */
 export const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const
@@ -37,7 +37,7 @@ export function isInterval(value: unknown): value is Interval {
  */
 export function intervalMinutes(interval: Interval): number {
   if (!isInterval(interval)) {
-    throw new ApiError(400, 'VALIDATION_FAILED', `Unsupported interval "${String(interval)}"`, {
+    throw new DomainError('VALIDATION_FAILED', `Unsupported interval "${String(interval)}"`, {
       field: 'interval',
       allowed: INTERVALS,
     })

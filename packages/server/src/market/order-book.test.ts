@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../core'
+import { DomainError } from '../core'
 import { DEFAULT_INSTRUMENTS, type Instrument } from './instruments'
 import { bookSpec, buildOrderBook, MAX_BOOK_DEPTH, resolveDepth, topOfBook } from './order-book'
 import { isOnStep, isOnTick } from './precision'
@@ -103,11 +103,11 @@ describe('resolveDepth', () => {
     expect(resolveDepth(5000)).toBe(100)
   })
   it.each([0, -1, 2.5, Number.NaN])('rejects %s with VALIDATION_FAILED', (depth) => {
-    expect(() => resolveDepth(depth)).toThrow(ApiError)
+    expect(() => resolveDepth(depth)).toThrow(DomainError)
     try {
       resolveDepth(depth)
     } catch (e) {
-      expect((e as ApiError).code).toBe('VALIDATION_FAILED')
+      expect((e as DomainError).code).toBe('VALIDATION_FAILED')
     }
   })
 })

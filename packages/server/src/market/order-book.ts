@@ -1,4 +1,4 @@
-import { ApiError, createRandom, type Random } from '../core'
+import { DomainError, createRandom, type Random } from '../core'
 import type { Instrument } from './instruments'
 import { ceilToGrid, floorToGrid, fromSteps, type Grid, gridOf } from './precision'
 import type { BookLevel, OrderBook } from './types'
@@ -55,7 +55,7 @@ export function bookSpec(instrument: Instrument): BookSpec {
 export function resolveDepth(depth: number | undefined): number {
   if (depth === undefined) return DEFAULT_BOOK_DEPTH
   if (!Number.isInteger(depth) || depth < 1) {
-    throw new ApiError(400, 'VALIDATION_FAILED', 'depth must be a positive integer', { field: 'depth', value: depth })
+    throw new DomainError('VALIDATION_FAILED', 'depth must be a positive integer', { field: 'depth', value: depth })
   }
   return Math.min(depth, MAX_BOOK_DEPTH)
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ApiError, ManualClock } from '../core'
+import { DomainError, ManualClock } from '../core'
 import { DEFAULT_INSTRUMENTS } from './instruments'
 import { INTERVAL_MINUTES, INTERVALS, MINUTE_MS } from './intervals'
 import { isOnStep, isOnTick } from './precision'
@@ -63,13 +63,12 @@ describe('createSimulatedMarket: 30 days of history', () => {
       () => market.candleColumns('DOGEUSDT', '1m'),
       () => market.orderBook('DOGEUSDT'),
     ]) {
-      expect(call).toThrow(ApiError)
+      expect(call).toThrow(DomainError)
       try {
         call()
       } catch (e) {
-        expect((e as ApiError).code).toBe('INVALID_SYMBOL')
-        expect((e as ApiError).status).toBe(400)
-        expect((e as ApiError).details.available).toEqual(market.symbols())
+        expect((e as DomainError).code).toBe('INVALID_SYMBOL')
+        expect((e as DomainError).details.available).toEqual(market.symbols())
       }
     }
   })
@@ -197,7 +196,7 @@ describe('createSimulatedMarket: 30 days of history', () => {
     expect(market.orderBook('BTCUSDT').bids).toHaveLength(20)
     expect(market.orderBook('BTCUSDT', 5).asks).toHaveLength(5)
     expect(market.orderBook('BTCUSDT', 1000).asks).toHaveLength(100)
-    expect(() => market.orderBook('BTCUSDT', 0)).toThrow(ApiError)
+    expect(() => market.orderBook('BTCUSDT', 0)).toThrow(DomainError)
     const b = market.orderBook('XRPUSDT', 100)
     for (let i = 1; i < 100; i++) {
       expect(b.bids[i]![0]).toBeLessThan(b.bids[i - 1]![0])

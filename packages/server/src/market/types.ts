@@ -73,7 +73,7 @@ export interface MarketData {
   /** Tradable symbols, in configuration order. */
   symbols(): string[]
   instrument(symbol: string): Instrument | undefined
-  /** The instrument, or an `INVALID_SYMBOL` ApiError. */
+  /** The instrument, or an `INVALID_SYMBOL` DomainError. */
   requireInstrument(symbol: string): Instrument
   ticker(symbol: string): Ticker
   /** Candles ascending by open time; the forming candle is included (partial). */

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import { randomId } from '../auth'
-import { ApiError, invalidSymbol, isoOrNull, type Clock, type DomainEvent, type EventBus } from '../core'
+import { DomainError, invalidSymbol, isoOrNull, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { tables, unitOfWork, type Db, type UnitOfWork } from '../store'
@@ -16,12 +16,8 @@ const ATOMS = 100_000_000
 const q = (atoms: number): number => atoms / ATOMS
 const round = (x: number, d = 8): number => Math.round(x * 10 ** d) / 10 ** d
 
-/** A pre-trade denial: the same shape as execution's Denial. */
-export interface RiskDenial {
-  code: string
-  message: string
-  details: Record<string, unknown>
-}
+/** A pre-trade denial: a DomainError returned as a value, never thrown. */
+export type RiskDenial = DomainError
 
 export interface LimitsUpdate {
   max_position_size?: number | null
@@ -109,11 +105,11 @@ export class RiskService {
     const unknown = symbols.filter((s) => !this.market.instrument(s.toUpperCase()))
     if (unknown.length > 0) {
       const e = invalidSymbol(unknown[0]!, known)
-      throw new ApiError(400, e.code, e.message, { ...e.details, field: 'position_limits', unknown })
+      throw new DomainError(e.code, e.message, { ...e.details, field: 'position_limits', unknown })
     }
     for (const [s, v] of Object.entries(patch.position_limits ?? {}))
       if (!(Number.isFinite(v) && v > 0))
-        throw new ApiError(400, 'VALIDATION_FAILED', `position_limits.${s} must be a positive number`, { field: `position_limits.${s}` })
+        throw new DomainError('VALIDATION_FAILED', `position_limits.${s} must be a positive number`, { field: `position_limits.${s}` })
     const row = this.db.select().from(tables.riskLimits).where(eq(tables.riskLimits.accountId, accountId)).get()
     const now = this.clock.now()
     const take = <T>(key: keyof LimitsUpdate, current: T): T => (key in patch ? (patch[key] as T) : current)
@@ -249,50 +245,30 @@ export class RiskService {
     if (!o.increasesExposure) return undefined
     const pause = this.pauseOf(p.accountId, p.now)
     if (pause)
-      return {
-        code: 'TRADING_PAUSED',
-        message: pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account',
-        details: { scope: pause.scope, reason: pause.reason, resume_at: isoOrNull(pause.resumeAt) },
-      }
+      return new DomainError('TRADING_PAUSED', pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account', { scope: pause.scope, reason: pause.reason, resume_at: isoOrNull(pause.resumeAt) })
     if (this.settings.get()['trading.risk_enabled']) {
       const l = this.limits(p.accountId)
       const limit = this.limitLots(l, o.symbol, o.qtyScale)
       if (Math.abs(o.resultingLots) > limit) {
         const base = (lots: number): number => lots / o.qtyScale
-        return {
-          code: 'POSITION_LIMIT_EXCEEDED',
-          message: `Position limit exceeded for ${o.symbol}`,
-          details: {
-            symbol: o.symbol,
-            limit: base(limit),
-            current: base(Math.abs(o.currentLots)),
-            requested: base(Math.abs(o.resultingLots - o.currentLots)),
-            resulting: base(Math.abs(o.resultingLots)),
-          },
-        }
+        return new DomainError('POSITION_LIMIT_EXCEEDED', `Position limit exceeded for ${o.symbol}`, {
+          symbol: o.symbol,
+          limit: base(limit),
+          current: base(Math.abs(o.currentLots)),
+          requested: base(Math.abs(o.resultingLots - o.currentLots)),
+          resulting: base(Math.abs(o.resultingLots)),
+        })
       }
       const dailyLoss = Math.max(0, p.dayStartEquity - p.equity)
       if (q(dailyLoss) >= l.maxDailyLoss)
-        return {
-          code: 'DAILY_LOSS_LIMIT_EXCEEDED',
-          message: 'Daily loss limit reached: only orders that reduce positions are accepted today',
-          details: { daily_loss: round(q(dailyLoss)), limit: l.maxDailyLoss },
-        }
+        return new DomainError('DAILY_LOSS_LIMIT_EXCEEDED', 'Daily loss limit reached: only orders that reduce positions are accepted today', { daily_loss: round(q(dailyLoss)), limit: l.maxDailyLoss })
       const dd = p.peakEquity > 0 ? Math.max(0, (p.peakEquity - p.equity) / p.peakEquity) : 0
       if (dd >= l.maxDrawdown)
-        return {
-          code: 'MAX_DRAWDOWN_EXCEEDED',
-          message: 'Maximum drawdown reached: only orders that reduce positions are accepted',
-          details: { drawdown: round(dd, 6), limit: l.maxDrawdown, peak_equity: q(p.peakEquity), equity: q(p.equity) },
-        }
+        return new DomainError('MAX_DRAWDOWN_EXCEEDED', 'Maximum drawdown reached: only orders that reduce positions are accepted', { drawdown: round(dd, 6), limit: l.maxDrawdown, peak_equity: q(p.peakEquity), equity: q(p.equity) })
     }
     const available = p.equity - p.exposure
     if (o.requiredMargin > available)
-      return {
-        code: 'INSUFFICIENT_BALANCE',
-        message: 'Insufficient balance to execute trade',
-        details: { required: round(q(o.requiredMargin), 2), available: round(q(Math.max(0, available)), 2) },
-      }
+      return new DomainError('INSUFFICIENT_BALANCE', 'Insufficient balance to execute trade', { required: round(q(o.requiredMargin), 2), available: round(q(Math.max(0, available)), 2) })
     return undefined
   }
 

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { ApiError, type Clock } from '../../core'
+import { DomainError, type Clock } from '../../core'
 import type { AppEnv } from '../types'
 
 export interface RateLimits {
@@ -67,7 +67,7 @@ export function rateLimit(clock: Clock, limits: () => RateLimits): MiddlewareHan
       const [limit, window, resetAt] = overMinute ? [perMinute, 60, minuteReset] : [perSecond, 1, w.secondStart + 1000]
       const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000))
       c.header('Retry-After', String(retryAfter))
-      throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded. Please try again later.', {
+      throw new DomainError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded. Please try again later.', {
         limit,
         window,
         retry_after: retryAfter,

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { hasAllScopes, type AuthService } from '../../auth'
-import { ApiError } from '../../core'
+import { DomainError } from '../../core'
 import type { AppEnv } from '../types'
 
 export type SecurityRequirement = readonly Readonly<Record<string, readonly string[]>>[]
@@ -19,23 +19,23 @@ export function requireSecurity(requirement: SecurityRequirement, auth: AuthServ
     const apiKey = c.req.header('x-api-key')
     if (apiKey !== undefined && schemes.has('apiKeyAuth')) {
       const grantor = auth.findApiKey(apiKey)
-      if (!grantor) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'API key is invalid')
+      if (!grantor) throw new DomainError('AUTHENTICATION_FAILED', 'API key is invalid')
       c.set('grantor', grantor)
       return next()
     }
     if (schemes.has('refreshToken')) {
       if (!/^Bearer\s+\S+$/i.test(c.req.header('authorization') ?? ''))
-        throw new ApiError(401, 'AUTHENTICATION_FAILED', 'A refresh token is required as "Authorization: Bearer <refresh_token>"')
+        throw new DomainError('AUTHENTICATION_FAILED', 'A refresh token is required as "Authorization: Bearer <refresh_token>"')
       return next()
     }
     const bearerScopes = schemes.get('bearerAuth')
-    if (bearerScopes === undefined) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'Credentials are required')
+    if (bearerScopes === undefined) throw new DomainError('AUTHENTICATION_FAILED', 'Credentials are required')
     if (!principal) {
       const reason = c.get('authError') ?? (schemes.has('apiKeyAuth') ? 'An API key (X-API-Key) or a bearer token is required' : 'A bearer token is required')
-      throw new ApiError(401, 'AUTHENTICATION_FAILED', reason)
+      throw new DomainError('AUTHENTICATION_FAILED', reason)
     }
     if (!hasAllScopes(principal.scopes, bearerScopes))
-      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This operation requires the scope: ${bearerScopes.join(', ')}`, {
+      throw new DomainError('INSUFFICIENT_PERMISSIONS', `This operation requires the scope: ${bearerScopes.join(', ')}`, {
         required: bearerScopes,
         granted: principal.scopes,
       })

@@ -1,5 +1,5 @@
 import { computePerformance, equityAt, periodWindow, roundPerformance, roundTo } from '../../../analytics'
-import { ApiError, invalidSymbol } from '../../../core'
+import { DomainError, invalidSymbol } from '../../../core'
 import { getPerformanceRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
@@ -21,7 +21,7 @@ export function registerAnalyticsRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getPerformanceRoute, s), (c) => {
     const q = c.req.valid('query')
     const principal = c.get('principal')
-    if (!principal) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'A bearer token is required')
+    if (!principal) throw new DomainError('AUTHENTICATION_FAILED', 'A bearer token is required')
     const symbol = q.symbol === undefined ? undefined : knownSymbol(s, q.symbol)
     const accountId = s.execution.accountIdOf(principal.userId)
     const { since, until } = periodWindow(q.period, s.clock.now())

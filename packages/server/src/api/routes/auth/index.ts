@@ -1,5 +1,5 @@
 import { generateTokenRoute, refreshTokenRoute } from '../../../generated'
-import { ApiError } from '../../../core'
+import { DomainError } from '../../../core'
 import type { AppServices } from '../../../services'
 import { secured, type App } from '../../app'
 
@@ -7,7 +7,7 @@ export function registerAuthRoutes(app: App, s: AppServices): void {
   app.openapi(secured(generateTokenRoute, s), async (c) => {
     const body = c.req.valid('json')
     const grantor = c.get('grantor')
-    if (!grantor) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'An API key (X-API-Key) or a bearer token is required')
+    if (!grantor) throw new DomainError('AUTHENTICATION_FAILED', 'An API key (X-API-Key) or a bearer token is required')
     return c.json(await s.auth.generate(grantor, body.user_id, body.permissions, body.expires_in), 200)
   })
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../core'
+import { DomainError } from '../../../core'
 import { getRiskEventsRoute, getRiskLimitsRoute, getRiskMetricsRoute, updateRiskLimitsRoute } from '../../../generated'
 import type { EffectiveLimits } from '../../../risk'
 import type { AppServices } from '../../../services'
@@ -37,7 +37,7 @@ export function registerRiskRoutes(app: App, s: AppServices): void {
     const since = q.start_date === undefined ? undefined : Date.parse(q.start_date)
     const until = q.end_date === undefined ? undefined : Date.parse(q.end_date)
     if (since !== undefined && until !== undefined && since > until)
-      throw new ApiError(400, 'VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+      throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
     return c.json({ events: s.risk.listEvents(accountId, { severity: q.severity, since, until, resolved: q.resolved, limit: q.limit }) }, 200)
   })
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { ApiError, isoOrNull } from '../../../core'
+import { DomainError, isoOrNull } from '../../../core'
 import { accountView, orderView, positionView, tradeView, type Denial } from '../../../execution'
 import {
   cancelOrderRoute,
@@ -19,15 +19,10 @@ import type { AppEnv } from '../../types'
 /** The caller's user id; security middleware guarantees a principal on these routes. */
 export function userOf(c: Context<AppEnv>): string {
   const principal = c.get('principal')
-  if (!principal) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'A bearer token is required')
+  if (!principal) throw new DomainError('AUTHENTICATION_FAILED', 'A bearer token is required')
   return principal.userId
 }
 
-/** A domain denial as the contract's error envelope. */
-export function denied(d: Denial): ApiError {
-  const status = d.code === 'ORDER_NOT_FOUND' || d.code === 'POSITION_NOT_FOUND' ? 404 : 400
-  return new ApiError(status, d.code, d.message, d.details)
-}
 
 const time = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso))
 
@@ -49,7 +44,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
       takeProfit: b.take_profit,
       clientOrderId: b.client_order_id,
     })
-    if (!result.ok) throw denied(result.denial)
+    if (!result.ok) throw result.denial
     return c.json(orderView(result.order, s.market), result.created ? 201 : 200)
   })
 
@@ -78,7 +73,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     const st = ex.state(userOf(c))
     const row = ex.queries.position(position_id)
     if (!row || row.accountId !== st.account.id)
-      throw new ApiError(404, 'POSITION_NOT_FOUND', `Position ${position_id} not found`, { position_id })
+      throw new DomainError('POSITION_NOT_FOUND', `Position ${position_id} not found`, { position_id })
     const live = row.status === 'open' ? (st.positions.get(row.symbol) ?? row) : row
     return c.json(positionView(live, s.market, mark), 200)
   })
@@ -98,14 +93,14 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getOrderRoute, s), (c) => {
     const { order_id } = c.req.valid('param')
     const order = ex.order(userOf(c), order_id)
-    if (!order) throw new ApiError(404, 'ORDER_NOT_FOUND', `Order ${order_id} not found`, { order_id })
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `Order ${order_id} not found`, { order_id })
     return c.json(orderView(order, s.market), 200)
   })
 
   app.openapi(secured(cancelOrderRoute, s), (c) => {
     const { order_id } = c.req.valid('param')
     const result = ex.cancel(userOf(c), order_id)
-    if (!result.ok) throw denied(result.denial)
+    if (!result.ok) throw result.denial
     return c.json({ order_id, status: 'cancelled' as const, cancelled_at: new Date(result.order.closedAt ?? s.clock.now()).toISOString() }, 200)
   })
 
@@ -115,7 +110,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     const since = time(q.start_date)
     const until = time(q.end_date)
     if (since !== undefined && until !== undefined && since > until)
-      throw new ApiError(400, 'VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+      throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
     const { rows, total } = ex.queries.trades(st.account.id, {
       symbol: q.symbol?.toUpperCase(),
       since,

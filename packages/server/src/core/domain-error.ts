@@ -1,0 +1,60 @@
+/**
+ * Every stable code a client can see, in the HTTP error envelope or a WebSocket error frame.
+ * api/errors.ts maps each to its HTTP status (a test keeps the two lists equal).
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_SYMBOL',
+  'INVALID_ORDER_TYPE',
+  'INVALID_ORDER_SIZE',
+  'INVALID_PRICE',
+  'INSUFFICIENT_BALANCE',
+  'POSITION_LIMIT_EXCEEDED',
+  'DAILY_LOSS_LIMIT_EXCEEDED',
+  'MAX_DRAWDOWN_EXCEEDED',
+  'TRADING_PAUSED',
+  'ORDER_NOT_CANCELLABLE',
+  'ORDER_NOT_FOUND',
+  'POSITION_NOT_FOUND',
+  'NOT_FOUND',
+  'AUTHENTICATION_FAILED',
+  'AUTHENTICATION_REQUIRED',
+  'TOKEN_EXPIRED',
+  'INSUFFICIENT_PERMISSIONS',
+  'PAYLOAD_TOO_LARGE',
+  'MESSAGE_TOO_LARGE',
+  'INVALID_MESSAGE',
+  'INVALID_CHANNEL',
+  'SUBSCRIPTION_LIMIT_EXCEEDED',
+  'CONNECTION_LIMIT_EXCEEDED',
+  'RATE_LIMIT_EXCEEDED',
+  'INTERNAL_ERROR',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/**
+ * A failure with a stable code, a message and structured details; no transport, no status. Domain
+ * checks return it as a value (a denial) or throw it; the API and WebSocket layers render it.
+ *
+ * @example
+ * throw new DomainError('ORDER_NOT_FOUND', `Order ${id} not found`, { order_id: id })
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'DomainError'
+  }
+
+  /** The contract's error envelope (HTTP responses, and refusals written before any HTTP framework). */
+  envelope(requestId: string, timestamp: string): { error: Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, details: this.details, timestamp, request_id: requestId } }
+  }
+}
+
+export const invalidSymbol = (symbol: string, known: readonly string[]): DomainError =>
+  new DomainError('INVALID_SYMBOL', `Unknown trading symbol "${symbol}"`, { symbol, available: known })
