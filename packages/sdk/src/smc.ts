@@ -7,6 +7,6 @@
  * const candles = candlesFromArrays({ time, open, high, low, close, volume })
  * const swings = swingHighsLows(candles, { swingLength: 10 })
  */
-// A relative import of the sources (not the workspace package name), so that tsup inlines both the
-// code and the declarations: the published SDK must not depend on an unpublished workspace package.
-export * from '../../smc/src/index'
+// The workspace package is a devDependency only: tsup bundles its code (`noExternal`) and inlines
+// its declarations (`dts.resolve`), so the published SDK does not depend on it.
+export * from '@smc-trading/smc'
