@@ -1,5 +1,4 @@
-import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
-import type { Handler } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { registerComponents } from '../generated'
 import { DomainError } from '../core'
 import type { AppServices } from '../services'
@@ -8,17 +7,8 @@ import { identify } from './middleware/identify'
 import { observe } from './middleware/observe'
 import { rateLimit } from './middleware/rate-limit'
 import { requestId } from './middleware/request-id'
-import { requireSecurity, type SecurityRequirement } from './middleware/security'
 import { registerRoutes } from './routes'
-import type { AppEnv } from './types'
-
-export type App = OpenAPIHono<AppEnv>
-
-/** A route definition with its security requirement enforced before validation and the handler. */
-export function secured<R extends RouteConfig>(route: R, services: AppServices): R {
-  const security = (route.security ?? []) as SecurityRequirement
-  return { ...route, middleware: [requireSecurity(security, services.auth)] as Handler[] }
-}
+import type { App, AppEnv } from './types'
 
 /** Build the whole HTTP application from its services; nothing module-level, so tests build many. */
 export function createApp(services: AppServices): App {

@@ -1,3 +1,4 @@
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Principal, TokenGrantor } from '../auth'
 
 /** Per-request values the middleware chain sets for handlers. */
@@ -12,3 +13,6 @@ export interface AppEnv {
     grantor?: TokenGrantor
   }
 }
+
+/** The HTTP application every route registers on. */
+export type App = OpenAPIHono<AppEnv>

@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono'
+import type { RouteConfig } from '@hono/zod-openapi'
+import type { Handler, MiddlewareHandler } from 'hono'
 import { hasAllScopes, type AuthService } from '../../auth'
 import { DomainError } from '../../core'
 import type { AppEnv } from '../types'
@@ -42,4 +43,10 @@ export function requireSecurity(requirement: SecurityRequirement, auth: AuthServ
     c.set('grantor', { userId: principal.userId, scopes: principal.scopes })
     return next()
   }
+}
+
+/** A route definition with its security requirement enforced before validation and the handler. */
+export function secured<R extends RouteConfig>(route: R, services: { auth: AuthService }): R {
+  const security = (route.security ?? []) as SecurityRequirement
+  return { ...route, middleware: [requireSecurity(security, services.auth)] as Handler[] }
 }

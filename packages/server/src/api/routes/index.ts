@@ -1,5 +1,5 @@
 import type { AppServices } from '../../services'
-import type { App } from '../app'
+import type { App } from '../types'
 import { registerAdminRoutes } from './admin'
 import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'

@@ -3,7 +3,8 @@ import { isoOrNull } from '../../../core'
 import { emergencyStopRoute, pauseTradingRoute, resumeTradingRoute } from '../../../generated'
 import type { TradingControlRow } from '../../../risk'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
 /** The contract's TradingControl of a stored control. */
 function controlView(row: TradingControlRow, userId: string | null, ordersCancelled: number) {

@@ -1,8 +1,10 @@
 import { computePerformance, equityAt, periodWindow, roundPerformance, roundTo } from '../../../analytics'
-import { DomainError, invalidSymbol } from '../../../core'
+import { invalidSymbol } from '../../../core'
 import { getPerformanceRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import { userOf } from '../../route-helpers'
+import type { App } from '../../types'
 import { registerSmcAnalysisRoute } from './smc'
 
 /**
@@ -20,10 +22,8 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 export function registerAnalyticsRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getPerformanceRoute, s), (c) => {
     const q = c.req.valid('query')
-    const principal = c.get('principal')
-    if (!principal) throw new DomainError('AUTHENTICATION_FAILED', 'A bearer token is required')
     const symbol = q.symbol === undefined ? undefined : knownSymbol(s, q.symbol)
-    const accountId = s.execution.accountIdOf(principal.userId)
+    const accountId = s.execution.accountIdOf(userOf(c))
     const { since, until } = periodWindow(q.period, s.clock.now())
     const trades = s.execution.listRoundTrips(accountId, { symbol, since, until })
     // The account's first mark is its opening balance, so the series is never empty once it exists.

@@ -2,8 +2,9 @@ import { getSmcAnalysisRoute } from '../../../generated'
 import { INTERVAL_MINUTES } from '../../../market'
 import type { AppServices } from '../../../services'
 import { analyzeSmc } from '../../../smc'
-import { secured, type App } from '../../app'
-import { requireSymbol } from '../market-data'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
+import { requireSymbol } from '../../route-helpers'
 
 /**
  * `GET /v1/analytics/smc/{symbol}`: the SMC engine on the latest `lookback` closed candles.

@@ -1,7 +1,8 @@
 import { generateTokenRoute, refreshTokenRoute } from '../../../generated'
 import { DomainError } from '../../../core'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
 export function registerAuthRoutes(app: App, s: AppServices): void {
   app.openapi(secured(generateTokenRoute, s), async (c) => {

@@ -1,7 +1,8 @@
 import { getConfigRoute, updateConfigRoute } from '../../../generated'
 import type { Config } from '../../../generated/schemas'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
 /** The effective configuration in the contract's nested shape; secrets are never included. */
 export function effectiveConfig(s: AppServices): Config {

@@ -1,17 +1,11 @@
 import { getInstrumentRoute, getInstrumentsRoute, getMarketDataRoute, getOhlcvRoute, getOrderBookRoute } from '../../../generated'
 import type { Instrument } from '../../../market'
-import { invalidSymbol } from '../../../core'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { requireSymbol } from '../../route-helpers'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
 /** The instrument of an enabled symbol, or INVALID_SYMBOL. Symbols are matched case-insensitively. */
-export function requireSymbol(s: AppServices, raw: string): string {
-  const symbol = raw.toUpperCase()
-  if (!s.market.instrument(symbol) || !s.settings.isSymbolEnabled(symbol))
-    throw invalidSymbol(raw, s.settings.get()['exchanges.simulated.symbols'])
-  return symbol
-}
-
 const fmt = (v: number, decimals: number): string => v.toFixed(decimals)
 
 /** The contract's Instrument: the trading rules only (not the simulation's parameters). */

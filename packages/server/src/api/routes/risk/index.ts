@@ -2,8 +2,9 @@ import { DomainError } from '../../../core'
 import { getRiskEventsRoute, getRiskLimitsRoute, getRiskMetricsRoute, updateRiskLimitsRoute } from '../../../generated'
 import type { EffectiveLimits } from '../../../risk'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
-import { userOf } from '../trading'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
+import { userOf } from '../../route-helpers'
 
 const limitsView = (l: EffectiveLimits) => ({
   max_position_size: l.maxPositionSize,

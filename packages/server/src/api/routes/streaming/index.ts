@@ -1,6 +1,7 @@
 import { getWsStatsRoute, schemas } from '../../../generated'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
 export function registerStreamingRoutes(app: App, s: AppServices): void {
   // The /v1/ws messages are no HTTP operation's body: register them (and through them every stream

@@ -1,6 +1,7 @@
 import { getHealthRoute, getMetricsRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 import { checkHealth } from './health'
 
 export function registerSystemRoutes(app: App, s: AppServices): void {

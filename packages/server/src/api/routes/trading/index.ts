@@ -1,6 +1,5 @@
-import type { Context } from 'hono'
 import { DomainError, isoOrNull } from '../../../core'
-import { accountView, orderView, positionView, tradeView, type Denial } from '../../../execution'
+import { accountView, orderView, positionView, tradeView } from '../../../execution'
 import {
   cancelOrderRoute,
   executeTradeRoute,
@@ -13,18 +12,10 @@ import {
   listOrdersRoute,
 } from '../../../generated'
 import type { AppServices } from '../../../services'
-import { secured, type App } from '../../app'
-import type { AppEnv } from '../../types'
+import { timeOf as time, userOf } from '../../route-helpers'
+import { secured } from '../../middleware/security'
+import type { App } from '../../types'
 
-/** The caller's user id; security middleware guarantees a principal on these routes. */
-export function userOf(c: Context<AppEnv>): string {
-  const principal = c.get('principal')
-  if (!principal) throw new DomainError('AUTHENTICATION_FAILED', 'A bearer token is required')
-  return principal.userId
-}
-
-
-const time = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso))
 
 export function registerTradingRoutes(app: App, s: AppServices): void {
   const ex = s.execution
