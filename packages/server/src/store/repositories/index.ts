@@ -1,3 +1,12 @@
 // Repositories: the only code that knows SQL. Domain services depend on the interfaces, which carry
 // no better-sqlite3 or drizzle types, so another store (Postgres) can implement them later.
 export {}
+export { SqliteApiKeyRepository, type ApiKeyRepository, type ApiKeyRow, type RefreshTokenRow } from './api-keys'
+export { SqliteHealthRepository, type HealthRepository } from './health'
+export { SqliteSettingsRepository, type SettingRow, type SettingsRepository } from './settings'
+export {
+  SqliteStreamEventRepository,
+  type StreamEventRepository,
+  type StreamEventRow,
+  type StreamEventTrim,
+} from './stream-events'
