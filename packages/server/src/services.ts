@@ -7,7 +7,7 @@ import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
-import { openDatabase, type Db } from './store'
+import { openDatabase, SqliteApiKeyRepository, SqliteSettingsRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 
 export const SERVER_VERSION = '1.0.0'
@@ -49,7 +49,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     overrides.market ?? createSimulatedMarket({ clock, seed: env.MARKET_SEED, historyDays: env.MARKET_HISTORY_DAYS })
   const symbols = market.symbols()
   const settings = new SettingsService(
-    db,
+    new SqliteSettingsRepository(db),
     clock,
     {
       'trading.max_position_size': 1000,
@@ -64,7 +64,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     symbols,
   )
   const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
-  const auth = new AuthService(db, new AccessTokens(jwtSecret), clock)
+  const auth = new AuthService(new SqliteApiKeyRepository(db), new AccessTokens(jwtSecret), clock)
   const events = new EventBus((err, event) => logger.error({ err, kind: event.kind }, 'event listener failed'))
   const risk = new RiskService(db, clock, market, settings, events)
   const execution = new ExecutionService({

@@ -1,6 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm'
-import { ApiError, type Clock } from '../core'
-import { tables, transaction, type Db } from '../store'
+import { DomainError, type Clock } from '../core'
+import type { ApiKeyRepository } from '../store'
 import type { AccessTokens, Principal } from './access-tokens'
 import { hasScope, type Scope } from './scopes'
 import { randomId, randomSecret, sha256 } from './secrets'
@@ -19,12 +18,12 @@ export interface TokenPair {
 /** Who asks for a token: the holder of an API key, or of an access token. */
 export type TokenGrantor = { userId: string; scopes: string[] }
 
-const authFailed = (message: string): ApiError => new ApiError(401, 'AUTHENTICATION_FAILED', message)
+const authFailed = (message: string): DomainError => new DomainError('AUTHENTICATION_FAILED', message)
 
 /** API keys, access-token issuance and refresh-token rotation. */
 export class AuthService {
   constructor(
-    private readonly db: Db,
+    private readonly keys: ApiKeyRepository,
     private readonly tokens: AccessTokens,
     private readonly clock: Clock,
   ) {}
@@ -32,13 +31,13 @@ export class AuthService {
   /** Store an API key (hashed) unless it exists; returns the key's id. */
   ensureApiKey(secret: string, userId: string, scopes: string[], label: string): string {
     const hash = sha256(secret)
-    const found = this.db.select().from(tables.apiKeys).where(eq(tables.apiKeys.keyHash, hash)).get()
+    const found = this.keys.findApiKey(hash)
     if (found) {
-      this.db.update(tables.apiKeys).set({ userId, scopes }).where(eq(tables.apiKeys.id, found.id)).run()
+      this.keys.updateApiKey(found.id, { userId, scopes })
       return found.id
     }
     const id = randomId('key')
-    this.db.insert(tables.apiKeys).values({ id, userId, keyHash: hash, scopes, label, createdAt: this.clock.now() }).run()
+    this.keys.insertApiKey({ id, userId, keyHash: hash, scopes, label, createdAt: this.clock.now() })
     return id
   }
 
@@ -50,7 +49,7 @@ export class AuthService {
   }
 
   findApiKey(secret: string): TokenGrantor | undefined {
-    const row = this.db.select().from(tables.apiKeys).where(eq(tables.apiKeys.keyHash, sha256(secret))).get()
+    const row = this.keys.findApiKey(sha256(secret))
     return row ? { userId: row.userId, scopes: row.scopes } : undefined
   }
 
@@ -65,13 +64,13 @@ export class AuthService {
   async generate(grantor: TokenGrantor, userId: string, permissions: Scope[], expiresIn: number): Promise<TokenPair> {
     const isAdmin = grantor.scopes.includes('admin_full')
     if (!isAdmin && userId !== grantor.userId)
-      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', 'This API key can only issue tokens for its own user', {
+      throw new DomainError('INSUFFICIENT_PERMISSIONS', 'This API key can only issue tokens for its own user', {
         user_id: userId,
         allowed_user_id: grantor.userId,
       })
     const missing = permissions.filter((p) => !hasScope(grantor.scopes, p))
     if (missing.length > 0)
-      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `Cannot grant scopes the credential does not hold: ${missing.join(', ')}`, {
+      throw new DomainError('INSUFFICIENT_PERMISSIONS', `Cannot grant scopes the credential does not hold: ${missing.join(', ')}`, {
         requested: permissions,
         missing,
       })
@@ -81,25 +80,16 @@ export class AuthService {
   /** Rotate a refresh token: the old one stops working; presenting it again revokes its whole family. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const now = this.clock.now()
-    const row = this.db.select().from(tables.refreshTokens).where(eq(tables.refreshTokens.tokenHash, sha256(refreshToken))).get()
+    const row = this.keys.findRefreshToken(sha256(refreshToken))
     if (!row) throw authFailed('Refresh token is invalid')
     if (row.revokedAt !== null) throw authFailed('Refresh token has been revoked')
     if (row.usedAt !== null) {
       // Reuse of a rotated token means it leaked: cut off every token descended from the same grant.
-      this.db
-        .update(tables.refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(tables.refreshTokens.familyId, row.familyId), isNull(tables.refreshTokens.revokedAt)))
-        .run()
+      this.keys.revokeRefreshFamily(row.familyId, now)
       throw authFailed('Refresh token has already been used; its token family is revoked')
     }
     if (row.expiresAt <= now) throw authFailed('Refresh token has expired')
-    const claimed = this.db
-      .update(tables.refreshTokens)
-      .set({ usedAt: now })
-      .where(and(eq(tables.refreshTokens.id, row.id), isNull(tables.refreshTokens.usedAt)))
-      .run()
-    if (claimed.changes !== 1) throw authFailed('Refresh token has already been used')
+    if (!this.keys.claimRefreshToken(row.id, now)) throw authFailed('Refresh token has already been used')
     return this.issue(row.userId, row.scopes as Scope[], row.accessTtl, row.familyId)
   }
 
@@ -108,23 +98,18 @@ export class AuthService {
     const { token, expiresAt } = await this.tokens.sign(userId, scopes, ttlSeconds, now)
     const refresh = randomSecret('smcr_', 32)
     const refreshExpiresAt = now + REFRESH_TTL_MS
-    transaction(this.db, (tx) =>
-      tx
-        .insert(tables.refreshTokens)
-        .values({
-          id: randomId('rt'),
-          tokenHash: sha256(refresh),
-          familyId,
-          userId,
-          scopes,
-          accessTtl: ttlSeconds,
-          expiresAt: refreshExpiresAt,
-          usedAt: null,
-          revokedAt: null,
-          createdAt: now,
-        })
-        .run(),
-    )
+    this.keys.insertRefreshToken({
+      id: randomId('rt'),
+      tokenHash: sha256(refresh),
+      familyId,
+      userId,
+      scopes,
+      accessTtl: ttlSeconds,
+      expiresAt: refreshExpiresAt,
+      usedAt: null,
+      revokedAt: null,
+      createdAt: now,
+    })
     return {
       token,
       token_type: 'Bearer',

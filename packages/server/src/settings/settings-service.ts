@@ -1,6 +1,5 @@
-import { like } from 'drizzle-orm'
-import { ApiError, type Clock } from '../core'
-import { tables, transaction, type Db } from '../store'
+import { DomainError, type Clock } from '../core'
+import type { SettingsRepository } from '../store'
 
 /** The runtime-tunable keys, in the dotted form `PUT /v1/config` takes. */
 export interface RuntimeSettings {
@@ -25,12 +24,12 @@ export class SettingsService {
   private readonly listeners = new Set<(s: RuntimeSettings) => void>()
 
   constructor(
-    private readonly db: Db,
+    private readonly store: SettingsRepository,
     private readonly clock: Clock,
     defaults: RuntimeSettings,
     private readonly knownSymbols: readonly string[],
   ) {
-    const stored = this.db.select().from(tables.settings).where(like(tables.settings.key, `${PREFIX}%`)).all()
+    const stored = this.store.listByPrefix(PREFIX)
     const overrides = Object.fromEntries(stored.map((r) => [r.key.slice(PREFIX.length), r.value]))
     this.current = { ...defaults, ...pickKnown(defaults, overrides) }
   }
@@ -49,7 +48,7 @@ export class SettingsService {
     if (symbols) {
       const unknown = symbols.filter((s) => !this.knownSymbols.includes(s))
       if (unknown.length > 0)
-        throw new ApiError(400, 'INVALID_SYMBOL', `Unknown trading symbol(s): ${unknown.join(', ')}`, {
+        throw new DomainError('INVALID_SYMBOL', `Unknown trading symbol(s): ${unknown.join(', ')}`, {
           field: 'exchanges.simulated.symbols',
           unknown,
           available: this.knownSymbols,
@@ -57,13 +56,10 @@ export class SettingsService {
     }
     const now = this.clock.now()
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined)
-    transaction(this.db, (tx) => {
-      for (const [key, value] of entries)
-        tx.insert(tables.settings)
-          .values({ key: PREFIX + key, value, updatedAt: now })
-          .onConflictDoUpdate({ target: tables.settings.key, set: { value, updatedAt: now } })
-          .run()
-    })
+    this.store.upsertAll(
+      entries.map(([key, value]) => [PREFIX + key, value] as const),
+      now,
+    )
     this.current = { ...this.current, ...Object.fromEntries(entries) }
     for (const l of this.listeners) l(this.current)
     return this.current
@@ -77,10 +73,10 @@ export class SettingsService {
   /** A server secret generated once and kept in the store (e.g. the JWT key when none is configured). */
   secret(name: string, create: () => string): string {
     const key = `secret:${name}`
-    const row = this.db.select().from(tables.settings).where(like(tables.settings.key, key)).get()
+    const row = this.store.find(key)
     if (row && typeof row.value === 'string') return row.value
     const value = create()
-    this.db.insert(tables.settings).values({ key, value, updatedAt: this.clock.now() }).onConflictDoNothing().run()
+    this.store.insertIfAbsent(key, value, this.clock.now())
     return value
   }
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Principal } from '../auth'
-import { ApiError, type Clock, type DomainEvent, type EventBus } from '../core'
+import { DomainError, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData, Ticker } from '../market'
 import type { Logger } from '../observability'
 import type { Db } from '../store'
@@ -209,7 +209,7 @@ export class StreamHub implements ConnectionHost {
       this.counters.upgradesRefused++
       const retryAfter = Math.ceil(wait / 1000)
       const limit = this.authLimiter.limit
-      const refusal = new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed authentications from this address: retry in ${retryAfter} s`, {
+      const refusal = new DomainError('RATE_LIMIT_EXCEEDED', `Too many failed authentications from this address: retry in ${retryAfter} s`, {
         limit,
         window: '1m',
         retry_after: retryAfter,

@@ -1,20 +1,19 @@
-import type { Statement } from 'better-sqlite3'
 import type { ComponentHealth, Health } from '../../../generated/schemas'
 import type { AppServices } from '../../../services'
+import { SqliteHealthRepository, type HealthRepository } from '../../../store'
 
 type Status = ComponentHealth['status']
 const rank: Record<Status, number> = { healthy: 0, degraded: 1, unhealthy: 2 }
 
-// One prepared statement per database connection: health is polled often.
-const pings = new WeakMap<object, Statement>()
+// One repository (and so one prepared statement) per store: health is polled often.
+const stores = new WeakMap<AppServices['db'], HealthRepository>()
 
 function checkDatabase(s: AppServices): ComponentHealth {
   const started = performance.now()
   try {
-    const client = s.db.$client
-    let ping = pings.get(client)
-    if (!ping) pings.set(client, (ping = client.prepare('select 1')))
-    ping.get()
+    let store = stores.get(s.db)
+    if (!store) stores.set(s.db, (store = new SqliteHealthRepository(s.db)))
+    store.ping()
     return { status: 'healthy', response_time: +(performance.now() - started).toFixed(3) }
   } catch (e) {
     return { status: 'unhealthy', response_time: +(performance.now() - started).toFixed(3), message: (e as Error).message }
