@@ -9,7 +9,12 @@ type CreateClient = typeof openapiFetch.default
 const fetchModule = openapiFetch as unknown as { default: CreateClient | { default: CreateClient } }
 const createClient: CreateClient = typeof fetchModule.default === 'function' ? fetchModule.default : fetchModule.default.default
 
-/** Options shared by the typed client and `SMCClient`. */
+/**
+ * Options shared by the typed client and `SMCClient`.
+ * @example
+ * const options: ClientOptions = { baseUrl: 'https://api.example.com', timeoutMs: 10_000, retry: { maxRetries: 5 } }
+ * const client = new SMCClient(token, options)
+ */
 export interface ClientOptions {
   /** Server origin (default `http://localhost:8000`); paths already start with `/v1`. */
   baseUrl?: string
@@ -37,7 +42,12 @@ export function retryingFetch(options: ClientOptions, idempotent = false): (req:
   return withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs, idempotent)
 }
 
-/** The contract-typed client: every path, parameter and body is checked by the compiler. */
+/**
+ * The contract-typed client: every path, parameter and body is checked by the compiler.
+ * @example
+ * const api: SmcApi = new SMCClient(token).api
+ * const { data } = await api.GET('/v1/instruments/{symbol}', { params: { path: { symbol: 'BTCUSDT' } } })
+ */
 export type SmcApi = Client<paths>
 
 /**

@@ -1,4 +1,9 @@
-/** The error envelope every SMC Trading API error response carries. */
+/**
+ * The error envelope every SMC Trading API error response carries.
+ * @example
+ * const res = await fetch('http://localhost:8000/v1/market-data/NOPE')
+ * if (!res.ok) console.log(((await res.json()) as ErrorEnvelope).error.code) // 'INVALID_SYMBOL'
+ */
 export interface ErrorEnvelope {
   error: {
     code: string

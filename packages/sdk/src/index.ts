@@ -6,92 +6,13 @@
  * const client = new SMCClient(process.env.SMC_TOKEN, { baseUrl: 'http://localhost:8000' })
  * console.log(await client.getMarketData('BTCUSDT'))
  */
+// The client.
 export { SMCClient } from './smc-client'
-export type {
-  Ticker,
-  Ohlcv,
-  Candle,
-  OrderBook,
-  Instrument,
-  InstrumentList,
-  Health,
-  Config,
-  ConfigUpdate,
-  TokenResponse,
-  GenerateTokenRequest,
-  Scope,
-  OhlcvQuery,
-  OrderBookQuery,
-  PerformanceAnalytics,
-  AnalyticsPeriod,
-  PerformanceQuery,
-  SmcAnalysis,
-  SmcAnalysisDetail,
-  SmcOrderBlock,
-  SmcStructureBreak,
-  SmcFairValueGap,
-  SmcLiquiditySweep,
-  SmcTrend,
-  SmcDirection,
-  SmcAnalysisQuery,
-  TradeRequest,
-  Order,
-  OrderList,
-  OrderStatus,
-  CancelOrderResponse,
-  Position,
-  PositionList,
-  Trade,
-  TradeHistory,
-  Account,
-  RiskMetrics,
-  RiskLimits,
-  RiskLimitsUpdate,
-  TradingPauseRequest,
-  TradingResumeRequest,
-  TradingControl,
-  TradingStatus,
-  EmergencyStopRequest,
-  EmergencyStopResult,
-  RiskEvent,
-  RiskEventList,
-  PositionsQuery,
-  OrdersQuery,
-  TradeHistoryQuery,
-  RiskEventsQuery,
-} from './smc-client'
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
+export type { RetryOptions } from './retry'
+// Errors.
 export { SMCApiError, type ErrorEnvelope } from './errors'
-export { withRetries, type RetryOptions } from './retry'
-export {
-  StreamClient,
-  SMCStreamError,
-  channelName,
-  backoffDelay,
-  resolveWebSocket,
-  streamUrl,
-  type StreamOptions,
-  type StreamState,
-  type StreamEvents,
-  type TokenSource,
-  type ReconnectOptions,
-  type SocketLike,
-  type WebSocketConstructor,
-  type ServerMessage,
-  type ServerMessageType,
-  type ServerMessageOf,
-  type ClientMessage,
-  type MarketDataUpdate,
-  type QuoteUpdate,
-  type TradeUpdate,
-  type PositionUpdate,
-  type RiskEventUpdate,
-  type HealthUpdate,
-  type ResyncRequired,
-  type Resumed,
-  type Authenticated,
-  type StreamErrorData,
-  type StreamChannel,
-  type StreamDataByType,
-} from './stream'
-export type { paths, components, operations } from './generated/api'
+// The stream: its client, options, events, errors and message types.
+export * from './stream'
+// The request and response types of the API.
+export type * from './types'

@@ -1,6 +1,10 @@
 import { SMCApiError } from './errors'
 
-/** How the SDK retries. Only idempotent requests are ever retried. */
+/**
+ * How the SDK retries. Only idempotent requests are ever retried.
+ * @example
+ * const client = new SMCClient(token, { retry: { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 10_000 } })
+ */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables retries). */
   maxRetries?: number

@@ -1,7 +1,9 @@
-export { StreamClient, channelName, type StreamOptions, type StreamState, type StreamEvents, type TokenSource } from './stream-client'
+// The public surface of the stream (re-exported by the SDK's index).
+export { StreamClient } from './stream-client'
+export type { StreamOptions, StreamState, StreamEvents, TokenSource } from './stream-client'
 export { SMCStreamError } from './errors'
-export { backoffDelay, type ReconnectOptions } from './backoff'
-export { resolveWebSocket, streamUrl, type SocketLike, type WebSocketConstructor } from './socket'
+export type { ReconnectOptions } from './backoff'
+export type { SocketLike, WebSocketConstructor } from './socket'
 export type {
   ServerMessage,
   ServerMessageType,

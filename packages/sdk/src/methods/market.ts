@@ -1,0 +1,93 @@
+import type {
+  Instrument,
+  InstrumentList,
+  Ohlcv,
+  OhlcvQuery,
+  OrderBook,
+  OrderBookQuery,
+  PerformanceAnalytics,
+  PerformanceQuery,
+  SmcAnalysis,
+  SmcAnalysisQuery,
+  Ticker,
+} from '../types'
+import { SystemMethods } from './system'
+
+/** `SMCClient`'s market data, instruments and analytics methods. */
+export class MarketMethods extends SystemMethods {
+  /**
+   * Ticker: last price, top of book, 24h statistics.
+   * @example
+   * const { price } = await client.getMarketData('BTCUSDT')
+   */
+  getMarketData(symbol: string): Promise<Ticker> {
+    return this.unwrap(this.api.GET('/v1/market-data/{symbol}', { params: { path: { symbol } } }))
+  }
+
+  /**
+   * OHLCV candles, ascending.
+   * @example
+   * const { data } = await client.getOhlcv('BTCUSDT', { interval: '15m', limit: 100 })
+   */
+  getOhlcv(symbol: string, query: OhlcvQuery = {}): Promise<Ohlcv> {
+    return this.unwrap(this.api.GET('/v1/market-data/{symbol}/ohlcv', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * Order book levels as [price, quantity] decimal strings.
+   * @example
+   * const { bids, asks } = await client.getOrderBook('BTCUSDT', { limit: 5 })
+   */
+  getOrderBook(symbol: string, query: OrderBookQuery = {}): Promise<OrderBook> {
+    return this.unwrap(this.api.GET('/v1/market-data/{symbol}/orderbook', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * Trading rules of every tradable symbol: tick size, lot size, minimum quantity and notional.
+   * @example
+   * const { instruments } = await client.getInstruments()
+   * const btc = instruments.find((i) => i.symbol === 'BTCUSDT')
+   */
+  getInstruments(): Promise<InstrumentList> {
+    return this.unwrap(this.api.GET('/v1/instruments'))
+  }
+
+  /**
+   * Trading rules of one symbol; round order prices to `tick_size` and quantities to `lot_size`.
+   * @example
+   * const { tick_size, lot_size } = await client.getInstrument('BTCUSDT')
+   * const quantity = Math.floor(0.01234567 / lot_size) * lot_size
+   */
+  getInstrument(symbol: string): Promise<Instrument> {
+    return this.unwrap(this.api.GET('/v1/instruments/{symbol}', { params: { path: { symbol } } }))
+  }
+
+  /**
+   * Performance of your paper account over a rolling period (default `1m` = 30 days), from closed
+   * round trips: win rate, PnL, profit factor, Sharpe ratio, max drawdown, durations (needs `read_trades`).
+   * `profit_factor`, `sharpe_ratio`, `best_trade` and `worst_trade` are `null` when undefined.
+   * @example
+   * const perf = await client.getPerformance({ period: '1w', symbol: 'BTCUSDT' })
+   * console.log(`${perf.win_rate}% of ${perf.total_trades} trades, PnL ${perf.total_pnl}, max DD ${perf.max_drawdown}%`)
+   */
+  getPerformance(opts: PerformanceQuery = {}): Promise<PerformanceAnalytics> {
+    return this.unwrap(this.api.GET('/v1/analytics/performance', { params: { query: opts } }))
+  }
+
+  /**
+   * Smart Money Concepts analysis of the latest closed candles of a symbol (needs `read_market_data`):
+   * trend (direction of the latest confirmed BOS/CHOCH), unmitigated order blocks with `strength`
+   * and `volume_ratio`, the latest BOS/CHOCH (`confirmed` once a candle closed beyond its level),
+   * the latest open fair value gap and swept liquidity pools. Defaults: `interval` 15m,
+   * `lookback` 500 candles (max 5000; fewer when the market has less history), `swing_length` 10.
+   * @example
+   * const { analysis } = await client.getSmcAnalysis('BTCUSDT', { interval: '1h', lookback: 300 })
+   * if (analysis.trend === 'bullish' && analysis.choch_bos.confirmed && analysis.choch_bos.direction === 'bullish') {
+   *   const [bottom, top] = analysis.order_blocks[0]?.price_level ?? []
+   *   console.log('bullish structure; nearest order block', bottom, top)
+   * }
+   */
+  getSmcAnalysis(symbol: string, opts: SmcAnalysisQuery = {}): Promise<SmcAnalysis> {
+    return this.unwrap(this.api.GET('/v1/analytics/smc/{symbol}', { params: { path: { symbol }, query: opts } }))
+  }
+}

@@ -1,0 +1,68 @@
+import { SMCApiError } from '../errors'
+import type { Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse } from '../types'
+import { ClientCore } from './core'
+
+/** `SMCClient`'s authentication, health, metrics and configuration methods. */
+export class SystemMethods extends ClientCore {
+  /**
+   * Issue an access token (and refresh token) using an API key, or the current token if it holds `admin_full`.
+   * @example
+   * const { token } = await new SMCClient().generateToken({ user_id: 'demo', permissions: ['read_market_data'] }, { apiKey })
+   */
+  generateToken(body: GenerateTokenRequest, opts: { apiKey?: string } = {}): Promise<TokenResponse> {
+    return this.unwrap(
+      this.api.POST('/v1/auth/generate-token', { body, headers: opts.apiKey ? { 'X-API-Key': opts.apiKey } : {} }),
+    )
+  }
+
+  /**
+   * Rotate a refresh token; the one sent stops working. Pass `{ use: true }` to adopt the new access token.
+   * @example
+   * const next = await client.refreshToken(pair.refresh_token, { use: true })
+   */
+  async refreshToken(refreshToken: string, opts: { use?: boolean } = {}): Promise<TokenResponse> {
+    const pair = await this.unwrap(this.api.POST('/v1/auth/refresh-token', { headers: { Authorization: `Bearer ${refreshToken}` } }))
+    if (opts.use) this.setToken(pair.token)
+    return pair
+  }
+
+  /**
+   * Health of the server and its components.
+   * @example
+   * const { status } = await client.getHealth()
+   */
+  async getHealth(): Promise<Health> {
+    const { data, error, response } = await this.api.GET('/v1/health')
+    // 503 still carries a health report: return it rather than throwing.
+    if (response.status === 503 && error) return error as unknown as Health
+    if (!response.ok) throw SMCApiError.fromResponse(response, error)
+    return data as Health
+  }
+
+  /**
+   * Prometheus metrics text.
+   * @example
+   * const text = await client.getMetrics()
+   */
+  getMetrics(): Promise<string> {
+    return this.unwrap(this.api.GET('/v1/metrics', { parseAs: 'text' })) as Promise<string>
+  }
+
+  /**
+   * The effective configuration (needs `admin_full`).
+   * @example
+   * const cfg = await client.getConfig()
+   */
+  getConfig(): Promise<Config> {
+    return this.unwrap(this.api.GET('/v1/config'))
+  }
+
+  /**
+   * Update runtime-tunable configuration with dotted keys (needs `admin_full`).
+   * @example
+   * await client.updateConfig({ 'trading.max_position_size': 1500 })
+   */
+  updateConfig(update: ConfigUpdate): Promise<Config> {
+    return this.unwrap(this.api.PUT('/v1/config', { body: update }))
+  }
+}

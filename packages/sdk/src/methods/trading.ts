@@ -1,0 +1,143 @@
+import { retryingFetch } from '../client'
+import type {
+  Account,
+  CancelOrderResponse,
+  Order,
+  OrderList,
+  OrdersQuery,
+  Position,
+  PositionList,
+  PositionsQuery,
+  Trade,
+  TradeHistory,
+  TradeHistoryQuery,
+  TradeRequest,
+} from '../types'
+import { MarketMethods } from './market'
+
+/** `SMCClient`'s trading methods: orders, positions, fills and the account. */
+export class TradingMethods extends MarketMethods {
+  /** Retries POSTs too: used only for requests the server deduplicates (an order's client_order_id). */
+  private readonly keyedFetch: (req: Request) => Promise<Response> = retryingFetch(this.options, true)
+
+  /**
+   * Submit an order. Resolves with the order once it is booked (a market order is usually already
+   * `filled`); a repeated `client_order_id` resolves with the original order. Denials throw
+   * `SMCApiError` with a stable code (INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_SIZE, …).
+   * With a `client_order_id` the request is safe to repeat (the server answers a repeat with the
+   * original order), so it is retried like a GET on 429, 502, 503, timeouts and network errors;
+   * without one it is sent once, since a lost answer could hide a booked order.
+   * @example
+   * const order = await client.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1, client_order_id: 'bot-42' })
+   * console.log(order.status, order.average_price)
+   */
+  executeTrade(order: TradeRequest): Promise<Order> {
+    return this.unwrap(this.api.POST('/v1/trades', { body: order, ...(order.client_order_id ? { fetch: this.keyedFetch } : {}) }))
+  }
+
+  /**
+   * Positions (open by default), marked to the last price, with total exposure and PnL.
+   * @example
+   * const { positions, total_pnl } = await client.getPositions({ symbol: 'BTCUSDT' })
+   */
+  getPositions(query: PositionsQuery = {}): Promise<PositionList> {
+    return this.unwrap(this.api.GET('/v1/positions', { params: { query } }))
+  }
+
+  /**
+   * One position by id (open or closed).
+   * @example
+   * const pos = await client.getPosition('pos_123')
+   */
+  getPosition(positionId: string): Promise<Position> {
+    return this.unwrap(this.api.GET('/v1/positions/{position_id}', { params: { path: { position_id: positionId } } }))
+  }
+
+  /**
+   * Every position matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const p of client.positions({ status: 'closed' })) console.log(p.symbol, p.realized_pnl)
+   */
+  async *positions(query: Omit<PositionsQuery, 'offset'> = {}): AsyncGenerator<Position, void, undefined> {
+    const limit = query.limit ?? 100
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.getPositions({ ...query, limit, offset })
+      yield* page.positions
+      if (page.positions.length < limit || offset + limit >= page.total_count) return
+    }
+  }
+
+  /**
+   * Orders of your account, newest first (`status: 'open'` for working orders).
+   * @example
+   * const { orders } = await client.listOrders({ status: 'open' })
+   */
+  listOrders(query: OrdersQuery = {}): Promise<OrderList> {
+    return this.unwrap(this.api.GET('/v1/orders', { params: { query } }))
+  }
+
+  /**
+   * Every order matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const o of client.orders({ symbol: 'BTCUSDT' })) console.log(o.order_id, o.status)
+   */
+  async *orders(query: Omit<OrdersQuery, 'offset'> = {}): AsyncGenerator<Order, void, undefined> {
+    const limit = query.limit ?? 100
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.listOrders({ ...query, limit, offset })
+      yield* page.orders
+      if (page.orders.length < limit || offset + limit >= page.total_count) return
+    }
+  }
+
+  /**
+   * One order by id.
+   * @example
+   * const { status, filled_quantity } = await client.getOrder(order.order_id)
+   */
+  getOrder(orderId: string): Promise<Order> {
+    return this.unwrap(this.api.GET('/v1/orders/{order_id}', { params: { path: { order_id: orderId } } }))
+  }
+
+  /**
+   * Cancel an open order (ORDER_NOT_CANCELLABLE once it is filled, cancelled, rejected or expired).
+   * @example
+   * await client.cancelOrder(order.order_id)
+   */
+  cancelOrder(orderId: string): Promise<CancelOrderResponse> {
+    return this.unwrap(this.api.DELETE('/v1/orders/{order_id}', { params: { path: { order_id: orderId } } }))
+  }
+
+  /**
+   * One page of fills, newest first.
+   * @example
+   * const { trades, total_pages } = await client.getTradeHistory({ symbol: 'BTCUSDT', limit: 50, page: 1 })
+   */
+  getTradeHistory(query: TradeHistoryQuery = {}): Promise<TradeHistory> {
+    return this.unwrap(this.api.GET('/v1/trades/history', { params: { query } }))
+  }
+
+  /**
+   * Every fill matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const t of client.tradeHistory({ symbol: 'BTCUSDT', start_date: '2024-01-01T00:00:00Z' })) {
+   *   console.log(t.timestamp, t.side, t.quantity, t.price, t.pnl)
+   * }
+   */
+  async *tradeHistory(query: Omit<TradeHistoryQuery, 'page'> = {}): AsyncGenerator<Trade, void, undefined> {
+    for (let page = 1; ; page++) {
+      const res = await this.getTradeHistory({ ...query, page })
+      yield* res.trades
+      if (res.trades.length === 0 || page >= res.total_pages) return
+    }
+  }
+
+  /**
+   * Your paper account: balance, equity, margin and available balance.
+   * @example
+   * const { balance, equity, available_balance } = await client.getAccount()
+   */
+  getAccount(): Promise<Account> {
+    return this.unwrap(this.api.GET('/v1/account'))
+  }
+}

@@ -1,0 +1,280 @@
+import type { components, operations } from './generated/api'
+
+// The request and response types of the SMC Trading API, named after the contract's schemas (and
+// the query parameters of its list operations), so bots can type their own code with them.
+
+type Schemas = components['schemas']
+type Query<Op extends keyof operations> = operations[Op]['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never
+
+// ---- auth and system ----------------------------------------------------------------------------
+
+/**
+ * Server health and its components (`getHealth`; a 503 still returns it).
+ * @example const { status, components }: Health = await client.getHealth()
+ */
+export type Health = Schemas['Health']
+/**
+ * The effective configuration (`getConfig`).
+ * @example const { trading, rate_limits }: Config = await admin.getConfig()
+ */
+export type Config = Schemas['Config']
+/**
+ * Runtime-tunable configuration by dotted key (`updateConfig`).
+ * @example const update: ConfigUpdate = { 'trading.max_position_size': 1500 }
+ */
+export type ConfigUpdate = Schemas['ConfigUpdate']
+/**
+ * An access token with its refresh token (`generateToken`, `refreshToken`).
+ * @example const { token, refresh_token, expires_at }: TokenResponse = await client.refreshToken(refresh)
+ */
+export type TokenResponse = Schemas['TokenResponse']
+/**
+ * Body of `generateToken`: whom the token is for and its scopes.
+ * @example const req: GenerateTokenRequest = { user_id: 'bot-7', permissions: ['read_market_data', 'write_trades'] }
+ */
+export type GenerateTokenRequest = Schemas['GenerateTokenRequest']
+/**
+ * A permission a token may carry.
+ * @example const scopes: Scope[] = ['read_market_data', 'read_trades']
+ */
+export type Scope = Schemas['Scope']
+
+// ---- market data ----------------------------------------------------------------------------------
+
+/**
+ * Last price, top of book and 24h statistics of a symbol (`getMarketData`).
+ * @example const { price, bid, ask }: Ticker = await client.getMarketData('BTCUSDT')
+ */
+export type Ticker = Schemas['Ticker']
+/**
+ * OHLCV candles of a symbol, ascending (`getOhlcv`).
+ * @example const { data }: Ohlcv = await client.getOhlcv('BTCUSDT', { interval: '15m' })
+ */
+export type Ohlcv = Schemas['Ohlcv']
+/**
+ * One OHLCV candle.
+ * @example const closes = (await client.getOhlcv('BTCUSDT')).data.map((c: Candle) => c.close)
+ */
+export type Candle = Schemas['Candle']
+/**
+ * Order book levels as [price, quantity] decimal strings (`getOrderBook`).
+ * @example const { bids, asks }: OrderBook = await client.getOrderBook('BTCUSDT', { limit: 5 })
+ */
+export type OrderBook = Schemas['OrderBook']
+/**
+ * Trading rules of a symbol: tick size, lot size, minimum quantity and notional (`getInstrument`).
+ * @example const { tick_size, lot_size }: Instrument = await client.getInstrument('BTCUSDT')
+ */
+export type Instrument = Schemas['Instrument']
+/**
+ * Trading rules of every tradable symbol (`getInstruments`).
+ * @example const { instruments }: InstrumentList = await client.getInstruments()
+ */
+export type InstrumentList = Schemas['InstrumentList']
+/**
+ * Query of `getOhlcv`.
+ * @example const query: OhlcvQuery = { interval: '1h', limit: 200 }
+ */
+export type OhlcvQuery = Query<'getOhlcv'>
+/**
+ * Query of `getOrderBook`.
+ * @example const query: OrderBookQuery = { limit: 10 }
+ */
+export type OrderBookQuery = Query<'getOrderBook'>
+
+// ---- analytics ------------------------------------------------------------------------------------
+
+/**
+ * Performance of the account over a period (`getPerformance`).
+ * @example const { win_rate, total_pnl, max_drawdown }: PerformanceAnalytics = await client.getPerformance()
+ */
+export type PerformanceAnalytics = Schemas['PerformanceAnalytics']
+/**
+ * A rolling period of `getPerformance`.
+ * @example const period: AnalyticsPeriod = '1w'
+ */
+export type AnalyticsPeriod = Schemas['AnalyticsPeriod']
+/**
+ * Query of `getPerformance`.
+ * @example const query: PerformanceQuery = { period: '1m', symbol: 'BTCUSDT' }
+ */
+export type PerformanceQuery = Query<'getPerformance'>
+/**
+ * Smart Money Concepts analysis of a symbol (`getSmcAnalysis`).
+ * @example const { analysis, candles_analyzed }: SmcAnalysis = await client.getSmcAnalysis('BTCUSDT')
+ */
+export type SmcAnalysis = Schemas['SmcAnalysis']
+/**
+ * The analysis itself: trend, order blocks, latest BOS/CHOCH, open FVG, liquidity sweeps.
+ * @example const { trend, order_blocks }: SmcAnalysisDetail = (await client.getSmcAnalysis('BTCUSDT')).analysis
+ */
+export type SmcAnalysisDetail = Schemas['SmcAnalysisDetail']
+/**
+ * An unmitigated order block.
+ * @example const strongest = (obs: SmcOrderBlock[]) => obs.reduce((a, b) => (b.strength > a.strength ? b : a))
+ */
+export type SmcOrderBlock = Schemas['SmcOrderBlock']
+/**
+ * The latest break of structure or change of character.
+ * @example const confirmedUp = (b: SmcStructureBreak) => b.confirmed && b.direction === 'bullish'
+ */
+export type SmcStructureBreak = Schemas['SmcStructureBreak']
+/**
+ * The latest open fair value gap.
+ * @example const open = (g: SmcFairValueGap) => g.detected && g.top !== null && g.bottom !== null
+ */
+export type SmcFairValueGap = Schemas['SmcFairValueGap']
+/**
+ * A swept liquidity pool.
+ * @example const sweptAt = (s: SmcLiquiditySweep) => `${s.side} ${s.price} at ${s.timestamp}`
+ */
+export type SmcLiquiditySweep = Schemas['SmcLiquiditySweep']
+/**
+ * Trend of an analysis.
+ * @example const trend: SmcTrend = 'neutral'
+ */
+export type SmcTrend = Schemas['SmcTrend']
+/**
+ * Direction of an SMC signal.
+ * @example const direction: SmcDirection = 'bullish'
+ */
+export type SmcDirection = Schemas['SmcDirection']
+/**
+ * Query of `getSmcAnalysis`.
+ * @example const query: SmcAnalysisQuery = { interval: '1h', lookback: 300, swing_length: 10 }
+ */
+export type SmcAnalysisQuery = Query<'getSmcAnalysis'>
+
+// ---- trading ----------------------------------------------------------------------------------------
+
+/**
+ * An order to submit (`executeTrade`).
+ * @example const req: TradeRequest = { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.1, client_order_id: 'bot-42' }
+ */
+export type TradeRequest = Schemas['TradeRequest']
+/**
+ * An order and its fill state.
+ * @example const { order_id, status, average_price }: Order = await client.executeTrade(req)
+ */
+export type Order = Schemas['Order']
+/**
+ * A page of orders (`listOrders`).
+ * @example const { orders, total_count }: OrderList = await client.listOrders({ status: 'open' })
+ */
+export type OrderList = Schemas['OrderList']
+/**
+ * The status of an order.
+ * @example const done = (s: OrderStatus) => s === 'filled' || s === 'cancelled' || s === 'rejected' || s === 'expired'
+ */
+export type OrderStatus = Schemas['OrderStatus']
+/**
+ * The answer to `cancelOrder`.
+ * @example const { status, cancelled_at }: CancelOrderResponse = await client.cancelOrder(order.order_id)
+ */
+export type CancelOrderResponse = Schemas['CancelOrderResponse']
+/**
+ * A position, marked to the last price.
+ * @example const { symbol, quantity, unrealized_pnl }: Position = await client.getPosition('pos_123')
+ */
+export type Position = Schemas['Position']
+/**
+ * Positions with total exposure and PnL (`getPositions`).
+ * @example const { positions, total_pnl }: PositionList = await client.getPositions({ symbol: 'BTCUSDT' })
+ */
+export type PositionList = Schemas['PositionList']
+/**
+ * One fill.
+ * @example const realized = (fills: Trade[]) => fills.reduce((sum, t) => sum + t.pnl, 0)
+ */
+export type Trade = Schemas['Trade']
+/**
+ * A page of fills (`getTradeHistory`).
+ * @example const { trades, total_pages }: TradeHistory = await client.getTradeHistory({ page: 1 })
+ */
+export type TradeHistory = Schemas['TradeHistory']
+/**
+ * The paper account: balance, equity, margin (`getAccount`).
+ * @example const { balance, equity, available_balance }: Account = await client.getAccount()
+ */
+export type Account = Schemas['Account']
+/**
+ * Query of `getPositions` / `positions`.
+ * @example const query: PositionsQuery = { status: 'closed', limit: 50 }
+ */
+export type PositionsQuery = Query<'getPositions'>
+/**
+ * Query of `listOrders` / `orders`.
+ * @example const query: OrdersQuery = { status: 'open', symbol: 'BTCUSDT' }
+ */
+export type OrdersQuery = Query<'listOrders'>
+/**
+ * Query of `getTradeHistory` / `tradeHistory`.
+ * @example const query: TradeHistoryQuery = { symbol: 'BTCUSDT', start_date: '2024-01-01T00:00:00Z' }
+ */
+export type TradeHistoryQuery = Query<'getTradeHistory'>
+
+// ---- risk -------------------------------------------------------------------------------------------
+
+/**
+ * Risk metrics of the account now (`getRiskMetrics`).
+ * @example const { var_95, risk_score }: RiskMetrics = await client.getRiskMetrics()
+ */
+export type RiskMetrics = Schemas['RiskMetrics']
+/**
+ * The risk limits in force (`getRiskLimits`).
+ * @example const { max_daily_loss, position_limits }: RiskLimits = await client.getRiskLimits()
+ */
+export type RiskLimits = Schemas['RiskLimits']
+/**
+ * A change of risk limits (`updateRiskLimits`).
+ * @example const update: RiskLimitsUpdate = { max_daily_loss: 1000, position_limits: { BTCUSDT: 0.5 } }
+ */
+export type RiskLimitsUpdate = Schemas['RiskLimitsUpdate']
+/**
+ * A risk event (a limit approached, an order denied).
+ * @example const urgent = (e: RiskEvent) => e.severity === 'high' && !e.resolved
+ */
+export type RiskEvent = Schemas['RiskEvent']
+/**
+ * Risk events, newest first (`getRiskEvents`).
+ * @example const { events }: RiskEventList = await client.getRiskEvents({ resolved: false })
+ */
+export type RiskEventList = Schemas['RiskEventList']
+/**
+ * Query of `getRiskEvents`.
+ * @example const query: RiskEventsQuery = { severity: 'high', resolved: false }
+ */
+export type RiskEventsQuery = Query<'getRiskEvents'>
+/**
+ * Whether orders are accepted now (`getTradingStatus`).
+ * @example const { status, reason, resume_at }: TradingStatus = await client.getTradingStatus()
+ */
+export type TradingStatus = Schemas['TradingStatus']
+
+// ---- administration -------------------------------------------------------------------------------
+
+/**
+ * Body of `pauseTrading`.
+ * @example const req: TradingPauseRequest = { reason: 'maintenance', duration_seconds: 300, cancel_orders: true }
+ */
+export type TradingPauseRequest = Schemas['TradingPauseRequest']
+/**
+ * Body of `resumeTrading`.
+ * @example const req: TradingResumeRequest = { user_id: 'bot-7' }
+ */
+export type TradingResumeRequest = Schemas['TradingResumeRequest']
+/**
+ * The answer to `pauseTrading` / `resumeTrading`.
+ * @example const { status, scope, orders_cancelled }: TradingControl = await admin.pauseTrading({ reason: 'maintenance' })
+ */
+export type TradingControl = Schemas['TradingControl']
+/**
+ * Body of `emergencyStop`.
+ * @example const req: EmergencyStopRequest = { confirmation: 'EMERGENCY_STOP_CONFIRMED', reason: 'Feed anomaly', flatten_positions: true }
+ */
+export type EmergencyStopRequest = Schemas['EmergencyStopRequest']
+/**
+ * The answer to `emergencyStop`.
+ * @example const { incident_id, orders_cancelled }: EmergencyStopResult = await admin.emergencyStop(req)
+ */
+export type EmergencyStopResult = Schemas['EmergencyStopResult']
