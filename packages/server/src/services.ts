@@ -7,7 +7,7 @@ import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
-import { openDatabase, SqliteApiKeyRepository, SqliteSettingsRepository, type Db } from './store'
+import { openDatabase, SqliteApiKeyRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 
 export const SERVER_VERSION = '1.0.0'
@@ -84,7 +84,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     market,
     events,
     clock,
-    db,
+    journalStore: new SqliteStreamEventRepository(db),
     isSymbol: (symbol) => market.instrument(symbol) !== undefined && settings.isSymbolEnabled(symbol),
     logger,
     options: hubOptionsFromEnv(env),

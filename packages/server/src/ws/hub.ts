@@ -5,7 +5,7 @@ import type { Principal } from '../auth'
 import { DomainError, type Clock, type DomainEvent, type EventBus } from '../core'
 import type { MarketData, Ticker } from '../market'
 import type { Logger } from '../observability'
-import type { Db } from '../store'
+import type { StreamEventRepository } from '../store'
 import { ACCOUNT_EVENT_KINDS, channelsOfEvent } from './channels'
 import { runCommand } from './commands'
 import { AuthFailureLimiter } from './auth-failures'
@@ -23,7 +23,8 @@ export interface StreamHubDeps {
   market: MarketData
   events: EventBus
   clock: Clock
-  db: Db
+  /** Where the replay buffer of account events is kept. */
+  journalStore: StreamEventRepository
   /** Symbols that can be subscribed (known and enabled). */
   isSymbol(symbol: string): boolean
   logger: Logger
@@ -65,7 +66,7 @@ export class StreamHub implements ConnectionHost {
     this.startedAt = deps.clock.now()
     this.authLimiter = new AuthFailureLimiter(deps.options.maxAuthFailuresPerMinute, 60_000)
     this.journal = new EventJournal(
-      deps.db,
+      deps.journalStore,
       deps.clock,
       deps.epoch,
       deps.options.replayMaxEvents,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core'
-import { openDatabase } from '../store'
+import { openDatabase, SqliteStreamEventRepository } from '../store'
 import { EventJournal } from './journal'
 
 function journal(maxEvents = 3, maxAgeMs = 60_000) {
   const clock = new ManualClock(1_000_000)
   const db = openDatabase(':memory:')
-  return { clock, db, j: new EventJournal(db, clock, 'abc123', maxEvents, maxAgeMs) }
+  return { clock, db, j: new EventJournal(new SqliteStreamEventRepository(db), clock, 'abc123', maxEvents, maxAgeMs) }
 }
 const add = (j: EventJournal, at: number, userId = 'u1') => j.append({ userId, kind: 'trade_update', data: '{}', at })
 const rows = (db: ReturnType<typeof openDatabase>) => db.$client.prepare('SELECT user_id, seq FROM stream_events ORDER BY user_id, seq').all()
@@ -52,7 +52,7 @@ describe('EventJournal', () => {
     expect(rows(db)).toEqual([{ user_id: 'u1', seq: 2 }])
     expect(j.after('u1', 'evt_abc123_1')).toEqual({ ok: false, reason: 'events_expired', oldestAvailable: undefined })
     // A new journal on the same store (a restarted server) continues the numbering.
-    const again = new EventJournal(db, clock, 'abc123', 100, 60_000)
+    const again = new EventJournal(new SqliteStreamEventRepository(db), clock, 'abc123', 100, 60_000)
     expect(add(again, clock.now()).id).toBe('evt_abc123_3')
     expect(again.after('u1', 'evt_abc123_2')).toMatchObject({ ok: true, events: [{ seq: 3 }] })
   })
@@ -60,7 +60,7 @@ describe('EventJournal', () => {
   it('hands entries on only once stored, so ids lost in a crash were never given to anyone', async () => {
     const { db, clock } = journal(100)
     const given: string[] = []
-    const j = new EventJournal(db, clock, 'abc123', 100, 60_000, undefined, (batch) => given.push(...batch.map((e) => e.id)))
+    const j = new EventJournal(new SqliteStreamEventRepository(db), clock, 'abc123', 100, 60_000, undefined, (batch) => given.push(...batch.map((e) => e.id)))
     add(j, clock.now())
     add(j, clock.now())
     expect(given).toEqual([])
@@ -71,7 +71,7 @@ describe('EventJournal', () => {
     expect(add(j, clock.now()).id).toBe('evt_abc123_3')
     expect(given).toHaveLength(2)
     // …so the restarted server may number its next event 3 without anyone mistaking one for the other.
-    const restarted = new EventJournal(db, clock, 'abc123', 100, 60_000)
+    const restarted = new EventJournal(new SqliteStreamEventRepository(db), clock, 'abc123', 100, 60_000)
     expect(add(restarted, clock.now()).id).toBe('evt_abc123_3')
   })
 
@@ -79,7 +79,7 @@ describe('EventJournal', () => {
     const { db, clock } = journal(100)
     const given: string[] = []
     const errors: unknown[] = []
-    const j = new EventJournal(db, clock, 'abc123', 100, 60_000, (e) => errors.push(e), (batch) => given.push(...batch.map((e) => e.id)))
+    const j = new EventJournal(new SqliteStreamEventRepository(db), clock, 'abc123', 100, 60_000, (e) => errors.push(e), (batch) => given.push(...batch.map((e) => e.id)))
     add(j, clock.now())
     db.$client.exec('DROP TABLE stream_events')
     await new Promise((r) => setImmediate(r))

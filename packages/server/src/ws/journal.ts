@@ -1,20 +1,12 @@
-import type { Statement } from 'better-sqlite3'
-import { and, asc, eq, gt, max } from 'drizzle-orm'
 import type { Clock } from '../core'
-import { tables, type Db } from '../store'
+import type { StreamEventRepository, StreamEventRow, StreamEventTrim } from '../store'
 
 /** One journaled account event. `id` is the wire id clients resume from: `evt_<epoch>_<seq>`. */
-export interface JournalEntry {
+export interface JournalEntry extends StreamEventRow {
   id: string
-  userId: string
-  accountId: string | null
-  seq: number
-  kind: string
-  symbol: string | null
-  /** `data` as JSON text (serialized once, replayed byte for byte). */
-  data: string
-  at: number
 }
+
+const NO_TRIMS: readonly StreamEventTrim[] = []
 
 export type ReplayResult =
   | { ok: true; events: JournalEntry[] }
@@ -28,16 +20,12 @@ export type ReplayResult =
 export class EventJournal {
   private readonly nextSeq = new Map<string, number>()
   private appended = 0
-  // Prepared once: every order's events pass through here, so this is on the order path.
-  private readonly insert: Statement
-  private readonly trim: Statement
   private readonly trimEvery: number
-  private readonly writeBatch: (batch: JournalEntry[]) => void
   private pending: JournalEntry[] = []
   private flushScheduled = false
 
   constructor(
-    private readonly db: Db,
+    private readonly store: StreamEventRepository,
     private readonly clock: Clock,
     readonly epoch: string,
     private readonly maxEvents: number,
@@ -50,23 +38,7 @@ export class EventJournal {
      */
     private readonly onDurable: (batch: JournalEntry[]) => void = () => {},
   ) {
-    this.insert = db.$client.prepare(
-      'INSERT INTO stream_events (user_id, seq, account_id, kind, symbol, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-    this.trim = db.$client.prepare('DELETE FROM stream_events WHERE user_id = ? AND seq <= ?')
     this.trimEvery = Math.max(1, Math.floor(maxEvents / 16))
-    this.writeBatch = db.$client.transaction((batch: JournalEntry[]) => {
-      for (const x of batch) {
-        this.insert.run(x.userId, x.seq, x.accountId, x.kind, x.symbol, x.data, x.at)
-        // The count bound is kept in batches of 1/16 of it: replay reads only the newest maxEvents
-        // anyway, so the few extra rows between trims are never visible.
-        if (x.seq > this.maxEvents && x.seq % this.trimEvery === 0) this.trim.run(x.userId, x.seq - this.maxEvents)
-      }
-      if ((this.appended += batch.length) >= 256) {
-        this.appended = 0
-        this.pruneNow()
-      }
-    })
   }
 
   idOf(seq: number): string {
@@ -101,7 +73,7 @@ export class EventJournal {
       this.flushScheduled = true
       setImmediate(() => {
         // A store closed during shutdown (after its final flush) has nothing left to take.
-        if (!this.db.$client.open) return
+        if (!this.store.isOpen()) return
         try {
           this.flush()
         } catch (err) {
@@ -126,19 +98,30 @@ export class EventJournal {
     }
   }
 
+  /** One transaction: the entries, the count bound and, every 256 entries, the age bound. */
+  private writeBatch(batch: JournalEntry[]): void {
+    let trims: StreamEventTrim[] | undefined
+    for (const x of batch) {
+      // The count bound is kept in batches of 1/16 of it: replay reads only the newest maxEvents
+      // anyway, so the few extra rows between trims are never visible.
+      if (x.seq > this.maxEvents && x.seq % this.trimEvery === 0) (trims ??= []).push({ userId: x.userId, throughSeq: x.seq - this.maxEvents })
+    }
+    const pruneDue = this.appended + batch.length >= 256
+    this.store.writeBatch(batch, trims ?? NO_TRIMS, pruneDue ? this.ageCutoff() : undefined)
+    this.appended = pruneDue ? 0 : this.appended + batch.length
+  }
+
   /**
    * Drop entries past the age bound (the count bound is kept on append). Each user's newest entry
    * stays as the high-water mark, so numbering never restarts and an old id never looks current.
    */
   prune(): void {
     this.flush()
-    this.pruneNow()
+    this.store.prune(this.ageCutoff())
   }
 
-  private pruneNow(): void {
-    this.db.$client
-      .prepare(`DELETE FROM stream_events WHERE at < ? AND seq < (SELECT MAX(s.seq) FROM stream_events s WHERE s.user_id = stream_events.user_id)`)
-      .run(this.clock.now() - this.maxAgeMs)
+  private ageCutoff(): number {
+    return this.clock.now() - this.maxAgeMs
   }
 
   /** The user's events after `lastId`, or why they cannot be replayed without a gap. */
@@ -148,15 +131,8 @@ export class EventJournal {
     const latest = this.seqFor(userId) - 1
     if (last === undefined || last > latest) return { ok: false, reason: 'unknown_event_id' }
     if (last === latest) return { ok: true, events: [] }
-    const t = tables.streamEvents
-    const cutoff = this.clock.now() - this.maxAgeMs
-    const rows = this.db
-      .select()
-      .from(t)
-      .where(and(eq(t.userId, userId), gt(t.seq, Math.max(last, latest - this.maxEvents))))
-      .orderBy(asc(t.seq))
-      .all()
-      .filter((r) => r.at >= cutoff)
+    const cutoff = this.ageCutoff()
+    const rows = this.store.after(userId, Math.max(last, latest - this.maxEvents)).filter((r) => r.at >= cutoff)
     const first = rows[0]
     if (!first || first.seq !== last + 1) return { ok: false, reason: 'events_expired', oldestAvailable: first ? this.idOf(first.seq) : undefined }
     return { ok: true, events: rows.map((r) => ({ ...r, id: this.idOf(r.seq) })) }
@@ -171,9 +147,7 @@ export class EventJournal {
   private seqFor(userId: string): number {
     let next = this.nextSeq.get(userId)
     if (next === undefined) {
-      const t = tables.streamEvents
-      const row = this.db.select({ m: max(t.seq) }).from(t).where(eq(t.userId, userId)).get()
-      next = (row?.m ?? 0) + 1
+      next = this.store.maxSeq(userId) + 1
       this.nextSeq.set(userId, next)
     }
     return next
