@@ -8,13 +8,10 @@ export {
   roundTo,
   byCloseTime,
   utcDay,
-  periodWindow,
-  equityAt,
-  PERIOD_DAYS,
   PERFORMANCE_DECIMALS,
   ANNUALIZATION_DAYS,
   type ClosedTrade,
   type EquityPoint,
   type PerformanceMetrics,
-  type Period,
 } from './performance'
+export { periodWindow, equityAt, PERIOD_DAYS, type Period } from './periods'

@@ -11,7 +11,7 @@ import {
   stableSum,
   type ClosedTrade,
   type PerformanceMetrics,
-} from './performance'
+} from '.'
 
 const H = 3_600_000
 /** 2024-01-01T00:00:00Z, a UTC midnight. */

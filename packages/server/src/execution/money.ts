@@ -5,10 +5,10 @@
  * explicit (commissions, cost released by partial closes), and their integer results are what the
  * ledger books, so `initial + realized − commission = balance` holds exactly after any sequence.
  */
+import { ATOM_DECIMALS, ATOMS } from '../core'
 import type { Instrument } from '../market'
 
-export const ATOM_DECIMALS = 8
-export const ATOMS = 100_000_000
+export { ATOM_DECIMALS, ATOMS, fromAtoms, toAtoms } from '../core'
 
 /** Integer scales of one instrument. */
 export interface Scales {
@@ -51,12 +51,6 @@ export function toUnits(value: number, scale: number): number | undefined {
 
 /** Integer units back to the canonical double of the decimal (one correctly rounded division). */
 export const fromUnits = (units: number, scale: number): number => units / scale
-
-/** Atoms to the quote amount as a number (exact decimal up to 8 places). */
-export const fromAtoms = (atoms: number | bigint): number => Number(atoms) / ATOMS
-
-/** A quote amount to atoms, rounded half away from zero (limits, initial balances). */
-export const toAtoms = (amount: number): number => Math.round(amount * ATOMS)
 
 /** Divide rounding half to even: used wherever the ledger must round. */
 export function divRound(n: bigint, d: bigint): bigint {

@@ -1,4 +1,5 @@
 /** Pure risk arithmetic: no clock, no store. Money in the caller's unit. */
+import { DrawdownTracker } from '../core'
 
 /**
  * Largest peak-to-trough fall of an equity series, as a fraction of the peak (0.052 = 5.2 %).
@@ -7,13 +8,9 @@
  * maxDrawdown([100, 120, 90, 130]) // 0.25
  */
 export function maxDrawdown(equity: readonly number[]): number {
-  let peak = -Infinity
-  let worst = 0
-  for (const e of equity) {
-    if (e > peak) peak = e
-    else if (peak > 0) worst = Math.max(worst, (peak - e) / peak)
-  }
-  return worst
+  const t = new DrawdownTracker()
+  for (const e of equity) t.note(e)
+  return t.worst
 }
 
 /** Simple returns of a price series: r_t = p_t / p_{t−1} − 1. */
