@@ -1,13 +1,13 @@
 import { hasScope } from '../auth'
 import { AVAILABLE_CHANNELS, isProblem, parseChannel, type Channel } from './channels'
 import type { Connection } from './connection'
-import type { StreamHub } from './hub'
+import type { CommandContext } from './ports'
 import type { ClientCommand, ProtocolError } from './protocol'
 
 type Command = ClientCommand | ProtocolError
 
 /** Execute one client command on a connection. Only authentication is asynchronous. */
-export function runCommand(hub: StreamHub, conn: Connection, cmd: Command): void | Promise<void> {
+export function runCommand(hub: CommandContext, conn: Connection, cmd: Command): void | Promise<void> {
   if (cmd.op === 'invalid') return conn.error(cmd.code, cmd.message, cmd.details, cmd.requestId)
   if (cmd.op === 'authenticate') return authenticate(hub, conn, cmd.token, cmd.requestId)
   if (cmd.op === 'ping') return void conn.reply('pong', withRequest({ server_time: hub.nowIso() }, cmd.requestId))
@@ -20,8 +20,8 @@ export function runCommand(hub: StreamHub, conn: Connection, cmd: Command): void
 
 const withRequest = <T extends object>(data: T, requestId: string | undefined): T => (requestId === undefined ? data : { ...data, request_id: requestId })
 
-async function authenticate(hub: StreamHub, conn: Connection, token: string, requestId?: string): Promise<void> {
-  const result = await hub.deps.auth.verifyAccessToken(token)
+async function authenticate(hub: CommandContext, conn: Connection, token: string, requestId?: string): Promise<void> {
+  const result = await hub.verifyAccessToken(token)
   if (conn.closing) return
   const first = !conn.principal
   if ('reason' in result || (conn.principal && conn.principal.userId !== result.userId)) {
@@ -57,16 +57,16 @@ async function authenticate(hub: StreamHub, conn: Connection, token: string, req
   if (lost.length > 0) conn.reply('unsubscribed', { channels: [...conn.subs.keys()], removed: lost, reason: 'scope_missing' })
 }
 
-const lastEventId = (hub: StreamHub, userId: string): string => hub.journal.latestId(userId) ?? hub.journal.idOf(0)
+const lastEventId = (hub: CommandContext, userId: string): string => hub.journal.latestId(userId) ?? hub.journal.idOf(0)
 
 type SubCmd = Extract<ClientCommand, { op: 'subscribe' | 'unsubscribe' }>
 
-function resolveChannels(hub: StreamHub, conn: Connection, cmd: SubCmd): Channel[] | undefined {
-  const parsed = cmd.channels.map((c) => parseChannel(c, cmd.symbol, hub.deps.isSymbol))
+function resolveChannels(hub: CommandContext, conn: Connection, cmd: SubCmd): Channel[] | undefined {
+  const parsed = cmd.channels.map((c) => parseChannel(c, cmd.symbol, hub.isSymbol))
   const problem = parsed.find(isProblem)
   if (problem) {
     const details: Record<string, unknown> = { channel: problem.channel }
-    if (problem.code === 'INVALID_SYMBOL') Object.assign(details, { symbol: problem.symbol, available_symbols: hub.deps.market.symbols().filter(hub.deps.isSymbol) })
+    if (problem.code === 'INVALID_SYMBOL') Object.assign(details, { symbol: problem.symbol, available_symbols: hub.symbols().filter(hub.isSymbol) })
     else details.available_channels = AVAILABLE_CHANNELS
     conn.error(problem.code, problem.message, details, cmd.requestId)
     return undefined
@@ -74,7 +74,7 @@ function resolveChannels(hub: StreamHub, conn: Connection, cmd: SubCmd): Channel
   return parsed as Channel[]
 }
 
-function subscribe(hub: StreamHub, conn: Connection, cmd: SubCmd): void {
+function subscribe(hub: CommandContext, conn: Connection, cmd: SubCmd): void {
   const channels = resolveChannels(hub, conn, cmd)
   if (!channels) return
   const scopes = conn.principal!.scopes
@@ -109,7 +109,7 @@ function subscribe(hub: StreamHub, conn: Connection, cmd: SubCmd): void {
   if (cmd.lastEventId !== undefined) resume(hub, conn, cmd.lastEventId, cmd.requestId)
 }
 
-function unsubscribe(hub: StreamHub, conn: Connection, cmd: SubCmd): void {
+function unsubscribe(hub: CommandContext, conn: Connection, cmd: SubCmd): void {
   const channels = resolveChannels(hub, conn, cmd)
   if (!channels) return
   const removed = channels.filter((c) => conn.subs.delete(c.name)).map((c) => c.name)
@@ -118,7 +118,7 @@ function unsubscribe(hub: StreamHub, conn: Connection, cmd: SubCmd): void {
 }
 
 /** Replay the user's events after `lastId` on the connection's account channels, or ask for a resync. */
-function resume(hub: StreamHub, conn: Connection, lastId: string, requestId?: string): void {
+function resume(hub: CommandContext, conn: Connection, lastId: string, requestId?: string): void {
   const userId = conn.principal!.userId
   const result = hub.journal.after(userId, lastId)
   const latest = lastEventId(hub, userId)

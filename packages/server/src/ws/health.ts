@@ -1,12 +1,12 @@
-import type { StreamHub } from './hub'
+import type { HealthSource } from './ports'
 
 /** A feed silent for longer than this makes `system.health` report `degraded`. */
 const STALE_FEED_MS = 60_000
 
 /** The `health_update` payload of `system.health`. */
-export function healthSnapshot(hub: StreamHub) {
-  const now = hub.deps.clock.now()
-  const feedAge = Math.max(0, now - hub.deps.market.lastUpdate())
+export function healthSnapshot(hub: HealthSource) {
+  const now = hub.clock.now()
+  const feedAge = Math.max(0, now - hub.market.lastUpdate())
   const stats = hub.stats()
   const mem = process.memoryUsage()
   return {

@@ -14,6 +14,7 @@ import { frameTail, messageIds } from './envelope'
 import { healthSnapshot } from './health'
 import { EventJournal, type JournalEntry } from './journal'
 import type { HubOptions } from './options'
+import type { CommandContext, HealthSource, HubMetricsSource } from './ports'
 import { emptyCounters, type HubCounters, type HubStats } from './stats'
 
 export const WS_PATH = '/v1/ws'
@@ -41,7 +42,7 @@ const iso = (ms: number): string => new Date(ms).toISOString()
  * events out to them, and journals account events for resume. One hub per server; it outlives
  * its listeners, so restarting the HTTP listener keeps the replay buffer and the statistics.
  */
-export class StreamHub implements ConnectionHost {
+export class StreamHub implements ConnectionHost, CommandContext, HealthSource, HubMetricsSource {
   readonly options: HubOptions
   readonly journal: EventJournal
   readonly counters: HubCounters = emptyCounters()
@@ -53,6 +54,9 @@ export class StreamHub implements ConnectionHost {
   readonly byToken = new Map<string, Set<Connection>>()
   readonly connections = new Set<Connection>()
   readonly nextId = messageIds(`m${Date.now().toString(36)}`)
+  readonly clock: Clock
+  readonly market: MarketData
+  readonly isSymbol: (symbol: string) => boolean
   private readonly wss: WebSocketServer
   private readonly listeners = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>()
   private readonly unsubscribe: (() => void)[]
@@ -63,6 +67,9 @@ export class StreamHub implements ConnectionHost {
 
   constructor(readonly deps: StreamHubDeps) {
     this.options = deps.options
+    this.clock = deps.clock
+    this.market = deps.market
+    this.isSymbol = deps.isSymbol
     this.startedAt = deps.clock.now()
     this.authLimiter = new AuthFailureLimiter(deps.options.maxAuthFailuresPerMinute, 60_000)
     this.journal = new EventJournal(
@@ -101,6 +108,12 @@ export class StreamHub implements ConnectionHost {
   }
   monotonic(): number {
     return performance.now()
+  }
+  symbols(): string[] {
+    return this.deps.market.symbols()
+  }
+  verifyAccessToken(token: string): Promise<Principal | { reason: string }> {
+    return this.deps.auth.verifyAccessToken(token)
   }
 
   /** Serve /v1/ws on an HTTP server; the returned function detaches and closes its sockets (1001). */
@@ -164,6 +177,16 @@ export class StreamHub implements ConnectionHost {
     if (!this.connections.delete(conn)) return
     for (const name of conn.subs.keys()) remove(this.byChannel, name, conn)
     if (conn.principal) this.release(conn)
+  }
+
+  connectionCount(): number {
+    return this.connections.size
+  }
+
+  subscriptionCount(): number {
+    let n = 0
+    for (const set of this.byChannel.values()) n += set.size
+    return n
   }
 
   stats(): HubStats {

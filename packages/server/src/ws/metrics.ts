@@ -1,8 +1,8 @@
 import { Gauge, type Registry } from 'prom-client'
-import type { StreamHub } from './hub'
+import type { HubMetricsSource } from './ports'
 
 /** Prometheus view of the hub (read at scrape time): connections, subscriptions and totals. */
-export function registerHubMetrics(registry: Registry, hub: StreamHub): void {
+export function registerHubMetrics(registry: Registry, hub: HubMetricsSource): void {
   const gauge = (name: string, help: string, read: () => number): void => {
     new Gauge({
       name,
@@ -13,12 +13,8 @@ export function registerHubMetrics(registry: Registry, hub: StreamHub): void {
       },
     })
   }
-  gauge('smc_ws_connections', 'Open /v1/ws connections', () => hub.connections.size)
-  gauge('smc_ws_subscriptions', 'Channel subscriptions over all /v1/ws connections', () => {
-    let n = 0
-    for (const set of hub.byChannel.values()) n += set.size
-    return n
-  })
+  gauge('smc_ws_connections', 'Open /v1/ws connections', () => hub.connectionCount())
+  gauge('smc_ws_subscriptions', 'Channel subscriptions over all /v1/ws connections', () => hub.subscriptionCount())
   const c = hub.counters
   gauge('smc_ws_messages_sent', 'Frames sent on /v1/ws since start', () => c.messagesSent)
   gauge('smc_ws_messages_dropped', 'Client frames dropped by the rate limit plus frames not sent to slow consumers', () => c.messagesDropped)
