@@ -4,6 +4,9 @@
 
 const q = (s: string): string => JSON.stringify(s)
 
+/** A clock time (epoch ms) as the frames' timestamp string. */
+export const iso = (ms: number): string => new Date(ms).toISOString()
+
 /** Everything of a frame after `{"seq":N`, including the closing brace. */
 export function frameTail(type: string, data: string, timestamp: string, id: string, channel?: string, replayed = false): string {
   return `,"type":${q(type)}${channel === undefined ? '' : `,"channel":${q(channel)}`},"data":${data},"timestamp":${q(timestamp)},"id":${q(id)}${replayed ? ',"replayed":true' : ''}}`

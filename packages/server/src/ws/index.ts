@@ -1,4 +1,5 @@
-export { StreamHub, WS_PATH, type StreamHubDeps } from './hub'
+export { StreamHub, type StreamHubDeps } from './hub'
+export { WS_PATH } from './upgrade'
 export { DEFAULT_HUB_OPTIONS, hubOptionsFromEnv, type HubOptions } from './options'
 export { AVAILABLE_CHANNELS } from './channels'
 export type { HubStats, HubCounters } from './stats'
