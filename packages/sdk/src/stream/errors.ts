@@ -27,3 +27,6 @@ export class SMCStreamError extends Error {
     return new SMCStreamError(data.code, data.message, data.details, data.request_id)
   }
 }
+
+/** `e` if it is an Error, else an Error with its text (for values thrown by user code). */
+export const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)))

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import NodeWebSocket, { WebSocketServer, type WebSocket as ServerSocket } from 'ws'
 import { backoffDelay } from './backoff'
 import { resolveWebSocket, streamUrl, type WebSocketConstructor } from './socket'
-import { StreamClient, channelName } from './stream-client'
+import { channelName } from './channels'
+import { StreamClient } from './stream-client'
 
 describe('stream helpers', () => {
   it('backoffDelay grows exponentially with equal jitter, capped', () => {
