@@ -1,3 +1,19 @@
-export { RiskService, riskEventView, DEFAULT_MAX_DRAWDOWN, VAR_SCENARIOS, type LimitsUpdate, type RiskDenial, type RiskEventQuery } from './risk-service'
+export { RiskService } from './risk-service'
+export { riskEventView } from './event-log'
+export { DEFAULT_MAX_DRAWDOWN } from './limits'
+export { VAR_SCENARIOS } from './metrics-view'
 export { historicalVar, maxDrawdown, riskScore, returns, usage, usageSeverity, WARNING_USAGE, HIGH_USAGE } from './calculations'
-export type { Portfolio, PositionExposure, OrderImpact, EffectiveLimits, RiskEventRow, RiskEventView, Severity, TradingControlRow, TradingPause } from './types'
+export type {
+  Portfolio,
+  PositionExposure,
+  OrderImpact,
+  EffectiveLimits,
+  LimitsUpdate,
+  RiskDenial,
+  RiskEventQuery,
+  RiskEventRow,
+  RiskEventView,
+  Severity,
+  TradingControlRow,
+  TradingPause,
+} from './types'

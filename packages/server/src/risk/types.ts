@@ -1,4 +1,8 @@
-import type { tables } from '../store'
+import type { DomainError } from '../core'
+import type { RiskEventRow, RiskSeverity, TradingControlRow } from '../store'
+
+/** Stored rows (their shape belongs to the store's repositories). */
+export type { RiskEventRow, TradingControlRow }
 
 /** An open position as risk sees it. Money in atoms (1e-8 quote), quantities in lots. */
 export interface PositionExposure {
@@ -52,8 +56,7 @@ export interface EffectiveLimits {
   updatedAt: number | null
 }
 
-export type RiskEventRow = typeof tables.riskEvents.$inferSelect
-export type Severity = RiskEventRow['severity']
+export type Severity = RiskSeverity
 
 /** The contract's RiskEvent. */
 export interface RiskEventView {
@@ -68,9 +71,6 @@ export interface RiskEventView {
   resolved_at: string | null
 }
 
-/** A stored trading control: `scope` is `global` or an account id. */
-export type TradingControlRow = typeof tables.tradingControls.$inferSelect
-
 /** The pause in force for an account. */
 export interface TradingPause {
   scope: 'global' | 'account'
@@ -78,4 +78,25 @@ export interface TradingPause {
   pausedAt: number
   /** When it lifts by itself (null: until resumed). */
   resumeAt: number | null
+}
+
+/** A pre-trade denial: a DomainError returned as a value, never thrown. */
+export type RiskDenial = DomainError
+
+/** A change of an account's limits (the contract's body): an omitted field keeps its value, null resets it. */
+export interface LimitsUpdate {
+  max_position_size?: number | null
+  max_daily_loss?: number | null
+  max_drawdown?: number | null
+  stop_loss_percent?: number | null
+  position_limits?: Record<string, number>
+}
+
+/** Which of an account's risk events to list (times in ms; `limit` defaults to 100). */
+export interface RiskEventQuery {
+  severity?: Severity
+  since?: number
+  until?: number
+  resolved?: boolean
+  limit?: number
 }

@@ -10,3 +10,18 @@ export {
   type StreamEventRow,
   type StreamEventTrim,
 } from './stream-events'
+export {
+  SqliteRiskEventRepository,
+  type NewRiskEvent,
+  type RiskEventFilter,
+  type RiskEventRepository,
+  type RiskEventRow,
+  type RiskSeverity,
+} from './risk-events'
+export { SqliteRiskLimitsRepository, type RiskLimitsRepository, type RiskLimitsRow } from './risk-limits'
+export {
+  SqliteTradingControlRepository,
+  type AccountOwner,
+  type TradingControlRepository,
+  type TradingControlRow,
+} from './trading-controls'
