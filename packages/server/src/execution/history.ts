@@ -1,7 +1,6 @@
-import { and, asc, eq, gte, isNotNull, lte, type SQL } from 'drizzle-orm'
 import type { ClosedTrade } from '../analytics'
 import type { MarketData } from '../market'
-import { tables, type Db } from '../store'
+import type { ExecutionRepositories } from '../store'
 import { averagePrice, fromAtoms, fromUnits, scalesOf } from './money'
 
 /** One closed position, open → flat: the trade performance analytics consume, and its position. */
@@ -23,20 +22,10 @@ export interface RoundTripQuery {
  * of the position they reduce; a reversal closes one round trip and opens the next.
  *
  * @example
- * const trips = listRoundTrips(db, market, accountId, { symbol: 'BTCUSDT', since: Date.now() - 86_400_000 })
+ * const trips = listRoundTrips(repos, market, accountId, { symbol: 'BTCUSDT', since: Date.now() - 86_400_000 })
  */
-export function listRoundTrips(db: Db, market: MarketData, accountId: string, q: RoundTripQuery = {}): RoundTrip[] {
-  const p = tables.positions
-  const where: SQL[] = [eq(p.accountId, accountId), eq(p.status, 'closed')]
-  if (q.symbol) where.push(eq(p.symbol, q.symbol))
-  if (q.since !== undefined) where.push(gte(p.closedAt, q.since))
-  if (q.until !== undefined) where.push(lte(p.closedAt, q.until))
-  const rows = db
-    .select()
-    .from(p)
-    .where(and(...where))
-    .orderBy(asc(p.closedAt), asc(p.seq))
-    .all()
+export function listRoundTrips(repos: ExecutionRepositories, market: MarketData, accountId: string, q: RoundTripQuery = {}): RoundTrip[] {
+  const rows = repos.positions.closed(accountId, q)
   const out: RoundTrip[] = []
   for (const r of rows) {
     const inst = market.instrument(r.symbol)
@@ -70,28 +59,16 @@ export interface EquityPoint {
  * and one a minute (at most) while positions are open.
  *
  * @example
- * const curve = equityHistory(db, accountId, { since: Date.now() - 7 * 86_400_000 })
+ * const curve = equityHistory(repos, accountId, { since: Date.now() - 7 * 86_400_000 })
  */
-export function equityHistory(db: Db, accountId: string, q: { since?: number } = {}): EquityPoint[] {
-  return equityMarks(db, accountId, q.since).map((m) => ({ at: m.at, equity: fromAtoms(m.equity) }))
+export function equityHistory(repos: ExecutionRepositories, accountId: string, q: { since?: number } = {}): EquityPoint[] {
+  return equityMarks(repos, accountId, q.since).map((m) => ({ at: m.at, equity: fromAtoms(m.equity) }))
 }
 
 /** Equity marks in atoms, ascending by time (snapshots first among equal times). */
-export function equityMarks(db: Db, accountId: string, since?: number): { at: number; equity: number }[] {
-  const e = tables.equitySnapshots
-  const f = tables.fills
-  const snaps = db
-    .select({ at: e.at, equity: e.equity })
-    .from(e)
-    .where(and(eq(e.accountId, accountId), ...(since === undefined ? [] : [gte(e.at, since)])))
-    .orderBy(asc(e.at), asc(e.seq))
-    .all()
-  const fills = db
-    .select({ at: f.createdAt, equity: f.equity })
-    .from(f)
-    .where(and(eq(f.accountId, accountId), isNotNull(f.equity), ...(since === undefined ? [] : [gte(f.createdAt, since)])))
-    .orderBy(asc(f.seq))
-    .all() as { at: number; equity: number }[]
+export function equityMarks(repos: ExecutionRepositories, accountId: string, since?: number): { at: number; equity: number }[] {
+  const snaps = repos.accounts.snapshots(accountId, since)
+  const fills = repos.fills.equityMarks(accountId, since)
   const out: { at: number; equity: number }[] = []
   let i = 0
   let j = 0

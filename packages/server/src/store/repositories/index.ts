@@ -10,6 +10,22 @@ export {
   type StreamEventRow,
   type StreamEventTrim,
 } from './stream-events'
+export type {
+  AccountRow,
+  ClosedPositionFilter,
+  FillRow,
+  OrderFilter,
+  OrderRow,
+  Page,
+  PositionFilter,
+  PositionRow,
+  TradeFilter,
+} from './execution-rows'
+export { SqliteAccountRepository, type AccountRepository } from './accounts'
+export { SqliteFillRepository, type FillRepository } from './fills'
+export { SqliteOrderRepository, type OrderRepository } from './orders'
+export { SqlitePositionRepository, type PositionRepository } from './positions'
+export { sqliteExecutionRepositories, type ExecutionRepositories } from './execution'
 export {
   SqliteRiskEventRepository,
   type NewRiskEvent,

@@ -1,0 +1,54 @@
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm'
+import type { Db } from '../database'
+import { fills as f, orders as o } from '../schema'
+import type { FillRow, Page, TradeFilter } from './execution-rows'
+import { positionalInsert, type PositionalInsert } from './positional-insert'
+
+/** Executions (fills). The last fill of a state change carries the account's equity mark. */
+export interface FillRepository {
+  insert(row: Omit<FillRow, 'seq'>): void
+  /** An account's fills, newest first, with the total matching. */
+  list(accountId: string, q: TradeFilter): Page<FillRow>
+  /** Equity marks carried by fills, ascending (atoms). */
+  equityMarks(accountId: string, since?: number): { at: number; equity: number }[]
+}
+
+export class SqliteFillRepository implements FillRepository {
+  private readonly ins: PositionalInsert
+
+  constructor(private readonly db: Db) {
+    this.ins = positionalInsert(db, f)
+  }
+
+  insert(row: Omit<FillRow, 'seq'>): void {
+    this.ins.run(row)
+  }
+
+  list(accountId: string, q: TradeFilter): Page<FillRow> {
+    const where = [eq(f.accountId, accountId)]
+    if (q.symbol) where.push(eq(f.symbol, q.symbol))
+    if (q.since !== undefined) where.push(gte(f.createdAt, q.since))
+    if (q.until !== undefined) where.push(lte(f.createdAt, q.until))
+    if (q.status) where.push(inArray(f.orderId, this.db.select({ id: o.id }).from(o).where(and(eq(o.accountId, accountId), eq(o.status, q.status)))))
+    const cond = and(...where)
+    const rows = this.db
+      .select()
+      .from(f)
+      .where(cond)
+      .orderBy(desc(f.seq))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit)
+      .all()
+    const total = this.db.select({ n: count() }).from(f).where(cond).get()?.n ?? 0
+    return { rows, total }
+  }
+
+  equityMarks(accountId: string, since?: number): { at: number; equity: number }[] {
+    return this.db
+      .select({ at: f.createdAt, equity: f.equity })
+      .from(f)
+      .where(and(eq(f.accountId, accountId), isNotNull(f.equity), ...(since === undefined ? [] : [gte(f.createdAt, since)])))
+      .orderBy(asc(f.seq))
+      .all() as { at: number; equity: number }[]
+  }
+}

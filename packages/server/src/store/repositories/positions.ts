@@ -1,0 +1,116 @@
+import type { Statement } from 'better-sqlite3'
+import { and, asc, count, desc, eq, gte, lte } from 'drizzle-orm'
+import type { Db } from '../database'
+import { accounts as a, positions as p } from '../schema'
+import type { ClosedPositionFilter, Page, PositionFilter, PositionRow } from './execution-rows'
+import { positionalInsert, type PositionalInsert } from './positional-insert'
+
+/** Positions (netted per account and symbol while open). */
+export interface PositionRepository {
+  /** Insert a new position; returns its sequence number. */
+  insert(row: PositionRow): number
+  update(row: PositionRow): void
+  byId(id: string): PositionRow | undefined
+  list(accountId: string, q: PositionFilter): Page<PositionRow>
+  /** An account's open positions. */
+  open(accountId: string): PositionRow[]
+  /** Accounts holding at least one open position. */
+  accountsWithOpen(): string[]
+  /** Open positions over every account. */
+  countOpen(): number
+  /** Every open position with its owner's user id (an emergency stop flattens them). */
+  openWithOwners(): { userId: string; symbol: string; side: PositionRow['side']; quantity: number }[]
+  /** An account's closed positions, oldest close first. */
+  closed(accountId: string, q: ClosedPositionFilter): PositionRow[]
+}
+
+export class SqlitePositionRepository implements PositionRepository {
+  private readonly ins: PositionalInsert
+  private readonly upd: Statement
+
+  constructor(private readonly db: Db) {
+    this.ins = positionalInsert(db, p)
+    this.upd = db.$client.prepare(
+      `UPDATE positions SET status = ?, quantity = ?, cost_basis = ?, opened_quantity = ?, closed_quantity = ?, closed_cost = ?,
+         exit_notional = ?, realized_pnl = ?, commission = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+    )
+  }
+
+  insert(row: PositionRow): number {
+    return Number(this.ins.run(row).lastInsertRowid)
+  }
+
+  update(x: PositionRow): void {
+    this.upd.run(
+      x.status,
+      x.quantity,
+      x.costBasis,
+      x.openedQuantity,
+      x.closedQuantity,
+      x.closedCost,
+      x.exitNotional,
+      x.realizedPnl,
+      x.commission,
+      x.updatedAt,
+      x.closedAt,
+      x.id,
+    )
+  }
+
+  byId(id: string): PositionRow | undefined {
+    return this.db.select().from(p).where(eq(p.id, id)).get()
+  }
+
+  list(accountId: string, q: PositionFilter): Page<PositionRow> {
+    const where = [eq(p.accountId, accountId)]
+    if (q.symbol) where.push(eq(p.symbol, q.symbol))
+    if (q.status) where.push(eq(p.status, q.status))
+    const cond = and(...where)
+    const rows = this.db.select().from(p).where(cond).orderBy(desc(p.seq)).limit(q.limit).offset(q.offset).all()
+    const total = this.db.select({ n: count() }).from(p).where(cond).get()?.n ?? 0
+    return { rows, total }
+  }
+
+  open(accountId: string): PositionRow[] {
+    return this.db
+      .select()
+      .from(p)
+      .where(and(eq(p.accountId, accountId), eq(p.status, 'open')))
+      .all()
+  }
+
+  accountsWithOpen(): string[] {
+    return this.db
+      .selectDistinct({ accountId: p.accountId })
+      .from(p)
+      .where(eq(p.status, 'open'))
+      .all()
+      .map((r) => r.accountId)
+  }
+
+  countOpen(): number {
+    return this.db.select({ n: count() }).from(p).where(eq(p.status, 'open')).get()?.n ?? 0
+  }
+
+  openWithOwners(): { userId: string; symbol: string; side: PositionRow['side']; quantity: number }[] {
+    return this.db
+      .select({ userId: a.userId, symbol: p.symbol, side: p.side, quantity: p.quantity })
+      .from(p)
+      .innerJoin(a, eq(a.id, p.accountId))
+      .where(eq(p.status, 'open'))
+      .all()
+  }
+
+  closed(accountId: string, q: ClosedPositionFilter): PositionRow[] {
+    const where = [eq(p.accountId, accountId), eq(p.status, 'closed')]
+    if (q.symbol) where.push(eq(p.symbol, q.symbol))
+    if (q.since !== undefined) where.push(gte(p.closedAt, q.since))
+    if (q.until !== undefined) where.push(lte(p.closedAt, q.until))
+    return this.db
+      .select()
+      .from(p)
+      .where(and(...where))
+      .orderBy(asc(p.closedAt), asc(p.seq))
+      .all()
+  }
+}
