@@ -4,6 +4,7 @@ import { createApp } from './api'
 import { ConfigError, loadEnv } from './config'
 import { startServer } from './http-server'
 import { bootstrapCredentials, createServices } from './services'
+import { closeDatabase } from './store'
 
 async function main(): Promise<void> {
   let env
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     services.market.stop()
     await running.close()
     await services.stream.close()
-    services.db.$client.close()
+    closeDatabase(services.db)
     process.exit(0)
   }
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -67,3 +67,17 @@ export const DEFAULT_INSTRUMENTS: readonly Instrument[] = Object.freeze([
 ])
 
 export { roundToTick, floorToStep, isOnTick, isOnStep } from './precision'
+
+/** Validate and freeze instrument definitions (unique symbols, positive sizes and prices). */
+export function freezeInstruments(instruments: readonly Instrument[]): Instrument[] {
+  const seen = new Set<string>()
+  return instruments.map((inst) => {
+    if (seen.has(inst.symbol)) throw new Error(`duplicate instrument ${inst.symbol}`)
+    seen.add(inst.symbol)
+    for (const key of ['tickSize', 'lotSize', 'initialPrice'] as const) {
+      if (!(inst[key] > 0)) throw new RangeError(`${inst.symbol}: ${key} must be positive`)
+    }
+    if (!(inst.annualVolatility >= 0)) throw new RangeError(`${inst.symbol}: annualVolatility must be ≥ 0`)
+    return Object.freeze({ ...inst })
+  })
+}

@@ -126,3 +126,21 @@ export function buildOrderBook(spec: BookSpec, mid: number, timestamp: number, d
     asks: side(spec, ask, 1, spacing, depth, createRandom(`${key}:ask`)),
   }
 }
+
+/** `levels` (best first) without their first `skip` lot-grid units, at most `depth` of them, copied. */
+export function skipTop(levels: readonly BookLevel[], skip: number, depth: number, lotScale: number): BookLevel[] {
+  const out: BookLevel[] = []
+  for (const [p, q] of levels) {
+    if (out.length >= depth) break
+    if (skip > 0) {
+      const units = Math.round(q * lotScale)
+      if (units <= skip) {
+        skip -= units
+        continue
+      }
+      out.push([p, (units - skip) / lotScale])
+      skip = 0
+    } else out.push([p, q])
+  }
+  return out
+}

@@ -1,10 +1,10 @@
 import { type Clock, invalidSymbol } from '../core'
 import { columnsToCandles, MAX_CANDLE_LIMIT, MAX_COLUMN_LIMIT, queryColumns } from './aggregate'
 import { CandleSeries } from './candle-series'
-import { DEFAULT_INSTRUMENTS, type Instrument } from './instruments'
+import { DEFAULT_INSTRUMENTS, freezeInstruments, type Instrument } from './instruments'
 import { buildMinutePath, type MinutePath, partialBar } from './intra-minute'
 import { DAY_MINUTES, type Interval, MINUTE_MS } from './intervals'
-import { type BookSpec, bookSpec, buildOrderBook, MAX_BOOK_DEPTH, resolveDepth, topOfBook } from './order-book'
+import { type BookSpec, bookSpec, buildOrderBook, MAX_BOOK_DEPTH, resolveDepth, skipTop, topOfBook } from './order-book'
 import { emptyBar, MarketFactor, type MinuteBar, SymbolWalk } from './price-walk'
 import { createSeasonality } from './seasonality'
 import { computeTicker } from './ticker'
@@ -49,19 +49,6 @@ interface SymbolState {
   /** Per-second path of the forming minute, built on first use. */
   path: MinutePath | undefined
   scratch: MinuteBar
-}
-
-function freezeInstruments(instruments: readonly Instrument[]): Instrument[] {
-  const seen = new Set<string>()
-  return instruments.map((inst) => {
-    if (seen.has(inst.symbol)) throw new Error(`duplicate instrument ${inst.symbol}`)
-    seen.add(inst.symbol)
-    for (const key of ['tickSize', 'lotSize', 'initialPrice'] as const) {
-      if (!(inst[key] > 0)) throw new RangeError(`${inst.symbol}: ${key} must be positive`)
-    }
-    if (!(inst.annualVolatility >= 0)) throw new RangeError(`${inst.symbol}: annualVolatility must be ≥ 0`)
-    return Object.freeze({ ...inst })
-  })
 }
 
 /**
@@ -183,24 +170,6 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
   function takenNow(s: SymbolState): { bids: number; asks: number } | undefined {
     const t = taken.get(s)
     return t && t.time === stateTime && t.price === lastPrice(s) && (t.bids > 0 || t.asks > 0) ? t : undefined
-  }
-
-  /** `levels` (best first) without their first `skip` lot-grid units, at most `depth` of them, copied. */
-  function skipTop(levels: readonly BookLevel[], skip: number, depth: number, lotScale: number): BookLevel[] {
-    const out: BookLevel[] = []
-    for (const [p, q] of levels) {
-      if (out.length >= depth) break
-      if (skip > 0) {
-        const units = Math.round(q * lotScale)
-        if (units <= skip) {
-          skip -= units
-          continue
-        }
-        out.push([p, (units - skip) / lotScale])
-        skip = 0
-      } else out.push([p, q])
-    }
-    return out
   }
 
   function require(symbol: string): SymbolState {

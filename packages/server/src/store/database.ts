@@ -69,3 +69,8 @@ export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
   if (!run) runners.set(db, (run = db.$client.transaction((f: (tx: Db) => unknown) => f(db)) as Runner))
   return run(fn)
 }
+
+/** Close the connection (and stop its checkpoint worker). */
+export function closeDatabase(db: Db): void {
+  db.$client.close()
+}

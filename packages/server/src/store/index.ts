@@ -1,4 +1,4 @@
-export { openDatabase, transaction, type Db } from './database'
+export { closeDatabase, openDatabase, transaction, type Db } from './database'
 export * as tables from './schema'
 export { unitOfWork, type UnitOfWork } from './unit-of-work'
 export * from './repositories'

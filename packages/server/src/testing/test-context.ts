@@ -6,6 +6,7 @@ import type { Scope } from '../auth'
 import { listen, type RunningServer } from '../http-server'
 import { createLogger } from '../observability'
 import { bootstrapCredentials, createServices, type AppServices } from '../services'
+import { closeDatabase } from '../store'
 import { contractFetch } from './contract'
 
 /** A fixed start time so every test run sees the same simulated market. */
@@ -76,7 +77,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
       await Promise.all(servers.map((s) => s.close()))
       await services.stream.close()
       services.market.stop()
-      services.db.$client.close()
+      closeDatabase(services.db)
     },
   }
   return ctx
