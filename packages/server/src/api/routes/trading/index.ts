@@ -17,6 +17,14 @@ import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 
 
+/** A list query's symbol (upper-cased), status and page, as the ledger's filter. */
+const pageFilter = <S>(q: { symbol?: string; status?: S; limit: number; offset: number }) => ({
+  symbol: q.symbol?.toUpperCase(),
+  status: q.status,
+  limit: q.limit,
+  offset: q.offset,
+})
+
 export function registerTradingRoutes(app: App, s: AppServices): void {
   const ex = s.execution
   const mark = (symbol: string): number => ex.mark(symbol)
@@ -42,12 +50,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getPositionsRoute, s), (c) => {
     const q = c.req.valid('query')
     const st = ex.state(userOf(c))
-    const { rows, total } = ex.queries.listPositions(st.account.id, {
-      symbol: q.symbol?.toUpperCase(),
-      status: q.status,
-      limit: q.limit,
-      offset: q.offset,
-    })
+    const { rows, total } = ex.queries.listPositions(st.account.id, pageFilter(q))
     // Open positions come from memory: the live state the next order will see.
     const positions = rows.map((r) => positionView(r.status === 'open' ? (st.positions.get(r.symbol) ?? r) : r, s.market, mark))
     let exposure = 0
@@ -72,12 +75,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
   app.openapi(secured(listOrdersRoute, s), (c) => {
     const q = c.req.valid('query')
     const st = ex.state(userOf(c))
-    const { rows, total } = ex.queries.listOrders(st.account.id, {
-      symbol: q.symbol?.toUpperCase(),
-      status: q.status,
-      limit: q.limit,
-      offset: q.offset,
-    })
+    const { rows, total } = ex.queries.listOrders(st.account.id, pageFilter(q))
     return c.json({ orders: rows.map((o) => orderView(o, s.market)), total_count: total, limit: q.limit, offset: q.offset }, 200)
   })
 
