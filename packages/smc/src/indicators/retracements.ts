@@ -1,4 +1,4 @@
-import { retracementStep } from '../internal/retracement-step'
+import { retracementRow } from '../internal/retracement-step'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
@@ -29,45 +29,22 @@ export interface Retracements {
 export function retracements(candles: Candles, swings: SwingHighsLows): Retracements {
   const n = candleCount(candles)
   checkSwings(swings, n)
-  const H = candles.high
-  const L = candles.low
-  const hl = swings.highLow
-  const lv = swings.level
+  const { high: H, low: L } = candles
+  const { highLow: hl, level: lv } = swings
   const direction = new Int32Array(n)
   const current = new Float64Array(n)
   const deepest = new Float64Array(n)
   if (n === 0) return { direction, currentRetracement: current, deepestRetracement: deepest }
 
-  let top = 0
-  let bottom = 0
-  let prevDir = 0
-  let prevDeep = 0
+  const leg = { top: 0, bottom: 0, prevDir: 0, prevDeep: 0 }
   const step = new Float64Array(2)
   for (let i = 0; i < n; i++) {
-    const t = hl[i]!
-    let dir: number
-    if (t === 1) {
-      dir = 1
-      top = lv[i]!
-    } else if (t === -1) {
-      dir = -1
-      bottom = lv[i]!
-    } else {
-      dir = prevDir
-    }
-    // The reference reads direction[i-1], which at i = 0 is direction[-1]: the last row, still 0
-    // unless that last row IS row 0 (a one-candle series).
-    const prev = i > 0 ? prevDir : n === 1 ? dir : 0
-    retracementStep(step, i, prev, dir, top, bottom, L[i]!, H[i]!, prevDeep)
-    const cur = step[0]!
-    const deep = step[1]!
+    const dir = retracementRow(step, leg, i, n, hl[i]!, lv[i]!, L[i]!, H[i]!)
     // np.roll(…, 1): row i lands on i+1, and the last row wraps to row 0.
     const k = i + 1 === n ? 0 : i + 1
     direction[k] = dir
-    current[k] = cur
-    deepest[k] = deep
-    prevDir = dir
-    prevDeep = deep
+    current[k] = step[0]!
+    deepest[k] = step[1]!
   }
 
   // Warm-up: zero every row until the third direction change (comparing pre-zeroing values).

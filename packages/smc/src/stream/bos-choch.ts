@@ -1,5 +1,5 @@
-import type { BosChochOptions } from '../indicators/bos-choch'
-import { growF64 } from './columns'
+import type { BosChoch, BosChochOptions } from '../indicators/bos-choch'
+import { f64Columns, growColumns } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import type { SwingTracker } from './swings'
@@ -45,10 +45,8 @@ interface TailSearch {
 export class BosChochStream {
   private readonly closeBreak: boolean
   private readonly parity: boolean
-  bos: Float64Array
-  choch: Float64Array
-  level: Float64Array
-  brokenIndex: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: BosChoch
 
   // Final signals in row order.
   private sRow: number[] = []
@@ -76,17 +74,11 @@ export class BosChochStream {
   ) {
     this.closeBreak = options.closeBreak ?? true
     this.parity = options.parity ?? true
-    this.bos = new Float64Array(cap).fill(Number.NaN)
-    this.choch = new Float64Array(cap).fill(Number.NaN)
-    this.level = new Float64Array(cap).fill(Number.NaN)
-    this.brokenIndex = new Float64Array(cap).fill(Number.NaN)
+    this.out = f64Columns(['bos', 'choch', 'level', 'brokenIndex'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    this.bos = growF64(this.bos, cap, Number.NaN)
-    this.choch = growF64(this.choch, cap, Number.NaN)
-    this.level = growF64(this.level, cap, Number.NaN)
-    this.brokenIndex = growF64(this.brokenIndex, cap, Number.NaN)
+    growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {
@@ -97,7 +89,7 @@ export class BosChochStream {
 
     // 1. Undo last push's tail.
     for (const k of this.poppedFinal) this.writeAlive(k)
-    for (const row of this.tailRows) this.bos[row] = this.choch[row] = this.level[row] = this.brokenIndex[row] = Number.NaN
+    for (const row of this.tailRows) this.out.bos[row] = this.out.choch[row] = this.out.level[row] = this.out.brokenIndex[row] = Number.NaN
     this.poppedFinal.length = this.tailRows.length = 0
 
     // 2. Unbroken final signals broken by the newest row, in signal order.
@@ -175,14 +167,14 @@ export class BosChochStream {
       const row = tRow[t]!
       const alive = tailAlive.includes(t)
       if (this.parity || alive) {
-        this.brokenIndex[row] = b
+        this.out.brokenIndex[row] = b
         this.tailRows.push(row)
       }
       if (alive) {
         const sig = tSig[t]!
-        if (sig === 1 || sig === -1) this.bos[row] = sig
-        else this.choch[row] = sig / 2
-        this.level[row] = tLevel[t]!
+        if (sig === 1 || sig === -1) this.out.bos[row] = sig
+        else this.out.choch[row] = sig / 2
+        this.out.level[row] = tLevel[t]!
         if (!this.tailRows.includes(row)) this.tailRows.push(row)
       }
     }
@@ -191,7 +183,7 @@ export class BosChochStream {
   /** A final signal broken only now, at the newest row j (≥ every known break). */
   private breakPending(k: number, j: number): void {
     this.sBroken[k] = j
-    if (this.parity) this.brokenIndex[this.sRow[k]!] = j
+    if (this.parity) this.out.brokenIndex[this.sRow[k]!] = j
     const st = this.stack
     // At most the top can share break row j (break rows strictly increase up the stack).
     if (st.length > 0) {
@@ -211,7 +203,7 @@ export class BosChochStream {
   /** A newly final signal (the last in order) that is already broken at row b. */
   private appendBroken(k: number, b: number): void {
     this.sBroken[k] = b
-    if (this.parity) this.brokenIndex[this.sRow[k]!] = b
+    if (this.parity) this.out.brokenIndex[this.sRow[k]!] = b
     const st = this.stack
     while (st.length > 0 && this.sBroken[st[st.length - 1]!]! >= b) this.clearAlive(st.pop()!)
     st.push(k)
@@ -221,16 +213,16 @@ export class BosChochStream {
 
   private writeAlive(k: number): void {
     const row = this.sRow[k]!
-    if (this.sKind[k] === 0) this.bos[row] = this.sDir[k]!
-    else this.choch[row] = this.sDir[k]!
-    this.level[row] = this.sLevel[k]!
-    if (!this.parity) this.brokenIndex[row] = this.sBroken[k]!
+    if (this.sKind[k] === 0) this.out.bos[row] = this.sDir[k]!
+    else this.out.choch[row] = this.sDir[k]!
+    this.out.level[row] = this.sLevel[k]!
+    if (!this.parity) this.out.brokenIndex[row] = this.sBroken[k]!
   }
 
   private clearAlive(k: number): void {
     const row = this.sRow[k]!
-    this.bos[row] = this.choch[row] = this.level[row] = Number.NaN
-    if (!this.parity) this.brokenIndex[row] = Number.NaN
+    this.out.bos[row] = this.out.choch[row] = this.out.level[row] = Number.NaN
+    if (!this.parity) this.out.brokenIndex[row] = Number.NaN
   }
 
   /** First row ≥ from (up to the newest) breaking the level, or -1; continued across pushes. */

@@ -1,4 +1,5 @@
 // Growable columns for the streaming engine: capacity doubles, the unused tail holds the fill value.
+import type { Candles } from '../types'
 
 export function growF64(a: Float64Array, cap: number, fill = 0): Float64Array {
   const b = new Float64Array(cap)
@@ -14,34 +15,54 @@ export function growI32(a: Int32Array, cap: number, fill = 0): Int32Array {
   return b
 }
 
-/** The candles pushed so far, one growable column each (capacity ≥ n). */
-export class Series {
-  n = 0
+type Column = Float64Array | Int32Array
+/** An object of columns only (an indicator's result, say). */
+type Columns<T> = { [K in keyof T]: Column }
+
+/** Float64 columns named `names`, `cap` rows of `fill` each (an indicator's output, say). */
+export function f64Columns<K extends string>(names: readonly K[], cap: number, fill = 0): Record<K, Float64Array> {
+  const cols = {} as Record<K, Float64Array>
+  for (const k of names) cols[k] = fill === 0 ? new Float64Array(cap) : new Float64Array(cap).fill(fill)
+  return cols
+}
+
+/** Grow every column of `cols` to `cap` rows, in place: new Float64 rows hold `fill`, new Int32 rows 0. */
+export function growColumns<T extends Columns<T>>(cols: T, cap: number, fill = 0): void {
+  const all = cols as Record<string, Column>
+  for (const k of Object.keys(all)) {
+    const c = all[k]!
+    all[k] = c instanceof Int32Array ? growI32(c, cap) : growF64(c, cap, fill)
+  }
+}
+
+/** Views of the first `n` rows of every column (valid until the columns grow). */
+export function viewColumns<T extends Columns<T>>(cols: T, n: number): T {
+  const all = cols as Record<string, Column>
+  const views: Record<string, Column> = {}
+  for (const k of Object.keys(all)) views[k] = all[k]!.subarray(0, n)
+  return views as T
+}
+
+const CANDLE_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
+
+/** The candles pushed so far, one growable column each (capacity `cap` ≥ `n`). */
+export interface Series extends Candles {
+  n: number
   cap: number
-  time: Float64Array
-  open: Float64Array
-  high: Float64Array
-  low: Float64Array
-  close: Float64Array
-  volume: Float64Array
+}
 
-  constructor(cap: number) {
-    this.cap = cap
-    this.time = new Float64Array(cap)
-    this.open = new Float64Array(cap)
-    this.high = new Float64Array(cap)
-    this.low = new Float64Array(cap)
-    this.close = new Float64Array(cap)
-    this.volume = new Float64Array(cap)
-  }
+export function createSeries(cap: number): Series {
+  return { n: 0, cap, ...f64Columns(CANDLE_COLUMNS, cap) }
+}
 
-  grow(cap: number): void {
-    this.cap = cap
-    this.time = growF64(this.time, cap)
-    this.open = growF64(this.open, cap)
-    this.high = growF64(this.high, cap)
-    this.low = growF64(this.low, cap)
-    this.close = growF64(this.close, cap)
-    this.volume = growF64(this.volume, cap)
-  }
+export function growSeries(s: Series, cap: number): void {
+  s.cap = cap
+  for (const k of CANDLE_COLUMNS) s[k] = growF64(s[k], cap)
+}
+
+/** The candles held, columnar (views, valid until the series grows). */
+export function viewCandles(s: Series): Candles {
+  const views = {} as Candles
+  for (const k of CANDLE_COLUMNS) views[k] = s[k].subarray(0, s.n)
+  return views
 }

@@ -1,5 +1,5 @@
 import type { FvgOptions, FvgResult } from '../indicators/fvg'
-import { growF64 } from './columns'
+import { f64Columns, growColumns } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 
@@ -11,10 +11,8 @@ import { CrossingWatch } from './crossing-watch'
 export class FvgStream {
   private readonly join: boolean
   private readonly never: number
-  fvg: Float64Array
-  top: Float64Array
-  bottom: Float64Array
-  mit: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: FvgResult
   // Bullish gaps are mitigated by low <= Top, bearish ones by high >= Bottom.
   private readonly bull = new CrossingWatch(false, false)
   private readonly bear = new CrossingWatch(true, false)
@@ -22,28 +20,18 @@ export class FvgStream {
   constructor(options: FvgOptions, cap: number) {
     this.join = options.joinConsecutive ?? false
     this.never = (options.parity ?? true) ? 0 : Number.NaN
-    this.fvg = new Float64Array(cap).fill(Number.NaN)
-    this.top = new Float64Array(cap).fill(Number.NaN)
-    this.bottom = new Float64Array(cap).fill(Number.NaN)
-    this.mit = new Float64Array(cap).fill(Number.NaN)
+    this.out = f64Columns(['fvg', 'top', 'bottom', 'mitigatedIndex'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    this.fvg = growF64(this.fvg, cap, Number.NaN)
-    this.top = growF64(this.top, cap, Number.NaN)
-    this.bottom = growF64(this.bottom, cap, Number.NaN)
-    this.mit = growF64(this.mit, cap, Number.NaN)
+    growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {
     const j = s.n - 1
     if (j < 2) return
-    const H = s.high
-    const L = s.low
-    const dir = this.fvg
-    const top = this.top
-    const bottom = this.bottom
-    const mit = this.mit
+    const { high: H, low: L } = s
+    const { fvg: dir, top, bottom, mitigatedIndex: mit } = this.out
     const hj = H[j]!
     const lj = L[j]!
     let g: number

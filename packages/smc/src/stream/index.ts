@@ -1,2 +1,2 @@
 export { createSmcStream } from './stream'
-export type { SmcStream, SmcStreamOptions, SmcStreamResult, StreamCandle } from './stream'
+export type { SmcStream, SmcStreamOptions, SmcStreamResult, StreamCandle } from './types'

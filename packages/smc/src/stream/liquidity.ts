@@ -1,6 +1,6 @@
-import type { LiquidityOptions } from '../indicators/liquidity'
+import type { Liquidity, LiquidityOptions } from '../indicators/liquidity'
 import { NextCrossing } from '../internal/next-crossing'
-import { growF64 } from './columns'
+import { f64Columns, growColumns } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import type { SwingTracker } from './swings'
@@ -22,10 +22,8 @@ import type { SwingTracker } from './swings'
 export class LiquidityStream {
   private readonly rangePercent: number
   private readonly parity: boolean
-  liquidity: Float64Array
-  level: Float64Array
-  end: Float64Array
-  swept: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: Liquidity
 
   private maxH = -Infinity
   private minL = Infinity
@@ -52,17 +50,11 @@ export class LiquidityStream {
   ) {
     this.rangePercent = options.rangePercent ?? 0.01
     this.parity = options.parity ?? true
-    this.liquidity = new Float64Array(cap).fill(Number.NaN)
-    this.level = new Float64Array(cap).fill(Number.NaN)
-    this.end = new Float64Array(cap).fill(Number.NaN)
-    this.swept = new Float64Array(cap).fill(Number.NaN)
+    this.out = f64Columns(['liquidity', 'level', 'end', 'swept'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    this.liquidity = growF64(this.liquidity, cap, Number.NaN)
-    this.level = growF64(this.level, cap, Number.NaN)
-    this.end = growF64(this.end, cap, Number.NaN)
-    this.swept = growF64(this.swept, cap, Number.NaN)
+    growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {
@@ -182,19 +174,19 @@ export class LiquidityStream {
   private write(p: number, sum: number, count: number, end: number): void {
     const row = this.pRow[p]!
     if (count < 2) {
-      this.liquidity[row] = this.level[row] = this.end[row] = this.swept[row] = Number.NaN
+      this.out.liquidity[row] = this.out.level[row] = this.out.end[row] = this.out.swept[row] = Number.NaN
       return
     }
     const sweptAt = this.pSwept[p]!
-    this.liquidity[row] = this.pSide[p] === 0 ? 1 : -1
+    this.out.liquidity[row] = this.pSide[p] === 0 ? 1 : -1
     if (this.parity) {
-      this.level[row] = Math.fround(sum / count)
-      this.end[row] = Math.fround(end)
-      this.swept[row] = sweptAt < 0 ? 0 : Math.fround(sweptAt)
+      this.out.level[row] = Math.fround(sum / count)
+      this.out.end[row] = Math.fround(end)
+      this.out.swept[row] = sweptAt < 0 ? 0 : Math.fround(sweptAt)
     } else {
-      this.level[row] = sum / count
-      this.end[row] = end
-      this.swept[row] = sweptAt < 0 ? Number.NaN : sweptAt
+      this.out.level[row] = sum / count
+      this.out.end[row] = end
+      this.out.swept[row] = sweptAt < 0 ? Number.NaN : sweptAt
     }
   }
 
@@ -203,7 +195,7 @@ export class LiquidityStream {
     for (let p = 0; p < this.pRow.length; p++) {
       if (this.pCount[p]! < 2) continue
       const row = this.pRow[p]!
-      this.liquidity[row] = this.level[row] = this.end[row] = this.swept[row] = Number.NaN
+      this.out.liquidity[row] = this.out.level[row] = this.out.end[row] = this.out.swept[row] = Number.NaN
     }
     this.pRow.length = this.pSide.length = this.pLo.length = this.pHi.length = 0
     this.pSum.length = this.pCount.length = this.pEnd.length = this.pSwept.length = 0

@@ -1,22 +1,14 @@
-import type { OrderBlocksOptions } from '../indicators/ob'
-import { growF64, growI32 } from './columns'
+import type { OrderBlocks, OrderBlocksOptions } from '../indicators/ob'
+import { f64Columns, growColumns, growF64, growI32 } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
+import { BEAR, BULL, ObRecords } from './ob-records'
 import type { SwingTracker } from './swings'
 
-const BULL = 0
-const BEAR = 1
 // Watch kinds (id = record * 3 + kind).
 const MIT = 0
 const RESET = 1
 const LOW_BREAK = 2
-
-const percentage = (lowVol: number, highVol: number): number => {
-  const mx = lowVol > highVol ? lowVol : highVol
-  if (mx === 0) return 100
-  const mn = lowVol < highVol ? lowVol : highVol
-  return Math.fround(Math.fround(mn / mx) * 100)
-}
 
 /**
  * Streaming `ob`.
@@ -36,30 +28,16 @@ const percentage = (lowVol: number, highVol: number): number => {
 export class ObStream {
   private readonly closeMitigation: boolean
   private readonly parity: boolean
-  ob: Float64Array
-  top: Float64Array
-  bottom: Float64Array
-  obVolume: Float64Array
-  mitigatedIndex: Float64Array
-  percentage: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: OrderBlocks
   /** Valid bullish / bearish record on each row, -1 if none. */
   private bullAt: Int32Array
   private bearAt: Int32Array
   private bodyLow: Float64Array
   private bodyHigh: Float64Array
 
-  // Records (found OBs).
-  private rSide: number[] = []
-  private rC: number[] = []
-  private rTop: number[] = []
-  private rBot: number[] = []
-  private rVol: number[] = []
-  private rPct: number[] = []
-  private rM: number[] = []
-  private rR: number[] = []
-  private rLb: number[] = []
-  private rValid: boolean[] = []
-  private rDead: boolean[] = []
+  /** Records (found OBs). */
+  private readonly recs = new ObRecords()
 
   // Formations (one per swing of the frame that can trigger an OB).
   private fmS: number[] = []
@@ -90,12 +68,7 @@ export class ObStream {
   ) {
     this.closeMitigation = options.closeMitigation ?? false
     this.parity = options.parity ?? true
-    this.ob = new Float64Array(cap).fill(Number.NaN)
-    this.top = new Float64Array(cap).fill(Number.NaN)
-    this.bottom = new Float64Array(cap).fill(Number.NaN)
-    this.obVolume = new Float64Array(cap).fill(Number.NaN)
-    this.mitigatedIndex = new Float64Array(cap).fill(Number.NaN)
-    this.percentage = new Float64Array(cap).fill(Number.NaN)
+    this.out = f64Columns(['ob', 'top', 'bottom', 'obVolume', 'mitigatedIndex', 'percentage'], cap, Number.NaN)
     this.bullAt = new Int32Array(cap).fill(-1)
     this.bearAt = new Int32Array(cap).fill(-1)
     this.bodyLow = new Float64Array(this.closeMitigation ? cap : 0)
@@ -103,12 +76,7 @@ export class ObStream {
   }
 
   grow(cap: number): void {
-    this.ob = growF64(this.ob, cap, Number.NaN)
-    this.top = growF64(this.top, cap, Number.NaN)
-    this.bottom = growF64(this.bottom, cap, Number.NaN)
-    this.obVolume = growF64(this.obVolume, cap, Number.NaN)
-    this.mitigatedIndex = growF64(this.mitigatedIndex, cap, Number.NaN)
-    this.percentage = growF64(this.percentage, cap, Number.NaN)
+    growColumns(this.out, cap, Number.NaN)
     this.bullAt = growI32(this.bullAt, cap, -1)
     this.bearAt = growI32(this.bearAt, cap, -1)
     if (this.closeMitigation) {
@@ -139,13 +107,13 @@ export class ObStream {
     while ((id = this.lowDown.pop(s.low[j]!, j)) >= 0) hits.push(id)
     for (const h of hits) {
       const rec = (h / 3) | 0
-      if (this.rDead[rec]) continue
+      if (this.recs.dead[rec]) continue
       const kind = h - rec * 3
       if (kind === MIT) this.onMitigated(rec, j, s)
       else {
-        if (kind === RESET) this.rR[rec] = j
-        else this.rLb[rec] = j
-        if (this.rValid[rec]) this.refresh(this.rC[rec]!)
+        if (kind === RESET) this.recs.r[rec] = j
+        else this.recs.lb[rec] = j
+        if (this.recs.valid[rec]) this.refresh(this.recs.c[rec]!)
       }
     }
 
@@ -230,7 +198,7 @@ export class ObStream {
     const rec = this.fmRec[fm]!
     if (rec >= 0) {
       this.setValid(rec, false)
-      this.rDead[rec] = true
+      this.recs.dead[rec] = true
     }
   }
 
@@ -241,16 +209,13 @@ export class ObStream {
     if (rec < 0) return
     const ok = this.fmI[fm]! <= bound
     this.setValid(rec, ok)
-    if (final && !ok) this.rDead[rec] = true
+    if (final && !ok) this.recs.dead[rec] = true
   }
 
   private createRecord(fm: number, i: number, s: Series): void {
     const side = this.fmSide[fm]!
     const sRow = this.fmS[fm]!
-    const H = s.high
-    const L = s.low
-    const V = s.volume
-    const n = s.n
+    const { high: H, low: L, volume: V, n } = s
     this.fmI[fm] = i
     let c: number
     let t: number
@@ -274,51 +239,35 @@ export class ObStream {
       t = H[c]!
       b = L[c]!
     }
-    const vAt = (k: number): number => (k >= 0 ? V[k]! : 0)
-    const rec = this.rC.length
-    this.fmRec[fm] = rec
     const top = Math.fround(t)
     const bottom = Math.fround(b)
-    this.rSide.push(side)
-    this.rC.push(c)
-    this.rTop.push(top)
-    this.rBot.push(bottom)
-    this.rVol.push(Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2)))
-    this.rPct.push(
-      side === BULL
-        ? percentage(Math.fround(vAt(i - 2)), Math.fround(V[i]! + vAt(i - 1)))
-        : percentage(Math.fround(V[i]! + vAt(i - 1)), Math.fround(vAt(i - 2))),
-    )
-    this.rM.push(-1)
-    this.rR.push(-1)
-    this.rLb.push(-1)
-    this.rValid.push(false)
-    this.rDead.push(false)
+    const rec = this.recs.add(side, c, top, bottom, V, i)
+    this.fmRec[fm] = rec
     let m: number
     if (side === BULL) {
       m = this.bullMit.add(rec * 3 + MIT, bottom, i + 1, this.closeMitigation ? this.bodyLow : L, n)
     } else {
       m = this.bearMit.add(rec * 3 + MIT, top, i + 1, this.closeMitigation ? this.bodyHigh : H, n)
-      if (this.parity) this.rLb[rec] = this.lowDown.add(rec * 3 + LOW_BREAK, bottom, i + 1, L, n)
+      if (this.parity) this.recs.lb[rec] = this.lowDown.add(rec * 3 + LOW_BREAK, bottom, i + 1, L, n)
     }
     if (m >= 0) this.onMitigated(rec, m, s)
     this.setValid(rec, i <= this.fmBound[fm]!)
   }
 
   private onMitigated(rec: number, m: number, s: Series): void {
-    this.rM[rec] = m
-    this.rR[rec] =
-      this.rSide[rec] === BULL
-        ? this.highUp.add(rec * 3 + RESET, this.rTop[rec]!, m + 1, s.high, s.n)
-        : this.lowDown.add(rec * 3 + RESET, this.rBot[rec]!, m + 1, s.low, s.n)
-    if (this.rValid[rec]) this.refresh(this.rC[rec]!)
+    this.recs.m[rec] = m
+    this.recs.r[rec] =
+      this.recs.side[rec] === BULL
+        ? this.highUp.add(rec * 3 + RESET, this.recs.top[rec]!, m + 1, s.high, s.n)
+        : this.lowDown.add(rec * 3 + RESET, this.recs.bot[rec]!, m + 1, s.low, s.n)
+    if (this.recs.valid[rec]) this.refresh(this.recs.c[rec]!)
   }
 
   private setValid(rec: number, valid: boolean): void {
-    if (this.rValid[rec] === valid) return
-    this.rValid[rec] = valid
-    const at = this.rSide[rec] === BULL ? this.bullAt : this.bearAt
-    const c = this.rC[rec]!
+    if (this.recs.valid[rec] === valid) return
+    this.recs.valid[rec] = valid
+    const at = this.recs.side[rec] === BULL ? this.bullAt : this.bearAt
+    const c = this.recs.c[rec]!
     if (valid) at[c] = rec
     else if (at[c] === rec) at[c] = -1
     this.refresh(c)
@@ -326,56 +275,6 @@ export class ObStream {
 
   /** Row c as the batch's two passes leave it. */
   private refresh(c: number): void {
-    const b = this.bullAt[c]!
-    const r = this.bearAt[c]!
-    let dir = 0
-    let top = 0
-    let bottom = 0
-    let vol = 0
-    let pct = 0
-    let mit = 0
-    let breaker = false
-    if (b >= 0) {
-      if (this.rM[b]! >= 0) {
-        breaker = true
-        if (this.rR[b]! < 0) {
-          dir = 1
-          mit = this.parity ? this.rM[b]! - 1 : this.rM[b]!
-        }
-      } else dir = 1
-      if (dir === 1) {
-        top = this.rTop[b]!
-        bottom = this.rBot[b]!
-        vol = this.rVol[b]!
-        pct = this.rPct[b]!
-      }
-    }
-    if (r >= 0) {
-      dir = -1
-      top = this.rTop[r]!
-      bottom = this.rBot[r]!
-      vol = this.rVol[r]!
-      pct = this.rPct[r]!
-      if (this.parity && breaker) {
-        // Parity quirk: the bullish breaker state carries over; only the reset check runs.
-        if (this.rLb[r]! >= 0) dir = 0
-      } else {
-        mit = 0
-        if (this.rM[r]! >= 0) {
-          mit = this.rM[r]!
-          if (this.rR[r]! >= 0) dir = 0
-        }
-      }
-    }
-    if (dir === 0) {
-      this.ob[c] = this.top[c] = this.bottom[c] = this.obVolume[c] = this.mitigatedIndex[c] = this.percentage[c] = Number.NaN
-      return
-    }
-    this.ob[c] = dir
-    this.top[c] = top
-    this.bottom[c] = bottom
-    this.obVolume[c] = vol
-    this.mitigatedIndex[c] = !this.parity && mit === 0 ? Number.NaN : mit
-    this.percentage[c] = pct
+    this.recs.writeRow(this.out, c, this.bullAt[c]!, this.bearAt[c]!, this.parity)
   }
 }

@@ -1,6 +1,6 @@
 import { parseTimeFrame } from '../indicators/previous-high-low'
-import type { ParsedTimeFrame, PreviousHighLowOptions } from '../indicators/previous-high-low'
-import { growF64, growI32 } from './columns'
+import type { ParsedTimeFrame, PreviousHighLowOptions, PreviousHighLowResult } from '../indicators/previous-high-low'
+import { f64Columns, growColumns } from './columns'
 import type { Series } from './columns'
 
 const DAY_MS = 86_400_000
@@ -13,10 +13,8 @@ const DAY_MS = 86_400_000
 export class PreviousHighLowStream {
   private readonly tf: ParsedTimeFrame
   private readonly parity: boolean
-  previousHigh: Float64Array
-  previousLow: Float64Array
-  brokenHigh: Int32Array
-  brokenLow: Int32Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: PreviousHighLowResult
 
   private origin = 0
   private firstK = 0
@@ -36,17 +34,11 @@ export class PreviousHighLowStream {
   constructor(options: PreviousHighLowOptions, cap: number) {
     this.tf = parseTimeFrame(options.timeFrame ?? '1D')
     this.parity = options.parity ?? true
-    this.previousHigh = new Float64Array(cap)
-    this.previousLow = new Float64Array(cap)
-    this.brokenHigh = new Int32Array(cap)
-    this.brokenLow = new Int32Array(cap)
+    this.out = { ...f64Columns(['previousHigh', 'previousLow'], cap), brokenHigh: new Int32Array(cap), brokenLow: new Int32Array(cap) }
   }
 
   grow(cap: number): void {
-    this.previousHigh = growF64(this.previousHigh, cap)
-    this.previousLow = growF64(this.previousLow, cap)
-    this.brokenHigh = growI32(this.brokenHigh, cap)
-    this.brokenLow = growI32(this.brokenLow, cap)
+    growColumns(this.out, cap)
   }
 
   push(s: Series): void {
@@ -98,20 +90,20 @@ export class PreviousHighLowStream {
     const before = this.bins - 1
     const k = this.parity ? before + (this.label < t ? 1 : 0) : before + 1
     if (k < 2) {
-      this.previousHigh[i] = this.previousLow[i] = Number.NaN
+      this.out.previousHigh[i] = this.out.previousLow[i] = Number.NaN
       return
     }
     const ph = this.parity ? Math.fround(this.binHigh[k - 2]!) : this.binHigh[k - 2]!
     const pl = this.parity ? Math.fround(this.binLow[k - 2]!) : this.binLow[k - 2]!
-    this.previousHigh[i] = ph
-    this.previousLow[i] = pl
+    this.out.previousHigh[i] = ph
+    this.out.previousLow[i] = pl
     if (k !== this.lastK) {
       this.lastK = k
       this.bh = this.bl = false
     }
     if (h > ph) this.bh = true
     if (l < pl) this.bl = true
-    this.brokenHigh[i] = this.bh ? 1 : 0
-    this.brokenLow[i] = this.bl ? 1 : 0
+    this.out.brokenHigh[i] = this.bh ? 1 : 0
+    this.out.brokenLow[i] = this.bl ? 1 : 0
   }
 }

@@ -1,5 +1,6 @@
-import { retracementStep } from '../internal/retracement-step'
-import { growF64, growI32 } from './columns'
+import type { Retracements } from '../indicators/retracements'
+import { retracementRow } from '../internal/retracement-step'
+import { growColumns } from './columns'
 import type { Series } from './columns'
 import type { SwingTracker } from './swings'
 
@@ -12,15 +13,10 @@ import type { SwingTracker } from './swings'
  * the warm-up boundary is read off the swing sequence in O(1).
  */
 export class RetracementsStream {
-  direction: Int32Array
-  current: Float64Array
-  deepest: Float64Array
-  // Unshifted forward pass and its state after each row.
-  private dirA: Int32Array
-  private curA: Float64Array
-  private deepA: Float64Array
-  private topA: Float64Array
-  private botA: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: Retracements
+  /** Unshifted forward pass (direction, current, deepest) and its state (top, bottom) after each row. */
+  private readonly pass: { dir: Int32Array; cur: Float64Array; deep: Float64Array; top: Float64Array; bot: Float64Array }
   /** [current, deepest] of the row being computed (reused: no allocation per row). */
   private readonly step = new Float64Array(2)
   /** Output rows 0 … zeroTo are zeroed (warm-up). */
@@ -30,25 +26,14 @@ export class RetracementsStream {
     private readonly sw: SwingTracker,
     cap: number,
   ) {
-    this.direction = new Int32Array(cap)
-    this.current = new Float64Array(cap)
-    this.deepest = new Float64Array(cap)
-    this.dirA = new Int32Array(cap)
-    this.curA = new Float64Array(cap)
-    this.deepA = new Float64Array(cap)
-    this.topA = new Float64Array(cap)
-    this.botA = new Float64Array(cap)
+    this.out = { direction: new Int32Array(cap), currentRetracement: new Float64Array(cap), deepestRetracement: new Float64Array(cap) }
+    const f64 = () => new Float64Array(cap)
+    this.pass = { dir: new Int32Array(cap), cur: f64(), deep: f64(), top: f64(), bot: f64() }
   }
 
   grow(cap: number): void {
-    this.direction = growI32(this.direction, cap)
-    this.current = growF64(this.current, cap)
-    this.deepest = growF64(this.deepest, cap)
-    this.dirA = growI32(this.dirA, cap)
-    this.curA = growF64(this.curA, cap)
-    this.deepA = growF64(this.deepA, cap)
-    this.topA = growF64(this.topA, cap)
-    this.botA = growF64(this.botA, cap)
+    growColumns(this.out, cap)
+    growColumns(this.pass, cap)
   }
 
   push(s: Series): void {
@@ -65,7 +50,7 @@ export class RetracementsStream {
     let z: number
     if (n === 1) z = -1
     else {
-      const c0 = this.dirA[n - 1] !== this.dirA[0] ? 1 : 0
+      const c0 = this.pass.dir[n - 1] !== this.pass.dir[0] ? 1 : 0
       z = n - 2
       let need = 3 - c0
       const cnt = sw.count
@@ -95,56 +80,34 @@ export class RetracementsStream {
   }
 
   private writeRow(k: number, z: number, n: number): void {
+    const { direction, currentRetracement, deepestRetracement } = this.out
     if (k <= z) {
-      this.direction[k] = 0
-      this.current[k] = 0
-      this.deepest[k] = 0
+      direction[k] = 0
+      currentRetracement[k] = 0
+      deepestRetracement[k] = 0
       return
     }
     const src = k === 0 ? n - 1 : k - 1
-    this.direction[k] = this.dirA[src]!
-    this.current[k] = this.curA[src]!
-    this.deepest[k] = this.deepA[src]!
+    const { dir, cur, deep } = this.pass
+    direction[k] = dir[src]!
+    currentRetracement[k] = cur[src]!
+    deepestRetracement[k] = deep[src]!
   }
 
   /** Recompute the unshifted pass for rows x … N-1 from the state after row x-1. */
   private forward(s: Series, x: number): void {
-    const n = s.n
-    const H = s.high
-    const L = s.low
-    const hl = this.sw.highLow
-    const lv = this.sw.level
-    const dirA = this.dirA
-    const curA = this.curA
-    const deepA = this.deepA
-    const topA = this.topA
-    const botA = this.botA
-    let top = x > 0 ? topA[x - 1]! : 0
-    let bottom = x > 0 ? botA[x - 1]! : 0
-    let prevDir = x > 0 ? dirA[x - 1]! : 0
-    let prevDeep = x > 0 ? deepA[x - 1]! : 0
+    const { n, high: H, low: L } = s
+    const { highLow: hl, level: lv } = this.sw
+    const { dir, cur, deep, top, bot } = this.pass
+    const before = x > 0
+    const leg = { top: before ? top[x - 1]! : 0, bottom: before ? bot[x - 1]! : 0, prevDir: before ? dir[x - 1]! : 0, prevDeep: before ? deep[x - 1]! : 0 }
     const step = this.step
     for (let i = x; i < n; i++) {
-      const t = hl[i]!
-      let dir: number
-      if (t === 1) {
-        dir = 1
-        top = lv[i]!
-      } else if (t === -1) {
-        dir = -1
-        bottom = lv[i]!
-      } else dir = prevDir
-      const prev = i > 0 ? prevDir : n === 1 ? dir : 0
-      retracementStep(step, i, prev, dir, top, bottom, L[i]!, H[i]!, prevDeep)
-      const cur = step[0]!
-      const deep = step[1]!
-      dirA[i] = dir
-      curA[i] = cur
-      deepA[i] = deep
-      topA[i] = top
-      botA[i] = bottom
-      prevDir = dir
-      prevDeep = deep
+      dir[i] = retracementRow(step, leg, i, n, hl[i]!, lv[i]!, L[i]!, H[i]!)
+      cur[i] = step[0]!
+      deep[i] = step[1]!
+      top[i] = leg.top
+      bot[i] = leg.bottom
     }
   }
 }

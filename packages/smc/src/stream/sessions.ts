@@ -1,7 +1,7 @@
 import { sessionWindow } from '../indicators/sessions'
-import type { SessionsOptions } from '../indicators/sessions'
+import type { SessionsOptions, SessionsResult } from '../indicators/sessions'
 import { LocalTimeError, localToUtc } from '../time/zone'
-import { growF64, growI32 } from './columns'
+import { f64Columns, growColumns } from './columns'
 import type { Series } from './columns'
 
 const DAY_MS = 86_400_000
@@ -21,9 +21,8 @@ export class SessionsStream {
   private readonly policy: { ambiguous?: 'earliest'; nonexistent?: 'shift-forward' }
   private readonly fixedOffset: number | undefined
   private readonly one = new Float64Array(1)
-  active: Int32Array
-  high: Float64Array
-  low: Float64Array
+  /** The batch's columns, on every row pushed so far. */
+  readonly out: SessionsResult
   private prevHigh = 0
   private prevLow = 0
   private runHigh = -Infinity
@@ -56,20 +55,11 @@ export class SessionsStream {
         throw e
       }
     }
-    this.active = new Int32Array(cap)
-    this.high = new Float64Array(cap)
-    this.low = new Float64Array(cap)
-    if (!parity) {
-      this.high.fill(Number.NaN)
-      this.low.fill(Number.NaN)
-    }
+    this.out = { active: new Int32Array(cap), ...f64Columns(['high', 'low'], cap, parity ? 0 : Number.NaN) }
   }
 
   grow(cap: number): void {
-    const fill = this.parity ? 0 : Number.NaN
-    this.active = growI32(this.active, cap)
-    this.high = growF64(this.high, cap, fill)
-    this.low = growF64(this.low, cap, fill)
+    growColumns(this.out, cap, this.parity ? 0 : Number.NaN)
   }
 
   /** Convert (and validate) the next candle's time; throws LocalTimeError like the batch. */
@@ -96,11 +86,11 @@ export class SessionsStream {
     const l = s.low[i]!
     if (this.parity) {
       if (isActive) {
-        this.active[i] = 1
+        this.out.active[i] = 1
         const ph = i > 0 ? this.prevHigh : 0
         const pl = i > 0 && this.prevLow !== 0 ? this.prevLow : Infinity
-        this.prevHigh = this.high[i] = Math.fround(ph > h ? ph : h)
-        this.prevLow = this.low[i] = Math.fround(pl < l ? pl : l)
+        this.prevHigh = this.out.high[i] = Math.fround(ph > h ? ph : h)
+        this.prevLow = this.out.low[i] = Math.fround(pl < l ? pl : l)
       } else {
         this.prevHigh = this.prevLow = 0
       }
@@ -114,11 +104,11 @@ export class SessionsStream {
       }
       this.prevOccurrence = occurrence
       this.prevActive = true
-      this.active[i] = 1
+      this.out.active[i] = 1
       if (h > this.runHigh) this.runHigh = h
       if (l < this.runLow) this.runLow = l
-      this.high[i] = this.runHigh
-      this.low[i] = this.runLow
+      this.out.high[i] = this.runHigh
+      this.out.low[i] = this.runLow
     } else this.prevActive = false
   }
 }
