@@ -769,7 +769,7 @@ export interface components {
         };
         ErrorBody: {
             /**
-             * @description Stable machine-readable code: VALIDATION_FAILED, INVALID_SYMBOL, INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_TYPE, INVALID_ORDER_SIZE, INVALID_PRICE, MARKET_CLOSED, ORDER_NOT_FOUND, NOT_FOUND, AUTHENTICATION_FAILED, INSUFFICIENT_PERMISSIONS, RATE_LIMIT_EXCEEDED, EXCHANGE_API_ERROR, SYSTEM_OVERLOAD, INTERNAL_ERROR, …
+             * @description Stable machine-readable code: VALIDATION_FAILED, INVALID_SYMBOL, INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_TYPE, INVALID_ORDER_SIZE, INVALID_PRICE, MARKET_CLOSED, ORDER_NOT_FOUND, NOT_FOUND, IDEMPOTENCY_CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, AUTHENTICATION_FAILED, INSUFFICIENT_PERMISSIONS, RATE_LIMIT_EXCEEDED, EXCHANGE_API_ERROR, SYSTEM_OVERLOAD, INTERNAL_ERROR, …
              * @example INSUFFICIENT_BALANCE
              */
             code: string;
@@ -1917,7 +1917,7 @@ export interface components {
         /** @description A new order. Prices and quantities must lie on the instrument's tick and lot size, and `quantity × price` must reach the minimum notional (INVALID_PRICE, INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill of an order that adds exposure the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available); orders that only reduce a position are never denied. */
         TradeRequest: {
             /**
-             * @description Your id for the order, unique per account. Submitting it again returns the original order (status 200) instead of creating a second one, even under concurrent submits.
+             * @description Your id for the order, unique per account. Submitting the same order again returns the original order (status 200) instead of creating a second one, even under concurrent submits; submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss or take profit) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that differ.
              * @example order_123
              */
             client_order_id?: string | null;
@@ -2140,6 +2140,19 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The client_order_id was already used for a different order (IDEMPOTENCY_CONFLICT; details.fields names what differs). An identical repeat is answered 200 with the original order instead. */
+        Conflict: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description Valid credentials without the required scope (INSUFFICIENT_PERMISSIONS). */
         Forbidden: {
             headers: {
@@ -2179,6 +2192,19 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The request body exceeds 64 KiB (PAYLOAD_TOO_LARGE; details.limit_bytes). */
+        PayloadTooLarge: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description Rate limit exceeded (RATE_LIMIT_EXCEEDED, details.limit / window / retry_after). */
         TooManyRequests: {
             headers: {
@@ -2195,6 +2221,19 @@ export interface components {
         };
         /** @description Missing, invalid or expired credentials (AUTHENTICATION_FAILED). */
         Unauthorized: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE; details.expected, details.received). */
+        UnsupportedMediaType: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -2299,6 +2338,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2332,6 +2373,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2365,6 +2408,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2471,6 +2516,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2559,6 +2606,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -3068,6 +3117,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -3142,6 +3193,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
 import { registerComponents } from '../generated'
 import { DomainError } from '../core'
 import type { AppServices } from '../services'
@@ -9,6 +10,9 @@ import { rateLimit } from './middleware/rate-limit'
 import { requestId } from './middleware/request-id'
 import { registerRoutes } from './routes'
 import type { App, AppEnv } from './types'
+
+/** Largest request body accepted (64 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024
 
 /** Build the whole HTTP application from its services; nothing module-level, so tests build many. */
 export function createApp(services: AppServices): App {
@@ -34,11 +38,22 @@ export function createApp(services: AppServices): App {
     }),
   )
 
+  // Every JSON body the contract takes is small: a larger one is refused before it is read whole.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES })
+      },
+    }),
+  )
+
   registerRoutes(app, services)
 
   app.notFound((c) => errorResponse(c, new DomainError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
   app.onError((err, c) => {
-    const error = toDomainError(err)
+    const error = toDomainError(err, c.req.header('content-type'))
     if (error.code === 'INTERNAL_ERROR') services.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
     return errorResponse(c, error)
   })

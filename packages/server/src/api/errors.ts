@@ -27,6 +27,8 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   ORDER_NOT_FOUND: 404,
   POSITION_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   MESSAGE_TOO_LARGE: 413,
   SUBSCRIPTION_LIMIT_EXCEEDED: 429,
@@ -38,11 +40,17 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
 /** The HTTP status of a domain error. */
 export const statusOf = (err: DomainError): ContentfulStatusCode => STATUS_OF[err.code]
 
+const MAX_ECHO = 200
+const MAX_ISSUES = 10
+/** A client's text as echoed in an error: at most {@link MAX_ECHO} characters. */
+export const cut = (text: string): string => (text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}… (${text.length} characters)`)
+
 /** Turn a zod failure into VALIDATION_FAILED with details naming each offending field. */
 export function validationError(error: ZodError, target: string): DomainError {
-  const issues = error.issues.map((i) => ({
-    field: i.path.length > 0 ? i.path.join('.') : target,
-    message: i.message,
+  // Messages can quote the input (an unknown key, say): cut, so an error body stays small.
+  const issues = error.issues.slice(0, MAX_ISSUES).map((i) => ({
+    field: cut(i.path.length > 0 ? i.path.join('.') : target),
+    message: cut(i.message),
     code: i.code,
   }))
   const first = issues[0]
@@ -59,13 +67,20 @@ const HTTP_EXCEPTIONS: Partial<Record<number, [ErrorCode, string]>> = {
   401: ['AUTHENTICATION_FAILED', 'Authentication required'],
   404: ['NOT_FOUND', 'Not found'],
   413: ['PAYLOAD_TOO_LARGE', 'Request body too large'],
+  // @hono/zod-openapi's media-type gate: a JSON-body route called without application/json.
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'The request body must be sent as application/json'],
 }
 
-/** Normalise anything thrown into a DomainError; unexpected errors become INTERNAL_ERROR without internals. */
-export function toDomainError(err: unknown): DomainError {
+/**
+ * Normalise anything thrown into a DomainError; unexpected errors become INTERNAL_ERROR without
+ * internals. `contentType` is the request's, named by an UNSUPPORTED_MEDIA_TYPE.
+ */
+export function toDomainError(err: unknown, contentType?: string): DomainError {
   if (err instanceof DomainError) return err
   if (err instanceof HTTPException) {
     const known = HTTP_EXCEPTIONS[err.status]
+    if (known?.[0] === 'UNSUPPORTED_MEDIA_TYPE')
+      return new DomainError(known[0], known[1], { expected: 'application/json', received: (contentType ?? '').slice(0, 200) || null })
     if (known) return new DomainError(known[0], err.message || known[1], err.status === 400 ? { target: 'body' } : {})
   }
   return new DomainError('INTERNAL_ERROR', 'An unexpected error occurred')

@@ -1,6 +1,7 @@
 import { MAX_BOOK_DEPTH, type Instrument } from '../market'
 import type { AccountBook, AccountState } from './account-book'
 import type { EngineDeps } from './engine-deps'
+import { requestDifferences } from './idempotency'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
 import { feeAtoms, notionalAtoms, safe, scalesOf, type Scales } from './money'
 import type { OrderLifecycle } from './order-lifecycle'
@@ -31,7 +32,16 @@ export class OrderEntry {
     const st = this.book.state(userId)
     if (req.clientOrderId) {
       const existing = repos.orders.byClientOrderId(st.account.id, req.clientOrderId)
-      if (existing) return { ok: true, order: this.lifecycle.open.get(existing.id) ?? existing, created: false }
+      if (existing) {
+        const fields = requestDifferences(existing, req, market.instrument(existing.symbol))
+        if (fields.length > 0)
+          return deny('IDEMPOTENCY_CONFLICT', `client_order_id "${req.clientOrderId}" was used for a different order (${fields.join(', ')} differ)`, {
+            client_order_id: req.clientOrderId,
+            order_id: existing.id,
+            fields,
+          })
+        return { ok: true, order: this.lifecycle.open.get(existing.id) ?? existing, created: false }
+      }
     }
     const symbol = req.symbol.toUpperCase()
     const inst = market.instrument(symbol)

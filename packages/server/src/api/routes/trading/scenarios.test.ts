@@ -528,9 +528,13 @@ describe('idempotency', () => {
     const token = await ctx.token(['write_trades'], 'idem')
     const body = { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.01, client_order_id: 'x1' }
     const first = await ctx.call('POST', '/v1/trades', { token, body })
-    const again = await ctx.call('POST', '/v1/trades', { token, body: { ...body, quantity: 0.02 } })
+    const again = await ctx.call('POST', '/v1/trades', { token, body })
     expect([first.status, again.status]).toEqual([201, 200])
     expect((await again.json()).order_id).toBe((await first.json()).order_id)
+    // The same id for another order is refused, not silently answered with the original.
+    const other = await ctx.call('POST', '/v1/trades', { token, body: { ...body, quantity: 0.02 } })
+    expect(other.status).toBe(409)
+    expect((await other.json()).error.details.fields).toEqual(['quantity'])
   })
 })
 
