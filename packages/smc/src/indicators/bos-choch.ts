@@ -1,3 +1,4 @@
+import { f64Columns } from '../internal/columns'
 import { NextCrossing } from '../internal/next-crossing'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
@@ -51,13 +52,9 @@ export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosC
   const parity = options.parity ?? true
   const n = candleCount(candles)
   checkSwings(swings, n)
-  const hl = swings.highLow
-  const lv = swings.level
-
-  const bosOut = new Float64Array(n).fill(Number.NaN)
-  const chochOut = new Float64Array(n).fill(Number.NaN)
-  const levelOut = new Float64Array(n).fill(Number.NaN)
-  const brokenOut = new Float64Array(n).fill(Number.NaN)
+  const { highLow: hl, level: lv } = swings
+  const out: BosChoch = f64Columns(['bos', 'choch', 'level', 'brokenIndex'], n, Number.NaN)
+  const { bos: bosOut, choch: chochOut, level: levelOut, brokenIndex: brokenOut } = out
 
   // Signals in row order; for each: row, direction (+1/-1), kind (0 = BOS, 1 = CHOCH), level and
   // the first row the break search may look at.
@@ -116,7 +113,7 @@ export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosC
     r2 = r3
     r3 = i
   }
-  if (sigCount === 0) return { bos: bosOut, choch: chochOut, level: levelOut, brokenIndex: brokenOut }
+  if (sigCount === 0) return out
 
   const up = new NextCrossing(closeBreak ? candles.close : candles.high, 'up')
   const down = new NextCrossing(closeBreak ? candles.close : candles.low, 'down')
@@ -147,5 +144,5 @@ export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosC
     else chochOut[row] = sigDir[s]!
     levelOut[row] = sigLevel[s]!
   }
-  return { bos: bosOut, choch: chochOut, level: levelOut, brokenIndex: brokenOut }
+  return out
 }

@@ -1,3 +1,4 @@
+import { MinHeap } from '../internal/min-heap'
 import type { Candles } from '../types'
 
 export interface FvgOptions {
@@ -58,10 +59,10 @@ export function fvg(
   const mit = new Float64Array(n).fill(Number.NaN)
   const never = parity ? 0 : Number.NaN
   // Open gaps wait in two heaps keyed so that the root is the first to be mitigated: bullish by
-  // highest Top (mitigated once low <= Top), bearish by lowest Bottom (once high >= Bottom).
+  // highest Top (mitigated once low <= Top: keyed -Top), bearish by lowest Bottom (once high >= Bottom).
   // Most gaps close within a few dozen candles, so the heaps stay tiny; worst case O(n log n).
-  const bull = new GapHeap()
-  const bear = new GapHeap()
+  const bull = new MinHeap(64)
+  const bear = new MinHeap(64)
 
   // One forward pass over the current row j. The reference joins in a separate sequential loop
   // ("if FVG[i] == FVG[i+1], merge i into i+1"); merging row j-2 into j-1 right after detecting
@@ -93,10 +94,10 @@ export function fvg(
     // Row j-2 is final now: from j on it can be mitigated.
     const g = j - 2
     const dg = dir[g]!
-    if (dg === 1) bull.push(g, top[g]!)
-    else if (dg === -1) bear.push(g, -bottom[g]!)
-    while (bull.size > 0 && bull.rootKey() >= lj) mit[bull.pop()] = j
-    while (bear.size > 0 && bear.rootKey() >= -hj) mit[bear.pop()] = j
+    if (dg === 1) bull.push(g, -top[g]!)
+    else if (dg === -1) bear.push(g, bottom[g]!)
+    while (bull.size > 0 && -bull.rootKey() >= lj) mit[bull.pop()] = j
+    while (bear.size > 0 && bear.rootKey() <= hj) mit[bear.pop()] = j
     dLast = d
     hPrev = hCur
     lPrev = lCur
@@ -108,58 +109,4 @@ export function fvg(
   for (let i = 1; i < n - 1; i++) if (dir[i] === dir[i] && mit[i] !== mit[i]) mit[i] = never
 
   return { fvg: dir, top, bottom, mitigatedIndex: mit }
-}
-
-/** Binary max-heap of row indices by key (the caller negates keys for a min-heap); grows on demand. */
-class GapHeap {
-  size = 0
-  private keys = new Float64Array(64)
-  private rows = new Int32Array(64)
-
-  rootKey(): number {
-    return this.keys[0]!
-  }
-
-  push(row: number, key: number): void {
-    if (this.size === this.keys.length) {
-      const keys = new Float64Array(this.size * 2)
-      const rows = new Int32Array(this.size * 2)
-      keys.set(this.keys)
-      rows.set(this.rows)
-      this.keys = keys
-      this.rows = rows
-    }
-    const { keys, rows } = this
-    let k = this.size++
-    while (k > 0) {
-      const parent = (k - 1) >> 1
-      if (keys[parent]! >= key) break
-      keys[k] = keys[parent]!
-      rows[k] = rows[parent]!
-      k = parent
-    }
-    keys[k] = key
-    rows[k] = row
-  }
-
-  pop(): number {
-    const { keys, rows } = this
-    const top = rows[0]!
-    const n = --this.size
-    const key = keys[n]!
-    const row = rows[n]!
-    let k = 0
-    for (;;) {
-      let c = 2 * k + 1
-      if (c >= n) break
-      if (c + 1 < n && keys[c + 1]! > keys[c]!) c++
-      if (keys[c]! <= key) break
-      keys[k] = keys[c]!
-      rows[k] = rows[c]!
-      k = c
-    }
-    keys[k] = key
-    rows[k] = row
-    return top
-  }
 }

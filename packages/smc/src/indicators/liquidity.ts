@@ -1,3 +1,4 @@
+import { f64Columns } from '../internal/columns'
 import { NextCrossing } from '../internal/next-crossing'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
@@ -45,16 +46,11 @@ export function liquidity(candles: Candles, swings: SwingHighsLows, options: Liq
   const parity = options.parity ?? true
   const n = candleCount(candles)
   checkSwings(swings, n)
-  const H = candles.high
-  const L = candles.low
-  const hl = swings.highLow
-  const lv = swings.level
-
-  const liqOut = new Float64Array(n).fill(Number.NaN)
-  const levelOut = new Float64Array(n).fill(Number.NaN)
-  const endOut = new Float64Array(n).fill(Number.NaN)
-  const sweptOut = new Float64Array(n).fill(Number.NaN)
-  if (n === 0) return { liquidity: liqOut, level: levelOut, end: endOut, swept: sweptOut }
+  const { high: H, low: L } = candles
+  const { highLow: hl, level: lv } = swings
+  const out: Liquidity = f64Columns(['liquidity', 'level', 'end', 'swept'], n, Number.NaN)
+  const { liquidity: liqOut, level: levelOut, end: endOut, swept: sweptOut } = out
+  if (n === 0) return out
 
   // pandas max()/min() skip NaN.
   let maxH = Number.NEGATIVE_INFINITY
@@ -104,5 +100,5 @@ export function liquidity(candles: Candles, swings: SwingHighsLows, options: Liq
       sweptOut[i] = sweptRow < 0 ? (parity ? 0 : Number.NaN) : store(sweptRow)
     }
   }
-  return { liquidity: liqOut, level: levelOut, end: endOut, swept: sweptOut }
+  return out
 }

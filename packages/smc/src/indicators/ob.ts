@@ -1,4 +1,5 @@
 import { NextCrossing } from '../internal/next-crossing'
+import { obCandle, obPercentage, obVolume } from '../internal/ob-candle'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
 import type { Candles } from '../types'
@@ -50,11 +51,7 @@ export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlock
   checkSwings(swings, n)
   if (candles.volume.length !== n) throw new RangeError('candles: volume must have one value per candle')
   const hl = swings.highLow
-  const O = candles.open
-  const H = candles.high
-  const L = candles.low
-  const C = candles.close
-  const V = candles.volume
+  const { open: O, high: H, low: L, close: C, volume: V } = candles
 
   // Shared by both passes, as in the reference: the bearish pass sees the bullish breaker/mit state.
   const dir = new Int8Array(n)
@@ -82,17 +79,10 @@ export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlock
     bodyHighUp = new NextCrossing(bodyHigh, 'up')
   }
 
-  const vAt = (k: number): number => (k >= 0 ? V[k]! : 0)
+  const picked = new Float64Array(3)
   const reset = (c: number): void => {
     dir[c] = 0
     top[c] = bottom[c] = vol[c] = pct[c] = mit[c] = 0
-  }
-  const percentage = (lowVol: number, highVol: number): number => {
-    const mx = lowVol > highVol ? lowVol : highVol
-    if (mx === 0) return 100
-    const mn = lowVol < highVol ? lowVol : highVol
-    // float32 / float32 then × 100 in float32: double-then-fround is exact for these operations.
-    return Math.fround(Math.fround(mn / mx) * 100)
   }
 
   // ---- Bullish pass ----
@@ -101,24 +91,13 @@ export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlock
   for (let i = 0; i < n; i++) {
     if (s >= 0 && !crossed && C[i]! > H[s]!) {
       crossed = true
-      let c: number
-      let t: number
-      let b: number
-      if (i - s >= 2) {
-        c = s + 1
-        for (let k = s + 2; k < i; k++) if (L[k]! <= L[c]!) c = k
-        t = H[c]!
-        b = L[c]!
-      } else {
-        c = s
-        t = L[c]!
-        b = H[c]!
-      }
+      obCandle(picked, true, s, i, H, L)
+      const c = picked[0]!
       dir[c] = 1
-      const tf = (top[c] = Math.fround(t))
-      const bf = (bottom[c] = Math.fround(b))
-      vol[c] = Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2))
-      pct[c] = percentage(Math.fround(vAt(i - 2)), Math.fround(V[i]! + vAt(i - 1)))
+      const tf = (top[c] = Math.fround(picked[1]!))
+      const bf = (bottom[c] = Math.fround(picked[2]!))
+      vol[c] = obVolume(V, i)
+      pct[c] = obPercentage(V, i, true)
       // Independent lifecycle: mitigation (→ breaker) from i+1, then reset from the bar after.
       const m = bodyLowDown.strict(i + 1, bf)
       if (m >= 0) {
@@ -140,18 +119,13 @@ export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlock
   for (let i = 0; i < n; i++) {
     if (s >= 0 && !crossed && C[i]! < L[s]!) {
       crossed = true
-      let c: number
-      if (i - s >= 2) {
-        c = s + 1
-        for (let k = s + 2; k < i; k++) if (H[k]! >= H[c]!) c = k
-      } else {
-        c = s
-      }
+      obCandle(picked, false, s, i, H, L)
+      const c = picked[0]!
       dir[c] = -1
-      const tf = (top[c] = Math.fround(H[c]!))
-      const bf = (bottom[c] = Math.fround(L[c]!))
-      vol[c] = Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2))
-      pct[c] = percentage(Math.fround(V[i]! + vAt(i - 1)), Math.fround(vAt(i - 2)))
+      const tf = (top[c] = Math.fround(picked[1]!))
+      const bf = (bottom[c] = Math.fround(picked[2]!))
+      vol[c] = obVolume(V, i)
+      pct[c] = obPercentage(V, i, false)
       if (breaker[c]) {
         // Parity quirk: a bullish OB on this row already turned breaker, so this bearish OB skips
         // mitigation and keeps the bullish MitigatedIndex.

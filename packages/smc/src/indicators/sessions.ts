@@ -153,18 +153,20 @@ export function sessions(candles: Pick<Candles, 'time' | 'high' | 'low'>, option
   const endMs = (end + 1) * 60_000
   let dayStart = Infinity
   let dayEnd = -Infinity
+  for (let i = 0; i < n; i++) {
+    const u = utc[i]!
+    if (!(u >= dayStart && u < dayEnd)) {
+      dayStart = Math.floor(u / DAY_MS) * DAY_MS
+      dayEnd = dayStart + DAY_MS
+    }
+    const t = u - dayStart
+    if (wraps ? t >= startMs || t < endMs : t >= startMs && t < endMs) active[i] = 1
+  }
   if (parity) {
     let prevHigh = 0
     let prevLow = 0
     for (let i = 0; i < n; i++) {
-      const u = utc[i]!
-      if (!(u >= dayStart && u < dayEnd)) {
-        dayStart = Math.floor(u / DAY_MS) * DAY_MS
-        dayEnd = dayStart + DAY_MS
-      }
-      const t = u - dayStart
-      if (wraps ? t >= startMs || t < endMs : t >= startMs && t < endMs) {
-        active[i] = 1
+      if (active[i]) {
         // Python max(a, b) / min(a, b) keep `a` unless `b` is strictly better: same NaN behaviour.
         const h = H[i]!
         const l = L[i]!
@@ -186,22 +188,15 @@ export function sessions(candles: Pick<Candles, 'time' | 'high' | 'low'>, option
   let prevActive = false
   let prevOccurrence = Number.NaN
   for (let i = 0; i < n; i++) {
-    const u = utc[i]!
-    if (!(u >= dayStart && u < dayEnd)) {
-      dayStart = Math.floor(u / DAY_MS) * DAY_MS
-      dayEnd = dayStart + DAY_MS
-    }
-    const t = u - dayStart
-    if (wraps ? t >= startMs || t < endMs : t >= startMs && t < endMs) {
+    if (active[i]) {
       // The day on which this session occurrence opened: restart when it changes.
-      const occurrence = Math.floor((u - start * 60_000) / DAY_MS)
+      const occurrence = Math.floor((utc[i]! - start * 60_000) / DAY_MS)
       if (!prevActive || occurrence !== prevOccurrence) {
         runHigh = -Infinity
         runLow = Infinity
       }
       prevOccurrence = occurrence
       prevActive = true
-      active[i] = 1
       if (H[i]! > runHigh) runHigh = H[i]!
       if (L[i]! < runLow) runLow = L[i]!
       high[i] = runHigh

@@ -1,5 +1,8 @@
 // Growable columns for the streaming engine: capacity doubles, the unused tail holds the fill value.
+import { f64Columns } from '../internal/columns'
 import type { Candles } from '../types'
+
+export { f64Columns }
 
 export function growF64(a: Float64Array, cap: number, fill = 0): Float64Array {
   const b = new Float64Array(cap)
@@ -18,13 +21,6 @@ export function growI32(a: Int32Array, cap: number, fill = 0): Int32Array {
 type Column = Float64Array | Int32Array
 /** An object of columns only (an indicator's result, say). */
 type Columns<T> = { [K in keyof T]: Column }
-
-/** Float64 columns named `names`, `cap` rows of `fill` each (an indicator's output, say). */
-export function f64Columns<K extends string>(names: readonly K[], cap: number, fill = 0): Record<K, Float64Array> {
-  const cols = {} as Record<K, Float64Array>
-  for (const k of names) cols[k] = fill === 0 ? new Float64Array(cap) : new Float64Array(cap).fill(fill)
-  return cols
-}
 
 /** Grow every column of `cols` to `cap` rows, in place: new Float64 rows hold `fill`, new Int32 rows 0. */
 export function growColumns<T extends Columns<T>>(cols: T, cap: number, fill = 0): void {

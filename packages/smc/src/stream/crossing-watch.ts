@@ -1,3 +1,5 @@
+import { MinHeap } from '../internal/min-heap'
+
 /**
  * Pending "first row j ≥ from where values[j] crosses a threshold" searches, resolved as rows
  * arrive: the streaming counterpart of `NextCrossing`. Rows already pushed are scanned when the
@@ -9,9 +11,7 @@
  * it may fire on arrives, so adds and pops may be interleaved freely within one push.
  */
 export class CrossingWatch {
-  size = 0
-  private keys = new Float64Array(16)
-  private ids = new Int32Array(16)
+  private readonly heap = new MinHeap(16)
   private readonly sign: number
   private stagedKeys: number[] = []
   private stagedIds: number[] = []
@@ -47,20 +47,20 @@ export class CrossingWatch {
   /** One watch crossed by `value`, the value of row `row` (the newest row), or -1. Call until -1. */
   pop(value: number, row: number): number {
     if (this.stagedIds.length > 0) this.flush(row)
-    if (this.size === 0) return -1
+    if (this.heap.size === 0) return -1
     const y = this.sign * value
-    const t = this.keys[0]!
+    const t = this.heap.rootKey()
     if (this.strict ? !(y > t) : !(y >= t)) return -1
-    return this.removeRoot()
+    return this.heap.pop()
   }
 
   /** Watches still waiting (heap and staging). */
   get pending(): number {
-    return this.size + this.stagedIds.length
+    return this.heap.size + this.stagedIds.length
   }
 
   clear(): void {
-    this.size = 0
+    this.heap.clear()
     this.stagedKeys.length = this.stagedIds.length = this.stagedFrom.length = 0
   }
 
@@ -70,7 +70,7 @@ export class CrossingWatch {
     const from = this.stagedFrom
     let w = 0
     for (let k = 0; k < ids.length; k++) {
-      if (from[k]! <= row) this.insert(keys[k]!, ids[k]!)
+      if (from[k]! <= row) this.heap.push(ids[k]!, keys[k]!)
       else {
         keys[w] = keys[k]!
         ids[w] = ids[k]!
@@ -78,48 +78,5 @@ export class CrossingWatch {
       }
     }
     keys.length = ids.length = from.length = w
-  }
-
-  private insert(key: number, id: number): void {
-    if (this.size === this.keys.length) {
-      const keys = new Float64Array(this.size * 2)
-      const ids = new Int32Array(this.size * 2)
-      keys.set(this.keys)
-      ids.set(this.ids)
-      this.keys = keys
-      this.ids = ids
-    }
-    const { keys, ids } = this
-    let k = this.size++
-    while (k > 0) {
-      const parent = (k - 1) >> 1
-      if (keys[parent]! <= key) break
-      keys[k] = keys[parent]!
-      ids[k] = ids[parent]!
-      k = parent
-    }
-    keys[k] = key
-    ids[k] = id
-  }
-
-  private removeRoot(): number {
-    const { keys, ids } = this
-    const top = ids[0]!
-    const n = --this.size
-    const key = keys[n]!
-    const id = ids[n]!
-    let k = 0
-    for (;;) {
-      let c = 2 * k + 1
-      if (c >= n) break
-      if (c + 1 < n && keys[c + 1]! < keys[c]!) c++
-      if (keys[c]! >= key) break
-      keys[k] = keys[c]!
-      ids[k] = ids[c]!
-      k = c
-    }
-    keys[k] = key
-    ids[k] = id
-    return top
   }
 }

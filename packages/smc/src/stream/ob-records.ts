@@ -1,14 +1,8 @@
 import type { OrderBlocks } from '../indicators/ob'
+import { obPercentage, obVolume } from '../internal/ob-candle'
 
 export const BULL = 0
 export const BEAR = 1
-
-const percentage = (lowVol: number, highVol: number): number => {
-  const mx = lowVol > highVol ? lowVol : highVol
-  if (mx === 0) return 100
-  const mn = lowVol < highVol ? lowVol : highVol
-  return Math.fround(Math.fround(mn / mx) * 100)
-}
 
 /**
  * The order blocks the streaming `ob` has found (records), one array per field, and how the valid
@@ -33,18 +27,13 @@ export class ObRecords {
 
   /** A new record: OB candle `c`, its edges, and the breakout on row `i` (volumes of rows i-2 … i). */
   add(side: number, c: number, top: number, bottom: number, V: Float64Array, i: number): number {
-    const vAt = (k: number): number => (k >= 0 ? V[k]! : 0)
     const rec = this.c.length
     this.side.push(side)
     this.c.push(c)
     this.top.push(top)
     this.bot.push(bottom)
-    this.vol.push(Math.fround(V[i]! + vAt(i - 1) + vAt(i - 2)))
-    this.pct.push(
-      side === BULL
-        ? percentage(Math.fround(vAt(i - 2)), Math.fround(V[i]! + vAt(i - 1)))
-        : percentage(Math.fround(V[i]! + vAt(i - 1)), Math.fround(vAt(i - 2))),
-    )
+    this.vol.push(obVolume(V, i))
+    this.pct.push(obPercentage(V, i, side === BULL))
     this.m.push(-1)
     this.r.push(-1)
     this.lb.push(-1)

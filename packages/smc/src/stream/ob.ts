@@ -1,4 +1,5 @@
 import type { OrderBlocks, OrderBlocksOptions } from '../indicators/ob'
+import { obCandle } from '../internal/ob-candle'
 import { f64Columns, growColumns, growF64, growI32 } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
@@ -60,6 +61,8 @@ export class ObStream {
   private readonly highUp = new CrossingWatch(true, true)
   private readonly lowDown = new CrossingWatch(false, true)
   private readonly hits: number[] = []
+  /** [row, top, bottom] of the OB being recorded (reused: no allocation per record). */
+  private readonly picked = new Float64Array(3)
 
   constructor(
     private readonly sw: SwingTracker,
@@ -215,33 +218,13 @@ export class ObStream {
   private createRecord(fm: number, i: number, s: Series): void {
     const side = this.fmSide[fm]!
     const sRow = this.fmS[fm]!
-    const { high: H, low: L, volume: V, n } = s
+    const { high: H, low: L, n } = s
     this.fmI[fm] = i
-    let c: number
-    let t: number
-    let b: number
-    if (side === BULL) {
-      if (i - sRow >= 2) {
-        c = sRow + 1
-        for (let k = sRow + 2; k < i; k++) if (L[k]! <= L[c]!) c = k
-        t = H[c]!
-        b = L[c]!
-      } else {
-        c = sRow
-        t = L[c]!
-        b = H[c]!
-      }
-    } else {
-      if (i - sRow >= 2) {
-        c = sRow + 1
-        for (let k = sRow + 2; k < i; k++) if (H[k]! >= H[c]!) c = k
-      } else c = sRow
-      t = H[c]!
-      b = L[c]!
-    }
-    const top = Math.fround(t)
-    const bottom = Math.fround(b)
-    const rec = this.recs.add(side, c, top, bottom, V, i)
+    const picked = this.picked
+    obCandle(picked, side === BULL, sRow, i, H, L)
+    const top = Math.fround(picked[1]!)
+    const bottom = Math.fround(picked[2]!)
+    const rec = this.recs.add(side, picked[0]!, top, bottom, s.volume, i)
     this.fmRec[fm] = rec
     let m: number
     if (side === BULL) {

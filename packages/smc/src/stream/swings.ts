@@ -79,12 +79,8 @@ export class SwingTracker {
   }
 
   push(s: Series): void {
-    const n = s.n
-    const H = s.high
-    const L = s.low
-    const hl = this.highLow
-    const lv = this.level
-    const w = this.w
+    const { n, high: H, low: L } = s
+    const { highLow: hl, level: lv, w } = this
     let changed = Infinity
     this.movedFrom = -1
     this.newRun = false
