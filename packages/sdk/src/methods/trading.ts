@@ -15,6 +15,20 @@ import type {
 } from '../types'
 import { MarketMethods } from './market'
 
+/** The items of an offset-paginated list, page by page (`limit` a page) until a short or the last page. */
+async function* offsetPages<P extends { total_count: number }, T>(
+  limit: number,
+  fetchPage: (offset: number) => Promise<P>,
+  items: (page: P) => T[],
+): AsyncGenerator<T, void, undefined> {
+  for (let offset = 0; ; offset += limit) {
+    const page = await fetchPage(offset)
+    const list = items(page)
+    yield* list
+    if (list.length < limit || offset + limit >= page.total_count) return
+  }
+}
+
 /** `SMCClient`'s trading methods: orders, positions, fills and the account. */
 export class TradingMethods extends MarketMethods {
   /** Retries POSTs too: used only for requests the server deduplicates (an order's client_order_id). */
@@ -60,11 +74,7 @@ export class TradingMethods extends MarketMethods {
    */
   async *positions(query: Omit<PositionsQuery, 'offset'> = {}): AsyncGenerator<Position, void, undefined> {
     const limit = query.limit ?? 100
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.getPositions({ ...query, limit, offset })
-      yield* page.positions
-      if (page.positions.length < limit || offset + limit >= page.total_count) return
-    }
+    yield* offsetPages(limit, (offset) => this.getPositions({ ...query, limit, offset }), (page) => page.positions)
   }
 
   /**
@@ -83,11 +93,7 @@ export class TradingMethods extends MarketMethods {
    */
   async *orders(query: Omit<OrdersQuery, 'offset'> = {}): AsyncGenerator<Order, void, undefined> {
     const limit = query.limit ?? 100
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.listOrders({ ...query, limit, offset })
-      yield* page.orders
-      if (page.orders.length < limit || offset + limit >= page.total_count) return
-    }
+    yield* offsetPages(limit, (offset) => this.listOrders({ ...query, limit, offset }), (page) => page.orders)
   }
 
   /**
