@@ -97,6 +97,7 @@ async function load(c: Client, round: number, acked: Map<string, Order>): Promis
   const worker = async (): Promise<void> => {
     while (!stopped) {
       const body = nextOrder(round, mark)
+      requests.set(body.client_order_id, body)
       sent++
       let res
       try {
@@ -130,7 +131,8 @@ async function verify(c: Client, acked: Map<string, Order>, retries: Order[]): P
   console.log(`  ${acked.size} acknowledged orders checked, ${missing} missing; ${orders.size} orders in the store`)
 
   for (const a of retries) {
-    const res = await c.send('POST', '/v1/trades', { symbol: a.symbol, side: a.side, type: 'market', quantity: a.quantity, client_order_id: a.client_order_id })
+    // The same order again (another order under the same id would be an IDEMPOTENCY_CONFLICT).
+    const res = await c.send('POST', '/v1/trades', requests.get(a.client_order_id!)!)
     const o = JSON.parse(res.body) as Order
     if (res.status !== 200 || o.order_id !== a.order_id) fail(`client_order_id ${a.client_order_id}: retry after restart gave ${res.status} ${o.order_id ?? res.body}`)
   }
@@ -198,6 +200,8 @@ const dir = mkdtempSync(join(tmpdir(), 'smc-crash-'))
 const db = join(dir, 'crash.db')
 const env = { PAPER_INITIAL_BALANCE: String(INITIAL), JWT_SECRET: 'crash-test-secret-crash-test-secret-0123' }
 const acked = new Map<string, Order>()
+/** Each order request by client_order_id: a retry sends exactly the same order. */
+const requests = new Map<string, object>()
 let server = await startServer(db, env)
 try {
   for (let round = 1; round <= ROUNDS; round++) {
