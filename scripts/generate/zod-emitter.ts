@@ -20,7 +20,10 @@ export function collectRefs(s: SchemaObject, out = new Set<string>()): Set<strin
 }
 
 export interface EmitOptions {
-  /** Query and path values arrive as strings: numbers are coerced. */
+  /**
+   * Query and path values arrive as strings: numbers are parsed strictly (decimal digits only), dates
+   * leniently (ISO 8601 as people write it), both by the parsers in the server's core/wire-formats.
+   */
   coerce?: boolean
 }
 
@@ -57,7 +60,7 @@ function scalarOrStructure(type: string | undefined, s: SchemaObject, opts: Emit
   if (s.enum) return `z.enum(${lit(s.enum.filter((v) => v !== null))})`
   switch (type) {
     case 'string': {
-      let e = s.format === 'date-time' ? 'z.iso.datetime({ offset: true })' : 'z.string()'
+      let e = s.format === 'date-time' ? (opts.coerce ? 'textDateTime()' : 'z.iso.datetime({ offset: true })') : 'z.string()'
       if (s.minLength !== undefined) e += `.min(${s.minLength})`
       if (s.maxLength !== undefined) e += `.max(${s.maxLength})`
       if (s.pattern) e += `.regex(new RegExp(${lit(s.pattern)}))`
@@ -65,13 +68,13 @@ function scalarOrStructure(type: string | undefined, s: SchemaObject, opts: Emit
     }
     case 'number':
     case 'integer': {
-      let e = opts.coerce ? 'z.coerce.number()' : 'z.number()'
+      let e = 'z.number()'
       if (type === 'integer') e += '.int()'
       if (s.minimum !== undefined) e += `.gte(${s.minimum})`
       if (s.maximum !== undefined) e += `.lte(${s.maximum})`
       if (s.exclusiveMinimum !== undefined) e += `.gt(${s.exclusiveMinimum})`
       if (s.exclusiveMaximum !== undefined) e += `.lt(${s.exclusiveMaximum})`
-      return e
+      return opts.coerce ? `textNumber(${type === 'integer'}).pipe(${e})` : e
     }
     case 'boolean':
       return opts.coerce ? 'z.stringbool()' : 'z.boolean()'

@@ -47,6 +47,50 @@ describe('hostile input is answered in the envelope, never with a 500', () => {
   })
 })
 
+describe('query numbers are plain decimal digits', () => {
+  for (const value of ['', ' ', '1e3', '0x10', '1.5', 'Infinity']) {
+    for (const [path, param] of [
+      ['/v1/positions', 'limit'],
+      ['/v1/trades/history', 'page'],
+      ['/v1/market-data/BTCUSDT/ohlcv', 'start_time'],
+      ['/v1/market-data/BTCUSDT/orderbook', 'limit'],
+    ] as const) {
+      it(`${path}?${param}=${JSON.stringify(value)} → 400 VALIDATION_FAILED naming ${param}`, async () => {
+        const t = await ctx.token(['read_trades', 'read_market_data'], 'alice')
+        const res = await ctx.call('GET', `${path}?${param}=${encodeURIComponent(value)}`, { token: t })
+        expect(res.status).toBe(400)
+        const e = await error(res)
+        expect(e.code).toBe('VALIDATION_FAILED')
+        expect(e.details.field).toBe(param)
+      })
+    }
+  }
+
+  it('plain digits still work, defaults still apply', async () => {
+    const t = await ctx.token(['read_market_data'], 'alice')
+    const res = await ctx.call('GET', '/v1/market-data/BTCUSDT/orderbook?limit=3', { token: t })
+    expect(res.status).toBe(200)
+    expect((await res.json()).bids).toHaveLength(3)
+    const byDefault = await ctx.call('GET', '/v1/market-data/BTCUSDT/orderbook', { token: t })
+    expect((await byDefault.json()).bids).toHaveLength(20)
+  })
+})
+
+describe('query dates are ISO 8601 as people write them', () => {
+  for (const value of ['2026-11-06T22:56:19.858731', '2026-11-06', '2026-11-06T22:56:19+02:00', '2026-11-06T22:56:19Z']) {
+    it(`/v1/trades/history?start_date=${value} → 200`, async () => {
+      const res = await ctx.call('GET', `/v1/trades/history?start_date=${encodeURIComponent(value)}`, { token })
+      expect(res.status).toBe(200)
+    })
+  }
+  it('a date that does not exist → 400 VALIDATION_FAILED naming the field', async () => {
+    const res = await ctx.call('GET', '/v1/trades/history?end_date=2026-02-30', { token })
+    expect(res.status).toBe(400)
+    const e = await error(res)
+    expect(e.details.field).toBe('end_date')
+  })
+})
+
 describe('client_order_id idempotency', () => {
   const submit = (body: Record<string, unknown>) => ctx.call('POST', '/v1/trades', { token, body })
 
