@@ -1,3 +1,28 @@
+import type { components } from './generated/api'
+
+/**
+ * Every stable code the server emits (the contract's closed `ErrorCode` list), so a `switch` over
+ * it can be exhaustive.
+ * @example
+ * const retryable = (code: ErrorCode) => code === 'RATE_LIMIT_EXCEEDED' || code === 'SYSTEM_OVERLOAD'
+ */
+export type ErrorCode = components['schemas']['ErrorCode']
+
+/**
+ * What an {@link SMCApiError} can carry: a server {@link ErrorCode}, or one the client sets itself —
+ * `NETWORK_ERROR` and `TIMEOUT` (no answer), `UNEXPECTED_RESPONSE` (an answer outside the envelope,
+ * e.g. from a proxy; the status is on the error).
+ * @example
+ * function describe(e: SMCApiError): string {
+ *   switch (e.code) {
+ *     case 'INSUFFICIENT_BALANCE': return 'top up'
+ *     case 'NETWORK_ERROR': case 'TIMEOUT': return 'retry later'
+ *     default: return e.message
+ *   }
+ * }
+ */
+export type SMCErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT' | 'UNEXPECTED_RESPONSE'
+
 /**
  * The error envelope every SMC Trading API error response carries.
  * @example
@@ -6,7 +31,7 @@
  */
 export interface ErrorEnvelope {
   error: {
-    code: string
+    code: ErrorCode
     message: string
     details: Record<string, unknown>
     timestamp: string
@@ -29,7 +54,7 @@ export class SMCApiError extends Error {
   override readonly name = 'SMCApiError'
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: SMCErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
     readonly requestId?: string,
@@ -45,6 +70,6 @@ export class SMCApiError extends Error {
     const requestId = e?.request_id ?? response.headers.get('x-request-id') ?? undefined
     if (e && typeof e.code === 'string')
       return new SMCApiError(response.status, e.code, e.message ?? response.statusText, e.details ?? {}, requestId)
-    return new SMCApiError(response.status, `HTTP_${response.status}`, response.statusText || 'Request failed', {}, requestId)
+    return new SMCApiError(response.status, 'UNEXPECTED_RESPONSE', response.statusText || `HTTP ${response.status}`, {}, requestId)
   }
 }

@@ -11,7 +11,7 @@ export { SMCClient } from './smc-client'
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
 export type { RetryOptions } from './retry'
 // Errors.
-export { SMCApiError, type ErrorEnvelope } from './errors'
+export { SMCApiError, type ErrorCode, type ErrorEnvelope, type SMCErrorCode } from './errors'
 // The stream: its client, options, events, errors and message types.
 export * from './stream'
 // The request and response types of the API.

@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import type { Readable } from 'node:stream'
 import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server'
 import { createApp, type App } from './api'
+import { answerClientErrors } from './client-errors'
 import type { AppServices } from './services'
 import type { StreamHub } from './ws'
 
@@ -56,6 +57,7 @@ export function listen(app: App, port: number, hostname: string, options: Listen
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: nodeFetch(app), port, hostname }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+      answerClientErrors(server as Server)
       const detach = options.hub?.attach(server as Server)
       resolve({
         url: `http://${host}:${info.port}`,

@@ -768,11 +768,7 @@ export interface components {
             stopped_at: string;
         };
         ErrorBody: {
-            /**
-             * @description Stable machine-readable code: VALIDATION_FAILED, INVALID_SYMBOL, INSUFFICIENT_BALANCE, POSITION_LIMIT_EXCEEDED, INVALID_ORDER_TYPE, INVALID_ORDER_SIZE, INVALID_PRICE, MARKET_CLOSED, ORDER_NOT_FOUND, NOT_FOUND, IDEMPOTENCY_CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, AUTHENTICATION_FAILED, INSUFFICIENT_PERMISSIONS, RATE_LIMIT_EXCEEDED, EXCHANGE_API_ERROR, SYSTEM_OVERLOAD, INTERNAL_ERROR, …
-             * @example INSUFFICIENT_BALANCE
-             */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /**
              * @description Structured context (e.g. the offending field, required vs available).
              * @example {
@@ -790,6 +786,45 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
         };
+        /**
+         * @description Every stable code the server emits, in the HTTP error envelope or a WebSocket error frame (a closed list: a client may switch over it exhaustively).
+         *     - `VALIDATION_FAILED` (400: a field, parameter or body is invalid; details.field names it)
+         *     - `INVALID_SYMBOL` (400: unknown trading symbol)
+         *     - `INVALID_ORDER_TYPE` (400: order type not supported, or its required prices missing)
+         *     - `INVALID_ORDER_SIZE` (400: quantity below the instrument minimum or not on its lot size)
+         *     - `INVALID_PRICE` (400: a price off the tick size or on the wrong side)
+         *     - `INSUFFICIENT_BALANCE` (400: not enough available balance)
+         *     - `POSITION_LIMIT_EXCEEDED` (400: the order would exceed a position or exposure limit)
+         *     - `DAILY_LOSS_LIMIT_EXCEEDED` (400: the daily loss limit is reached)
+         *     - `MAX_DRAWDOWN_EXCEEDED` (400: the maximum drawdown is reached)
+         *     - `TRADING_PAUSED` (400: trading is paused (admin pause or emergency stop))
+         *     - `ORDER_NOT_CANCELLABLE` (400: the order is already filled, cancelled or rejected)
+         *     - `MARKET_CLOSED` (400: the market feed has stopped (e.g. a CSV replay ended))
+         *     - `INVALID_MESSAGE` (WebSocket: a frame that is not a valid client message)
+         *     - `INVALID_CHANNEL` (WebSocket: an unknown channel)
+         *     - `AUTHENTICATION_FAILED` (401: missing or invalid credentials)
+         *     - `AUTHENTICATION_REQUIRED` (WebSocket: a subscription before authenticating)
+         *     - `TOKEN_EXPIRED` (401: the token has expired)
+         *     - `INSUFFICIENT_PERMISSIONS` (403: the token lacks the required scope)
+         *     - `ORDER_NOT_FOUND` (404: no such order for this account)
+         *     - `POSITION_NOT_FOUND` (404: no such position for this account)
+         *     - `NOT_FOUND` (404: no such resource or route)
+         *     - `IDEMPOTENCY_CONFLICT` (409: a client_order_id reused for a different order)
+         *     - `PAYLOAD_TOO_LARGE` (413: the body exceeds 64 KiB)
+         *     - `MESSAGE_TOO_LARGE` (WebSocket: a frame over the size limit)
+         *     - `URI_TOO_LONG` (414: the URL exceeds 8 KiB)
+         *     - `UNSUPPORTED_MEDIA_TYPE` (415: the body is not application/json)
+         *     - `HEADERS_TOO_LARGE` (431: the request line and headers exceed 16 KiB)
+         *     - `SUBSCRIPTION_LIMIT_EXCEEDED` (WebSocket: too many subscriptions on one connection)
+         *     - `CONNECTION_LIMIT_EXCEEDED` (WebSocket: too many connections for one user)
+         *     - `RATE_LIMIT_EXCEEDED` (429: request rate limit exceeded)
+         *     - `EXCHANGE_API_ERROR` (502: the live exchange (market source) failed)
+         *     - `SYSTEM_OVERLOAD` (503: the server is temporarily overloaded)
+         *     - `INTERNAL_ERROR` (500: an unexpected server error)
+         * @example INSUFFICIENT_BALANCE
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
         /** @description Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code. */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -2166,6 +2201,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The request line and headers exceed 16 KiB (HEADERS_TOO_LARGE; details.limit_bytes). Answered by the HTTP server before any route runs. */
+        HeadersTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description Unexpected server error (INTERNAL_ERROR); never carries a stack trace. */
         InternalError: {
             headers: {
@@ -2245,6 +2290,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The URL (path and query) exceeds 8 KiB (URI_TOO_LONG; details.limit_bytes). Answered before any route runs, so without rate-limit headers. */
+        UriTooLong: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
     };
     parameters: {
         /** @description End (ISO 8601, inclusive). */
@@ -2305,7 +2360,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2339,8 +2396,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2374,8 +2433,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2409,8 +2470,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2444,7 +2507,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2483,7 +2548,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2517,8 +2584,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2545,7 +2614,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2573,7 +2644,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2607,8 +2680,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2634,7 +2709,9 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             /** @description Unhealthy. */
             503: {
@@ -2675,7 +2752,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2707,7 +2786,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2739,7 +2820,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2780,7 +2863,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2815,7 +2900,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2841,7 +2928,9 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2879,7 +2968,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2912,7 +3003,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2945,7 +3038,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2983,7 +3078,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3016,7 +3113,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3056,7 +3155,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3084,7 +3185,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3118,8 +3221,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3147,7 +3252,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3195,8 +3302,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3238,7 +3347,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3266,7 +3377,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3294,7 +3407,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };

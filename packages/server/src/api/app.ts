@@ -13,6 +13,8 @@ import type { App, AppEnv } from './types'
 
 /** Largest request body accepted (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024
+/** Longest path + query accepted (8 KiB); Node refuses a request line and headers over 16 KiB itself (http-server.ts). */
+export const MAX_URL_BYTES = 8 * 1024
 
 /** Build the whole HTTP application from its services; nothing module-level, so tests build many. */
 export function createApp(services: AppServices): App {
@@ -24,6 +26,12 @@ export function createApp(services: AppServices): App {
   registerComponents(app.openAPIRegistry)
 
   app.use('*', requestId())
+  app.use('*', (c, next) => {
+    // The full URL is longer than its path + query: only a long one is measured exactly.
+    if (c.req.url.length > MAX_URL_BYTES && c.req.url.length - new URL(c.req.url).origin.length > MAX_URL_BYTES)
+      throw new DomainError('URI_TOO_LONG', `The request URL exceeds ${MAX_URL_BYTES} bytes`, { limit_bytes: MAX_URL_BYTES })
+    return next()
+  })
   app.use('*', observe(services.metrics, services.logger))
   app.use('*', identify(services.auth, services.clock))
   app.use(

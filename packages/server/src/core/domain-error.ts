@@ -1,6 +1,8 @@
 /**
  * Every stable code a client can see, in the HTTP error envelope or a WebSocket error frame.
- * api/errors.ts maps each to its HTTP status (a test keeps the two lists equal).
+ * api/errors.ts maps each to its HTTP status; the contract's ErrorCode enum lists the same codes (a
+ * test keeps the three equal). MARKET_CLOSED, EXCHANGE_API_ERROR and SYSTEM_OVERLOAD are seed 000's
+ * codes for market sources that stop or fail (CSV replay, live exchange data).
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -24,12 +26,17 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'INSUFFICIENT_PERMISSIONS',
   'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'HEADERS_TOO_LARGE',
   'MESSAGE_TOO_LARGE',
   'INVALID_MESSAGE',
   'INVALID_CHANNEL',
   'SUBSCRIPTION_LIMIT_EXCEEDED',
   'CONNECTION_LIMIT_EXCEEDED',
   'RATE_LIMIT_EXCEEDED',
+  'MARKET_CLOSED',
+  'EXCHANGE_API_ERROR',
+  'SYSTEM_OVERLOAD',
   'INTERNAL_ERROR',
 ] as const
 
