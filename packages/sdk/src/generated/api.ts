@@ -1001,6 +1001,8 @@ export interface components {
             symbol: string;
         };
         Order: {
+            /** @description Every value the server moved onto the instrument's grid when the order was placed (empty when none was). */
+            adjustments: components["schemas"]["OrderAdjustment"][];
             /**
              * @description The best opposite price (ask for a buy, bid for a sell) when the order first took liquidity: the reference of its slippage. Null for orders that never took liquidity (limits that only rested and filled as maker, unfilled orders).
              * @example 45000
@@ -1040,6 +1042,11 @@ export interface components {
             quantity: number;
             /** @description Why the order was rejected or expired. */
             reject_reason: string | null;
+            /**
+             * @description The quantity as submitted, before it was truncated to the lot size (equal to `quantity` when nothing was truncated).
+             * @example 0.0031361470426447
+             */
+            requested_quantity: number;
             side: components["schemas"]["OrderSide"];
             /**
              * @description (average_price − arrival_price) / arrival_price × 10,000 for buys, the opposite for sells, rounded to 2 decimals: how much worse than the touch the order filled (positive = worse), e.g. from walking several book levels. Null without an arrival price.
@@ -1057,6 +1064,15 @@ export interface components {
             type: components["schemas"]["OrderType"];
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description One value of an order moved onto the instrument's lot or tick size, as asked and as applied. */
+        OrderAdjustment: {
+            /** @example 0.00313 */
+            applied: number;
+            /** @enum {string} */
+            field: "quantity" | "price" | "stop_price" | "stop_loss" | "take_profit";
+            /** @example 0.0031361470426447 */
+            requested: number;
         };
         OrderBook: {
             /** @description [price, quantity] pairs as decimal strings, best (lowest) first. */
@@ -1949,35 +1965,41 @@ export interface components {
             total_pages: number;
             trades: components["schemas"]["Trade"][];
         };
-        /** @description A new order. Prices and quantities must lie on the instrument's tick and lot size, and `quantity × price` must reach the minimum notional (INVALID_PRICE, INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill of an order that adds exposure the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available); orders that only reduce a position are never denied. */
+        /** @description A new order. Quantities and prices off the instrument's lot and tick size are normalised the way an exchange gateway does (unless `precision` is `strict`): the quantity is truncated toward zero to the lot size, a buy's limit and stop prices round down and a sell's up, a stop loss rounds toward the entry and a take profit away from it, so the order is never worse than asked; the order's `adjustments` list every value moved. A quantity that truncates below the minimum is INVALID_ORDER_SIZE, and `quantity × price` must reach the minimum notional (INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill of an order that adds exposure the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available); orders that only reduce a position are never denied. */
         TradeRequest: {
             /**
-             * @description Your id for the order, unique per account. Submitting the same order again returns the original order (status 200) instead of creating a second one, even under concurrent submits; submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss or take profit) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that differ.
+             * @description Your id for the order, unique per account. Submitting the same order again returns the original order (status 200) instead of creating a second one, even under concurrent submits; submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss or take profit) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that differ. Normalised values are compared as they were asked.
              * @example order_123
              */
             client_order_id?: string | null;
             /**
-             * @description Limit price (limit and stop_limit); must be absent or null for market and stop orders.
+             * @description `normalize` moves a quantity or price off the instrument's grid onto it (see the order's `adjustments`); `strict` refuses it instead (INVALID_ORDER_SIZE "not a multiple of the lot size", INVALID_PRICE "not a multiple of the tick size"), for exchange-exact behaviour.
+             * @default normalize
+             * @enum {string}
+             */
+            precision?: "normalize" | "strict";
+            /**
+             * @description Limit price (limit and stop_limit); must be absent or null for market and stop orders. Rounded to the tick: down for a buy, up for a sell.
              * @example null
              */
             price?: number | null;
             /**
-             * @description Base-asset quantity, a multiple of the lot size.
+             * @description Base-asset quantity; truncated toward zero to the lot size (strict precision: must be a multiple of it).
              * @example 0.1
              */
             quantity: number;
             side: components["schemas"]["OrderSide"];
             /**
-             * @description Protective exit: once the entry fills, a linked reduce-only stop order on the other side at this price. Must be below the entry price for buys, above for sells.
+             * @description Protective exit: once the entry fills, a linked reduce-only stop order on the other side at this price. Must be below the entry price for buys, above for sells. Rounded to the tick toward the entry (up for a buy, down for a sell).
              * @example 44000
              */
             stop_loss?: number | null;
-            /** @description Trigger price of stop and stop_limit orders, compared with the last price. */
+            /** @description Trigger price of stop and stop_limit orders, compared with the last price. Rounded to the tick: down for a buy, up for a sell. */
             stop_price?: number | null;
             /** @example BTCUSDT */
             symbol: string;
             /**
-             * @description Profit-taking exit: a linked reduce-only limit order at this price. The stop loss and the take profit are one-cancels-the-other; both are cancelled when the position closes.
+             * @description Profit-taking exit: a linked reduce-only limit order at this price. The stop loss and the take profit are one-cancels-the-other; both are cancelled when the position closes. Rounded to the tick away from the entry (up for a buy, down for a sell).
              * @example 46000
              */
             take_profit?: number | null;
@@ -2302,7 +2324,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description End (ISO 8601, inclusive). */
+        /** @description End (ISO 8601, inclusive), in the same forms as the start. */
         EndDate: string;
         /** @description Maximum number of results. */
         Limit: number;
@@ -2312,7 +2334,7 @@ export interface components {
         OrderId: string;
         /** @description Position id. */
         PositionId: string;
-        /** @description Start (ISO 8601, inclusive). */
+        /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
         StartDate: string;
         /** @description Trading symbol, e.g. BTCUSDT. */
         Symbol: string;
@@ -3122,7 +3144,7 @@ export interface operations {
     getRiskEvents: {
         parameters: {
             query?: {
-                /** @description End (ISO 8601, inclusive). */
+                /** @description End (ISO 8601, inclusive), in the same forms as the start. */
                 end_date?: components["parameters"]["EndDate"];
                 /** @description Maximum number of results. */
                 limit?: components["parameters"]["Limit"];
@@ -3130,7 +3152,7 @@ export interface operations {
                 resolved?: boolean;
                 /** @description Filter by severity. */
                 severity?: components["schemas"]["Severity"];
-                /** @description Start (ISO 8601, inclusive). */
+                /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
                 start_date?: components["parameters"]["StartDate"];
             };
             header?: never;
@@ -3312,13 +3334,13 @@ export interface operations {
     getTradeHistory: {
         parameters: {
             query?: {
-                /** @description End (ISO 8601, inclusive). */
+                /** @description End (ISO 8601, inclusive), in the same forms as the start. */
                 end_date?: components["parameters"]["EndDate"];
                 /** @description Maximum number of results. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Page number (1-based) of `limit` trades. */
                 page?: number;
-                /** @description Start (ISO 8601, inclusive). */
+                /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
                 start_date?: components["parameters"]["StartDate"];
                 /** @description Only fills of orders in this status (e.g. filled, partially_filled, cancelled). */
                 status?: components["schemas"]["OrderStatus"];

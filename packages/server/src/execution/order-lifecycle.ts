@@ -54,6 +54,7 @@ export class OrderLifecycle {
       linkType: link?.type ?? null,
       reduceOnly: link !== undefined,
       rejectReason: null,
+      adjustments: v.adjustments.length > 0 ? JSON.stringify(v.adjustments) : null,
       expiresAt: v.timeInForce === 'DAY' ? (Math.floor(now / DAY_MS) + 1) * DAY_MS : null,
       createdAt: now,
       updatedAt: now,

@@ -26,6 +26,8 @@ export interface OrderRequest {
   stopLoss?: number | null
   takeProfit?: number | null
   clientOrderId?: string | null
+  /** `normalize` (default): values off the instrument's grid are moved onto it; `strict`: refused. */
+  precision?: 'normalize' | 'strict'
 }
 
 /**

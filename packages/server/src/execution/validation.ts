@@ -1,5 +1,6 @@
 import { isOnStep, isOnTick, type Instrument } from '../market'
 import { ATOMS, scalesOf, toUnits, type Scales } from './money'
+import { type Adjustment, normalizeOrder } from './normalize'
 import { deny, type Denial, type OrderRequest, type OrderType, type Side, type TimeInForce } from './types'
 
 /** Largest order value accepted (quote currency): keeps every ledger sum a safe integer of atoms. */
@@ -19,6 +20,8 @@ export interface ValidOrder {
   stopLoss: number | null
   takeProfit: number | null
   clientOrderId: string | null
+  /** Values the server moved onto the grid (empty when the order was on it, or strict). */
+  adjustments: Adjustment[]
 }
 
 const present = (v: number | null | undefined): v is number => v !== null && v !== undefined
@@ -41,10 +44,19 @@ const isDenial = (v: unknown): v is Denial => typeof v === 'object' && v !== nul
 /**
  * Validate an order against its instrument's tick size, lot size and minimum notional, and its type's
  * parameters: INVALID_ORDER_TYPE, INVALID_PRICE or INVALID_ORDER_SIZE with the offending field.
+ * Unless the request asks for `strict` precision, its values are first moved onto the grid
+ * ({@link normalizeOrder}); the checks and the risk module then see the normalised order.
  * `lastPrice` values market orders and places their stop loss / take profit.
  */
-export function validateOrder(req: OrderRequest, inst: Instrument, lastPrice: number): ValidOrder | Denial {
+export function validateOrder(asked: OrderRequest, inst: Instrument, lastPrice: number): ValidOrder | Denial {
   const s = scalesOf(inst)
+  let req = asked
+  let adjustments: Adjustment[] = []
+  if (asked.precision !== 'strict') {
+    const n = normalizeOrder(asked, inst)
+    if (isDenial(n)) return n
+    ;({ req, adjustments } = n)
+  }
   const type = req.type
   const wantsPrice = type === 'limit' || type === 'stop_limit'
   const wantsStop = type === 'stop' || type === 'stop_limit'
@@ -137,6 +149,7 @@ export function validateOrder(req: OrderRequest, inst: Instrument, lastPrice: nu
     stopLoss,
     takeProfit,
     clientOrderId: req.clientOrderId ?? null,
+    adjustments,
   }
 }
 

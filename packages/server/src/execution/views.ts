@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../core'
+import type { Adjustment } from './normalize'
 import type { MarketData } from '../market'
 import { averagePrice, fromAtoms, fromUnits, notionalAtoms, scalesOf, type Scales } from './money'
 import type { Account, Fill, Order, Position } from './types'
@@ -32,7 +33,6 @@ function scales(market: MarketData, symbol: string): Scales {
 
 const price = (s: Scales, ticks: number | null): number | null => (ticks === null ? null : fromUnits(ticks, s.priceScale))
 
-/** The contract's Order. */
 /** How much worse than `arrival` the average fill was, in basis points (positive = worse). */
 export function slippageBps(side: 'buy' | 'sell', avg: number | null, arrival: number | null): number | null {
   if (avg === null || arrival === null || !(arrival > 0)) return null
@@ -41,6 +41,10 @@ export function slippageBps(side: 'buy' | 'sell', avg: number | null, arrival: n
   return Math.round(bps * 100) / 100 + 0
 }
 
+/** The values the server moved onto the instrument's grid when the order was placed. */
+export const adjustmentsOf = (o: Pick<Order, 'adjustments'>): Adjustment[] => (o.adjustments ? (JSON.parse(o.adjustments) as Adjustment[]) : [])
+
+/** The contract's Order. */
 export function orderView(o: Order, market: MarketData) {
   const s = scales(market, o.symbol)
   const avg = o.filledQuantity > 0 ? averagePrice(s, o.filledNotional, o.filledQuantity) : null
@@ -66,6 +70,8 @@ export function orderView(o: Order, market: MarketData) {
     parent_order_id: o.parentOrderId,
     link_type: o.linkType,
     reject_reason: o.rejectReason,
+    requested_quantity: adjustmentsOf(o).find((a) => a.field === 'quantity')?.requested ?? fromUnits(o.quantity, s.qtyScale),
+    adjustments: adjustmentsOf(o),
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
   }

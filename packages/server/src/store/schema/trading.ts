@@ -56,6 +56,8 @@ export const orders = sqliteTable(
     /** Reduce-only orders never increase or reverse a position (linked exits). */
     reduceOnly: integer('reduce_only', { mode: 'boolean' }).notNull(),
     rejectReason: text('reject_reason'),
+    /** Values the server moved onto the instrument's grid, as JSON [{field, requested, applied}]; null: none. */
+    adjustments: text('adjustments'),
     /** When a DAY order expires (ms). */
     expiresAt: integer('expires_at'),
     createdAt: integer('created_at').notNull(),

@@ -95,10 +95,15 @@ describe('instruments', () => {
       })
       expect(await get(`/v1/instruments/${i.symbol.toLowerCase()}`)).toEqual(i)
     }
-    // An order off the lot grid is refused naming the lot size the instrument advertises.
+    // An order off the lot grid is truncated to the lot size the instrument advertises, or, with
+    // strict precision, refused naming it.
     const btc = instruments.find((i: { symbol: string }) => i.symbol === 'BTCUSDT')
     const trader = await ctx.token(['write_trades'])
-    const res = await ctx.call('POST', '/v1/trades', { token: trader, body: { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: btc.lot_size * 1.5 } })
+    const body = { symbol: 'BTCUSDT', side: 'buy', type: 'limit', price: 50_000, quantity: btc.lot_size * 1001.5 }
+    const normalised = await ctx.call('POST', '/v1/trades', { token: trader, body })
+    expect(normalised.status).toBe(201)
+    expect((await normalised.json()).quantity).toBe(+(btc.lot_size * 1001).toFixed(btc.quantity_precision))
+    const res = await ctx.call('POST', '/v1/trades', { token: trader, body: { ...body, precision: 'strict' } })
     expect(res.status).toBe(400)
     expect((await res.json()).error).toMatchObject({ code: 'INVALID_ORDER_SIZE', details: { lot_size: btc.lot_size } })
   })

@@ -42,6 +42,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
       stopLoss: b.stop_loss,
       takeProfit: b.take_profit,
       clientOrderId: b.client_order_id,
+      precision: b.precision,
     })
     if (!result.ok) throw result.denial
     return c.json(orderView(result.order, s.market), result.created ? 201 : 200)

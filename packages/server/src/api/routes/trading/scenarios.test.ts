@@ -331,15 +331,79 @@ describe('resting and conditional orders', () => {
   })
 })
 
+describe('order normalisation', () => {
+  it("the seed bot's sizing (balance × 2 % / price, stop × 0.98, take profit × 1.06) places an order, nothing silent", async () => {
+    const c = await trader()
+    const { price } = await c.getMarketData('BTCUSDT')
+    const { balances } = await c.getAccount()
+    const quantity = (balances[0]!.available * 0.02) / price
+    const order = await c.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity, stop_loss: price * 0.98, take_profit: price * 1.06 })
+    expect(order.status).toBe('filled')
+    expect(order.quantity).toBe(Math.floor(quantity * 1e5) / 1e5)
+    expect(order.requested_quantity).toBe(quantity)
+    expect(order.stop_loss).toBe(Math.ceil(price * 0.98 * 100) / 100)
+    expect(order.take_profit).toBe(Math.ceil(price * 1.06 * 100) / 100)
+    expect(order.adjustments.map((a) => a.field).sort()).toEqual(['quantity', 'stop_loss', 'take_profit'])
+    expect(order.adjustments.find((a) => a.field === 'stop_loss')).toEqual({ field: 'stop_loss', requested: price * 0.98, applied: order.stop_loss })
+    // The listing tells the same, and the linked exits sit at the normalised prices.
+    const { orders } = await c.listOrders({ status: 'open' })
+    expect(orders.map((o) => [o.link_type, o.stop_price ?? o.price]).sort()).toEqual([['stop_loss', order.stop_loss], ['take_profit', order.take_profit]].sort())
+    expect((await c.getOrder(order.order_id)).adjustments).toEqual(order.adjustments)
+  })
+
+  it('closing with the exact quantity the position reports always works', async () => {
+    const c = await trader()
+    await c.executeTrade(market(0.0031361470426447004))
+    const [pos] = (await c.getPositions()).positions
+    expect(pos!.quantity).toBe(0.00313)
+    const close = await c.executeTrade(market(pos!.quantity, { side: 'sell' }))
+    expect(close).toMatchObject({ status: 'filled', quantity: pos!.quantity, adjustments: [] })
+    expect((await c.getPositions()).positions).toHaveLength(0)
+  })
+
+  it('a retry of the very same unnormalised request is the original; another quantity that truncates alike is 409', async () => {
+    const c = await trader()
+    const first = await c.executeTrade(market(0.0031361, { client_order_id: 'norm-1' }))
+    const again = await c.executeTrade(market(0.0031361, { client_order_id: 'norm-1' }))
+    expect(again.order_id).toBe(first.order_id)
+    const e = await failure(c.executeTrade(market(0.0031369, { client_order_id: 'norm-1' })))
+    expect([e.status, e.code, e.details.fields]).toEqual([409, 'IDEMPOTENCY_CONFLICT', ['quantity']])
+  })
+
+  it("precision: 'strict' keeps exchange-exact refusals; below the minimum is refused either way", async () => {
+    const c = await trader()
+    const strict = await failure(c.executeTrade(market(0.0031361, { precision: 'strict' })))
+    expect([strict.code, strict.message]).toEqual(['INVALID_ORDER_SIZE', 'quantity 0.0031361 is not a multiple of the lot size 0.00001'])
+    const tick = await failure(c.executeTrade(market(0.01, { type: 'limit', price: 60000.005, precision: 'strict' })))
+    expect([tick.code, tick.details.field]).toEqual(['INVALID_PRICE', 'price'])
+    const tiny = await failure(c.executeTrade(market(0.000001)))
+    expect([tiny.code, tiny.message]).toEqual(['INVALID_ORDER_SIZE', 'quantity 0.000001 is below the minimum 0.00001'])
+    expect((await c.listOrders()).total_count).toBe(0)
+  })
+
+  it('a resting buy limit off the tick rounds down, a sell limit up, and the risk check sees the normalised order', async () => {
+    const c = await trader()
+    const buy = await c.executeTrade(market(0.01, { type: 'limit', price: 50_000.009 }))
+    expect([buy.status, buy.price]).toEqual(['new', 50_000])
+    const sell = await c.executeTrade(market(0.01, { side: 'sell', type: 'limit', price: 90_000.001 }))
+    expect([sell.status, sell.price]).toEqual(['new', 90_000.01])
+    // 0.0500009 BTC is over a 0.05 limit as asked, within it once truncated: the check sees the latter.
+    await c.updateRiskLimits({ position_limits: { BTCUSDT: 0.05 } })
+    expect((await c.executeTrade(market(0.0500009))).quantity).toBe(0.05)
+    expect((await failure(c.executeTrade(market(0.001)))).code).toBe('POSITION_LIMIT_EXCEEDED')
+  })
+})
+
 describe('denials', () => {
   it('validation: INVALID_SYMBOL, INVALID_ORDER_SIZE, INVALID_PRICE, INVALID_ORDER_TYPE, with the field', async () => {
     const c = await trader()
     const cases: [TradeRequest, string, string | undefined][] = [
       [market(0.1, { symbol: 'NOPEUSDT' }), 'INVALID_SYMBOL', undefined],
-      [market(0.000015), 'INVALID_ORDER_SIZE', 'quantity'],
+      [market(0.000015, { precision: 'strict' }), 'INVALID_ORDER_SIZE', 'quantity'],
+      [market(0.000009), 'INVALID_ORDER_SIZE', 'quantity'], // truncates to 0, below the minimum
       [market(0), 'INVALID_ORDER_SIZE', 'quantity'],
       [market(0.00005), 'INVALID_ORDER_SIZE', 'quantity'], // below the 5 USDT minimum notional
-      [market(0.1, { type: 'limit', price: 60000.005 }), 'INVALID_PRICE', 'price'],
+      [market(0.1, { type: 'limit', price: 60000.005, precision: 'strict' }), 'INVALID_PRICE', 'price'],
       [market(0.1, { type: 'limit', price: -1 }), 'INVALID_PRICE', 'price'],
       [market(0.1, { stop_loss: 99_999_999 }), 'INVALID_PRICE', 'stop_loss'],
       [market(0.1, { take_profit: 1 }), 'INVALID_PRICE', 'take_profit'],
