@@ -6,6 +6,11 @@ import type { AppEnv } from '../types'
 
 export type SecurityRequirement = readonly Readonly<Record<string, readonly string[]>>[]
 
+/** Where credentials come from, for the 401 of a request that sent none. */
+const KEY_SOURCE = 'the server prints its demo API key and a demo token when it starts'
+const MISSING_KEY = `Missing credentials: send your API key in the "X-API-Key" header (${KEY_SOURCE}), or an admin_full token as "Authorization: Bearer <token>"`
+const MISSING_TOKEN = `Missing the "Authorization: Bearer <token>" header: get a token from POST /v1/auth/generate-token with your API key in "X-API-Key" (${KEY_SOURCE})`
+
 /**
  * Enforce an operation's OpenAPI security requirement (alternatives; each names its scheme and scopes):
  * no valid credential → 401 AUTHENTICATION_FAILED, a valid one without the scope → 403 INSUFFICIENT_PERMISSIONS.
@@ -30,10 +35,14 @@ export function requireSecurity(requirement: SecurityRequirement, auth: AuthServ
       return next()
     }
     const bearerScopes = schemes.get('bearerAuth')
-    if (bearerScopes === undefined) throw new DomainError('AUTHENTICATION_FAILED', 'Credentials are required')
+    if (bearerScopes === undefined) throw new DomainError('AUTHENTICATION_FAILED', MISSING_KEY, { missing_header: 'X-API-Key' })
     if (!principal) {
-      const reason = c.get('authError') ?? (schemes.has('apiKeyAuth') ? 'An API key (X-API-Key) or a bearer token is required' : 'A bearer token is required')
-      throw new DomainError('AUTHENTICATION_FAILED', reason)
+      const reason = c.get('authError')
+      if (reason) throw new DomainError('AUTHENTICATION_FAILED', reason)
+      const keyAccepted = schemes.has('apiKeyAuth')
+      throw new DomainError('AUTHENTICATION_FAILED', keyAccepted ? MISSING_KEY : MISSING_TOKEN, {
+        missing_header: keyAccepted ? 'X-API-Key' : 'Authorization',
+      })
     }
     if (!hasAllScopes(principal.scopes, bearerScopes))
       throw new DomainError('INSUFFICIENT_PERMISSIONS', `This operation requires the scope: ${bearerScopes.join(', ')}`, {

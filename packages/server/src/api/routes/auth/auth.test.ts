@@ -126,3 +126,41 @@ describe('POST /v1/auth/refresh-token', () => {
     expect(res.status).toBe(401)
   })
 })
+
+describe("seed 000's auth paths: /api/auth/… are deprecated aliases", () => {
+  it('POST /api/auth/generate-token and /api/auth/refresh-token serve the same operations', async () => {
+    const res = await ctx.call('POST', '/api/auth/generate-token', { body: { user_id: 'demo', permissions: ['read_market_data'] }, headers: { 'X-API-Key': TEST_DEMO_KEY } })
+    expect(res.status).toBe(200)
+    const pair = await res.json()
+    expect((await ctx.call('GET', '/v1/market-data/BTCUSDT', { token: pair.token })).status).toBe(200)
+    const refreshed = await ctx.request('/api/auth/refresh-token', { method: 'POST', headers: { Authorization: `Bearer ${pair.refresh_token}` } })
+    expect(refreshed.status).toBe(200)
+    // One rotation family across both paths: reusing the spent refresh token on the canonical path fails.
+    expect((await ctx.request('/v1/auth/refresh-token', { method: 'POST', headers: { Authorization: `Bearer ${pair.refresh_token}` } })).status).toBe(401)
+  })
+
+  it('the contract declares them deprecated, otherwise identical to the canonical operations', async () => {
+    const { default: contract } = await import('../../../generated/openapi.json', { with: { type: 'json' } })
+    const paths = contract.paths as Record<string, { post: Record<string, unknown> }>
+    for (const name of ['generate-token', 'refresh-token']) {
+      const { operationId, summary, description, deprecated, ...alias } = paths[`/api/auth/${name}`]!.post
+      const { operationId: canonicalId, summary: s2, description: d2, ...canonical } = paths[`/v1/auth/${name}`]!.post
+      expect(deprecated).toBe(true)
+      expect(operationId).toBe(`${canonicalId}Alias`)
+      expect(alias).toEqual(canonical)
+    }
+  })
+
+  it('a call without a credential is 401 naming the missing header and where the key comes from', async () => {
+    const res = await ctx.call('POST', '/api/auth/generate-token', { body: { user_id: 'demo', permissions: ['read_trades'] } })
+    expect(res.status).toBe(401)
+    const { error } = await res.json()
+    expect(error.details.missing_header).toBe('X-API-Key')
+    expect(error.message).toContain('"X-API-Key" header')
+    expect(error.message).toContain('the server prints its demo API key')
+    const noToken = await ctx.call('GET', '/v1/positions')
+    const e2 = (await noToken.json()).error
+    expect([noToken.status, e2.details.missing_header]).toEqual([401, 'Authorization'])
+    expect(e2.message).toContain('POST /v1/auth/generate-token')
+  })
+})
