@@ -141,7 +141,7 @@ describe("seed 000's auth paths: /api/auth/… are deprecated aliases", () => {
 
   it('the contract declares them deprecated, otherwise identical to the canonical operations', async () => {
     const { default: contract } = await import('../../../generated/openapi.json', { with: { type: 'json' } })
-    const paths = contract.paths as Record<string, { post: Record<string, unknown> }>
+    const paths = contract.paths as unknown as Record<string, { post: Record<string, unknown> }>
     for (const name of ['generate-token', 'refresh-token']) {
       const { operationId, summary, description, deprecated, ...alias } = paths[`/api/auth/${name}`]!.post
       const { operationId: canonicalId, summary: s2, description: d2, ...canonical } = paths[`/v1/auth/${name}`]!.post
