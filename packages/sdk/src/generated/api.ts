@@ -521,7 +521,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Trade history (seed 000 path, deprecated)
+         * @deprecated
+         * @description The path seed 000's authentication examples call (`GET /v1/trades`): the same operation as `GET /v1/trades/history`, which is the canonical path (the SDK and the docs use it).
+         */
+        get: operations["getTradeHistoryAlias"];
         put?: never;
         /**
          * Execute trade
@@ -3380,6 +3385,50 @@ export interface operations {
                     "application/json": components["schemas"]["RiskMetrics"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTradeHistoryAlias: {
+        parameters: {
+            query?: {
+                /** @description End (ISO 8601, inclusive), in the same forms as the start. */
+                end_date?: components["parameters"]["EndDate"];
+                /** @description Maximum number of results. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Page number (1-based) of `limit` trades. */
+                page?: number;
+                /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
+                start_date?: components["parameters"]["StartDate"];
+                /** @description Only fills of orders in this status (e.g. filled, partially_filled, cancelled). */
+                status?: components["schemas"]["OrderStatus"];
+                /** @description Only this trading symbol. */
+                symbol?: components["parameters"]["SymbolFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trades. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];

@@ -8,6 +8,7 @@ import {
   getOrderRoute,
   getPositionRoute,
   getPositionsRoute,
+  getTradeHistoryAliasRoute,
   getTradeHistoryRoute,
   listOrdersRoute,
 } from '../../../generated'
@@ -94,26 +95,28 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     return c.json({ order_id, status: 'cancelled' as const, cancelled_at: new Date(result.order.closedAt ?? s.clock.now()).toISOString() }, 200)
   })
 
-  app.openapi(secured(getTradeHistoryRoute, s), (c) => {
-    const q = c.req.valid('query')
-    const st = ex.state(userOf(c))
-    const since = time(q.start_date)
-    const until = time(q.end_date)
-    if (since !== undefined && until !== undefined && since > until)
-      throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
-    const { rows, total } = ex.queries.trades(st.account.id, {
-      symbol: q.symbol?.toUpperCase(),
-      since,
-      until,
-      status: q.status,
-      limit: q.limit,
-      page: q.page,
+  // GET /v1/trades is seed 000's path for the same operation (a deprecated alias in the contract).
+  for (const route of [getTradeHistoryRoute, getTradeHistoryAliasRoute] as const)
+    app.openapi(secured(route, s), (c) => {
+      const q = c.req.valid('query')
+      const st = ex.state(userOf(c))
+      const since = time(q.start_date)
+      const until = time(q.end_date)
+      if (since !== undefined && until !== undefined && since > until)
+        throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+      const { rows, total } = ex.queries.trades(st.account.id, {
+        symbol: q.symbol?.toUpperCase(),
+        since,
+        until,
+        status: q.status,
+        limit: q.limit,
+        page: q.page,
+      })
+      return c.json(
+        { trades: rows.map((f) => tradeView(f, s.market)), total_count: total, page: q.page, total_pages: Math.ceil(total / q.limit) },
+        200,
+      )
     })
-    return c.json(
-      { trades: rows.map((f) => tradeView(f, s.market)), total_count: total, page: q.page, total_pages: Math.ceil(total / q.limit) },
-      200,
-    )
-  })
 
   app.openapi(secured(getTradingStatusRoute, s), (c) => {
     const pause = s.risk.pauseOf(ex.accountIdOf(userOf(c)))
