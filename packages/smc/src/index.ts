@@ -1,6 +1,6 @@
 export type { Candles } from './types'
 export { candlesFromArrays } from './types'
-export { readCandlesCsv, parseReferenceDate, CsvInputError } from './csv'
+export { readCandlesCsv, readCandleCsv, parseReferenceDate, parseCandleTime, CsvInputError, type CandleCsv } from './csv'
 export * from './indicators'
 export { writeResultCsv, writeIndicatorCsv, formatFloat64, formatFloat32, REFERENCE_COLUMNS } from './csv'
 export type { ColumnDtype, ResultColumn, ReferenceIndicator } from './csv'

@@ -88,7 +88,7 @@ describe.concurrent('smc CLI (spawned)', () => {
     })
     const r = await smc(['previous_high_low', '--input', f])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/line 4: unparsable date "2022\.13\.40/)
+    expect(r.stderr).toMatch(/line 4: unparsable time "2022\.13\.40/)
   })
 
   it('unsorted time: exit 1, names the line', async () => {
