@@ -2,7 +2,9 @@
 import { isAbsolute, resolve } from 'node:path'
 import { createApp } from './api'
 import { ConfigError, loadEnv } from './config'
+import { systemClock } from './core'
 import { startServer } from './http-server'
+import { createMarketSource, type MarketData } from './market'
 import { bootstrapCredentials, createServices } from './services'
 import { closeDatabase } from './store'
 
@@ -20,7 +22,16 @@ async function main(): Promise<void> {
   // A relative database path is relative to where the user ran the command, not to this package.
   if (env.DATABASE_URL !== ':memory:' && !isAbsolute(env.DATABASE_URL))
     env = { ...env, DATABASE_URL: resolve(process.env.INIT_CWD ?? process.cwd(), env.DATABASE_URL) }
-  const services = createServices(env)
+  // A source that cannot be served stops the start with one line naming what is wrong (a CSV's
+  // file, line and problem; an unknown exchange symbol), before anything listens.
+  let market: MarketData
+  try {
+    market = await createMarketSource(env, systemClock)
+  } catch (e) {
+    console.error(`smc-server: market source ${env.MARKET_SOURCE}: ${(e as Error).message.split('\n')[0]}`)
+    process.exit(1)
+  }
+  const services = createServices(env, { market })
   const creds = await bootstrapCredentials(services)
   services.market.start(env.MARKET_TICK_MS)
   const app = createApp(services)

@@ -315,7 +315,7 @@ export interface paths {
         };
         /**
          * OHLCV candles
-         * @description Candles in ascending time order. Intervals above 1m are aggregated from 1m candles on UTC boundaries. Returns the latest `limit` candles whose open time lies in [start_time, end_time].
+         * @description Candles in ascending time order, aggregated from the source's base candles (1m for the simulated and live sources; a replayed file's own interval, finer intervals being 400) on UTC boundaries. Without `start_time`: the latest `limit` candles whose open time is at or before `end_time`. With `start_time`: the first `limit` candles whose open time lies in [start_time, end_time], and `next_start_time` to page through a window of any length (as exchanges' kline endpoints do).
          */
         get: operations["getOhlcv"];
         put?: never;
@@ -698,9 +698,15 @@ export interface components {
             /** @enum {string} */
             status: "cancelled";
         };
+        /** @description One candle. No silent gaps: an interval in which the source had no trade is a flat candle at the previous close (open = high = low = close, volume 0). */
         Candle: {
             /** @example 45100 */
             close: number;
+            /**
+             * @description Whether the candle has ended. Only the newest candle can be `false`: it is still forming and will change (SMC analysis and indicators ignore it).
+             * @example true
+             */
+            closed: boolean;
             /** @example 45200 */
             high: number;
             /** @example 44800 */
@@ -1044,6 +1050,11 @@ export interface components {
         Ohlcv: {
             data: components["schemas"]["Candle"][];
             interval: components["schemas"]["Interval"];
+            /**
+             * @description When more candles of the requested window follow this page: the `start_time` (Unix seconds) of the next page; null when this page reaches the end of the window (or of the data).
+             * @example 1704470400
+             */
+            next_start_time: number | null;
             /** @example BTCUSDT */
             symbol: string;
         };

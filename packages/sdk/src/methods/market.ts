@@ -1,4 +1,5 @@
 import type {
+  Candle,
   Instrument,
   InstrumentList,
   Ohlcv,
@@ -31,6 +32,25 @@ export class MarketMethods extends SystemMethods {
    */
   getOhlcv(symbol: string, query: OhlcvQuery = {}): Promise<Ohlcv> {
     return this.unwrap(this.api.GET('/v1/market-data/{symbol}/ohlcv', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * Every candle of a window of any length, oldest first, fetched page by page (1,000 candles per
+   * request, following `next_start_time`) as you iterate. Without `end_time` it runs up to the newest
+   * candle, whose `closed` is false while it forms.
+   * @example
+   * const start = Math.floor(Date.parse('2024-01-01T00:00:00Z') / 1000)
+   * for await (const k of client.ohlcvHistory('BTCUSDT', { interval: '1m', start_time: start })) {
+   *   if (k.closed) console.log(k.timestamp, k.close)
+   * }
+   */
+  async *ohlcvHistory(symbol: string, query: Omit<OhlcvQuery, 'start_time'> & { start_time: number }): AsyncGenerator<Candle, void, undefined> {
+    let start: number | null = query.start_time
+    while (start !== null) {
+      const page: Ohlcv = await this.getOhlcv(symbol, { limit: 1000, ...query, start_time: start })
+      yield* page.data
+      start = page.next_start_time
+    }
   }
 
   /**

@@ -1,10 +1,10 @@
+import { parseCandleTime } from '@smc-trading/smc'
 import { z } from 'zod'
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def)
 const bool = (def: boolean) => z.stringbool().default(def)
 
-/** Every environment variable the server reads, with its embedded default. */
-export const EnvSchema = z.object({
+const EnvObject = z.object({
   PORT: int(8000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/smc-trading.db'),
@@ -12,7 +12,41 @@ export const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMC_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SMC_ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  MARKET_SOURCE: z.enum(['simulated']).default('simulated'),
+  MARKET_SOURCE: z.enum(['simulated', 'csv', 'ccxt']).default('simulated'),
+  /** MARKET_SOURCE=csv: a CSV file, or a folder of one CSV per symbol. */
+  MARKET_CSV: z.string().min(1).optional(),
+  /** Replay speed: data time per clock time (60 = a minute of data per second), or `max`. */
+  MARKET_REPLAY_SPEED: z.union([z.literal('max'), z.coerce.number().positive().max(1_000_000)]).default(1),
+  /** Replay start (ISO 8601 or Unix seconds/ms): earlier candles are history. Default: 80 % into the data. */
+  MARKET_REPLAY_START: z
+    .string()
+    .min(1)
+    .refine((t) => !Number.isNaN(parseCandleTime(t)), 'must be an ISO 8601 date-time or Unix seconds/milliseconds')
+    .transform((t) => parseCandleTime(t))
+    .optional(),
+  /** MARKET_SOURCE=ccxt: the exchange (a ccxt id) and the symbols served (canonical, comma-separated). */
+  CCXT_EXCHANGE: z.string().min(1).default('binance'),
+  MARKET_SYMBOLS: z
+    .string()
+    .default('BTCUSDT,ETHUSDT')
+    .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)),
+  /** JSON object passed to the ccxt exchange's constructor. */
+  CCXT_OPTIONS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined
+      try {
+        const v = JSON.parse(s)
+        if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' })
+      return z.NEVER
+    }),
+  /** A live market older than this is stale: new orders are refused until it updates. */
+  MARKET_STALE_MS: int(30_000, 1000, 3_600_000),
   MARKET_SEED: z.string().min(1).default('42'),
   MARKET_HISTORY_DAYS: int(30, 1, 365),
   MARKET_TICK_MS: int(1000, 50, 60_000),
@@ -38,6 +72,12 @@ export const EnvSchema = z.object({
   WS_MAX_AUTH_FAILURES_PER_MINUTE: int(5, 0, 100_000),
 })
 
+/** Every environment variable the server reads, with its embedded default, and the rules across them. */
+export const EnvSchema = EnvObject.superRefine((env, ctx) => {
+  if (env.MARKET_SOURCE === 'csv' && !env.MARKET_CSV)
+    ctx.addIssue({ code: 'custom', path: ['MARKET_CSV'], message: 'is required with MARKET_SOURCE=csv (a CSV file or a folder of them)' })
+})
+
 export type Env = z.infer<typeof EnvSchema>
 
 /** Thrown when an environment variable is invalid; the message names the variable. */
@@ -48,7 +88,7 @@ export class ConfigError extends Error {
 /** Validate the environment; a bad value stops the start with a message naming the variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const picked = Object.fromEntries(
-    Object.keys(EnvSchema.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
+    Object.keys(EnvObject.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
   )
   const parsed = EnvSchema.safeParse(picked)
   if (!parsed.success) {

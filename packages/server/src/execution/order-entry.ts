@@ -50,6 +50,13 @@ export class OrderEntry {
         symbol: req.symbol,
         available: settings.get()['exchanges.simulated.symbols'],
       })
+    const feed = market.status()
+    if (feed.state !== 'live')
+      return deny('MARKET_CLOSED', `The market is not live (${feed.reason ?? feed.state}): orders are refused rather than filled at an old price`, {
+        symbol,
+        state: feed.state,
+        reason: feed.reason,
+      })
     const now = clock.now()
     this.expireDue(now)
     const v = validateOrder({ ...req, symbol }, inst, this.book.mark(symbol))

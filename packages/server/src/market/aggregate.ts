@@ -1,6 +1,6 @@
 import { DomainError } from '../core'
 import type { CandleSeries } from './candle-series'
-import { type Interval, intervalMinutes, MINUTE_MS } from './intervals'
+import { type Interval, intervalMinutes, intervalName, MINUTE_MS } from './intervals'
 import { type Grid, roundToGrid } from './precision'
 import type { Candle, CandleColumns, CandleQuery } from './types'
 
@@ -55,6 +55,13 @@ export function queryColumns(
   maxLimit: number,
 ): CandleColumns {
   const span = intervalMinutes(interval)
+  const step = series.stepMinutes
+  if (span < step || span % step !== 0)
+    throw new DomainError('VALIDATION_FAILED', `This market's finest interval is ${intervalName(step)}: ${interval} candles cannot be made from it`, {
+      field: 'interval',
+      value: interval,
+      finest: intervalName(step),
+    })
   const limit = resolveLimit(query.limit, maxLimit)
   const startTime = resolveTime('startTime', query.startTime, Number.NEGATIVE_INFINITY)
   const endTime = resolveTime('endTime', query.endTime, Number.POSITIVE_INFINITY)
@@ -78,24 +85,24 @@ export function queryColumns(
     volume: new Float64Array(n),
   }
   if (n === 0) return out
-  const firstBucket = hi - (n - 1) * span
+  const firstBucket = query.anchor === 'start' ? lo : hi - (n - 1) * span
 
-  if (span === 1) {
-    const from = firstBucket - first
+  if (span === step) {
+    const from = (firstBucket - first) / step
     out.open.set(series.open.subarray(from, from + n))
     out.high.set(series.high.subarray(from, from + n))
     out.low.set(series.low.subarray(from, from + n))
     out.close.set(series.close.subarray(from, from + n))
     out.volume.set(series.volume.subarray(from, from + n))
-    for (let k = 0; k < n; k++) out.time[k] = (firstBucket + k) * MINUTE_MS
+    for (let k = 0; k < n; k++) out.time[k] = (firstBucket + k * step) * MINUTE_MS
     return out
   }
 
   const { open: O, high: H, low: L, close: C, volume: V } = series
   for (let k = 0; k < n; k++) {
     const bucket = firstBucket + k * span
-    const i0 = Math.max(bucket, first) - first
-    const i1 = Math.min(bucket + span - 1, last) - first
+    const i0 = (Math.max(bucket, first) - first) / step
+    const i1 = (Math.min(bucket + span - step, last) - first) / step
     let high = H[i0]!
     let low = L[i0]!
     let volume = 0

@@ -1,9 +1,10 @@
 import { MINUTE_MS } from './intervals'
 
 /**
- * Contiguous 1m candles of one symbol in growable Float64Arrays. Row `i` opens at minute
- * `startMinute + i` (minutes since the epoch), so time needs no column of its own. The last row may
- * be the forming candle, rewritten in place as the minute progresses.
+ * Contiguous candles of one symbol in growable Float64Arrays, one row every `stepMinutes` (1 for the
+ * simulated market; a replayed file's own interval, e.g. 60). Row `i` opens at minute
+ * `startMinute + i × stepMinutes` (minutes since the epoch), so time needs no column of its own. The
+ * last row may be the forming candle, rewritten in place as it progresses.
  *
  * @example
  * const s = new CandleSeries(Date.UTC(2024, 0, 1) / 60_000)
@@ -21,6 +22,7 @@ export class CandleSeries {
   constructor(
     public startMinute: number,
     capacity = 1024,
+    readonly stepMinutes = 1,
   ) {
     const n = Math.max(16, capacity)
     this.open = new Float64Array(n)
@@ -36,12 +38,12 @@ export class CandleSeries {
 
   /** Open minute of the last row (the forming candle when there is one). */
   get lastMinute(): number {
-    return this.startMinute + this.length - 1
+    return this.startMinute + (this.length - 1) * this.stepMinutes
   }
 
   /** Open time (ms) of row `i`. */
   timeAt(i: number): number {
-    return (this.startMinute + i) * MINUTE_MS
+    return (this.startMinute + i * this.stepMinutes) * MINUTE_MS
   }
 
   /** Append a row; amortised O(1). */
@@ -67,7 +69,7 @@ export class CandleSeries {
     if (n <= 0) return
     for (const col of [this.open, this.high, this.low, this.close, this.volume]) col.copyWithin(0, n, this.length)
     this.length -= n
-    this.startMinute += n
+    this.startMinute += n * this.stepMinutes
   }
 
   private grow(capacity: number): void {

@@ -4,6 +4,7 @@ export type {
   CandleColumns,
   CandleQuery,
   MarketData,
+  MarketStatus,
   OrderBook,
   Ticker,
   TickListener,
@@ -26,3 +27,5 @@ export { type Interval, INTERVALS, INTERVAL_MINUTES, isInterval } from './interv
 export { DEFAULT_CANDLE_LIMIT, MAX_CANDLE_LIMIT, MAX_COLUMN_LIMIT } from './aggregate'
 export { DEFAULT_BOOK_DEPTH, MAX_BOOK_DEPTH } from './order-book'
 export { type SimulatedMarket, type SimulatedMarketOptions, createSimulatedMarket } from './simulated-market'
+export { SeriesMarket } from './series-market'
+export { createMarketSource, type MarketSourceConfig } from './source'

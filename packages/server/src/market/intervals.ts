@@ -18,6 +18,16 @@ export const INTERVAL_MINUTES: Readonly<Record<Interval, number>> = Object.freez
 })
 
 /**
+ * The interval of a number of minutes (`60` → `1h`), or `<n>m` when it is not one of the contract's.
+ *
+ * @example
+ * intervalName(240) // '4h'
+ */
+export function intervalName(minutes: number): string {
+  return INTERVALS.find((i) => INTERVAL_MINUTES[i] === minutes) ?? `${minutes}m`
+}
+
+/**
  * Narrow an untrusted string to an {@link Interval}.
  *
  * @example

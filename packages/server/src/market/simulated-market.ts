@@ -269,6 +269,8 @@ export function createSimulatedMarket(options: SimulatedMarketOptions): Simulate
       }
     },
     lastUpdate: () => stateTime,
+    now: () => stateTime,
+    status: () => ({ state: 'live', reason: null }),
     start(intervalMs = 1000): void {
       if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive')
       if (timer) clearInterval(timer)

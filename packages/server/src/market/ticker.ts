@@ -19,7 +19,7 @@ export function computeTicker(
   timestamp: number,
 ): Ticker {
   const end = series.length - 1
-  const start = Math.max(0, end - DAY_MINUTES + 1)
+  const start = Math.max(0, end - Math.ceil(DAY_MINUTES / series.stepMinutes) + 1)
   let high = series.high[start]!
   let low = series.low[start]!
   let volume = 0

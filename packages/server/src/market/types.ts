@@ -46,8 +46,10 @@ export interface CandleQuery {
   startTime?: number
   /** Latest candle open time to include (ms, inclusive). */
   endTime?: number
-  /** Return at most this many: the latest ones in range. */
+  /** Return at most this many: the latest ones in range, or the first ones with `anchor: 'start'`. */
   limit?: number
+  /** Which end of the range a limited page is taken from (default `end`: the latest candles). */
+  anchor?: 'start' | 'end'
 }
 
 /** One price level: `[price, quantity]`. */
@@ -63,6 +65,17 @@ export interface OrderBook {
 }
 
 export type TickListener = (tick: Ticker) => void
+
+/**
+ * Whether prices are current. `live`: trading as usual. `stale`: the source has not updated for too
+ * long (a live exchange unreachable). `ended`: a replay reached the end of its data. Orders are
+ * refused (MARKET_CLOSED) unless live, rather than filled at an old price.
+ */
+export interface MarketStatus {
+  state: 'live' | 'stale' | 'ended'
+  /** Why it is not live (e.g. `replay finished`), null when live. */
+  reason: string | null
+}
 
 /**
  * A source of market data: the simulated market today, CSV replay and live exchanges (ccxt) later.
@@ -93,6 +106,12 @@ export interface MarketData {
   onTick(listener: TickListener): () => void
   /** Clock time (ms) of the latest update, for feed-freshness health checks. */
   lastUpdate(): number
+  /**
+   * The market's current time (ms): the clock for the simulated and live sources, the replayed
+   * data's time for a CSV replay. A candle is closed when it ends at or before it.
+   */
+  now(): number
+  status(): MarketStatus
   /** Call {@link MarketData.advance} every `intervalMs` on an unref'd timer. */
   start(intervalMs?: number): void
   stop(): void

@@ -1,5 +1,5 @@
 import { getInstrumentRoute, getInstrumentsRoute, getMarketDataRoute, getOhlcvRoute, getOrderBookRoute } from '../../../generated'
-import type { Instrument } from '../../../market'
+import { INTERVAL_MINUTES, type Instrument } from '../../../market'
 import type { AppServices } from '../../../services'
 import { requireSymbol } from '../../route-helpers'
 import { secured } from '../../middleware/security'
@@ -41,11 +41,18 @@ export function registerMarketDataRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getOhlcvRoute, s), (c) => {
     const symbol = requireSymbol(s, c.req.valid('param').symbol)
     const q = c.req.valid('query')
-    const candles = s.market.candles(symbol, q.interval, {
-      startTime: q.start_time === undefined ? undefined : q.start_time * 1000,
-      endTime: q.end_time === undefined ? undefined : q.end_time * 1000,
-      limit: q.limit,
-    })
+    const startTime = q.start_time === undefined ? undefined : q.start_time * 1000
+    const endTime = q.end_time === undefined ? undefined : q.end_time * 1000
+    // With a start, pages run forward from it (as exchanges' kline endpoints do); without, the latest.
+    const candles = s.market.candles(symbol, q.interval, { startTime, endTime, limit: q.limit, anchor: startTime === undefined ? 'end' : 'start' })
+    const spanMs = INTERVAL_MINUTES[q.interval] * 60_000
+    const now = s.market.now()
+    let next: number | null = null
+    const last = candles[candles.length - 1]
+    if (startTime !== undefined && last && candles.length === q.limit) {
+      const newest = s.market.candles(symbol, q.interval, { endTime, limit: 1 })[0]
+      if (newest && newest.time > last.time) next = (last.time + spanMs) / 1000
+    }
     const data = candles.map((k) => ({
       timestamp: Math.floor(k.time / 1000),
       open: k.open,
@@ -53,8 +60,9 @@ export function registerMarketDataRoutes(app: App, s: AppServices): void {
       low: k.low,
       close: k.close,
       volume: k.volume,
+      closed: k.time + spanMs <= now,
     }))
-    return c.json({ symbol, interval: q.interval, data }, 200)
+    return c.json({ symbol, interval: q.interval, data, next_start_time: next }, 200)
   })
 
   app.openapi(secured(getOrderBookRoute, s), (c) => {

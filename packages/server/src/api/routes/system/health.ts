@@ -24,8 +24,12 @@ function checkMarket(s: AppServices): ComponentHealth {
   const age = s.clock.now() - s.market.lastUpdate()
   const tick = s.env.MARKET_TICK_MS
   // A few missed ticks is a hiccup; a minute of silence means the feed is down.
+  const feed = s.market.status()
+  // A finished replay or a stale live feed is degraded (reads work, orders are refused), with the reason.
+  if (feed.state !== 'live')
+    return { status: 'degraded', message: feed.reason ?? feed.state, state: feed.state, source: s.env.MARKET_SOURCE, last_update: new Date(s.market.lastUpdate()).toISOString(), age_ms: age, symbols: s.market.symbols().length }
   const status: Status = age <= tick * 5 ? 'healthy' : age <= 60_000 ? 'degraded' : 'unhealthy'
-  return { status, source: s.env.MARKET_SOURCE, last_update: new Date(s.market.lastUpdate()).toISOString(), age_ms: age, symbols: s.market.symbols().length }
+  return { status, state: feed.state, source: s.env.MARKET_SOURCE, last_update: new Date(s.market.lastUpdate()).toISOString(), age_ms: age, symbols: s.market.symbols().length }
 }
 
 /** Real component checks; the overall status is the worst of them. */
