@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,5 +50,30 @@ describe('smc-server', () => {
     const s = start({ PORT: 'eighty', DATABASE_URL: join(dir, 'bad.db') })
     expect(await s.exited).toBe(2)
     expect(s.stderr()).toContain('PORT')
+  }, 60_000)
+
+  it('MARKET_SOURCE=csv serves the file: its candles through OHLCV, field by field', async () => {
+    const file = join(dir, 'ETHUSDT.csv')
+    const t0 = Date.UTC(2024, 0, 1) / 1000
+    const rows = Array.from({ length: 48 }, (_, i) => [t0 + i * 3600, 2000 + i, 2010 + i, 1990 + i, 2005 + i, 100 + i / 8])
+    writeFileSync(file, ['time,open,high,low,close,volume', ...rows.map((r) => r.join(','))].join('\n'))
+    const s = start({ PORT: '0', DATABASE_URL: join(dir, 'csv.db'), MARKET_SOURCE: 'csv', MARKET_CSV: file, MARKET_REPLAY_START: String(t0 + 40 * 3600) })
+    const out = await s.ready
+    expect(out).toContain('market:        csv (ETHUSDT)')
+    const url = /listening on (http:\/\/\S+)/.exec(out)![1]!
+    const adminToken = /admin token: +(\S+)/.exec(out)![1]!
+    const res = await fetch(`${url}/v1/market-data/ETHUSDT/ohlcv?interval=1h&start_time=${t0}&limit=40`, { headers: { Authorization: `Bearer ${adminToken}` } })
+    const { data } = (await res.json()) as { data: Record<string, number | boolean>[] }
+    expect(data.map((k) => [k.timestamp, k.open, k.high, k.low, k.close, k.volume, k.closed])).toEqual(rows.slice(0, 40).map((r) => [...r, true]))
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+  }, 60_000)
+
+  it('a bad CSV stops the start with one line naming the file, the line and the problem', async () => {
+    const file = join(dir, 'BAD.csv')
+    writeFileSync(file, 'timestamp,open,high,low,close,volume\n1704067200,1,2,0.5,1,1\n1704070800,1,0.2,0.5,1,1\n')
+    const s = start({ PORT: '0', DATABASE_URL: join(dir, 'bad-csv.db'), MARKET_SOURCE: 'csv', MARKET_CSV: file })
+    expect(await s.exited).toBe(1)
+    expect(s.stderr().trim()).toBe(`smc-server: market source csv: ${file}:3: high 0.2 is below low 0.5`)
   }, 60_000)
 })

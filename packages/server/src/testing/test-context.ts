@@ -2,6 +2,7 @@
 import { createApp, type App } from '../api'
 import { loadEnv, type Env } from '../config'
 import { ManualClock } from '../core'
+import type { MarketData } from '../market'
 import type { Scope } from '../auth'
 import { listen, type RunningServer } from '../http-server'
 import { createLogger } from '../observability'
@@ -30,7 +31,14 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function createTestContext(envOverrides: Record<string, string> = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  /** Clock start (ms); default {@link TEST_EPOCH}. */
+  epoch?: number
+  /** Another market on the context's clock (a CSV replay, a live feed), instead of the simulated one. */
+  market?: (clock: ManualClock) => MarketData | Promise<MarketData>
+}
+
+export async function createTestContext(envOverrides: Record<string, string> = {}, options: TestContextOptions = {}): Promise<TestContext> {
   const env: Env = loadEnv({
     DATABASE_URL: ':memory:',
     LOG_LEVEL: 'silent',
@@ -40,8 +48,9 @@ export async function createTestContext(envOverrides: Record<string, string> = {
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...envOverrides,
   })
-  const clock = new ManualClock(TEST_EPOCH)
-  const services = createServices(env, { clock, logger: createLogger('silent') })
+  const clock = new ManualClock(options.epoch ?? TEST_EPOCH)
+  const market = options.market ? await options.market(clock) : undefined
+  const services = createServices(env, { clock, logger: createLogger('silent'), market })
   const creds = await bootstrapCredentials(services)
   const app = createApp(services)
   const checked = contractFetch((req) => app.fetch(req))
