@@ -92,6 +92,12 @@ describe('MARKET_SOURCE=csv: a replayed file', () => {
     expect(price).toBeLessThanOrEqual(rows[151]!.high)
   })
 
+  it('SMC analysis reads the closed candles only, by the data time (not the clock)', async () => {
+    const { status, body } = await get('/v1/analytics/smc/BTCUSDT?interval=1h&lookback=200&swing_length=5')
+    expect(status).toBe(200)
+    expect(body.candles_analyzed).toBe(150) // the 150 closed candles; the one forming at the start is left out
+  })
+
   it('a market order fills at the replayed price', async () => {
     tick(1000)
     const { price } = (await get('/v1/market-data/BTCUSDT')).body

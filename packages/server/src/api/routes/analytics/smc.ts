@@ -19,7 +19,8 @@ export function registerSmcAnalysisRoute(app: App, s: AppServices): void {
     // One more than asked, in case the last one is still forming.
     const cols = s.market.candleColumns(symbol, interval, { limit: lookback + 1 })
     let end = cols.time.length
-    if (end > 0 && cols.time[end - 1]! + INTERVAL_MINUTES[interval] * 60_000 > s.market.lastUpdate()) end--
+    // Market time, not the clock: a replay's candles carry the data's time.
+    if (end > 0 && cols.time[end - 1]! + INTERVAL_MINUTES[interval] * 60_000 > s.market.now()) end--
     const start = Math.max(0, end - lookback)
     const candles = {
       time: cols.time.subarray(start, end),
