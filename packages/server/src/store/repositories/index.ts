@@ -41,3 +41,4 @@ export {
   type TradingControlRepository,
   type TradingControlRow,
 } from './trading-controls'
+export { SqlitePresetRepository, type PresetRepository, type PresetRow } from './presets'
