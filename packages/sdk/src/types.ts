@@ -57,6 +57,26 @@ export type Ohlcv = Schemas['Ohlcv']
  */
 export type Candle = Schemas['Candle']
 /**
+ * Every enabled symbol's price, 24 h figures and spread, with a summary (`getMarketSnapshot`).
+ * @example const { symbols, summary }: MarketSnapshot = await client.getMarketSnapshot()
+ */
+export type MarketSnapshot = Schemas['MarketSnapshot']
+/**
+ * One symbol's entry in the snapshot.
+ * @example const eth: SymbolSnapshot = (await client.getMarketSnapshot()).symbols.ETHUSDT!
+ */
+export type SymbolSnapshot = Schemas['SymbolSnapshot']
+/**
+ * A symbol's last price (`getPrice`, and each entry of `getPrices`).
+ * @example const { price }: Price = await client.getPrice('BTCUSDT')
+ */
+export type Price = Schemas['Price']
+/**
+ * Every enabled symbol's last price at one instant (`getPrices`).
+ * @example const { prices, timestamp }: PriceList = await client.getPrices()
+ */
+export type PriceList = Schemas['PriceList']
+/**
  * Order book levels as [price, quantity] decimal strings (`getOrderBook`).
  * @example const { bids, asks }: OrderBook = await client.getOrderBook('BTCUSDT', { limit: 5 })
  */

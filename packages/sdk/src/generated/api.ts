@@ -286,6 +286,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/market-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Market snapshot
+         * @description Every enabled symbol's price, 24-hour change (absolute and percent), high, low, base and quote volume, top of book and spread, plus summary figures. All figures come from one market instant: each price equals GET /v1/market-data/{symbol} at that instant.
+         */
+        get: operations["getMarketSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/market-data/{symbol}": {
         parameters: {
             query?: never;
@@ -442,6 +462,46 @@ export interface paths {
          * @description A position of the caller's account by id (open or closed).
          */
         get: operations["getPosition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prices
+         * @description The last price of every enabled symbol, at one market instant.
+         */
+        get: operations["getPrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/prices/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Price
+         * @description The last price of one symbol.
+         */
+        get: operations["getPrice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1047,6 +1107,31 @@ export interface components {
             /** @enum {string} */
             type: "market_data_update";
         };
+        MarketSnapshot: {
+            summary: {
+                /**
+                 * @description Mean of the symbols' percent changes.
+                 * @example 1.95
+                 */
+                average_change_24h: number;
+                /**
+                 * Format: date-time
+                 * @description The market instant of every figure.
+                 */
+                last_updated: string;
+                /**
+                 * @description Sum of the symbols' quote volumes.
+                 * @example 5500000
+                 */
+                total_quote_volume_24h: number;
+                /** @example 6 */
+                total_symbols: number;
+            };
+            /** @description Every enabled symbol, by symbol. */
+            symbols: {
+                [key: string]: components["schemas"]["SymbolSnapshot"];
+            };
+        };
         Ohlcv: {
             data: components["schemas"]["Candle"][];
             interval: components["schemas"]["Interval"];
@@ -1384,6 +1469,22 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "position_update";
+        };
+        Price: {
+            /** @example 2050 */
+            price: number;
+            /** @example ETHUSDT */
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        PriceList: {
+            prices: components["schemas"]["Price"][];
+            /**
+             * Format: date-time
+             * @description The market instant of every price.
+             */
+            timestamp: string;
         };
         /** @description Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`). */
         QuoteUpdate: {
@@ -1929,6 +2030,48 @@ export interface components {
             symbol?: string;
             /** @enum {string} */
             type: "subscribe";
+        };
+        SymbolSnapshot: {
+            /** @example 2050.01 */
+            ask: number;
+            /** @example 2049.99 */
+            bid: number;
+            /** @example 2080 */
+            high_24h: number;
+            /** @example 1980 */
+            low_24h: number;
+            /** @example 2050 */
+            price: number;
+            /**
+             * @description Price minus the price 24 hours ago (the open of the trailing window).
+             * @example 50
+             */
+            price_change_24h: number;
+            /**
+             * @description The same in percent (equals the ticker's change_24h).
+             * @example 2.5
+             */
+            price_change_pct_24h: number;
+            /**
+             * @description Quote-asset volume over the trailing 24 hours: the sum over its candles of volume × typical price ((high + low + close) / 3), rounded to cents.
+             * @example 1500000
+             */
+            quote_volume_24h: number;
+            /**
+             * @description ask − bid.
+             * @example 0.02
+             */
+            spread: number;
+            /**
+             * @description Spread over the mid price in basis points (2 decimals).
+             * @example 0.1
+             */
+            spread_bps: number;
+            /**
+             * @description Base-asset volume over the trailing 24 hours.
+             * @example 731.5
+             */
+            volume_24h: number;
         };
         Ticker: {
             /**
@@ -2938,6 +3081,37 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getMarketSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Snapshot. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getMarketData: {
         parameters: {
             query?: never;
@@ -3259,6 +3433,71 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prices. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trading symbol, e.g. BTCUSDT. */
+                symbol: components["parameters"]["Symbol"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Price. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

@@ -2,12 +2,15 @@ import type {
   Candle,
   Instrument,
   InstrumentList,
+  MarketSnapshot,
   Ohlcv,
   OhlcvQuery,
   OrderBook,
   OrderBookQuery,
   PerformanceAnalytics,
   PerformanceQuery,
+  Price,
+  PriceList,
   SmcAnalysis,
   SmcAnalysisQuery,
   Ticker,
@@ -23,6 +26,36 @@ export class MarketMethods extends SystemMethods {
    */
   getMarketData(symbol: string): Promise<Ticker> {
     return this.unwrap(this.api.GET('/v1/market-data/{symbol}', { params: { path: { symbol } } }))
+  }
+
+  /**
+   * Every enabled symbol's price, 24 h change, high/low, base and quote volume and spread, with a
+   * summary; all figures of one market instant.
+   * @example
+   * const { symbols, summary } = await client.getMarketSnapshot()
+   * console.log(summary.total_symbols, symbols.BTCUSDT?.price_change_pct_24h)
+   */
+  getMarketSnapshot(): Promise<MarketSnapshot> {
+    return this.unwrap(this.api.GET('/v1/market-data'))
+  }
+
+  /**
+   * Every enabled symbol's last price, at one instant.
+   * @example
+   * const { prices } = await client.getPrices()
+   * const btc = prices.find((p) => p.symbol === 'BTCUSDT')?.price
+   */
+  getPrices(): Promise<PriceList> {
+    return this.unwrap(this.api.GET('/v1/prices'))
+  }
+
+  /**
+   * One symbol's last price.
+   * @example
+   * const { price, timestamp } = await client.getPrice('ETHUSDT')
+   */
+  getPrice(symbol: string): Promise<Price> {
+    return this.unwrap(this.api.GET('/v1/prices/{symbol}', { params: { path: { symbol } } }))
   }
 
   /**

@@ -121,6 +121,12 @@ export type MarketDataUpdate = z.infer<typeof MarketDataUpdate>
 export const MarketDataUpdateMessage = z.strictObject({ seq: z.number().int().gte(1).openapi({"description":"Per connection, 1 for the first frame and +1 for each next one."}), type: z.enum(["market_data_update"]), channel: z.string().regex(new RegExp("^market_data\\.[A-Z0-9]+$")).openapi({"example":"market_data.BTCUSDT"}), data: MarketDataUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string().openapi({"description":"Unique per event (every recipient of one tick sees the same id)."}) }).openapi("MarketDataUpdateMessage")
 export type MarketDataUpdateMessage = z.infer<typeof MarketDataUpdateMessage>
 
+export const SymbolSnapshot = z.strictObject({ price: z.number().openapi({"example":2050}), price_change_24h: z.number().openapi({"description":"Price minus the price 24 hours ago (the open of the trailing window).","example":50}), price_change_pct_24h: z.number().openapi({"description":"The same in percent (equals the ticker's change_24h).","example":2.5}), high_24h: z.number().openapi({"example":2080}), low_24h: z.number().openapi({"example":1980}), volume_24h: z.number().openapi({"description":"Base-asset volume over the trailing 24 hours.","example":731.5}), quote_volume_24h: z.number().openapi({"description":"Quote-asset volume over the trailing 24 hours: the sum over its candles of volume × typical price ((high + low + close) / 3), rounded to cents.","example":1500000}), bid: z.number().openapi({"example":2049.99}), ask: z.number().openapi({"example":2050.01}), spread: z.number().openapi({"description":"ask − bid.","example":0.02}), spread_bps: z.number().openapi({"description":"Spread over the mid price in basis points (2 decimals).","example":0.1}) }).openapi("SymbolSnapshot")
+export type SymbolSnapshot = z.infer<typeof SymbolSnapshot>
+
+export const MarketSnapshot = z.strictObject({ symbols: z.object({  }).catchall(SymbolSnapshot).openapi({"description":"Every enabled symbol, by symbol."}), summary: z.strictObject({ total_symbols: z.number().int().openapi({"example":6}), average_change_24h: z.number().openapi({"description":"Mean of the symbols' percent changes.","example":1.95}), total_quote_volume_24h: z.number().openapi({"description":"Sum of the symbols' quote volumes.","example":5500000}), last_updated: z.iso.datetime({ offset: true }).openapi({"description":"The market instant of every figure."}) }) }).openapi("MarketSnapshot")
+export type MarketSnapshot = z.infer<typeof MarketSnapshot>
+
 export const Ohlcv = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), interval: Interval, data: z.array(Candle), next_start_time: z.number().int().nullable().openapi({"description":"When more candles of the requested window follow this page: the `start_time` (Unix seconds) of the next page; null when this page reaches the end of the window (or of the data).","example":1704470400}) }).openapi("Ohlcv")
 export type Ohlcv = z.infer<typeof Ohlcv>
 
@@ -171,6 +177,12 @@ export type PositionUpdate = z.infer<typeof PositionUpdate>
 
 export const PositionUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["position_update"]), channel: z.enum(["positions"]), data: PositionUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string().regex(new RegExp("^evt_[0-9a-f]+_[0-9]+$")).openapi({"example":"evt_3f2a9c1b7d4e_43"}), replayed: z.boolean().optional() }).openapi("PositionUpdateMessage")
 export type PositionUpdateMessage = z.infer<typeof PositionUpdateMessage>
+
+export const Price = z.strictObject({ symbol: z.string().openapi({"example":"ETHUSDT"}), price: z.number().openapi({"example":2050}), timestamp: z.iso.datetime({ offset: true }) }).openapi("Price")
+export type Price = z.infer<typeof Price>
+
+export const PriceList = z.strictObject({ prices: z.array(Price), timestamp: z.iso.datetime({ offset: true }).openapi({"description":"The market instant of every price."}) }).openapi("PriceList")
+export type PriceList = z.infer<typeof PriceList>
 
 export const QuoteUpdate = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), bid: z.number().openapi({"example":45123.44}), ask: z.number().openapi({"example":45123.45}), bid_size: z.number().openapi({"description":"Base-asset quantity at the best bid.","example":1.25}), ask_size: z.number().openapi({"description":"Base-asset quantity at the best ask.","example":0.75}), spread_bps: z.number().openapi({"description":"(ask − bid) / mid in basis points.","example":0.22}), last_trade_price: z.number().openapi({"example":45123.45}), volume_24h: z.number().openapi({"example":1234567.89}), timestamp: z.iso.datetime({ offset: true }) }).openapi({"description":"Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`)."}).openapi("QuoteUpdate")
 export type QuoteUpdate = z.infer<typeof QuoteUpdate>

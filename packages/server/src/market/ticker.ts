@@ -23,10 +23,12 @@ export function computeTicker(
   let high = series.high[start]!
   let low = series.low[start]!
   let volume = 0
+  let quoteVolume = 0
   for (let i = start; i <= end; i++) {
     if (series.high[i]! > high) high = series.high[i]!
     if (series.low[i]! < low) low = series.low[i]!
     volume += series.volume[i]!
+    quoteVolume += (series.volume[i]! * (series.high[i]! + series.low[i]! + series.close[i]!)) / 3
   }
   const price = series.close[end]!
   const open = series.open[start]!
@@ -37,6 +39,8 @@ export function computeTicker(
     ask: touch.ask,
     volume_24h: roundToGrid(volume, volumeGrid),
     change_24h: ((price - open) / open) * 100,
+    open_24h: open,
+    quote_volume_24h: Math.round(quoteVolume * 100) / 100,
     high_24h: high,
     low_24h: low,
     timestamp,

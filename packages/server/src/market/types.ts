@@ -18,6 +18,10 @@ export interface Ticker {
   volume_24h: number
   /** Percent change of `price` against the open of the trailing 24 h window. */
   change_24h: number
+  /** Open of the trailing 24 h window. */
+  open_24h: number
+  /** Quote-asset volume over the trailing 24 h: Σ volume × typical price ((h + l + c) / 3), in cents. */
+  quote_volume_24h: number
   high_24h: number
   low_24h: number
   /** When this snapshot was taken (ms). */

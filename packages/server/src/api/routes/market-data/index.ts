@@ -3,6 +3,7 @@ import { INTERVAL_MINUTES, type Instrument } from '../../../market'
 import type { AppServices } from '../../../services'
 import { requireSymbol } from '../../route-helpers'
 import { secured } from '../../middleware/security'
+import { registerSnapshotRoutes } from './snapshot'
 import type { App } from '../../types'
 
 /** The instrument of an enabled symbol, or INVALID_SYMBOL. Symbols are matched case-insensitively. */
@@ -22,6 +23,7 @@ const instrumentView = (i: Instrument) => ({
 })
 
 export function registerMarketDataRoutes(app: App, s: AppServices): void {
+  registerSnapshotRoutes(app, s)
   app.openapi(secured(getInstrumentsRoute, s), (c) => {
     const symbols = s.market.symbols().filter((symbol) => s.settings.isSymbolEnabled(symbol))
     return c.json({ instruments: symbols.map((symbol) => instrumentView(s.market.requireInstrument(symbol))) }, 200)
@@ -35,7 +37,8 @@ export function registerMarketDataRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getMarketDataRoute, s), (c) => {
     const symbol = requireSymbol(s, c.req.valid('param').symbol)
     const t = s.market.ticker(symbol)
-    return c.json({ ...t, timestamp: new Date(t.timestamp).toISOString() }, 200)
+    const { symbol: sym, price, bid, ask, volume_24h, change_24h, high_24h, low_24h } = t
+    return c.json({ symbol: sym, price, bid, ask, volume_24h, change_24h, high_24h, low_24h, timestamp: new Date(t.timestamp).toISOString() }, 200)
   })
 
   app.openapi(secured(getOhlcvRoute, s), (c) => {
