@@ -77,6 +77,16 @@ export type Price = Schemas['Price']
  */
 export type PriceList = Schemas['PriceList']
 /**
+ * Technical indicators of a symbol over its closed candles (`getIndicators`).
+ * @example const { rsi, macd }: Indicators = await client.getIndicators('BTCUSDT', { indicators: 'rsi,macd' })
+ */
+export type Indicators = Schemas['Indicators']
+/**
+ * Query of `getIndicators`: interval, the comma-separated indicators and periods, series length, lookback.
+ * @example const query: IndicatorsQuery = { interval: '4h', indicators: 'sma,bollinger', sma_periods: '50,200', series: 20 }
+ */
+export type IndicatorsQuery = Query<'getIndicators'>
+/**
  * Order book levels as [price, quantity] decimal strings (`getOrderBook`).
  * @example const { bids, asks }: OrderBook = await client.getOrderBook('BTCUSDT', { limit: 5 })
  */

@@ -122,6 +122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/indicators/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Technical indicators
+         * @description SMA, EMA, RSI (Wilder), MACD, Bollinger bands (population σ), ATR (Wilder) and volume SMA of a symbol over its latest closed candles, with custom periods; latest values and optionally the last N values as series. Not enough history gives null, never NaN; an unsupported interval or period is 400 VALIDATION_FAILED naming the parameter.
+         */
+        get: operations["getIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/performance": {
         parameters: {
             query?: never;
@@ -743,6 +763,23 @@ export interface components {
             /** @enum {string} */
             type: "authenticate";
         };
+        BollingerValue: {
+            /** @example 2 */
+            k: number;
+            /** @description middle − k × σ. */
+            lower: number | null;
+            /** @description SMA(period). */
+            middle: number | null;
+            /** @example 20 */
+            period: number;
+            series?: {
+                lower: components["schemas"]["NullableSeries"];
+                middle: components["schemas"]["NullableSeries"];
+                upper: components["schemas"]["NullableSeries"];
+            };
+            /** @description middle + k × σ (population standard deviation of the period). */
+            upper: number | null;
+        };
         /**
          * @example [
          *       "45123.44",
@@ -1023,6 +1060,47 @@ export interface components {
             /** @enum {string} */
             type: "health_update";
         };
+        /** @description Technical indicators over the latest `lookback` CLOSED candles (the forming candle never changes an answer). Definitions: SMA; EMA seeded with the SMA of its first period; RSI and ATR with Wilder's smoothing; MACD(fast, slow, signal) from those EMAs; Bollinger bands with the population σ; volume SMA. Only the requested indicators are present. */
+        Indicators: {
+            atr?: components["schemas"]["IndicatorValue"];
+            bollinger?: components["schemas"]["BollingerValue"];
+            /**
+             * @description Open time (Unix seconds) of the last closed candle — the one the latest values belong to.
+             * @example 1704106800
+             */
+            candle_time: number | null;
+            /**
+             * @description Closed candles the values were computed from.
+             * @example 500
+             */
+            candles_used: number;
+            ema?: components["schemas"]["IndicatorValue"][];
+            interval: components["schemas"]["Interval"];
+            macd?: components["schemas"]["MacdValue"];
+            rsi?: components["schemas"]["IndicatorValue"];
+            /** @description Open times (Unix seconds) of the candles the `series` values belong to (present when `series` > 0). */
+            series_times?: number[];
+            sma?: components["schemas"]["IndicatorValue"][];
+            /** @example BTCUSDT */
+            symbol: string;
+            /**
+             * Format: date-time
+             * @description The market instant of the answer.
+             */
+            timestamp: string;
+            volume_sma?: components["schemas"]["IndicatorValue"];
+        };
+        IndicatorValue: {
+            /** @example 14 */
+            period: number;
+            /** @description The last `series` values, oldest first, aligned with `series_times` (null without enough history). */
+            series?: (number | null)[];
+            /**
+             * @description Latest value (the last closed candle); null without enough history.
+             * @example 55.23
+             */
+            value: number | null;
+        };
         /** @description Trading rules of a symbol. Every order price (limit, stop, stop loss, take profit) must be a multiple of tick_size (else INVALID_PRICE); every quantity a multiple of lot_size and at least min_quantity, and price × quantity at least min_notional (else INVALID_ORDER_SIZE). */
         Instrument: {
             /** @example BTC */
@@ -1061,6 +1139,25 @@ export interface components {
             limit: number;
             /** @example 0.1 */
             used: number;
+        };
+        MacdValue: {
+            /** @example 12 */
+            fast: number;
+            /** @description macd − signal. */
+            histogram: number | null;
+            /** @description EMA(fast) − EMA(slow). */
+            macd: number | null;
+            series?: {
+                histogram: components["schemas"]["NullableSeries"];
+                macd: components["schemas"]["NullableSeries"];
+                signal: components["schemas"]["NullableSeries"];
+            };
+            /** @description EMA(signal_period) of the MACD line, seeded once the MACD line exists. */
+            signal: number | null;
+            /** @example 9 */
+            signal_period: number;
+            /** @example 26 */
+            slow: number;
         };
         /** @description A price change of one symbol (channel `market_data.{symbol}`), with the fields of seed 000. */
         MarketDataUpdate: {
@@ -1132,6 +1229,7 @@ export interface components {
                 [key: string]: components["schemas"]["SymbolSnapshot"];
             };
         };
+        NullableSeries: (number | null)[];
         Ohlcv: {
             data: components["schemas"]["Candle"][];
             interval: components["schemas"]["Interval"];
@@ -2761,6 +2859,69 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query?: {
+                /** @description ATR period. */
+                atr_period?: number;
+                /** @description Bollinger width in standard deviations. */
+                bb_k?: number;
+                /** @description Bollinger period. */
+                bb_period?: number;
+                /** @description Comma-separated EMA periods (2–500, at most 10). */
+                ema_periods?: string;
+                /** @description Comma-separated: sma, ema, rsi, macd, bollinger, atr, volume_sma. */
+                indicators?: string;
+                /** @description Candle timeframe. */
+                interval?: components["schemas"]["Interval"];
+                /** @description Closed candles the indicators are computed over (the latest ones); recursive indicators (EMA, RSI, ATR, MACD) are seeded at the first. */
+                lookback?: number;
+                /** @description MACD fast EMA period (below macd_slow). */
+                macd_fast?: number;
+                /** @description MACD signal EMA period. */
+                macd_signal?: number;
+                /** @description MACD slow EMA period. */
+                macd_slow?: number;
+                /** @description RSI period. */
+                rsi_period?: number;
+                /** @description Also return the last N values of each indicator (0: latest values only). */
+                series?: number;
+                /** @description Comma-separated SMA periods (2–500, at most 10). */
+                sma_periods?: string;
+                /** @description Volume SMA period. */
+                volume_sma_period?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Trading symbol, e.g. BTCUSDT. */
+                symbol: components["parameters"]["Symbol"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Indicators. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

@@ -1,6 +1,8 @@
 import type {
   Candle,
   Instrument,
+  Indicators,
+  IndicatorsQuery,
   InstrumentList,
   MarketSnapshot,
   Ohlcv,
@@ -26,6 +28,17 @@ export class MarketMethods extends SystemMethods {
    */
   getMarketData(symbol: string): Promise<Ticker> {
     return this.unwrap(this.api.GET('/v1/market-data/{symbol}', { params: { path: { symbol } } }))
+  }
+
+  /**
+   * SMA, EMA, RSI, MACD, Bollinger bands, ATR and volume SMA over the latest closed candles (the
+   * forming candle never changes them); `null` where history is too short.
+   * @example
+   * const { rsi, bollinger } = await client.getIndicators('BTCUSDT', { interval: '1h', indicators: 'rsi,bollinger' })
+   * if (rsi?.value !== null && rsi!.value < 30) console.log('oversold', bollinger?.lower)
+   */
+  getIndicators(symbol: string, query: IndicatorsQuery = {}): Promise<Indicators> {
+    return this.unwrap(this.api.GET('/v1/analytics/indicators/{symbol}', { params: { path: { symbol }, query } }))
   }
 
   /**

@@ -22,6 +22,12 @@ export type StreamAuthenticated = z.infer<typeof StreamAuthenticated>
 export const AuthenticatedMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["authenticated"]), data: StreamAuthenticated, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("AuthenticatedMessage")
 export type AuthenticatedMessage = z.infer<typeof AuthenticatedMessage>
 
+export const NullableSeries = z.array(z.number().nullable()).openapi("NullableSeries")
+export type NullableSeries = z.infer<typeof NullableSeries>
+
+export const BollingerValue = z.strictObject({ period: z.number().int().openapi({"example":20}), k: z.number().openapi({"example":2}), middle: z.number().nullable().openapi({"description":"SMA(period)."}), upper: z.number().nullable().openapi({"description":"middle + k × σ (population standard deviation of the period)."}), lower: z.number().nullable().openapi({"description":"middle − k × σ."}), series: z.strictObject({ middle: NullableSeries, upper: NullableSeries, lower: NullableSeries }).optional() }).openapi("BollingerValue")
+export type BollingerValue = z.infer<typeof BollingerValue>
+
 export const BookLevel = z.array(z.string().regex(new RegExp("^[0-9]+(\\.[0-9]+)?$"))).min(2).max(2).openapi({"example":["45123.44","0.123"]}).openapi("BookLevel")
 export type BookLevel = z.infer<typeof BookLevel>
 
@@ -103,14 +109,23 @@ export type HealthUpdate = z.infer<typeof HealthUpdate>
 export const HealthUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["health_update"]), channel: z.enum(["system.health"]), data: HealthUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("HealthUpdateMessage")
 export type HealthUpdateMessage = z.infer<typeof HealthUpdateMessage>
 
+export const IndicatorValue = z.strictObject({ period: z.number().int().openapi({"example":14}), value: z.number().nullable().openapi({"description":"Latest value (the last closed candle); null without enough history.","example":55.23}), series: z.array(z.number().nullable()).openapi({"description":"The last `series` values, oldest first, aligned with `series_times` (null without enough history)."}).optional() }).openapi("IndicatorValue")
+export type IndicatorValue = z.infer<typeof IndicatorValue>
+
+export const Interval = z.enum(["1m","5m","15m","1h","4h","1d"]).openapi("Interval")
+export type Interval = z.infer<typeof Interval>
+
+export const MacdValue = z.strictObject({ fast: z.number().int().openapi({"example":12}), slow: z.number().int().openapi({"example":26}), signal_period: z.number().int().openapi({"example":9}), macd: z.number().nullable().openapi({"description":"EMA(fast) − EMA(slow)."}), signal: z.number().nullable().openapi({"description":"EMA(signal_period) of the MACD line, seeded once the MACD line exists."}), histogram: z.number().nullable().openapi({"description":"macd − signal."}), series: z.strictObject({ macd: NullableSeries, signal: NullableSeries, histogram: NullableSeries }).optional() }).openapi("MacdValue")
+export type MacdValue = z.infer<typeof MacdValue>
+
+export const Indicators = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), interval: Interval, timestamp: z.iso.datetime({ offset: true }).openapi({"description":"The market instant of the answer."}), candles_used: z.number().int().openapi({"description":"Closed candles the values were computed from.","example":500}), candle_time: z.number().int().nullable().openapi({"description":"Open time (Unix seconds) of the last closed candle — the one the latest values belong to.","example":1704106800}), series_times: z.array(z.number().int()).openapi({"description":"Open times (Unix seconds) of the candles the `series` values belong to (present when `series` > 0)."}).optional(), sma: z.array(IndicatorValue).optional(), ema: z.array(IndicatorValue).optional(), rsi: IndicatorValue.optional(), atr: IndicatorValue.optional(), volume_sma: IndicatorValue.optional(), macd: MacdValue.optional(), bollinger: BollingerValue.optional() }).openapi({"description":"Technical indicators over the latest `lookback` CLOSED candles (the forming candle never changes an answer). Definitions: SMA; EMA seeded with the SMA of its first period; RSI and ATR with Wilder's smoothing; MACD(fast, slow, signal) from those EMAs; Bollinger bands with the population σ; volume SMA. Only the requested indicators are present."}).openapi("Indicators")
+export type Indicators = z.infer<typeof Indicators>
+
 export const Instrument = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), base_asset: z.string().openapi({"example":"BTC"}), quote_asset: z.string().openapi({"example":"USDT"}), tick_size: z.number().gt(0).openapi({"example":0.01}), lot_size: z.number().gt(0).openapi({"example":0.00001}), min_quantity: z.number().gt(0).openapi({"example":0.00001}), min_notional: z.number().gte(0).openapi({"example":5}), price_precision: z.number().int().gte(0).openapi({"description":"Decimals of tick_size.","example":2}), quantity_precision: z.number().int().gte(0).openapi({"description":"Decimals of lot_size.","example":5}) }).openapi({"description":"Trading rules of a symbol. Every order price (limit, stop, stop loss, take profit) must be a multiple of tick_size (else INVALID_PRICE); every quantity a multiple of lot_size and at least min_quantity, and price × quantity at least min_notional (else INVALID_ORDER_SIZE)."}).openapi("Instrument")
 export type Instrument = z.infer<typeof Instrument>
 
 export const InstrumentList = z.strictObject({ instruments: z.array(Instrument).openapi({"description":"Every tradable symbol, in configuration order."}) }).openapi("InstrumentList")
 export type InstrumentList = z.infer<typeof InstrumentList>
-
-export const Interval = z.enum(["1m","5m","15m","1h","4h","1d"]).openapi("Interval")
-export type Interval = z.infer<typeof Interval>
 
 export const LimitUsage = z.strictObject({ used: z.number().openapi({"example":0.1}), limit: z.number().openapi({"example":1}) }).openapi("LimitUsage")
 export type LimitUsage = z.infer<typeof LimitUsage>

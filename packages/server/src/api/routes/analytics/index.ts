@@ -5,6 +5,7 @@ import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import { userOf } from '../../route-helpers'
 import type { App } from '../../types'
+import { registerIndicatorsRoute } from './indicators'
 import { registerSmcAnalysisRoute } from './smc'
 
 /**
@@ -42,4 +43,5 @@ export function registerAnalyticsRoutes(app: App, s: AppServices): void {
     )
   })
   registerSmcAnalysisRoute(app, s)
+  registerIndicatorsRoute(app, s)
 }

@@ -1,5 +1,5 @@
 import { getSmcAnalysisRoute } from '../../../generated'
-import { INTERVAL_MINUTES } from '../../../market'
+import { closedCandles } from '../../../market'
 import type { AppServices } from '../../../services'
 import { analyzeSmc } from '../../../smc'
 import { secured } from '../../middleware/security'
@@ -16,27 +16,14 @@ export function registerSmcAnalysisRoute(app: App, s: AppServices): void {
     const symbol = requireSymbol(s, c.req.valid('param').symbol)
     const { interval, lookback, swing_length } = c.req.valid('query')
     const inst = s.market.requireInstrument(symbol)
-    // One more than asked, in case the last one is still forming.
-    const cols = s.market.candleColumns(symbol, interval, { limit: lookback + 1 })
-    let end = cols.time.length
-    // Market time, not the clock: a replay's candles carry the data's time.
-    if (end > 0 && cols.time[end - 1]! + INTERVAL_MINUTES[interval] * 60_000 > s.market.now()) end--
-    const start = Math.max(0, end - lookback)
-    const candles = {
-      time: cols.time.subarray(start, end),
-      open: cols.open.subarray(start, end),
-      high: cols.high.subarray(start, end),
-      low: cols.low.subarray(start, end),
-      close: cols.close.subarray(start, end),
-      volume: cols.volume.subarray(start, end),
-    }
+    const candles = closedCandles(s.market, symbol, interval, lookback)
     const analysis = analyzeSmc(candles, { swingLength: swing_length, priceDecimals: inst.pricePrecision })
     return c.json(
       {
         symbol,
         interval,
         timestamp: new Date(s.clock.now()).toISOString(),
-        candles_analyzed: end - start,
+        candles_analyzed: candles.time.length,
         analysis,
       },
       200,
