@@ -178,17 +178,22 @@ export interface BollingerSeries {
 }
 
 /**
- * Exact two-pass window statistics over values[from..from+period): [sum, M2] where M2 = Σ(x−mean)².
+ * Exact two-pass M2 = Σ(x−mean)² of values[from..from+period), given the window's sum.
  * Shared with StreamingBollinger (same order of operations).
  */
 export function exactWindowM2(values: ArrayLike<number>, from: number, period: number, sum: number): number {
   const mean = sum / period
   let m2 = 0
+  let c = 0
   for (let j = from; j < from + period; j++) {
     const dx = values[j]! - mean
     m2 += dx * dx
+    c += dx
   }
-  return m2
+  // Corrected two-pass (Chan, Golub & LeVeque): removes the rounding error of `mean`, so a flat
+  // window gives exactly 0.
+  m2 -= (c * c) / period
+  return m2 > 0 ? m2 : 0
 }
 
 /**

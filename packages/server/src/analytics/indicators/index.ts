@@ -14,3 +14,31 @@ export {
   type MacdSeries,
   type BollingerSeries,
 } from './batch'
+export {
+  StreamingSma,
+  StreamingEma,
+  StreamingRsi,
+  StreamingMacd,
+  StreamingBollinger,
+  StreamingAtr,
+  type MacdPoint,
+  type BollingerPoint,
+  type HlcCandle,
+} from './streaming'
+export {
+  computeIndicators,
+  resolveIndicatorRequest,
+  INDICATOR_NAMES,
+  DEFAULT_PERIODS,
+  PERIOD_MIN,
+  PERIOD_MAX,
+  MAX_PERIODS_PER_INDICATOR,
+  MAX_SERIES,
+  BB_K_MAX,
+  type IndicatorName,
+  type IndicatorRequest,
+  type IndicatorsResult,
+  type SingleValue,
+  type MacdResult,
+  type BollingerResult,
+} from './compute'
