@@ -48,6 +48,7 @@ function baseZod(s: SchemaObject, opts: EmitOptions): string {
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : []
   const nullable = types.includes('null')
   const t = types.filter((x) => x !== 'null')
+  if (nullable && t.length === 0 && !s.properties && !s.enum && s.const === undefined) return 'z.null()'
   if (t.length > 1) throw new Error(`multi-type schemas are not supported: ${lit(s.type)}`)
   let expr = scalarOrStructure(t[0], s, opts)
   if (nullable) expr += '.nullable()'

@@ -7,8 +7,9 @@ import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
-import { openDatabase, SqliteApiKeyRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
+import { openDatabase, SqliteApiKeyRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
+import { PresetService } from './scanner/presets'
 
 export const SERVER_VERSION = '1.0.0'
 
@@ -30,6 +31,8 @@ export interface AppServices {
   risk: RiskService
   /** The /v1/ws hub: subscriptions, fan-out and the replay buffer; attached to each HTTP listener. */
   stream: StreamHub
+  /** Scanner presets: built-ins and each user's copy-on-write changes (SQLite). */
+  presets: PresetService
   startedAt: number
   version: string
 }
@@ -97,6 +100,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     if (e.kind === 'trade_update' && e.data.status === 'filled') metrics.trades.inc()
   })
   metrics.trackPnl(() => execution.totalRealizedPnl())
+  // A preset in use by a running engine cannot change (409); engines arrive with the strategy runner.
+  const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock })
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
   market.onTick(() => risk.expirePauses())
   return {
@@ -112,6 +117,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     execution,
     stream,
     risk,
+    presets,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -490,6 +490,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List presets
+         * @description The built-in presets (conservative, balanced, aggressive and the seed's breakout_v1 and scalping_high_freq; your copy where you changed one) and your own presets.
+         */
+        get: operations["listPresets"];
+        put?: never;
+        /**
+         * Create a preset
+         * @description Store a preset of your own (the body carries its name). A name that is a built-in or already yours is 400 naming `name`; bad values are 400 VALIDATION_FAILED naming the dotted field (e.g. `risk.risk_per_trade`).
+         */
+        post: operations["createPreset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a preset
+         * @description One preset as you see it: your copy of a built-in, the built-in, or your own.
+         */
+        get: operations["getPreset"];
+        /**
+         * Replace a preset
+         * @description Replace a preset whole, validated (400 VALIDATION_FAILED with the dotted field). For a built-in name this stores your copy: other users keep the built-in. A preset a running engine of yours uses is 409 PRESET_IN_USE.
+         */
+        put: operations["updatePreset"];
+        post?: never;
+        /**
+         * Delete a preset
+         * @description Delete your preset, or your copy of a built-in (the built-in is in effect again). An unmodified built-in cannot be deleted (400 naming `name`); one in use is 409 PRESET_IN_USE.
+         */
+        delete: operations["deletePreset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/prices": {
         parameters: {
             query?: never;
@@ -1137,6 +1189,14 @@ export interface components {
         };
         /** @enum {string} */
         Interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
+        /** @description How support and resistance levels are built from SMC swing highs and lows. */
+        LevelSettings: {
+            /** @description Swings within this percent of a cluster's mean join it. */
+            cluster_pct: number;
+            max_levels: number;
+            min_touches: number;
+            swing_length: number;
+        };
         LimitUsage: {
             /** @example 1 */
             limit: number;
@@ -1571,6 +1631,49 @@ export interface components {
             /** @enum {string} */
             type: "position_update";
         };
+        Preset: {
+            /** @description The name is a built-in one (possibly replaced by your copy). */
+            builtin: boolean;
+            description: string;
+            levels: components["schemas"]["LevelSettings"];
+            /** @description Your stored copy replaces the built-in. */
+            modified: boolean;
+            /** @example balanced */
+            name: string;
+            risk: components["schemas"]["RiskSettings"];
+            scanner: components["schemas"]["ScannerFilters"];
+            /** @example breakout */
+            strategy_type: string;
+            /**
+             * Format: date-time
+             * @description When you last stored it; null for an unmodified built-in.
+             */
+            updated_at: string | null;
+        };
+        /** @description A preset as sent: every section required (a PUT replaces the preset whole). `name`, when sent, must equal the path's (else 400 PRESET_MISMATCH); the read-only fields of a served preset may be sent back and are ignored, so a GET → edit → PUT round trip works. */
+        PresetBody: {
+            readonly builtin?: boolean;
+            description: string;
+            levels: components["schemas"]["LevelSettings"];
+            readonly modified?: boolean;
+            /** @example my_breakout */
+            name?: string;
+            risk: components["schemas"]["RiskSettings"];
+            scanner: components["schemas"]["ScannerFilters"];
+            /** @example breakout */
+            strategy_type: string;
+            /** Format: date-time */
+            readonly updated_at?: string | null;
+        };
+        PresetDeleted: {
+            /** @example my_breakout */
+            deleted: string;
+            /** @description For your copy of a built-in, the built-in now in effect again; null for your own preset. */
+            restored: components["schemas"]["Preset"] | null;
+        };
+        PresetList: {
+            presets: components["schemas"]["Preset"][];
+        };
         Price: {
             /** @example 2050 */
             price: number;
@@ -1838,11 +1941,59 @@ export interface components {
              */
             var_95: number;
         };
+        /** @description How a position taken on a candidate is sized. */
+        RiskSettings: {
+            max_positions: number;
+            /**
+             * @description Fraction of equity risked per trade, in (0, 0.1].
+             * @example 0.01
+             */
+            risk_per_trade: number;
+            stop_atr_multiple: number;
+            take_profit_r: number;
+        };
+        /** @description Which symbols pass a scan, on which closed candles, and how candidates are scored. */
+        ScannerFilters: {
+            atr_period: number;
+            ema_fast: number;
+            /** @description Greater than ema_fast. */
+            ema_slow: number;
+            interval: components["schemas"]["Interval"];
+            /** @description Closed candles analysed per symbol. */
+            lookback: number;
+            /** @description Volatility band high end (at least min_atr_pct). */
+            max_atr_pct: number;
+            max_candidates: number;
+            /** @description Largest distance (percent of price) from the last close to a level; a breakout on the last candle always passes. */
+            max_level_distance_pct: number;
+            /** @description Volatility band low end (ATR in percent of the last close). */
+            min_atr_pct: number;
+            /** @description Least volume ratio: the last closed candle's volume ÷ the average of the previous volume_lookback. */
+            min_volume_ratio: number;
+            score_weights: components["schemas"]["ScoreWeights"];
+            /** @enum {string} */
+            trend: "any" | "up" | "down";
+            /**
+             * @description What decides the trend: EMA fast vs slow, the SMC structure, or both agreeing.
+             * @enum {string}
+             */
+            trend_source: "ema" | "smc" | "both";
+            /** @description Candles averaged for the volume ratio. */
+            volume_lookback: number;
+        };
         /**
          * @description A permission scope. `admin_full` passes every scope check.
          * @enum {string}
          */
         Scope: "read_trades" | "write_trades" | "read_market_data" | "read_risk_metrics" | "admin_full";
+        ScoreWeights: {
+            /** @description Weight of the level term: breakout strength past a level, or proximity to one. */
+            breakout: number;
+            /** @description Weight of the trend-agreement term (EMA and SMC structure). */
+            trend: number;
+            /** @description Weight of the volume surge term. */
+            volume: number;
+        };
         /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
         ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
@@ -3597,6 +3748,187 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Presets. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Preset name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Preset. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updatePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Preset name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetBody"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deletePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Preset name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

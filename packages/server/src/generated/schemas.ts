@@ -127,6 +127,9 @@ export type Instrument = z.infer<typeof Instrument>
 export const InstrumentList = z.strictObject({ instruments: z.array(Instrument).openapi({"description":"Every tradable symbol, in configuration order."}) }).openapi("InstrumentList")
 export type InstrumentList = z.infer<typeof InstrumentList>
 
+export const LevelSettings = z.strictObject({ swing_length: z.number().int().gte(1).lte(50), cluster_pct: z.number().lte(10).gt(0).openapi({"description":"Swings within this percent of a cluster's mean join it."}), min_touches: z.number().int().gte(1).lte(20), max_levels: z.number().int().gte(1).lte(50) }).openapi({"description":"How support and resistance levels are built from SMC swing highs and lows."}).openapi("LevelSettings")
+export type LevelSettings = z.infer<typeof LevelSettings>
+
 export const LimitUsage = z.strictObject({ used: z.number().openapi({"example":0.1}), limit: z.number().openapi({"example":1}) }).openapi("LimitUsage")
 export type LimitUsage = z.infer<typeof LimitUsage>
 
@@ -192,6 +195,27 @@ export type PositionUpdate = z.infer<typeof PositionUpdate>
 
 export const PositionUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["position_update"]), channel: z.enum(["positions"]), data: PositionUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string().regex(new RegExp("^evt_[0-9a-f]+_[0-9]+$")).openapi({"example":"evt_3f2a9c1b7d4e_43"}), replayed: z.boolean().optional() }).openapi("PositionUpdateMessage")
 export type PositionUpdateMessage = z.infer<typeof PositionUpdateMessage>
+
+export const ScoreWeights = z.strictObject({ volume: z.number().gte(0).lte(10).openapi({"description":"Weight of the volume surge term."}), breakout: z.number().gte(0).lte(10).openapi({"description":"Weight of the level term: breakout strength past a level, or proximity to one."}), trend: z.number().gte(0).lte(10).openapi({"description":"Weight of the trend-agreement term (EMA and SMC structure)."}) }).openapi("ScoreWeights")
+export type ScoreWeights = z.infer<typeof ScoreWeights>
+
+export const ScannerFilters = z.strictObject({ interval: Interval, lookback: z.number().int().gte(30).lte(1000).openapi({"description":"Closed candles analysed per symbol."}), volume_lookback: z.number().int().gte(2).lte(200).openapi({"description":"Candles averaged for the volume ratio."}), min_volume_ratio: z.number().gte(0).lte(100).openapi({"description":"Least volume ratio: the last closed candle's volume ÷ the average of the previous volume_lookback."}), atr_period: z.number().int().gte(2).lte(100), min_atr_pct: z.number().gte(0).lte(100).openapi({"description":"Volatility band low end (ATR in percent of the last close)."}), max_atr_pct: z.number().gte(0).lte(100).openapi({"description":"Volatility band high end (at least min_atr_pct)."}), trend: z.enum(["any","up","down"]), trend_source: z.enum(["ema","smc","both"]).openapi({"description":"What decides the trend: EMA fast vs slow, the SMC structure, or both agreeing."}), ema_fast: z.number().int().gte(2).lte(200), ema_slow: z.number().int().gte(3).lte(400).openapi({"description":"Greater than ema_fast."}), max_level_distance_pct: z.number().gte(0).lte(100).openapi({"description":"Largest distance (percent of price) from the last close to a level; a breakout on the last candle always passes."}), max_candidates: z.number().int().gte(1).lte(100), score_weights: ScoreWeights }).openapi({"description":"Which symbols pass a scan, on which closed candles, and how candidates are scored."}).openapi("ScannerFilters")
+export type ScannerFilters = z.infer<typeof ScannerFilters>
+
+export const RiskSettings = z.strictObject({ risk_per_trade: z.number().lte(0.1).gt(0).openapi({"description":"Fraction of equity risked per trade, in (0, 0.1].","example":0.01}), stop_atr_multiple: z.number().lte(20).gt(0), take_profit_r: z.number().lte(20).gt(0), max_positions: z.number().int().gte(1).lte(50) }).openapi({"description":"How a position taken on a candidate is sized."}).openapi("RiskSettings")
+export type RiskSettings = z.infer<typeof RiskSettings>
+
+export const Preset = z.strictObject({ name: z.string().openapi({"example":"balanced"}), description: z.string(), strategy_type: z.string().openapi({"example":"breakout"}), scanner: ScannerFilters, levels: LevelSettings, risk: RiskSettings, builtin: z.boolean().openapi({"description":"The name is a built-in one (possibly replaced by your copy)."}), modified: z.boolean().openapi({"description":"Your stored copy replaces the built-in."}), updated_at: z.iso.datetime({ offset: true }).nullable().openapi({"description":"When you last stored it; null for an unmodified built-in."}) }).openapi("Preset")
+export type Preset = z.infer<typeof Preset>
+
+export const PresetBody = z.strictObject({ name: z.string().regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")).openapi({"example":"my_breakout"}).optional(), description: z.string().max(500), strategy_type: z.string().regex(new RegExp("^[a-z][a-z0-9_]{0,31}$")).openapi({"example":"breakout"}), scanner: ScannerFilters, levels: LevelSettings, risk: RiskSettings, builtin: z.boolean().optional(), modified: z.boolean().optional(), updated_at: z.iso.datetime({ offset: true }).nullable().optional() }).openapi({"description":"A preset as sent: every section required (a PUT replaces the preset whole). `name`, when sent, must equal the path's (else 400 PRESET_MISMATCH); the read-only fields of a served preset may be sent back and are ignored, so a GET → edit → PUT round trip works."}).openapi("PresetBody")
+export type PresetBody = z.infer<typeof PresetBody>
+
+export const PresetDeleted = z.strictObject({ deleted: z.string().openapi({"example":"my_breakout"}), restored: z.union([Preset, z.null()]).openapi({"description":"For your copy of a built-in, the built-in now in effect again; null for your own preset."}) }).openapi("PresetDeleted")
+export type PresetDeleted = z.infer<typeof PresetDeleted>
+
+export const PresetList = z.strictObject({ presets: z.array(Preset) }).openapi("PresetList")
+export type PresetList = z.infer<typeof PresetList>
 
 export const Price = z.strictObject({ symbol: z.string().openapi({"example":"ETHUSDT"}), price: z.number().openapi({"example":2050}), timestamp: z.iso.datetime({ offset: true }) }).openapi("Price")
 export type Price = z.infer<typeof Price>

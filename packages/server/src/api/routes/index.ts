@@ -5,6 +5,7 @@ import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
+import { registerPresetRoutes } from './presets'
 import { registerRiskRoutes } from './risk'
 import { registerStreamingRoutes } from './streaming'
 import { registerSystemRoutes } from './system'
@@ -20,5 +21,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerRiskRoutes(app, s)
   registerAdminRoutes(app, s)
   registerAnalyticsRoutes(app, s)
+  registerPresetRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

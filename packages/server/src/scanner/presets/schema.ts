@@ -118,9 +118,8 @@ export function minimumLookback(p: Pick<PresetConfig, 'scanner' | 'levels'>): nu
   return Math.max(s.ema_slow + 1, s.atr_period + 2, s.volume_lookback + 1, 2 * p.levels.swing_length + 2)
 }
 
-// TODO(lead): add to ERROR_CODES (PRESET_IN_USE → 409, PRESET_MISMATCH → 400); the casts go then.
-export const PRESET_IN_USE = 'PRESET_IN_USE' as ErrorCode
-export const PRESET_MISMATCH = 'PRESET_MISMATCH' as ErrorCode
+export const PRESET_IN_USE: ErrorCode = 'PRESET_IN_USE'
+export const PRESET_MISMATCH: ErrorCode = 'PRESET_MISMATCH'
 
 const MAX_ISSUES = 10
 
