@@ -15,7 +15,7 @@ const HOUR = 3_600_000
 describe('prediction model', () => {
   it('on a planted mean-reverting market, held-out accuracy beats the majority baseline by > 0.15 at every horizon', () => {
     const p = plantedMarket({ candles: 1500, phi: 0 })
-    const svc = new PredictionService({ seed: 42 })
+    const svc = new PredictionService({ seed: 42, interval: '1h' })
     const info = svc.train(p.market)
     expect(info.models).toHaveLength(3)
     for (const m of info.models.map(ready)) {
@@ -63,11 +63,30 @@ describe('prediction model', () => {
     expect(Math.abs(mean(diffs[4]))).toBeLessThan(0.06)
   })
 
+  it('on the simulated market, each closed 15m candle yields one prediction per horizon and symbol (the forming one never)', () => {
+    const clock = new ManualClock(Date.UTC(2024, 4, 2, 9, 58, 30))
+    const market = createSimulatedMarket({ clock, seed: 3, historyDays: 10 })
+    const svc = new PredictionService()
+    const info = svc.train(market)
+    expect(info.interval).toBe('15m')
+    expect(info.models.every((m) => m.status === 'ready')).toBe(true)
+    expect(Date.parse(info.trained_at)).toBe(clock.now())
+    clock.advance(60_000) // 09:59:30: the 09:45 candle is still forming
+    market.advance()
+    expect(svc.onClosedCandle('BTCUSDT')).toEqual([])
+    clock.advance(60_000) // 10:00:30: it closed
+    market.advance()
+    const updates = market.symbols().flatMap((s) => svc.onClosedCandle(s))
+    expect(updates).toHaveLength(market.symbols().length * 3)
+    for (const u of updates) expect(u.candle_time).toBe('2024-05-02T09:45:00.000Z')
+    expect(market.symbols().flatMap((s) => svc.onClosedCandle(s))).toEqual([])
+  })
+
   it('two services with the same seed and data give identical models and predictions', () => {
     const a = plantedMarket({ candles: 600, phi: 0.3 })
     const b = plantedMarket({ candles: 600, phi: 0.3 })
-    const s1 = new PredictionService({ seed: 7 })
-    const s2 = new PredictionService({ seed: 7 })
+    const s1 = new PredictionService({ seed: 7, interval: '1h' })
+    const s2 = new PredictionService({ seed: 7, interval: '1h' })
     expect(s2.train(b.market)).toEqual(s1.train(a.market))
     for (const h of [1, 4, 12]) expect(s2.predict(b.symbol, h)).toEqual(s1.predict(a.symbol, h))
     for (let i = 0; i < 5; i++) {
@@ -80,7 +99,7 @@ describe('prediction model', () => {
 
   it('records one prediction per horizon per closed candle and resolves it after h more candles, counting the hit rate', () => {
     const p = plantedMarket({ candles: 600, phi: 0 })
-    const svc = new PredictionService({ seed: 1, horizons: [1, 4], retrainEvery: 1000 })
+    const svc = new PredictionService({ seed: 1, interval: '1h', horizons: [1, 4], retrainEvery: 1000 })
     svc.train(p.market)
     expect(svc.onClosedCandle(p.symbol)).toEqual([]) // nothing closed since training
     p.next()
@@ -131,7 +150,7 @@ describe('prediction model', () => {
 
   it('ignores the forming candle and retrains every retrainEvery closed candles', () => {
     const p = plantedMarket({ candles: 400, phi: 0 })
-    const svc = new PredictionService({ seed: 1, horizons: [1], retrainEvery: 3 })
+    const svc = new PredictionService({ seed: 1, interval: '1h', horizons: [1], retrainEvery: 3 })
     svc.train(p.market)
     const before = svc.predict(p.symbol, 1)
     // A forming candle: open time now, not closed until an hour later.
@@ -151,7 +170,7 @@ describe('prediction model', () => {
 
   it('throws MODEL_UNAVAILABLE before the first training, and for a symbol without enough data', () => {
     const p = plantedMarket({ candles: 100, phi: 0 })
-    const svc = new PredictionService()
+    const svc = new PredictionService({ interval: '1h' })
     const code = (f: () => unknown): string | undefined => {
       try {
         f()

@@ -15,7 +15,7 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 const SEED_DIRECTION: Readonly<Record<Direction, 'bullish' | 'neutral' | 'bearish'>> = { up: 'bullish', flat: 'neutral', down: 'bearish' }
 
 export interface PredictionServiceOptions {
-  /** Candle interval the models read and predict. Default `1h`. */
+  /** Candle interval the models read and predict. Default `15m` (30 days of history ≈ 2,900 candles). */
   interval?: Interval
   /** Supported horizons, in candles of `interval`. Default `[1, 4, 12]`. */
   horizons?: readonly number[]
@@ -143,7 +143,7 @@ interface SymbolState {
  * predictions and the live hit rate start over with the process.
  *
  * @example
- * const ml = new PredictionService({ interval: '1h', horizons: [1, 4, 12], seed: 42 })
+ * const ml = new PredictionService({ interval: '15m', horizons: [1, 4, 12], seed: 42 })
  * ml.train(market)
  * ml.predict('BTCUSDT', 4)     // { probabilities: { up, flat, down }, prediction: 'up', … }
  * // on every closed candle of the interval:
@@ -165,7 +165,7 @@ export class PredictionService {
   private readonly states = new Map<string, SymbolState>()
 
   constructor(options: PredictionServiceOptions = {}) {
-    this.interval = options.interval ?? '1h'
+    this.interval = options.interval ?? '15m'
     const minutes = INTERVAL_MINUTES[this.interval]
     if (minutes === undefined) throw new RangeError(`Unsupported interval ${String(this.interval)}`)
     this.intervalMs = minutes * MINUTE_MS
@@ -298,13 +298,15 @@ export class PredictionService {
     if (!market) return []
     const state = this.states.get(symbol)
     if (!state) return []
+    // Cheap early-out for callers on every tick: the newest candle that can be closed by now.
+    const now = market.now()
+    if (Math.floor(now / this.intervalMs) * this.intervalMs - this.intervalMs <= state.lastCandle) return []
     let { cols, features } = this.read(symbol, state)
     const n = cols.time.length
     let first = n
     while (first > 0 && cols.time[first - 1]! > state.lastCandle) first--
     if (first === n) return []
     const newCandles = n - first
-    const now = market.now()
     state.sinceTrain += newCandles
     if (state.sinceTrain >= this.retrainEvery) {
       this.trainSymbol(symbol, now)
