@@ -171,4 +171,19 @@ describe('streaming equals batch on every prefix', () => {
       expect(a.update({ high: c.high[i]!, low: c.low[i]!, close: x })).toBe(nn(ba[i]!))
     }
   })
+
+  it('a period that is a multiple of RECOMPUTE_EVERY (1024) recomputes at the same indices', () => {
+    const c = randomWalkCandles(4000, 5, 1000).close
+    const s = new StreamingSma(1024)
+    const b = new StreamingBollinger(1024, 2)
+    const bs = sma(c, 1024)
+    const bb = bollinger(c, 1024, 2)
+    for (let i = 0; i < c.length; i++) {
+      const sv = s.update(c[i]!)
+      const bv = b.update(c[i]!)
+      if (i < 1023) continue
+      expect(sv).toBe(bs[i])
+      expect(bv!.upper).toBe(bb.upper[i])
+    }
+  })
 })

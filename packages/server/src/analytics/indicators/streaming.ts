@@ -10,7 +10,7 @@
  * const rsi14 = new StreamingRsi(14)
  * for (const c of closes) { const v = rsi14.update(c); if (v !== null) console.log(v) }
  */
-import { RECOMPUTE_EVERY, TINY_VARIANCE, checkPeriod, rsiFromAverages, trueRange } from './batch'
+import { RECOMPUTE_EVERY, TINY_VARIANCE, checkPeriod, rsiFromAverages, trueRange, wilder } from './batch'
 
 /** Ring buffer of the last `period` values with exact in-order sums (oldest first). */
 class Window {
@@ -39,25 +39,26 @@ class Window {
     return s
   }
 
-  /** Corrected two-pass Σ(x − sum/period)², oldest to newest (batch's exactWindowM2, same order). */
-  m2(sum: number): number {
+  /** batch's exactShiftedM2 over the window, oldest to newest (same operations, same order). */
+  shiftedM2(shift: number, scratch: Float64Array): number {
     const { buf, period } = this
-    const mean = sum / period
-    let m2 = 0
-    let c = 0
+    let sq = 0
+    let sd = 0
     for (let j = this.head; j < period; j++) {
-      const dx = buf[j]! - mean
-      m2 += dx * dx
-      c += dx
+      const d = buf[j]! - shift
+      sq += d * d
+      sd += d
     }
     for (let j = 0; j < this.head; j++) {
-      const dx = buf[j]! - mean
-      m2 += dx * dx
-      c += dx
+      const d = buf[j]! - shift
+      sq += d * d
+      sd += d
     }
-    m2 -= (c * c) / period
+    scratch[0] = sd
+    const m2 = sq - (sd * sd) / period
     return m2 > 0 ? m2 : 0
   }
+
 }
 
 /** Simple moving average of the last `period` values. */
@@ -123,9 +124,12 @@ export class StreamingRsi {
   private gain = 0
   private loss = 0
   private last: number | null = null
+  private readonly decay: number
+  private readonly inv: number
 
   constructor(readonly period = 14) {
     checkPeriod(period)
+    ;({ decay: this.decay, inv: this.inv } = wilder(period))
   }
 
   get value(): number | null {
@@ -139,15 +143,14 @@ export class StreamingRsi {
     if (i === 0) return null
     const p = this.period
     if (i <= p) {
-      if (d > 0) this.gain += d
-      else this.loss -= d
+      this.gain += Math.max(d, 0)
+      this.loss += Math.max(-d, 0)
       if (i < p) return null
       this.gain /= p
       this.loss /= p
     } else {
-      const m = p - 1
-      this.gain = (this.gain * m + (d > 0 ? d : 0)) / p
-      this.loss = (this.loss * m + (d < 0 ? -d : 0)) / p
+      this.gain = this.gain * this.decay + Math.max(d, 0) * this.inv
+      this.loss = this.loss * this.decay + Math.max(-d, 0) * this.inv
     }
     return (this.last = rsiFromAverages(this.gain, this.loss))
   }
@@ -199,12 +202,19 @@ export interface BollingerPoint {
   lower: number
 }
 
-/** Bollinger Bands(period, k) with the population σ; null until `period` closes were seen. */
+/**
+ * Bollinger Bands(period, k) with the population σ; null until `period` closes were seen. Same
+ * arithmetic as batch `bollinger` (raw running sum for the middle, shifted sliding Welford for σ).
+ */
 export class StreamingBollinger {
   private readonly win: Window
+  private readonly tiny: number
+  private readonly scratch = new Float64Array(1)
   private count = 0
   private sum = 0
-  private mean = 0
+  private shift = 0
+  private sy = 0
+  private my = 0
   private m2 = 0
   private last: BollingerPoint | null = null
 
@@ -214,34 +224,48 @@ export class StreamingBollinger {
   ) {
     checkPeriod(period)
     this.win = new Window(period)
+    this.tiny = TINY_VARIANCE * period
   }
 
   get value(): BollingerPoint | null {
     return this.last
   }
 
+  /** Exact recompute of the shifted state from the window (shift = the current mean). */
+  private exact(mean: number): void {
+    this.shift = mean
+    this.m2 = this.win.shiftedM2(mean, this.scratch)
+    this.sy = this.scratch[0]!
+    this.my = this.sy / this.period
+  }
+
   update(close: number): BollingerPoint | null {
     const i = this.count++
     const p = this.period
     const old = this.win.push(close)
+    let mean: number
     if (i < p) {
       this.sum += close
       if (i < p - 1) return null
-      this.m2 = this.win.m2(this.sum)
-      this.mean = this.sum / p
+      mean = this.sum / p
+      this.exact(mean)
     } else if (i % RECOMPUTE_EVERY === 0) {
       this.sum = this.win.sum()
-      this.m2 = this.win.m2(this.sum)
-      this.mean = this.sum / p
+      mean = this.sum / p
+      this.exact(mean)
     } else {
       this.sum += close - old
-      const newMean = this.sum / p
-      this.m2 += (close - old) * (close - newMean + old - this.mean)
-      this.mean = newMean
-      if (this.m2 <= TINY_VARIANCE * p * newMean * newMean) this.m2 = this.win.m2(this.sum)
+      mean = this.sum / p
+      const yNew = close - this.shift
+      const yOld = old - this.shift
+      const dy = yNew - yOld
+      this.sy += dy
+      const newMy = this.sy / p
+      this.m2 += dy * (yNew - newMy + yOld - this.my)
+      this.my = newMy
+      if (this.m2 <= this.tiny * mean * mean) this.exact(mean)
     }
     const sd = Math.sqrt(this.m2 / p)
-    const mean = this.mean
     return (this.last = { middle: mean, upper: mean + this.k * sd, lower: mean - this.k * sd })
   }
 }
@@ -258,9 +282,12 @@ export class StreamingAtr {
   private prevClose = 0
   private a = 0
   private last: number | null = null
+  private readonly decay: number
+  private readonly inv: number
 
   constructor(readonly period = 14) {
     checkPeriod(period)
+    ;({ decay: this.decay, inv: this.inv } = wilder(period))
   }
 
   get value(): number | null {
@@ -276,7 +303,7 @@ export class StreamingAtr {
       this.a = i === 0 ? tr : this.a + tr
       if (i < p - 1) return null
       this.a /= p
-    } else this.a = (this.a * (p - 1) + tr) / p
+    } else this.a = this.a * this.decay + tr * this.inv
     return (this.last = this.a)
   }
 }
