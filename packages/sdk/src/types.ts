@@ -87,6 +87,46 @@ export type Indicators = Schemas['Indicators']
  */
 export type IndicatorsQuery = Query<'getIndicators'>
 /**
+ * A scanner preset as served: filters, level building, risk sizing, and where it comes from (`getPreset`).
+ * @example const { scanner, risk }: Preset = await client.getPreset('balanced')
+ */
+export type Preset = Schemas['Preset']
+/**
+ * A preset as sent (`updatePreset`, `createPreset`): every section; a served preset may be sent back as is.
+ * @example const p = await client.getPreset('balanced'); const body: PresetBody = { ...p, risk: { ...p.risk, risk_per_trade: 0.005 } }
+ */
+export type PresetBody = Schemas['PresetBody']
+/**
+ * Every preset you see (`listPresets`).
+ * @example const { presets }: PresetList = await client.listPresets()
+ */
+export type PresetList = Schemas['PresetList']
+/**
+ * What `deletePreset` removed, and the built-in in effect again if it was your copy of one.
+ * @example const { restored }: PresetDeleted = await client.deletePreset('balanced')
+ */
+export type PresetDeleted = Schemas['PresetDeleted']
+/**
+ * A scan: candidates ranked with their reasons, levels and metrics, and the rejected symbols (`scan`).
+ * @example const { candidates }: ScanResult = await client.scan('balanced')
+ */
+export type ScanResult = Schemas['ScanResult']
+/**
+ * Optional changes for one scan: overrides of the preset, the symbols, a limit.
+ * @example const req: ScanRequest = { overrides: { scanner: { min_volume_ratio: 3 } }, limit: 5 }
+ */
+export type ScanRequest = Schemas['ScanRequest']
+/**
+ * One candidate of a scan.
+ * @example const [best]: ScanCandidate[] = (await client.scan('balanced')).candidates
+ */
+export type ScanCandidate = Schemas['ScanCandidate']
+/**
+ * One symbol's scan figures and filters, whether it passes or not (`getSymbolScan`).
+ * @example const { passed, failures }: SymbolScanReport = await client.getSymbolScan('ETHUSDT')
+ */
+export type SymbolScanReport = Schemas['SymbolScanReport']
+/**
  * Order book levels as [price, quantity] decimal strings (`getOrderBook`).
  * @example const { bids, asks }: OrderBook = await client.getOrderBook('BTCUSDT', { limit: 5 })
  */

@@ -9,7 +9,7 @@ import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
 import { openDatabase, SqliteApiKeyRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
-import { PresetService } from './scanner/presets'
+import { PresetService, ScanStore } from './scanner'
 
 export const SERVER_VERSION = '1.0.0'
 
@@ -33,6 +33,8 @@ export interface AppServices {
   stream: StreamHub
   /** Scanner presets: built-ins and each user's copy-on-write changes (SQLite). */
   presets: PresetService
+  /** Each user's latest scan (in memory: a restart forgets it). */
+  scans: ScanStore
   startedAt: number
   version: string
 }
@@ -118,6 +120,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     stream,
     risk,
     presets,
+    scans: new ScanStore(),
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -646,6 +646,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/scanner/last": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Last scan
+         * @description Your latest scan (kept in memory: a restart forgets it), or null before your first.
+         */
+        get: operations["getLastScan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scanner/market-data/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scan one symbol
+         * @description One symbol's scan figures, filters and levels under a preset, whether it passes or not.
+         */
+        get: operations["getSymbolScan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scanner/scan/{preset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan the market
+         * @description Apply a preset's filters (volume surge vs average, volatility band, trend by EMA and/or SMC structure, proximity to or breakout of a level) to every enabled symbol's closed candles, score and rank the candidates, and say why each passed or was rejected, with the levels used (clustered SMC swing highs/lows). The body is optional.
+         */
+        post: operations["scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/trades": {
         parameters: {
             query?: never;
@@ -1189,6 +1249,10 @@ export interface components {
         };
         /** @enum {string} */
         Interval: "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
+        LastScan: {
+            /** @description Your latest scan; null before your first. */
+            scan: components["schemas"]["ScanResult"] | null;
+        };
         /** @description How support and resistance levels are built from SMC swing highs and lows. */
         LevelSettings: {
             /** @description Swings within this percent of a cluster's mean join it. */
@@ -1952,6 +2016,64 @@ export interface components {
             stop_atr_multiple: number;
             take_profit_r: number;
         };
+        ScanCandidate: {
+            /** @enum {string|null} */
+            direction: "up" | "down" | null;
+            levels: components["schemas"]["ScanLevel"][];
+            metrics: components["schemas"]["ScanMetrics"];
+            /** @description Close of the last closed candle. */
+            price: number;
+            /**
+             * @description 1 = best.
+             * @example 1
+             */
+            rank: number;
+            /** @description One line per filter passed, with its figure. */
+            reasons: string[];
+            /** @description In [0, 1]: (w_volume·V + w_breakout·B + w_trend·T) / Σw with V = 1 − 1/volume_ratio, B = 0.5 + 0.5·min(1, breakout_atr) after a breakout or 0.5·(1 − distance/max_distance) near a level, T = 0.5 per agreeing trend source (EMA, SMC). Ties: volume ratio, then symbol. */
+            score: number;
+            /** @example BTCUSDT */
+            symbol: string;
+        };
+        ScanFilters: {
+            history: boolean;
+            level: boolean;
+            trend: boolean;
+            volatility: boolean;
+            volume: boolean;
+        };
+        /** @description A support or resistance level, a cluster of SMC swing lows (support) or swing highs (resistance). */
+        ScanLevel: {
+            /** @example 104.1 */
+            price: number;
+            /**
+             * @description Swings in the cluster.
+             * @example 12
+             */
+            touches: number;
+            /** @enum {string} */
+            type: "support" | "resistance";
+        };
+        /** @description One symbol's figures on its closed candles; null where history is too short. */
+        ScanMetrics: {
+            /** @description ATR (Wilder) in price units. */
+            atr: number | null;
+            /** @description ATR in percent of the last close. */
+            atr_pct: number | null;
+            /** @description How far the last close went past the level it broke, in ATRs (null without a breakout). */
+            breakout_atr: number | null;
+            ema_trend: components["schemas"]["TrendDirection"];
+            /** @description Distance to the nearest level, in percent of the last close. */
+            level_distance_pct: number | null;
+            /**
+             * @description Direction of the last broken BOS/CHOCH.
+             * @enum {string|null}
+             */
+            smc_trend: "bullish" | "bearish" | "neutral" | null;
+            trend: components["schemas"]["TrendDirection"];
+            /** @description The last closed candle's volume ÷ the mean of the volume_lookback candles before it. */
+            volume_ratio: number | null;
+        };
         /** @description Which symbols pass a scan, on which closed candles, and how candidates are scored. */
         ScannerFilters: {
             atr_period: number;
@@ -1980,6 +2102,46 @@ export interface components {
             trend_source: "ema" | "smc" | "both";
             /** @description Candles averaged for the volume ratio. */
             volume_lookback: number;
+        };
+        ScanRejection: {
+            /**
+             * @description The first filter failed.
+             * @enum {string}
+             */
+            filter: "history" | "volume" | "volatility" | "trend" | "level";
+            /** @description Every failed filter, with its figure. */
+            reason: string;
+            symbol: string;
+        };
+        /** @description Optional changes for this scan only. `preset`, when sent, must equal the path's (else 400 PRESET_MISMATCH); `overrides` replace the preset's fields section by section (validated as a whole, 400 naming the dotted field); `symbols` restricts the scan (default every enabled symbol). */
+        ScanRequest: {
+            /** @description Most candidates returned (default the preset's max_candidates). */
+            limit?: number;
+            /**
+             * @example {
+             *       "scanner": {
+             *         "min_volume_ratio": 3
+             *       }
+             *     }
+             */
+            overrides?: {
+                [key: string]: unknown;
+            };
+            preset?: string;
+            symbols?: string[];
+        };
+        ScanResult: {
+            /** @description Ranked best first. */
+            candidates: components["schemas"]["ScanCandidate"][];
+            interval: components["schemas"]["Interval"];
+            passed_filters: number;
+            /** @example balanced */
+            preset: string;
+            rejected: components["schemas"]["ScanRejection"][];
+            scan_id: string;
+            /** Format: date-time */
+            timestamp: string;
+            total_scanned: number;
         };
         /**
          * @description A permission scope. `admin_full` passes every scope check.
@@ -2283,6 +2445,26 @@ export interface components {
             /** @enum {string} */
             type: "subscribe";
         };
+        SymbolScanReport: {
+            candles_analyzed: number;
+            /** @enum {string|null} */
+            direction: "up" | "down" | null;
+            failures: string[];
+            filters: components["schemas"]["ScanFilters"];
+            interval: components["schemas"]["Interval"];
+            /** Format: date-time */
+            last_closed_candle: string | null;
+            levels: components["schemas"]["ScanLevel"][];
+            metrics: components["schemas"]["ScanMetrics"];
+            passed: boolean;
+            preset: string;
+            price: number | null;
+            reasons: string[];
+            score: number | null;
+            symbol: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
         SymbolSnapshot: {
             /** @example 2050.01 */
             ask: number;
@@ -2566,6 +2748,8 @@ export interface components {
             /** @enum {string} */
             status: "active" | "paused";
         };
+        /** @enum {string|null} */
+        TrendDirection: "up" | "down" | "neutral" | null;
         UnsubscribeAction: {
             /** @enum {string} */
             action: "unsubscribe";
@@ -4134,6 +4318,116 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLastScan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last scan. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LastScan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSymbolScan: {
+        parameters: {
+            query?: {
+                /** @description Preset whose filters and levels to apply. */
+                preset?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Trading symbol, e.g. BTCUSDT. */
+                symbol: components["parameters"]["Symbol"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SymbolScanReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    scan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Preset to scan with. */
+                preset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            /** @description The scan. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

@@ -7,6 +7,7 @@ import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
 import { registerPresetRoutes } from './presets'
 import { registerRiskRoutes } from './risk'
+import { registerScannerRoutes } from './scanner'
 import { registerStreamingRoutes } from './streaming'
 import { registerSystemRoutes } from './system'
 import { registerTradingRoutes } from './trading'
@@ -22,5 +23,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerAdminRoutes(app, s)
   registerAnalyticsRoutes(app, s)
   registerPresetRoutes(app, s)
+  registerScannerRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

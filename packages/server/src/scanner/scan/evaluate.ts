@@ -1,6 +1,6 @@
 import { bosChoch, swingHighsLows, type Candles } from '@smc-trading/smc'
 import { atr, ema, sma } from '../../analytics/indicators'
-import { INTERVAL_MINUTES, type MarketData } from '../../market'
+import { closedCandles, type MarketData } from '../../market'
 import { minimumLookback, type Preset } from '../presets'
 import { clusterLevels } from './levels'
 import type { ScanBreakout, ScanFilter, ScanLevel, ScanMetrics, TrendDirection } from './types'
@@ -39,27 +39,6 @@ const round = (x: number, decimals: number): number => Number(x.toFixed(decimals
 const fixed = (x: number, decimals = 2): string => x.toFixed(decimals)
 
 /**
- * The preset's closed candles of a symbol: `lookback + 1` are read, and the last dropped when it is
- * still forming (its open time + the interval is after the market's time: market time, not the
- * clock, since a replay's candles carry the data's time). At most `lookback` are kept.
- */
-export function closedCandles(market: MarketData, symbol: string, preset: Preset): Candles {
-  const { interval, lookback } = preset.scanner
-  const cols = market.candleColumns(symbol, interval, { limit: lookback + 1 })
-  let end = cols.time.length
-  if (end > 0 && cols.time[end - 1]! + INTERVAL_MINUTES[interval] * 60_000 > market.now()) end--
-  const start = Math.max(0, end - lookback)
-  return {
-    time: cols.time.subarray(start, end),
-    open: cols.open.subarray(start, end),
-    high: cols.high.subarray(start, end),
-    low: cols.low.subarray(start, end),
-    close: cols.close.subarray(start, end),
-    volume: cols.volume.subarray(start, end),
-  }
-}
-
-/**
  * Evaluate one symbol: metrics, levels, every filter (all of them, so a report can show each), and
  * the score. Filters, in order:
  * 1. history: at least `minimumLookback(preset)` closed candles;
@@ -73,7 +52,7 @@ export function closedCandles(market: MarketData, symbol: string, preset: Preset
 export function evaluateSymbol(market: MarketData, symbol: string, preset: Preset): SymbolEvaluation {
   const inst = market.requireInstrument(symbol)
   const decimals = inst.pricePrecision
-  const c = closedCandles(market, symbol, preset)
+  const c = closedCandles(market, symbol, preset.scanner.interval, preset.scanner.lookback)
   const n = c.time.length
   const s = preset.scanner
   const filters: Record<ScanFilter, boolean> = { history: false, volume: false, volatility: false, trend: false, level: false }

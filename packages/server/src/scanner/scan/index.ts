@@ -1,6 +1,6 @@
 export { scan, symbolReport, type ScanOptions } from './scan'
 export { ScanStore } from './scan-store'
-export { evaluateSymbol, closedCandles, scoreOf, type SymbolEvaluation } from './evaluate'
+export { evaluateSymbol, scoreOf, type SymbolEvaluation } from './evaluate'
 export { clusterLevels } from './levels'
 export {
   SCAN_FILTERS,
