@@ -222,6 +222,21 @@ describe('ATR (Wilder) — StockCharts cs-atr.xls', () => {
   it('equals the reference to 1e-9', () => {
     expect(firstMismatch(got, refAtr(ATR_HIGH, ATR_LOW, ATR_CLOSE, 14))).toBe(-1)
   })
+
+  it('the branch-free true range is bit for bit the max formula, gaps up and down included', () => {
+    const c = randomWalkCandles(20_000, 17, 30_000)
+    let gaps = 0
+    for (let i = 1; i < c.close.length; i++) {
+      // Shift every other bar away from the previous close to force gaps both ways.
+      const shift = i % 2 === 0 ? 0 : (i % 4 === 1 ? 1 : -1) * c.close[i - 1]! * 0.02
+      const h = c.high[i]! + shift
+      const l = c.low[i]! + shift
+      const pc = c.close[i - 1]!
+      if (pc > h || pc < l) gaps++
+      expect(trueRange(h, l, pc)).toBe(Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc)))
+    }
+    expect(gaps).toBeGreaterThan(5000)
+  })
 })
 
 describe('SMA and volume SMA', () => {

@@ -125,11 +125,11 @@ export class StreamingRsi {
   private loss = 0
   private last: number | null = null
   private readonly decay: number
-  private readonly inv: number
+  private readonly half: number
 
   constructor(readonly period = 14) {
     checkPeriod(period)
-    ;({ decay: this.decay, inv: this.inv } = wilder(period))
+    ;({ decay: this.decay, half: this.half } = wilder(period))
   }
 
   get value(): number | null {
@@ -149,8 +149,9 @@ export class StreamingRsi {
       this.gain /= p
       this.loss /= p
     } else {
-      this.gain = this.gain * this.decay + Math.max(d, 0) * this.inv
-      this.loss = this.loss * this.decay + Math.max(-d, 0) * this.inv
+      const a = Math.abs(d)
+      this.gain = this.gain * this.decay + (a + d) * this.half
+      this.loss = this.loss * this.decay + (a - d) * this.half
     }
     return (this.last = rsiFromAverages(this.gain, this.loss))
   }
