@@ -12,6 +12,12 @@
  */
 import { RECOMPUTE_EVERY, TINY_VARIANCE, checkPeriod, rsiFromAverages, trueRange, wilder } from './batch'
 
+// i % RECOMPUTE_EVERY === 0 as a mask (RECOMPUTE_EVERY is a power of two; `&` keeps the low bits of
+// any integer count below 2^53, so it stays right past 2^31 updates): the integer division behind
+// `%` costs ~5 ns, a third of an SMA update.
+const RECOMPUTE_MASK = RECOMPUTE_EVERY - 1
+if ((RECOMPUTE_EVERY & RECOMPUTE_MASK) !== 0) throw new Error('RECOMPUTE_EVERY must be a power of two')
+
 /** Ring buffer of the last `period` values with exact in-order sums (oldest first). */
 class Window {
   readonly buf: Float64Array
@@ -84,7 +90,7 @@ export class StreamingSma {
     if (i < this.period) {
       this.sum += x
       if (i < this.period - 1) return null
-    } else if (i % RECOMPUTE_EVERY === 0) this.sum = this.win.sum()
+    } else if ((i & RECOMPUTE_MASK) === 0) this.sum = this.win.sum()
     else this.sum += x - old
     return (this.last = this.sum / this.period)
   }
@@ -250,7 +256,7 @@ export class StreamingBollinger {
       if (i < p - 1) return null
       mean = this.sum / p
       this.exact(mean)
-    } else if (i % RECOMPUTE_EVERY === 0) {
+    } else if ((i & RECOMPUTE_MASK) === 0) {
       this.sum = this.win.sum()
       mean = this.sum / p
       this.exact(mean)
