@@ -127,6 +127,26 @@ export type ScanCandidate = Schemas['ScanCandidate']
  */
 export type SymbolScanReport = Schemas['SymbolScanReport']
 /**
+ * The direction model and its computed figures (`getModelInfo`).
+ * @example const { models }: ModelInfo = await client.getModelInfo()
+ */
+export type ModelInfo = Schemas['ModelInfo']
+/**
+ * A symbol's latest predictions, live hit rates and recent recorded predictions (`getPredictions`).
+ * @example const { predictions }: PredictionList = await client.getPredictions({ symbol: 'BTCUSDT' })
+ */
+export type PredictionList = Schemas['PredictionList']
+/**
+ * One direction prediction: probabilities of up / flat / down over a horizon.
+ * @example const [p]: Prediction[] = (await client.getPredictions({ symbol: 'BTCUSDT', horizon: 4 })).predictions
+ */
+export type Prediction = Schemas['Prediction']
+/**
+ * Query of `getPredictions`: the symbol, optionally one horizon and how many recorded predictions.
+ * @example const query: PredictionsQuery = { symbol: 'ETHUSDT', horizon: 1, recent: 50 }
+ */
+export type PredictionsQuery = Query<'getPredictions'>
+/**
  * Order book levels as [price, quantity] decimal strings (`getOrderBook`).
  * @example const { bids, asks }: OrderBook = await client.getOrderBook('BTCUSDT', { limit: 5 })
  */

@@ -36,6 +36,16 @@ async function main(): Promise<void> {
   services.market.start(env.MARKET_TICK_MS)
   const app = createApp(services)
   const running = await startServer(services, env.PORT, env.HOST, app)
+  // The model trains on the stored candles once the server answers (a second or so of CPU; until
+  // then /v1/ml/* answer 503 MODEL_UNAVAILABLE), then retrains itself every 24 closed candles.
+  if (env.ML_ENABLED)
+    setTimeout(() => {
+      try {
+        services.ml.train(services.market)
+      } catch (err) {
+        services.logger.error({ err }, 'prediction model training failed')
+      }
+    }, 0).unref()
   const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${running.port}`
   console.log(
     [

@@ -9,6 +9,7 @@ import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
 import { openDatabase, SqliteApiKeyRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
+import { PredictionService, type PredictionView } from './ml'
 import { PresetService, ScanStore } from './scanner'
 
 export const SERVER_VERSION = '1.0.0'
@@ -35,6 +36,8 @@ export interface AppServices {
   presets: PresetService
   /** Each user's latest scan (in memory: a restart forgets it). */
   scans: ScanStore
+  /** The direction model (trained by main after start, or by tests; MODEL_UNAVAILABLE until then). */
+  ml: PredictionService
   startedAt: number
   version: string
 }
@@ -102,6 +105,16 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     if (e.kind === 'trade_update' && e.data.status === 'filled') metrics.trades.inc()
   })
   metrics.trackPnl(() => execution.totalRealizedPnl())
+  // Every closed candle of the model's interval gets new predictions, streamed on predictions.{symbol}
+  // (one frame per closed candle, its horizons together). Before the first training it does nothing.
+  const ml = new PredictionService({ interval: env.ML_INTERVAL, seed: env.MARKET_SEED })
+  market.onTick((t) => {
+    if (!ml.trained) return
+    const byCandle = new Map<string, PredictionView[]>()
+    for (const p of ml.onClosedCandle(t.symbol)) byCandle.set(p.candle_time, [...(byCandle.get(p.candle_time) ?? []), p])
+    for (const [candleTime, predictions] of byCandle)
+      stream.broadcast(`predictions.${t.symbol}`, 'prediction_update', { symbol: t.symbol, interval: ml.interval, candle_time: candleTime, predictions })
+  })
   // A preset in use by a running engine cannot change (409); engines arrive with the strategy runner.
   const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock })
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
@@ -121,6 +134,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     risk,
     presets,
     scans: new ScanStore(),
+    ml,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

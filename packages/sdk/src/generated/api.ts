@@ -406,6 +406,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ml/model/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prediction model info
+         * @description What the direction model is and how well it does, all computed: features, training window, held- out accuracy and log loss against the majority-class baseline, walk-forward folds, and the live hit rate over resolved predictions. 503 MODEL_UNAVAILABLE before the first training.
+         */
+        get: operations["getModelInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ml/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Predictions
+         * @description The latest direction prediction of a symbol per horizon (or for one), the live hit rate per horizon, and the recent recorded predictions with their outcomes. 503 MODEL_UNAVAILABLE before the first training.
+         */
+        get: operations["getPredictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -1000,6 +1040,8 @@ export interface components {
             /** @enum {string} */
             type: "connected";
         };
+        /** @enum {string} */
+        Direction: "up" | "flat" | "down";
         /** @description Stop all trading at once: pause globally (until resumed), cancel every open order of every account, and with `flatten_positions` close every open position at market. The confirmation phrase guards against an accidental call. */
         EmergencyStopRequest: {
             /** @enum {string} */
@@ -1267,6 +1309,14 @@ export interface components {
             /** @example 0.1 */
             used: number;
         };
+        LiveStats: {
+            correct: number;
+            /** @description correct ÷ resolved (null before the first resolution). */
+            hit_rate: number | null;
+            horizon: number;
+            pending: number;
+            resolved: number;
+        };
         MacdValue: {
             /** @example 12 */
             fast: number;
@@ -1355,6 +1405,62 @@ export interface components {
             symbols: {
                 [key: string]: components["schemas"]["SymbolSnapshot"];
             };
+        };
+        /** @description The trained models and their measured figures, all computed on the stored candles: per symbol and horizon the training and held-out windows, sample counts, class distribution, held-out accuracy and log loss against the majority-class baseline, walk-forward folds, and the live hit rate. Kept in memory: retrained at start and every `retrain_every` closed candles. */
+        ModelInfo: {
+            history_candles: number;
+            horizons: number[];
+            interval: components["schemas"]["Interval"];
+            live: {
+                correct: number;
+                hit_rate: number | null;
+                resolved: number;
+            };
+            model: {
+                classes: components["schemas"]["Direction"][];
+                features: string[];
+                l2: number;
+                optimizer: string;
+                standardization: string;
+                swing_length: number;
+                /** @enum {string} */
+                type: "multinomial_logistic_regression";
+            };
+            models: ({
+                baseline?: {
+                    accuracy?: number;
+                    log_loss?: number;
+                };
+                held_out?: {
+                    accuracy?: number;
+                    log_loss?: number;
+                };
+                horizon: number;
+                horizon_ms: number;
+                live: {
+                    correct: number;
+                    hit_rate: number | null;
+                    pending: number;
+                    resolved: number;
+                };
+                reason?: string;
+                /** @enum {string} */
+                status: "ready" | "insufficient_data";
+                symbol: string;
+                /** Format: date-time */
+                trained_at: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            retrain_every: number;
+            seed: string;
+            /** @enum {string} */
+            state: "in_memory";
+            /** @enum {string} */
+            status: "ready";
+            symbols: string[];
+            /** Format: date-time */
+            trained_at: string;
         };
         NullableSeries: (number | null)[];
         Ohlcv: {
@@ -1695,6 +1801,80 @@ export interface components {
             /** @enum {string} */
             type: "position_update";
         };
+        /** @description The model's forecast of the close `horizon` candles after the latest closed candle: up, flat (within ± flat_band_bps) or down, with its probabilities. */
+        Prediction: {
+            /**
+             * Format: date-time
+             * @description Open time of the last closed candle it is based on.
+             */
+            candle_time: string;
+            /** @description The predicted class's probability. */
+            confidence: number;
+            /** @description Close of the candle it is based on. */
+            current_price: number;
+            /**
+             * @description Seed 002's words for the same class.
+             * @enum {string}
+             */
+            direction: "bullish" | "neutral" | "bearish";
+            /** @description Returns within ± this many basis points count as flat. */
+            flat_band_bps: number;
+            /**
+             * @description Candles ahead.
+             * @example 4
+             */
+            horizon: number;
+            horizon_ms: number;
+            interval: components["schemas"]["Interval"];
+            model_version: string;
+            prediction: components["schemas"]["Direction"];
+            probabilities: components["schemas"]["Probabilities"];
+            /** @example BTCUSDT */
+            symbol: string;
+            /**
+             * Format: date-time
+             * @description When the predicted candle closes.
+             */
+            target_time: string;
+            /**
+             * Format: date-time
+             * @description When the prediction was made.
+             */
+            timestamp: string;
+        };
+        PredictionList: {
+            interval: components["schemas"]["Interval"];
+            /** @description The live hit rate over resolved predictions, per horizon. */
+            live: components["schemas"]["LiveStats"][];
+            /** @description The latest prediction per horizon (or for the horizon asked). */
+            predictions: components["schemas"]["Prediction"][];
+            /** @description Recorded predictions, newest first. */
+            recent: components["schemas"]["RecordedPrediction"][];
+            symbol: string;
+        };
+        /** @description The model's new predictions (one per horizon) after a candle of the model's interval closed. */
+        PredictionUpdate: {
+            /**
+             * Format: date-time
+             * @description Open time of the candle that closed.
+             */
+            candle_time: string;
+            interval: components["schemas"]["Interval"];
+            predictions: components["schemas"]["Prediction"][];
+            /** @example BTCUSDT */
+            symbol: string;
+        };
+        PredictionUpdateMessage: {
+            /** @example predictions.BTCUSDT */
+            channel: string;
+            data: components["schemas"]["PredictionUpdate"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "prediction_update";
+        };
         Preset: {
             /** @description The name is a built-in one (possibly replaced by your copy). */
             builtin: boolean;
@@ -1754,6 +1934,11 @@ export interface components {
              */
             timestamp: string;
         };
+        Probabilities: {
+            down: number;
+            flat: number;
+            up: number;
+        };
         /** @description Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`). */
         QuoteUpdate: {
             /** @example 45123.45 */
@@ -1794,6 +1979,55 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "quote_update";
+        };
+        /** @description A prediction as recorded (the Prediction fields), resolved once its target candle closes. */
+        RecordedPrediction: {
+            /** @enum {string|null} */
+            actual: "up" | "flat" | "down" | null;
+            /**
+             * Format: date-time
+             * @description Open time of the last closed candle it is based on.
+             */
+            candle_time: string;
+            /** @description The predicted class's probability. */
+            confidence: number;
+            correct: boolean | null;
+            /** @description Close of the candle it is based on. */
+            current_price: number;
+            /**
+             * @description Seed 002's words for the same class.
+             * @enum {string}
+             */
+            direction: "bullish" | "neutral" | "bearish";
+            /** @description Returns within ± this many basis points count as flat. */
+            flat_band_bps: number;
+            /**
+             * @description Candles ahead.
+             * @example 4
+             */
+            horizon: number;
+            horizon_ms: number;
+            interval: components["schemas"]["Interval"];
+            model_version: string;
+            prediction: components["schemas"]["Direction"];
+            probabilities: components["schemas"]["Probabilities"];
+            realized_return_bps: number | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            /** @enum {string} */
+            status: "pending" | "resolved";
+            /** @example BTCUSDT */
+            symbol: string;
+            /**
+             * Format: date-time
+             * @description When the predicted candle closes.
+             */
+            target_time: string;
+            /**
+             * Format: date-time
+             * @description When the prediction was made.
+             */
+            timestamp: string;
         };
         ResumedMessage: {
             data: components["schemas"]["StreamResumed"];
@@ -2157,7 +2391,7 @@ export interface components {
             volume: number;
         };
         /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
-        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
+        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
         /** @description Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle. */
@@ -2898,6 +3132,19 @@ export interface components {
         };
         /** @description The request body exceeds 64 KiB (PAYLOAD_TOO_LARGE; details.limit_bytes). */
         PayloadTooLarge: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Temporarily unavailable (MODEL_UNAVAILABLE before the model's first training; SYSTEM_OVERLOAD). */
+        ServiceUnavailable: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3751,6 +3998,77 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getModelInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Model info. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPredictions: {
+        parameters: {
+            query: {
+                /** @description Candles ahead (one of the model's horizons); all of them when absent. */
+                horizon?: number;
+                /** @description How many recorded predictions to return, newest first. */
+                recent?: number;
+                /** @description Trading symbol. */
+                symbol: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Predictions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listOrders: {

@@ -1,7 +1,7 @@
-import type { Preset, PresetBody, PresetDeleted, PresetList, ScanRequest, ScanResult, SymbolScanReport } from '../types'
+import type { ModelInfo, PredictionList, PredictionsQuery, Preset, PresetBody, PresetDeleted, PresetList, ScanRequest, ScanResult, SymbolScanReport } from '../types'
 import { MarketMethods } from './market'
 
-/** `SMCClient`'s scanner presets (seed 003) and scanner methods. */
+/** `SMCClient`'s scanner presets and scanner (seed 003), and the prediction model (seed 002). */
 export class ScannerMethods extends MarketMethods {
   /**
    * The built-in presets (your copy where you changed one) and your own.
@@ -79,5 +79,26 @@ export class ScannerMethods extends MarketMethods {
    */
   getSymbolScan(symbol: string, query: { preset?: string } = {}): Promise<SymbolScanReport> {
     return this.unwrap(this.api.GET('/v1/scanner/market-data/{symbol}', { params: { path: { symbol }, query } }))
+  }
+
+  /**
+   * The direction model: features, training window, held-out accuracy and log loss against the
+   * majority-class baseline, walk-forward folds, live hit rate. 503 MODEL_UNAVAILABLE before it trained.
+   * @example
+   * const { models } = await client.getModelInfo()
+   * for (const m of models) console.log(m.symbol, m.horizon, m.held_out?.accuracy, m.baseline?.accuracy)
+   */
+  getModelInfo(): Promise<ModelInfo> {
+    return this.unwrap(this.api.GET('/v1/ml/model/info'))
+  }
+
+  /**
+   * A symbol's latest predictions (per horizon, or one), live hit rates and recent recorded predictions.
+   * @example
+   * const { predictions } = await client.getPredictions({ symbol: 'BTCUSDT', horizon: 4 })
+   * console.log(predictions[0]?.prediction, predictions[0]?.probabilities)
+   */
+  getPredictions(query: PredictionsQuery): Promise<PredictionList> {
+    return this.unwrap(this.api.GET('/v1/ml/predictions', { params: { query } }))
   }
 }

@@ -74,6 +74,17 @@ export class StreamMethods extends RiskMethods {
   }
 
   /**
+   * Call `cb` with the model's new predictions for a symbol after each closed candle of its
+   * interval; subscribes to `predictions.{symbol}`.
+   * @example
+   * client.onPrediction('BTCUSDT', (p) => console.log(p.candle_time, p.predictions.map((x) => `${x.horizon}: ${x.prediction}`)))
+   * await client.connect()
+   */
+  onPrediction(symbol: string, cb: (data: StreamDataByType['prediction_update']) => void): () => void {
+    return this.listen('prediction_update', cb, `predictions.${symbol.toUpperCase()}`)
+  }
+
+  /**
    * Call `cb` with each `position_update` of your account; subscribes to `positions`.
    * @example
    * client.onPositionUpdate((p) => console.log(p.symbol, p.quantity, p.unrealized_pnl))

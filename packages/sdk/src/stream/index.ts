@@ -12,6 +12,7 @@ export type {
   ClientMessage,
   MarketDataUpdate,
   QuoteUpdate,
+  PredictionUpdate,
   TradeUpdate,
   PositionUpdate,
   RiskEventUpdate,

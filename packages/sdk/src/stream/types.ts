@@ -40,6 +40,12 @@ export type MarketDataUpdate = S['MarketDataUpdate']
  */
 export type QuoteUpdate = S['QuoteUpdate']
 /**
+ * `prediction_update` data (channel `predictions.{symbol}`): the model's new predictions after a candle closed.
+ * @example
+ * stream.on('prediction_update', (p: PredictionUpdate) => console.log(p.candle_time, p.predictions[0]?.prediction))
+ */
+export type PredictionUpdate = S['PredictionUpdate']
+/**
  * `trade_update` data (channels `trades`, `orders.{symbol}`).
  * @example
  * stream.onTradeUpdate((t: TradeUpdate) => t.status === 'filled' && console.log(t.average_price))
@@ -93,7 +99,7 @@ export type StreamErrorData = S['StreamError']
  * @example
  * await stream.subscribe('orders', 'BTCUSDT') // orders.BTCUSDT
  */
-export type StreamChannel = 'market_data' | 'trading' | 'orders' | 'trades' | 'positions' | 'risk' | 'system.health' | (string & {})
+export type StreamChannel = 'market_data' | 'trading' | 'orders' | 'predictions' | 'trades' | 'positions' | 'risk' | 'system.health' | (string & {})
 
 /**
  * Data of each event-carrying frame type, for typed callbacks.
@@ -103,6 +109,7 @@ export type StreamChannel = 'market_data' | 'trading' | 'orders' | 'trades' | 'p
 export interface StreamDataByType {
   market_data_update: MarketDataUpdate
   quote_update: QuoteUpdate
+  prediction_update: PredictionUpdate
   trade_update: TradeUpdate
   position_update: PositionUpdate
   risk_event: RiskEventUpdate

@@ -17,7 +17,9 @@ const byId = new Map(ops.map((op) => [op.operationId, op]))
 let ctx: TestContext
 let creds: Credentials
 beforeAll(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false' })
+  // 5m candles: three days of history are enough for every symbol's model, so /v1/ml/* answer 200.
+  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', ML_INTERVAL: '5m' })
+  ctx.services.ml.train(ctx.services.market)
   const scopes = doc.components.schemas.Scope.enum as string[]
   const pair = await ctx.services.auth.generate({ userId: 'admin', scopes: ['admin_full'] }, 'fuzz', scopes as never, 3600)
   creds = { token: pair.token, apiKey: TEST_DEMO_KEY, refreshToken: pair.refresh_token }

@@ -5,8 +5,7 @@ import { DEFAULT_SWING_LENGTH, FEATURE_NAMES, type FeatureMatrix, computeFeature
 import { DIRECTIONS, type Direction, directionOf } from './labels'
 import { argmax, type DirectionModel, type ModelMetrics, predictProbabilities, trainDirectionModel } from './model'
 
-// TODO(lead): add MODEL_UNAVAILABLE (503) to ERROR_CODES
-const MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE' as ErrorCode
+const MODEL_UNAVAILABLE: ErrorCode = 'MODEL_UNAVAILABLE'
 
 const MINUTE_MS = 60_000
 const iso = (ms: number): string => new Date(ms).toISOString()

@@ -1,13 +1,13 @@
 // Channel names, what each needs (scope, symbol) and which account events go where.
 
 /** Channel families. Symbol channels are written `<family>.<SYMBOL>` (e.g. `market_data.BTCUSDT`). */
-export const SYMBOL_CHANNELS = ['market_data', 'trading', 'orders'] as const
+export const SYMBOL_CHANNELS = ['market_data', 'trading', 'orders', 'predictions'] as const
 export const PLAIN_CHANNELS = ['trades', 'positions', 'risk', 'system.health'] as const
 export type SymbolFamily = (typeof SYMBOL_CHANNELS)[number]
 export type PlainChannel = (typeof PLAIN_CHANNELS)[number]
 
 /** What `INVALID_CHANNEL` errors list as valid. */
-export const AVAILABLE_CHANNELS = ['market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'trades', 'positions', 'risk', 'system.health']
+export const AVAILABLE_CHANNELS = ['market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'predictions.{symbol}', 'trades', 'positions', 'risk', 'system.health']
 
 /** A validated channel: its canonical name, the scope it needs (none for system.health) and its symbol. */
 export interface Channel {
@@ -22,6 +22,7 @@ export interface Channel {
 const SCOPES: Record<SymbolFamily | PlainChannel, Channel['scope']> = {
   market_data: 'read_market_data',
   trading: 'read_market_data',
+  predictions: 'read_market_data',
   orders: 'read_trades',
   trades: 'read_trades',
   positions: 'read_trades',

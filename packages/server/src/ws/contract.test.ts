@@ -18,6 +18,7 @@ describe('openapi/smc-trading.ws.yaml', () => {
         'market_data_update',
         'pong',
         'position_update',
+        'prediction_update',
         'quote_update',
         'resumed',
         'resync_required',

@@ -90,6 +90,18 @@ export class StreamHub implements ConnectionHost, CommandContext, HealthSource, 
     this.unsubscribe = [deps.market.onTick((t) => this.marketFanOut.tick(t)), deps.events.subscribe((e) => this.accountEvents.publish(e))]
   }
 
+  /**
+   * Send a market event (not an account event: no journal, no resume) to a channel's subscribers,
+   * serialised once for all of them.
+   */
+  broadcast(channel: string, type: string, data: unknown): void {
+    const subs = this.registry.subscribers(channel)
+    if (!subs?.size) return
+    const ts = this.nowIso()
+    const tail = frameTail(type, JSON.stringify(data), ts, this.nextId(), channel)
+    for (const c of subs) c.send(tail)
+  }
+
   /** The replay buffer of account events. */
   get journal(): EventJournal {
     return this.accountEvents.journal

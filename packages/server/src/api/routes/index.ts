@@ -5,6 +5,7 @@ import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
 import { registerMarketDataRoutes } from './market-data'
+import { registerMlRoutes } from './ml'
 import { registerPresetRoutes } from './presets'
 import { registerRiskRoutes } from './risk'
 import { registerScannerRoutes } from './scanner'
@@ -24,5 +25,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerAnalyticsRoutes(app, s)
   registerPresetRoutes(app, s)
   registerScannerRoutes(app, s)
+  registerMlRoutes(app, s)
   registerStreamingRoutes(app, s)
 }
