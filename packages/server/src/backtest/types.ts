@@ -1,0 +1,81 @@
+import type { Interval } from '../market'
+
+// The records one run (a backtest, later a live strategy run) produces. The engine emits them into
+// a RunSink in order; the executions store persists them (gapless sequences per kind) and serves
+// seed 004's executions API; the report renders them.
+
+/** A backtest as requested (times in ms; fees and slippage default to paper trading's). */
+export interface BacktestSpec {
+  strategy: string
+  /** Validated against the strategy's parameter schema (defaults filled in). */
+  params: Record<string, unknown>
+  symbol: string
+  interval: Interval
+  start_time: number
+  end_time: number
+  initial_balance: number
+  taker_fee_bps: number
+  maker_fee_bps: number
+  slippage_bps: number
+}
+
+export type RunEventType = 'status_changed' | 'strategy_signal' | 'order_placed' | 'trade_executed' | 'position_closed' | 'checkpoint' | 'error_occurred'
+
+/** One event; `time` is the market time (ms) it belongs to. */
+export interface RunEvent {
+  event_type: RunEventType
+  time: number
+  data: Record<string, unknown>
+}
+
+/** A closed round trip. */
+export interface RunTrade {
+  symbol: string
+  direction: 'long' | 'short'
+  entry_time: number
+  entry_price: number
+  exit_time: number
+  exit_price: number
+  quantity: number
+  fees: number
+  pnl: number
+  exit_reason: 'TAKE_PROFIT' | 'STOP_LOSS' | 'SIGNAL' | 'END_OF_DATA'
+}
+
+/** Account value at a candle's close. */
+export interface EquityPoint {
+  time: number
+  equity: number
+  balance: number
+  /** Drawdown from the running peak, in percent (≥ 0). */
+  drawdown_pct: number
+}
+
+/** Performance so far (the analytics module's figures). */
+export interface RunMetrics {
+  processed: number
+  total: number
+  total_return_pct: number
+  total_pnl: number
+  realized_pnl: number
+  unrealized_pnl: number
+  total_trades: number
+  winning_trades: number
+  losing_trades: number
+  win_rate: number
+  max_drawdown_pct: number
+  sharpe_ratio: number | null
+  sortino_ratio: number | null
+  profit_factor: number | null
+  average_win: number | null
+  average_loss: number | null
+  exposure_pct: number
+}
+
+/** Where a run writes; called in order, synchronously. */
+export interface RunSink {
+  event(e: RunEvent): void
+  trade(t: RunTrade): void
+  equity(p: EquityPoint): void
+  checkpoint(m: RunMetrics): void
+}

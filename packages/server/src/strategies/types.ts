@@ -1,0 +1,81 @@
+import type { Candles } from '@smc-trading/smc'
+import type { z } from 'zod'
+import type { Random } from '../core'
+import type { Instrument, Interval } from '../market'
+
+// The strategy layer: pure code shared by backtests and the live strategy runner. A strategy sees
+// closed candles only, one at a time, and answers with an intent; it never does I/O, never reads a
+// clock, and draws randomness only from the injected seeded source — so a run replays exactly.
+
+/** The account as the strategy sees it at a candle's close. */
+export interface StrategyAccount {
+  /** Equity (balance + unrealized PnL), quote currency. */
+  equity: number
+  /** Balance free for new margin. */
+  available: number
+  /** The open position in the strategy's symbol, or null. */
+  position: { side: 'long' | 'short'; quantity: number; entry_price: number } | null
+}
+
+/** What a strategy receives each time a candle closes. */
+export interface CandleContext {
+  /** Every closed candle so far (the newest last), as columns; never the forming one. */
+  candles: Candles
+  /** Index of the candle that just closed (`candles.close.length - 1`). */
+  index: number
+  account: StrategyAccount
+}
+
+/** Options an entry carries beyond its direction. */
+export interface OpenIntent {
+  action: 'open'
+  side: 'long' | 'short'
+  /** `market` fills at the next candle's open; `limit` rests at `price`. */
+  type: 'market' | 'limit'
+  price?: number
+  /** Protective stop (required: sizing is by risk to the stop). */
+  stop_loss: number
+  take_profit: number | null
+  reason: string
+  /** In [0, 1]. */
+  confidence: number
+}
+
+export interface CloseIntent {
+  action: 'close'
+  reason: string
+  confidence: number
+}
+
+export interface HoldIntent {
+  action: 'hold'
+  reason: string
+  confidence: number
+}
+
+export type Intent = OpenIntent | CloseIntent | HoldIntent
+
+/** A strategy instance: its own incremental state (streaming indicators, SMC engine) and decisions. */
+export interface StrategyInstance {
+  /** Called once per closed candle, in order. */
+  onCandle(ctx: CandleContext): Intent
+}
+
+/** Everything fixed for one run. */
+export interface StrategySetup {
+  symbol: string
+  interval: Interval
+  instrument: Instrument
+  random: Random
+}
+
+/**
+ * A built-in strategy: a name, a description, a zod schema of its parameters (defaults, bounds —
+ * listed by GET /v1/strategies so clients can build forms) and a factory.
+ */
+export interface StrategyDefinition<P extends { risk_fraction: number } = { risk_fraction: number } & Record<string, unknown>> {
+  name: string
+  description: string
+  params: z.ZodType<P>
+  create(params: P, setup: StrategySetup): StrategyInstance
+}
