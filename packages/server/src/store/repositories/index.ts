@@ -42,3 +42,4 @@ export {
   type TradingControlRow,
 } from './trading-controls'
 export { SqlitePresetRepository, type PresetRepository, type PresetRow } from './presets'
+export { SqliteExecutionRepository, type BacktestTaskRow, type ExecutionRepository, type ExecutionRow, type ExecutionStatus, type TaskType } from './executions'

@@ -1,0 +1,6 @@
+export { ExecutionStore, RESTART_MESSAGE, RUN_EVENT_TYPES, type ExecutionChange, type ExecutionReader, type ExecutionStoreOptions } from './store'
+export { RecordSink, type ExecutionSink } from './sink'
+export { TRANSITIONS, EXECUTION_STATUSES, assertTransition, canTransition, isTerminal } from './state'
+export { downsample, type Downsampled } from './downsample'
+export { DEFAULT_EQUITY_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_POINTS_LIMIT, type RawQuery, type RawParam } from './params'
+export type * from './json'
