@@ -38,6 +38,7 @@ const DRAIN_MS = 2_000
 /** Answer Node's parse errors in the envelope instead of an empty body or a reset. */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (err: ParseError, socket: Duplex) => {
+    const started = performance.now()
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy()
       return
@@ -47,7 +48,8 @@ export function answerClientErrors(server: Server): void {
     const body = JSON.stringify(error.envelope(requestId, new Date().toISOString()))
     socket.end(
       `HTTP/1.1 ${status} ${REASON[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\nAPI-Version: v1\r\nX-Process-Time: ${((performance.now() - started) / 1000).toFixed(6)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
     )
     // Closing with unread data makes the kernel reset the connection, and the client may lose the answer.
     socket.on('data', () => {})

@@ -1093,6 +1093,7 @@ export interface components {
         /**
          * @description Every stable code the server emits, in the HTTP error envelope or a WebSocket error frame (a closed list: a client may switch over it exhaustively).
          *     - `VALIDATION_FAILED` (400: a field, parameter or body is invalid; details.field names it)
+         *     - `UNSUPPORTED_API_VERSION` (400: the request's API-Version header names a version other than v1)
          *     - `INVALID_SYMBOL` (400: unknown trading symbol)
          *     - `INVALID_ORDER_TYPE` (400: order type not supported, or its required prices missing)
          *     - `INVALID_ORDER_SIZE` (400: quantity below the instrument minimum or not on its lot size)
@@ -1131,7 +1132,7 @@ export interface components {
          * @example INSUFFICIENT_BALANCE
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
         /** @description Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code. */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -3058,6 +3059,8 @@ export interface components {
         /** @description Invalid input (VALIDATION_FAILED with details naming the field, INVALID_SYMBOL, …). */
         BadRequest: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3071,6 +3074,8 @@ export interface components {
         /** @description The client_order_id was already used for a different order (IDEMPOTENCY_CONFLICT; details.fields names what differs). An identical repeat is answered 200 with the original order instead. */
         Conflict: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3084,6 +3089,8 @@ export interface components {
         /** @description Valid credentials without the required scope (INSUFFICIENT_PERMISSIONS). */
         Forbidden: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3097,6 +3104,8 @@ export interface components {
         /** @description The request line and headers exceed 16 KiB (HEADERS_TOO_LARGE; details.limit_bytes). Answered by the HTTP server before any route runs. */
         HeadersTooLarge: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -3107,6 +3116,8 @@ export interface components {
         /** @description Unexpected server error (INTERNAL_ERROR); never carries a stack trace. */
         InternalError: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3120,6 +3131,8 @@ export interface components {
         /** @description The resource does not exist (NOT_FOUND, ORDER_NOT_FOUND, …). */
         NotFound: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3133,6 +3146,8 @@ export interface components {
         /** @description The request body exceeds 64 KiB (PAYLOAD_TOO_LARGE; details.limit_bytes). */
         PayloadTooLarge: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3146,6 +3161,8 @@ export interface components {
         /** @description Temporarily unavailable (MODEL_UNAVAILABLE before the model's first training; SYSTEM_OVERLOAD). */
         ServiceUnavailable: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3159,7 +3176,9 @@ export interface components {
         /** @description Rate limit exceeded (RATE_LIMIT_EXCEEDED, details.limit / window / retry_after). */
         TooManyRequests: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
                 "Retry-After": components["headers"]["Retry-After"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3173,6 +3192,8 @@ export interface components {
         /** @description Missing, invalid or expired credentials (AUTHENTICATION_FAILED). */
         Unauthorized: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3186,6 +3207,8 @@ export interface components {
         /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE; details.expected, details.received). */
         UnsupportedMediaType: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3199,6 +3222,8 @@ export interface components {
         /** @description The URL (path and query) exceeds 8 KiB (URI_TOO_LONG; details.limit_bytes). Answered before any route runs, so without rate-limit headers. */
         UriTooLong: {
             headers: {
+                "API-Version": components["headers"]["API-Version"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -3227,8 +3252,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The API version that answered (`v1`). A request may send `API-Version`; any other value is 400 UNSUPPORTED_API_VERSION. */
+        "API-Version": "v1";
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /** @description Seconds the server spent on this request (measured, microsecond resolution). */
+        "X-Process-Time": number;
         /** @description Requests allowed per window (per token, or per IP when unauthenticated). */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current window. */
@@ -3258,6 +3287,8 @@ export interface operations {
             /** @description Token issued. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3291,6 +3322,8 @@ export interface operations {
             /** @description New token pair. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3301,6 +3334,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
@@ -3320,6 +3354,8 @@ export interface operations {
             /** @description The account. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3330,6 +3366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -3354,6 +3391,8 @@ export interface operations {
             /** @description Trading is stopped. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3391,6 +3430,8 @@ export interface operations {
             /** @description The pause now in force. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3428,6 +3469,8 @@ export interface operations {
             /** @description The scope is active again. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3493,6 +3536,8 @@ export interface operations {
             /** @description Indicators. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3529,6 +3574,8 @@ export interface operations {
             /** @description Performance over the period. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3570,6 +3617,8 @@ export interface operations {
             /** @description The analysis. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3605,6 +3654,8 @@ export interface operations {
             /** @description Token issued. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3638,6 +3689,8 @@ export interface operations {
             /** @description New token pair. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3648,6 +3701,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
@@ -3667,6 +3721,8 @@ export interface operations {
             /** @description Configuration. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3677,6 +3733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Config"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -3701,6 +3758,8 @@ export interface operations {
             /** @description The configuration after the update. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3734,6 +3793,8 @@ export interface operations {
             /** @description Healthy or degraded. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3744,6 +3805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
@@ -3751,6 +3813,8 @@ export interface operations {
             /** @description Unhealthy. */
             503: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3775,6 +3839,8 @@ export interface operations {
             /** @description Instruments. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3785,6 +3851,7 @@ export interface operations {
                     "application/json": components["schemas"]["InstrumentList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -3808,6 +3875,8 @@ export interface operations {
             /** @description Instrument. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3839,6 +3908,8 @@ export interface operations {
             /** @description Snapshot. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3873,6 +3944,8 @@ export interface operations {
             /** @description Ticker. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3916,6 +3989,8 @@ export interface operations {
             /** @description Candles. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3953,6 +4028,8 @@ export interface operations {
             /** @description Order book. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3984,6 +4061,8 @@ export interface operations {
             /** @description Metrics in Prometheus text format 0.0.4. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3994,6 +4073,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
@@ -4012,6 +4092,8 @@ export interface operations {
             /** @description Model info. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4051,6 +4133,8 @@ export interface operations {
             /** @description Predictions. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4092,6 +4176,8 @@ export interface operations {
             /** @description Orders. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4126,6 +4212,8 @@ export interface operations {
             /** @description The order. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4161,6 +4249,8 @@ export interface operations {
             /** @description Cancelled. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4202,6 +4292,8 @@ export interface operations {
             /** @description Positions. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4236,6 +4328,8 @@ export interface operations {
             /** @description The position. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4268,6 +4362,8 @@ export interface operations {
             /** @description Presets. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4303,6 +4399,8 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4339,6 +4437,8 @@ export interface operations {
             /** @description Preset. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4378,6 +4478,8 @@ export interface operations {
             /** @description Stored. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4416,6 +4518,8 @@ export interface operations {
             /** @description Deleted. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4449,6 +4553,8 @@ export interface operations {
             /** @description Prices. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4483,6 +4589,8 @@ export interface operations {
             /** @description Price. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4525,6 +4633,8 @@ export interface operations {
             /** @description Risk events. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4556,6 +4666,8 @@ export interface operations {
             /** @description Limits. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4566,6 +4678,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiskLimits"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -4590,6 +4703,8 @@ export interface operations {
             /** @description The limits now in force. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4623,6 +4738,8 @@ export interface operations {
             /** @description Risk metrics. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4633,6 +4750,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiskMetrics"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -4653,6 +4771,8 @@ export interface operations {
             /** @description The last scan. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4690,6 +4810,8 @@ export interface operations {
             /** @description The report. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4729,6 +4851,8 @@ export interface operations {
             /** @description The scan. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4776,6 +4900,8 @@ export interface operations {
             /** @description Trades. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4811,6 +4937,8 @@ export interface operations {
             /** @description The original order of a repeated client_order_id. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4824,6 +4952,8 @@ export interface operations {
             /** @description Order accepted (it may already be filled, or expired for IOC/FOK). */
             201: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4871,6 +5001,8 @@ export interface operations {
             /** @description Trades. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4902,6 +5034,8 @@ export interface operations {
             /** @description The caller's trading status. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4912,6 +5046,7 @@ export interface operations {
                     "application/json": components["schemas"]["TradingStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
@@ -4932,6 +5067,8 @@ export interface operations {
             /** @description Hub statistics. */
             200: {
                 headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4942,6 +5079,7 @@ export interface operations {
                     "application/json": components["schemas"]["WsStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];

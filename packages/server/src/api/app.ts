@@ -7,6 +7,8 @@ import { errorResponse, toDomainError, validationError } from './errors'
 import { identify } from './middleware/identify'
 import { observe } from './middleware/observe'
 import { rateLimit } from './middleware/rate-limit'
+import { corsFor } from './middleware/cors'
+import { apiVersion, processTime } from './middleware/process-time'
 import { requestId } from './middleware/request-id'
 import { registerRoutes } from './routes'
 import type { App, AppEnv } from './types'
@@ -26,6 +28,8 @@ export function createApp(services: AppServices): App {
   registerComponents(app.openAPIRegistry)
 
   app.use('*', requestId())
+  app.use('*', processTime())
+  app.use('*', corsFor(services.env.CORS_ORIGINS))
   app.use('*', (c, next) => {
     // The full URL is longer than its path + query: only a long one is measured exactly.
     if (c.req.url.length > MAX_URL_BYTES && c.req.url.length - new URL(c.req.url).origin.length > MAX_URL_BYTES)
@@ -45,6 +49,8 @@ export function createApp(services: AppServices): App {
       }
     }),
   )
+
+  app.use('*', apiVersion())
 
   // Every JSON body the contract takes is small: a larger one is refused before it is read whole.
   // A declared Content-Length is checked directly: hono's bodyLimit wraps the body stream, which

@@ -8,6 +8,7 @@ import type { AppEnv } from './types'
 /** The one code → HTTP status table, for every route and for refusals before a WebSocket handshake. */
 export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 400,
+  UNSUPPORTED_API_VERSION: 400,
   INVALID_SYMBOL: 400,
   INVALID_ORDER_TYPE: 400,
   INVALID_ORDER_SIZE: 400,

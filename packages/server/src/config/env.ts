@@ -47,6 +47,8 @@ const EnvObject = z.object({
     }),
   /** A live market older than this is stale: new orders are refused until it updates. */
   MARKET_STALE_MS: int(30_000, 1000, 3_600_000),
+  /** Origins allowed by CORS: `*`, or a comma-separated list of origins. */
+  CORS_ORIGINS: z.string().min(1).default('*'),
   /** The prediction model: its candle interval, and whether the server trains it after start. */
   ML_INTERVAL: z.enum(['1m', '5m', '15m', '1h', '4h', '1d']).default('15m'),
   ML_ENABLED: bool(true),

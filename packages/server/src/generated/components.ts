@@ -7,6 +7,8 @@ export function registerComponents(registry: OpenAPIHono['openAPIRegistry']): vo
   registry.registerComponent('headers', "X-RateLimit-Remaining", {"description":"Requests left in the current window.","schema":{"type":"integer","example":95}})
   registry.registerComponent('headers', "X-RateLimit-Reset", {"description":"Unix time (seconds) at which the current window resets.","schema":{"type":"integer","example":1704110400}})
   registry.registerComponent('headers', "X-Request-Id", {"description":"Identifier of this request; echoed as `request_id` in error envelopes and in server logs.","schema":{"type":"string","example":"req_01HF8Z3"}})
+  registry.registerComponent('headers', "X-Process-Time", {"description":"Seconds the server spent on this request (measured, microsecond resolution).","schema":{"type":"number","example":0.000412}})
+  registry.registerComponent('headers', "API-Version", {"description":"The API version that answered (`v1`). A request may send `API-Version`; any other value is 400 UNSUPPORTED_API_VERSION.","schema":{"type":"string","enum":["v1"]}})
   registry.registerComponent('headers', "Retry-After", {"description":"Seconds to wait before retrying.","schema":{"type":"integer","example":30}})
   registry.registerComponent('securitySchemes', "bearerAuth", {"type":"http","scheme":"bearer","bearerFormat":"JWT","description":"Access token from `POST /v1/auth/generate-token`. Each operation lists the scope it needs; `admin_full` passes every scope check."})
   registry.registerComponent('securitySchemes', "apiKeyAuth", {"type":"apiKey","in":"header","name":"X-API-Key","description":"A long-lived API key; only accepted by `POST /v1/auth/generate-token`."})

@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from 'hono'
+import { cors } from 'hono/cors'
+import type { AppEnv } from '../types'
+
+/** Headers a browser client may read: rate limits, request id, timing, version. */
+const EXPOSED = ['X-Request-Id', 'X-Process-Time', 'API-Version', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After']
+
+/**
+ * CORS for browser clients (`CORS_ORIGINS`: `*` or a comma-separated list). Registered before
+ * authentication and rate limiting, so a preflight is answered without credentials.
+ */
+export function corsFor(origins: string): MiddlewareHandler<AppEnv> {
+  const list = origins.split(',').map((o) => o.trim()).filter(Boolean)
+  return cors({
+    origin: list.includes('*') ? '*' : list,
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'API-Version'],
+    exposeHeaders: EXPOSED,
+    maxAge: 600,
+  })
+}
