@@ -42,4 +42,5 @@ export {
   type TradingControlRow,
 } from './trading-controls'
 export { SqlitePresetRepository, type PresetRepository, type PresetRow } from './presets'
+export { SqliteRunnerRepository, type RunnerRepository, type StrategyAccountRow, type StrategyDecisionRow, type DecisionAction, type DecisionFilter } from './runner'
 export { SqliteExecutionRepository, type BacktestTaskRow, type ExecutionRepository, type ExecutionRow, type ExecutionStatus, type TaskType } from './executions'
