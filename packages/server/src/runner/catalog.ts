@@ -1,0 +1,28 @@
+import { DomainError } from '../core'
+import type { StrategyDefinition } from '../strategies/types'
+import type { StrategyCatalog } from './types'
+
+/**
+ * A catalog over strategy definitions (the registry's built-ins, or test doubles). Parameters are
+ * validated with the definition's zod schema; the first issue becomes VALIDATION_FAILED with
+ * `details.field` = `params.<path>` (`params` for the object itself).
+ */
+export function catalogOf(definitions: readonly StrategyDefinition[]): StrategyCatalog {
+  const byName = new Map<string, StrategyDefinition>(definitions.map((d) => [d.name, d]))
+  return {
+    definition: (name) => byName.get(name),
+    names: () => [...byName.keys()],
+    parse(name, input) {
+      const def = byName.get(name)
+      if (!def) throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${name}"`, { field: 'strategy' })
+      const r = def.params.safeParse(input)
+      if (r.success) return r.data
+      const issue = r.error.issues[0]!
+      const path = issue.path.map(String).join('.')
+      throw new DomainError('VALIDATION_FAILED', `params${path ? `.${path}` : ''}: ${issue.message}`, {
+        field: path ? `params.${path}` : 'params',
+        issues: r.error.issues.map((i) => ({ field: ['params', ...i.path.map(String)].join('.'), message: i.message })),
+      })
+    },
+  }
+}

@@ -1,0 +1,116 @@
+import { idFactory, type Clock, type EventBus, type IdFactory } from '../core'
+import type { ExecutionService } from '../execution'
+import type { MarketData } from '../market'
+import type { RiskService } from '../risk'
+import type { SettingsService } from '../settings'
+import { SqliteRunnerRepository, type Db } from '../store'
+import { StrategyAccountService } from './accounts'
+import { Scheduler } from './scheduler'
+import { StrategyRunner } from './strategy-runner'
+import type { RunnerEventSink, StrategyCatalog } from './types'
+import { strategyAccountIdOf } from './user-ids'
+
+export interface RunnerOptions {
+  db: Db
+  clock: Clock
+  market: MarketData
+  settings: SettingsService
+  risk: RiskService
+  execution: ExecutionService
+  strategies: StrategyCatalog
+  /** Balance of a strategy account created without one (the paper trading initial balance). */
+  defaultInitialBalance: number
+  /** `scheduler.interval_minutes`, read at every tick. */
+  intervalMinutes: () => number
+  /** env SCHEDULER_ENABLED; default true. */
+  enabled?: () => boolean
+  /**
+   * Where events go: `cycle_start`/`cycle_complete` (owner null) for the `cycles` channel,
+   * `strategy_event` (the account's owner) for that user's `strategies` channel.
+   */
+  onEvent?: RunnerEventSink
+  /**
+   * The domain event bus: the execution events of strategy accounts (trade_update, position_update,
+   * risk events — published for their synthetic users `sa:<id>`, which no token carries) are
+   * forwarded to `onEvent` as `strategy_event` for the owner.
+   */
+  events?: EventBus
+  maxAccountsPerUser?: number
+  ids?: IdFactory
+  elapsed?: () => number
+  warmupCandles?: number
+}
+
+export interface Runner {
+  accounts: StrategyAccountService
+  runner: StrategyRunner
+  scheduler: Scheduler
+  /** Stop forwarding execution events. */
+  close(): void
+}
+
+/**
+ * The runner's services wired together: strategy accounts, the per-account strategy runner (whose
+ * instances are dropped when an account's setup changes) and the scheduler running it.
+ */
+export function createRunner(o: RunnerOptions): Runner {
+  const ids = o.ids ?? idFactory()
+  const repo = new SqliteRunnerRepository(o.db)
+  const emit: RunnerEventSink = o.onEvent ?? (() => {})
+  const runner = new StrategyRunner({
+    db: o.db,
+    clock: o.clock,
+    market: o.market,
+    settings: o.settings,
+    execution: o.execution,
+    strategies: o.strategies,
+    repo,
+    ids,
+    onEvent: emit,
+    warmupCandles: o.warmupCandles,
+  })
+  const accounts = new StrategyAccountService({
+    db: o.db,
+    clock: o.clock,
+    market: o.market,
+    settings: o.settings,
+    risk: o.risk,
+    execution: o.execution,
+    strategies: o.strategies,
+    defaultInitialBalance: o.defaultInitialBalance,
+    maxAccountsPerUser: o.maxAccountsPerUser,
+    repo,
+    ids,
+    onChanged: (id) => runner.forget(id),
+  })
+  const scheduler = new Scheduler({
+    clock: o.clock,
+    intervalMinutes: o.intervalMinutes,
+    enabled: o.enabled,
+    onEvent: emit,
+    ids,
+    elapsed: o.elapsed,
+    work: {
+      activeAccounts: () => runner.activeAccounts(),
+      stillActive: (id) => {
+        const r = repo.account(id)
+        return r?.active ? r : undefined
+      },
+      runAccount: (row, cycleId) => runner.runAccount(row, cycleId),
+    },
+  })
+  // Owners of strategy accounts, remembered (an account's last events follow its deletion).
+  const owners = new Map<string, string>()
+  const unsubscribe = o.events?.subscribe((e) => {
+    const id = strategyAccountIdOf(e.userId)
+    if (id === undefined) return
+    let owner = owners.get(id)
+    if (owner === undefined) {
+      owner = repo.account(id)?.ownerId
+      if (owner === undefined) return
+      owners.set(id, owner)
+    }
+    emit('strategy_event', { type: e.kind, account_id: id, symbol: e.symbol ?? null, data: e.data }, owner)
+  })
+  return { accounts, runner, scheduler, close: () => unsubscribe?.() }
+}
