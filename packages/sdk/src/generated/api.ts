@@ -42,6 +42,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API root
+         * @description Seed 001's root under /v1: what this is, its version and status, and where the docs are.
+         */
+        get: operations["getApiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/account": {
         parameters: {
             query?: never;
@@ -438,6 +458,26 @@ export interface paths {
          * @description The latest direction prediction of a symbol per horizon (or for one), the live hit rate per horizon, and the recent recorded predictions with their outcomes. 503 MODEL_UNAVAILABLE before the first training.
          */
         get: operations["getPredictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenAPI document
+         * @description This contract: byte for byte the bundled OpenAPI 3.1 document the build produces (the SDK and the server are generated from it). Point any OpenAPI tool at it.
+         */
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -879,6 +919,27 @@ export interface components {
          * @enum {string}
          */
         AnalyticsPeriod: "1d" | "1w" | "1m" | "3m" | "6m" | "1y";
+        ApiRoot: {
+            /**
+             * @description Where the API reference is.
+             * @example /v1/docs
+             */
+            docs: string;
+            /** @example SMC Trading API */
+            message: string;
+            /**
+             * @description The same overall status as /v1/health.
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description The server's version.
+             * @example 0.1.0
+             */
+            version: string;
+        };
         AssetBalance: {
             /** @example USDT */
             asset: string;
@@ -1474,6 +1535,19 @@ export interface components {
             next_start_time: number | null;
             /** @example BTCUSDT */
             symbol: string;
+        };
+        /** @description An OpenAPI 3.1 document. */
+        OpenApiDocument: {
+            info: {
+                [key: string]: unknown;
+            };
+            /** @example 3.1.0 */
+            openapi: string;
+            paths: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         Order: {
             /** @description Every value the server moved onto the instrument's grid when the order was placed (empty when none was). */
@@ -3342,6 +3416,35 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getApiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API root. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiRoot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getAccount: {
         parameters: {
             query?: never;
@@ -4153,6 +4256,35 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     listOrders: {

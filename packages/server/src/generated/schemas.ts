@@ -10,6 +10,9 @@ export type Account = z.infer<typeof Account>
 export const AnalyticsPeriod = z.enum(["1d","1w","1m","3m","6m","1y"]).openapi({"description":"Analysis period, a rolling window ending now: 1d = 24 hours, 1w = 7 days, 1m = 30 days, 3m = 90 days, 6m = 180 days, 1y = 365 days."}).openapi("AnalyticsPeriod")
 export type AnalyticsPeriod = z.infer<typeof AnalyticsPeriod>
 
+export const ApiRoot = z.strictObject({ message: z.string().openapi({"example":"SMC Trading API"}), version: z.string().openapi({"description":"The server's version.","example":"0.1.0"}), status: z.enum(["healthy","degraded","unhealthy"]).openapi({"description":"The same overall status as /v1/health."}), timestamp: z.iso.datetime({ offset: true }), docs: z.string().openapi({"description":"Where the API reference is.","example":"/v1/docs"}) }).openapi("ApiRoot")
+export type ApiRoot = z.infer<typeof ApiRoot>
+
 export const AuthenticateAction = z.object({ action: z.enum(["authenticate"]), token: z.string(), request_id: z.string().max(64).optional() }).openapi("AuthenticateAction")
 export type AuthenticateAction = z.infer<typeof AuthenticateAction>
 
@@ -177,6 +180,9 @@ export type ModelInfo = z.infer<typeof ModelInfo>
 
 export const Ohlcv = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), interval: Interval, data: z.array(Candle), next_start_time: z.number().int().nullable().openapi({"description":"When more candles of the requested window follow this page: the `start_time` (Unix seconds) of the next page; null when this page reaches the end of the window (or of the data).","example":1704470400}) }).openapi("Ohlcv")
 export type Ohlcv = z.infer<typeof Ohlcv>
+
+export const OpenApiDocument = z.looseObject({ openapi: z.string().openapi({"example":"3.1.0"}), info: z.looseObject({  }), paths: z.looseObject({  }) }).openapi({"description":"An OpenAPI 3.1 document."}).openapi("OpenApiDocument")
+export type OpenApiDocument = z.infer<typeof OpenApiDocument>
 
 export const OrderSide = z.enum(["buy","sell"]).openapi("OrderSide")
 export type OrderSide = z.infer<typeof OrderSide>

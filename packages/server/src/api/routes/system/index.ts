@@ -1,10 +1,21 @@
-import { getHealthRoute, getMetricsRoute } from '../../../generated'
+import { readFileSync } from 'node:fs'
+import { getApiRootRoute, getHealthRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 import { checkHealth } from './health'
 
+/** The bundled contract, exactly as the build wrote it (read once). */
+const CONTRACT_TEXT = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
+
 export function registerSystemRoutes(app: App, s: AppServices): void {
+  app.openapi(secured(getApiRootRoute, s), (c) =>
+    c.json({ message: 'SMC Trading API', version: s.version, status: checkHealth(s).status, timestamp: new Date(s.clock.now()).toISOString(), docs: '/v1/docs' }, 200),
+  )
+
+  // Byte for byte the bundle (not a re-serialisation), so tools and the SDK's generator agree.
+  app.openapi(secured(getOpenApiDocumentRoute, s), (c) => c.body(CONTRACT_TEXT, 200, { 'Content-Type': 'application/json' }) as never)
+
   app.openapi(secured(getHealthRoute, s), (c) => {
     const health = checkHealth(s)
     return health.status === 'unhealthy' ? c.json(health, 503) : c.json(health, 200)

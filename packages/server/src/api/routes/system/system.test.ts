@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../../../testing'
 import { tables } from '../../../store'
@@ -80,5 +81,21 @@ describe('GET /v1/metrics', () => {
     const text = await (await ctx.call('GET', '/v1/metrics')).text()
     const value = Number(/^smc_pnl_total (\S+)$/m.exec(text)?.[1])
     expect(value).toBeCloseTo(expected, 8)
+  })
+})
+
+describe('API root and the served contract', () => {
+  it('GET /v1 says what this is, its version, status and where the docs are', async () => {
+    const res = await ctx.request('/v1')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ message: 'SMC Trading API', version: ctx.services.version, status: 'healthy', docs: '/v1/docs' })
+  })
+
+  it('GET /v1/openapi.json is byte for byte the bundle the build produces', async () => {
+    const res = await ctx.request('/v1/openapi.json')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('application/json')
+    const bundle = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
+    expect(await res.text()).toBe(bundle)
   })
 })
