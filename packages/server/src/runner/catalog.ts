@@ -18,7 +18,10 @@ export function catalogOf(definitions: readonly StrategyDefinition[]): StrategyC
       const r = def.params.safeParse(input)
       if (r.success) return r.data
       const issue = r.error.issues[0]!
-      const path = issue.path.map(String).join('.')
+      // An unknown key is reported on the object: name the key itself.
+      const keys = (issue as { keys?: unknown }).keys
+      const at = issue.code === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 0 ? [...issue.path, keys[0] as string] : issue.path
+      const path = at.map(String).join('.')
       throw new DomainError('VALIDATION_FAILED', `params${path ? `.${path}` : ''}: ${issue.message}`, {
         field: path ? `params.${path}` : 'params',
         issues: r.error.issues.map((i) => ({ field: ['params', ...i.path.map(String)].join('.'), message: i.message })),
