@@ -211,3 +211,29 @@ export class SwingList {
     return true
   }
 }
+
+// ---- SMC stream columns -------------------------------------------------------------------------
+
+/**
+ * Full-capacity views of an SMC stream accessor's columns. The accessors return fresh `subarray(0, n)`
+ * views on every call (about half the cost of a push when called on every candle); the columns
+ * underneath are written in place and only reallocated when the stream grows (its capacity doubles
+ * when `n` passes it). So: widen once, read rows `< n` directly, and widen again when `n` exceeds the
+ * widened length. Columns that share a buffer are not widened (their views are returned as they are,
+ * which simply makes the caller refresh on every push).
+ */
+export function widen<T extends object>(cols: T): T {
+  const out = {} as Record<string, Float64Array>
+  for (const [k, v] of Object.entries(cols) as [string, Float64Array][]) {
+    const whole = v.byteOffset === 0 ? new Float64Array(v.buffer) : v
+    out[k] = whole
+  }
+  return out as T
+}
+
+/** Rows readable in every column of a widened set. */
+export function widenedRows(cols: object): number {
+  let rows = Infinity
+  for (const v of Object.values(cols) as Float64Array[]) rows = Math.min(rows, v.length)
+  return rows
+}

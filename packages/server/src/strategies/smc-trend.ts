@@ -4,6 +4,8 @@ import { StreamingAtr } from '../analytics/indicators'
 import {
   PositionGate,
   SwingList,
+  widen,
+  widenedRows,
   clamp01,
   commonParams,
   describeLevels,
@@ -74,6 +76,11 @@ export class SmcTrendInstance implements StrategyInstance {
   private cand: Block = { dir: 0, row: -1, top: 0, bottom: 0 }
   /** Last block traded per direction (index 0 bearish, 1 bullish). */
   private readonly used = [-1, -1]
+  // Widened stream columns (see widen in common.ts) and the rows they cover.
+  private sw!: ReturnType<SmcStream['swings']>
+  private bc!: ReturnType<SmcStream['bosChoch']>
+  private ob!: ReturnType<SmcStream['ob']>
+  private rows = 0
   private trend = 0
   private trendRow = -1
   private a: number | null = null
@@ -93,7 +100,6 @@ export class SmcTrendInstance implements StrategyInstance {
       liquidity: false,
       retracements: false,
       previousHighLow: false,
-      initialCapacity: 4096,
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)
@@ -119,7 +125,13 @@ export class SmcTrendInstance implements StrategyInstance {
     const stream = this.stream
     stream.push(bar)
     const n = stream.length
-    const sw = stream.swings()
+    if (n > this.rows) {
+      this.sw = widen(stream.swings())
+      this.bc = widen(stream.bosChoch())
+      this.ob = widen(stream.ob())
+      this.rows = Math.min(widenedRows(this.sw), widenedRows(this.bc), widenedRows(this.ob))
+    }
+    const { sw, bc, ob } = this
     this.swings.update(sw.highLow, sw.level, n)
     const hlc = this.hlc
     hlc.high = bar.high
@@ -128,10 +140,8 @@ export class SmcTrendInstance implements StrategyInstance {
     this.a = this.atr.update(hlc)
     this.close = bar.close
 
-    const bc = stream.bosChoch()
     this.findTrend(bc.brokenIndex, bc.bos, bc.choch)
     const trend = this.trend
-    const ob = stream.ob()
     const pos = ctx.account.position?.side
 
     let exit: ExitSignal | null = null
@@ -207,7 +217,7 @@ export class SmcTrendInstance implements StrategyInstance {
   /** The block still exists, unmitigated and unchanged, and is not older than ob_max_age. */
   private stillValid(c: Block, ob: ReturnType<SmcStream['ob']>): boolean {
     const r = c.row
-    const n = ob.ob.length
+    const n = this.stream.length
     if (n - 1 - r > this.p.ob_max_age || ob.ob[r] !== c.dir) return false
     const m = ob.mitigatedIndex[r]!
     if (m === m) return false
@@ -237,7 +247,7 @@ export class SmcTrendInstance implements StrategyInstance {
   private readonly retry = (side: Side): EntrySignal | null => {
     const b = this.lastBlock
     const dir = side === 'long' ? 1 : -1
-    if (this.trend !== dir || b.dir !== dir || !this.stillValid(b, this.stream.ob())) return null
+    if (this.trend !== dir || b.dir !== dir || !this.stillValid(b, this.ob)) return null
     if (!(this.close >= b.bottom && this.close <= b.top)) return null
     return this.entry(b, `trend still ${side === 'long' ? 'bullish' : 'bearish'}, close ${this.fmt(this.close)} still inside the order block of candle ${b.row}`, 0.5)
   }
