@@ -1,0 +1,107 @@
+import type { ManualClock } from '../../core'
+import type { Candle, SeriesMarket } from '../../market'
+
+// How one candle is replayed into a SeriesMarket so the paper engine sees it as a sequence of
+// ticks: the path inside the candle is O → H → L → C, or O → L → H → C when the open is nearer the
+// low (ties: high first). The four anchors sit at the candle's open time and at 1/4, 1/2 and 3/4 of
+// its duration; on each leg between two anchors the price also stops, in the order it reaches them,
+// at every trigger price lying strictly inside the leg (the stop prices of resting stop orders), at
+// a time interpolated linearly along the leg. A stop is therefore met where the price crosses it, as
+// the continuously ticking paper market meets it, not only at the candle's extremes.
+
+/** The four price anchors of a candle's path: open, first extreme, second extreme, close. */
+export function candlePath(open: number, high: number, low: number, close: number): [number, number, number, number] {
+  // The open nearer the low goes down first; otherwise (nearer the high, or halfway) up first.
+  return open - low < high - open ? [open, low, high, close] : [open, high, low, close]
+}
+
+/** The offsets (ms from the candle's open time) of the four anchors: 0, D/4, D/2, 3D/4. */
+export function anchorOffsets(durationMs: number): [number, number, number, number] {
+  return [0, Math.floor(durationMs / 4), Math.floor(durationMs / 2), Math.floor((3 * durationMs) / 4)]
+}
+
+/**
+ * The extra stops of a leg from `from` (at `t0`) to `to` (at `t1`): each trigger strictly between
+ * them, in the order the price reaches it, at a linearly interpolated time (ms, floored).
+ *
+ * @example
+ * legCrossings(100, 90, 0, 1000, [95, 80, 92]) // [{ price: 95, time: 500 }, { price: 92, time: 800 }]
+ */
+export function legCrossings(from: number, to: number, t0: number, t1: number, triggers: readonly number[]): { price: number; time: number }[] {
+  if (from === to || triggers.length === 0) return []
+  const lo = Math.min(from, to)
+  const hi = Math.max(from, to)
+  const inside = [...new Set(triggers.filter((p) => p > lo && p < hi))]
+  inside.sort((a, b) => (to > from ? a - b : b - a))
+  return inside.map((price) => ({ price, time: t0 + Math.floor(((t1 - t0) * (price - from)) / (to - from)) }))
+}
+
+/**
+ * Moves one symbol of a SeriesMarket (and its clock) through candles as ticks. The backtest engine
+ * replays its sandbox market with it; a test drives a paper server's market the same way.
+ */
+export class CandleReplay {
+  private high = 0
+  private low = 0
+  private open = 0
+
+  constructor(
+    readonly series: SeriesMarket,
+    readonly clock: ManualClock,
+    readonly symbol: string,
+    readonly durationMs: number,
+  ) {}
+
+  /** One tick: move the clock and the market's time to `time`, rewrite the forming candle, notify. */
+  private tick(time: number, openTime: number, price: number, volume = 0): void {
+    if (price > this.high) this.high = price
+    if (price < this.low) this.low = price
+    this.clock.set(time)
+    this.series.time = time
+    this.series.put(this.symbol, { time: openTime, open: this.open, high: this.high, low: this.low, close: price, volume })
+    // Always notify (NaN differs from every price): the engine's marks and triggers run on each step.
+    this.series.emitChanges([Number.NaN])
+  }
+
+  /** The candle opens: a tick at its open price, at its open time. */
+  openCandle(c: Candle): void {
+    this.open = this.high = this.low = c.open
+    this.tick(c.time, c.time, c.open)
+  }
+
+  /**
+   * The rest of the candle after {@link openCandle}: the legs of its path, each with the stops of
+   * `triggers()` (read at the start of each leg: an entry filled at the open has its exits by then),
+   * `after()` called after each tick; then the complete candle (with its volume) is put.
+   */
+  finishCandle(c: Candle, triggers: () => readonly number[], after: () => void = () => {}): void {
+    const path = candlePath(c.open, c.high, c.low, c.close)
+    const at = anchorOffsets(this.durationMs)
+    for (let leg = 1; leg < 4; leg++) {
+      const from = path[leg - 1]!
+      const to = path[leg]!
+      const t0 = c.time + at[leg - 1]!
+      const t1 = c.time + at[leg]!
+      for (const x of legCrossings(from, to, t0, t1, triggers())) {
+        this.tick(x.time, c.time, x.price)
+        after()
+      }
+      this.tick(t1, c.time, to)
+      after()
+    }
+    this.series.put(this.symbol, { ...c })
+  }
+
+  /** A candle nobody needs ticks for (no position, no resting order): put whole, no notification. */
+  skipCandle(c: Candle): void {
+    this.series.time = c.time + anchorOffsets(this.durationMs)[3]
+    this.series.put(this.symbol, { ...c })
+  }
+
+  /** The candle that opened at `openTime` has closed: the clock moves to its end. */
+  closeCandle(openTime: number): void {
+    const end = openTime + this.durationMs
+    this.clock.set(end)
+    this.series.time = end
+  }
+}

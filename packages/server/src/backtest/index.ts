@@ -1,0 +1,3 @@
+// Backtests: the run records (types.ts) and the engine that produces them (engine/).
+export type { BacktestSpec, RunEvent, RunEventType, RunTrade, EquityPoint, RunMetrics, RunSink } from './types'
+export * from './engine'
