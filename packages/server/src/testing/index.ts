@@ -2,3 +2,4 @@ export { createTestContext, TEST_EPOCH, TEST_DEMO_KEY, TEST_ADMIN_KEY, type Test
 export { assertMatchesContract, contractFetch, findOperation } from './contract'
 export { openSocket, type TestSocket, type ServerFrame } from './ws-client'
 export { assertServerFrame, assertClientMessage, asyncApiProblems, serverMessageSchemas, contractWebSocket } from './ws-contract'
+export { findChromium, chromiumOrSkip } from './chromium'

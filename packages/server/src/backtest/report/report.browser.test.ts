@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumOrSkip } from '../../testing'
 import { renderReport } from './index'
 import type { ReportInput } from './data'
 import { syntheticRun } from './test-fixture'
@@ -14,27 +14,7 @@ import { syntheticRun } from './test-fixture'
 // entry and one exit marker per trade over the price chart, tooltips, the shared zoom, no console
 // error, no request leaving the file, and an injected script that stays text.
 
-/** CHROMIUM_PATH, else `chromium` (or chromium-browser) on PATH, else Debian's usual paths. */
-function findChromium(): string | undefined {
-  const env = process.env.CHROMIUM_PATH
-  if (env && existsSync(env)) return env
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      const p = execFileSync('which', [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-      if (p && existsSync(p)) return p
-    } catch {
-      // not on PATH
-    }
-  }
-  return ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p))
-}
-
-const executablePath = findChromium()
-if (!executablePath) {
-  console.warn(
-    'skipped: no chromium (set CHROMIUM_PATH, or install Debian\'s: apt-get install -y --no-install-recommends chromium): the report browser tests did not run',
-  )
-}
+const executablePath = chromiumOrSkip('the report browser tests')
 
 interface Opened {
   page: Page

@@ -3,6 +3,7 @@ import { getApiRootRoute, getHealthRoute, getMetricsRoute, getOpenApiDocumentRou
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
+import { registerDocsRoutes } from './docs'
 import { checkHealth } from './health'
 
 /** The bundled contract, exactly as the build wrote it (read once). */
@@ -12,6 +13,8 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getApiRootRoute, s), (c) =>
     c.json({ message: 'SMC Trading API', version: s.version, status: checkHealth(s).status, timestamp: new Date(s.clock.now()).toISOString(), docs: '/v1/docs' }, 200),
   )
+
+  registerDocsRoutes(app, s)
 
   // Byte for byte the bundle (not a re-serialisation), so tools and the SDK's generator agree.
   app.openapi(secured(getOpenApiDocumentRoute, s), (c) => c.body(CONTRACT_TEXT, 200, { 'Content-Type': 'application/json' }) as never)
