@@ -8,7 +8,7 @@ import type { Intent, StrategyAccount, StrategyDefinition, StrategySetup } from 
 
 export const BTC: Instrument = DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BTCUSDT')!
 
-export const setupFor = (instrument: Instrument = BTC, seed = 1): StrategySetup => ({
+export const setupFor = (instrument: Instrument = BTC, seed: string | number = 1): StrategySetup => ({
   symbol: instrument.symbol,
   interval: '1m',
   instrument,
