@@ -69,8 +69,10 @@ export interface ExitSignal {
  * - a position of the signal's side already open → hold (never a second open on the same side);
  * - a position of the other side open → close; the signal is remembered and, on the next candle
  *   that finds the position flat, re-checked with the strategy's `retry`: if it still holds there
- *   (the signal persists) the strategy opens then, otherwise it is dropped;
- * - otherwise the strategy's exit rule for the open side, else hold.
+ *   (the signal persists) the strategy opens then, otherwise it is dropped; should the position
+ *   still be open on the next candle (the close not filled), the close is asked again (confidence 0.5);
+ * - otherwise the strategy's exit rule for the open side, else hold (confidence 0).
+ * Opens are always `market` (filled at the next candle's open) with the signal's stop and target.
  */
 export class PositionGate {
   private pending: Side | null = null
@@ -164,7 +166,7 @@ export const priceFormatter =
   (x: number): string =>
     x.toFixed(instrument.pricePrecision)
 
-/** " (TP 104.00)" or " (no TP)" for reasons. */
+/** "stop 99.33, take profit 113.34" or "stop 99.33, no take profit", for reasons. */
 export const describeLevels = (fmt: (x: number) => string, stop: number, tp: number | null): string =>
   `stop ${fmt(stop)}, ${tp === null ? 'no take profit' : `take profit ${fmt(tp)}`}`
 
