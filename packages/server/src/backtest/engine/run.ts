@@ -321,8 +321,12 @@ class BacktestRun {
       }
       if (this.st.positions.size > 0 || this.open.size > 0) {
         exposed ||= this.st.positions.size > 0
-        replay.finishCandle(c, () => this.triggers())
-        this.flush()
+        // Records after each tick, so the next leg sees the exits an entry just created.
+        replay.finishCandle(
+          c,
+          () => this.triggers(),
+          () => this.flush(),
+        )
       } else replay.skipCandle(c)
     } else replay.skipCandle(c)
     if (exposed || this.closedThisCandle || this.st.positions.size > 0) this.exposedCandles++
