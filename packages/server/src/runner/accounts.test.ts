@@ -224,6 +224,20 @@ describe('cycles over strategy accounts', () => {
     expect((await rc.r.scheduler.idle())!.accounts_processed).toBe(0)
   })
 
+  it('an account deactivated or deleted while a cycle runs is skipped by that cycle', async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => rc.r.accounts.create('demo', { name: `c${i}`, strategy: 'counter', symbols: ['BTCUSDT'], interval: '1m' }).account_id)
+    rc.r.scheduler.trigger()
+    // The cycle starts after the trigger returns and yields between accounts.
+    await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setImmediate(r))
+    expect(rc.r.scheduler.cycleInProgress).toBe(true)
+    rc.r.accounts.patch('demo', ids[2]!, { active: false })
+    rc.r.accounts.delete('demo', ids[3]!)
+    const rec = (await rc.r.scheduler.idle())!
+    expect(rec.accounts_processed).toBe(2)
+    expect(rc.r.accounts.decisions('demo', ids[2]!).total_count).toBe(0)
+  })
+
   it('leaderboard: ranked by ROI, then pnl, then id; figures equal the analytics recomputed from each account’s round trips', async () => {
     const ex = rc.ctx.services.execution
     const ids = [

@@ -92,10 +92,7 @@ export function createRunner(o: RunnerOptions): Runner {
     elapsed: o.elapsed,
     work: {
       activeAccounts: () => runner.activeAccounts(),
-      stillActive: (id) => {
-        const r = repo.account(id)
-        return r?.active ? r : undefined
-      },
+      current: (listed) => runner.current(listed),
       runAccount: (row, cycleId) => runner.runAccount(row, cycleId),
     },
   })

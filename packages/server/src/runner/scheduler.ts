@@ -21,8 +21,8 @@ export const CYCLE_HISTORY = 10
 /** What a cycle runs: the accounts, and one account's turn (see StrategyRunner). */
 export interface CycleWork {
   activeAccounts(): StrategyAccountRow[]
-  /** The account as it is now if it is still live and active (it may change while a cycle yields). */
-  stillActive?(accountId: string): StrategyAccountRow | undefined
+  /** The listed account as it is now, or undefined once inactive or deleted (it may change while a cycle yields). */
+  current?(listed: StrategyAccountRow): StrategyAccountRow | undefined
   runAccount(row: StrategyAccountRow, cycleId: string): AccountOutcome
 }
 
@@ -213,7 +213,7 @@ export class Scheduler {
     emit('cycle_start', { cycle_id: cycleId, trigger, started_at: iso(startedAt), accounts: accounts.length }, null)
     for (const [i, listed] of accounts.entries()) {
       if (i > 0) await yieldToLoop()
-      const row = work.stillActive ? work.stillActive(listed.id) : listed
+      const row = work.current ? work.current(listed) : listed
       if (!row) continue
       let outcome: AccountOutcome
       try {

@@ -51,6 +51,13 @@ interface Slot {
   key: string
 }
 
+/** Closed candles of one series at one market instant, and prefix views made from them so far. */
+interface Series {
+  at: number
+  cols: Candles
+  prefixes: Candles[]
+}
+
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
 
 /** The first `length` candles as views (no copy). */
@@ -77,9 +84,18 @@ const finite01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.m
  */
 export class StrategyRunner {
   private readonly slots = new Map<string, Map<string, Slot>>()
+  /** Change counter: when each account last changed, and the count when accounts were last listed. */
+  private version = 0
+  private listedAt = 0
+  private readonly changedAt = new Map<string, number>()
   private readonly ids: IdFactory
   private readonly uow: UnitOfWork
   private readonly warmup: number
+  /**
+   * Closed candles by symbol and interval at one market instant: accounts on the same series share
+   * one read, and the prefix views warm-ups feed.
+   */
+  private readonly candles = new Map<string, Series>()
 
   constructor(private readonly o: StrategyRunnerOptions) {
     this.ids = o.ids ?? idFactory()
@@ -87,14 +103,26 @@ export class StrategyRunner {
     this.warmup = o.warmupCandles ?? WARMUP_CANDLES
   }
 
-  /** Drop an account's strategy instances (its parameters or symbols changed, or it was deleted). */
+  /** Drop an account's strategy instances (its parameters or symbols changed, it was deactivated or deleted). */
   forget(accountId: string): void {
     this.slots.delete(accountId)
+    this.changedAt.set(accountId, ++this.version)
   }
 
   /** Accounts a cycle runs, oldest first. */
   activeAccounts(): StrategyAccountRow[] {
+    this.listedAt = this.version
     return this.o.repo.activeAccounts()
+  }
+
+  /**
+   * An account listed by {@link activeAccounts} as it is now: the listed row unless it changed
+   * since (a cycle yields between accounts), then re-read; undefined once inactive or deleted.
+   */
+  current(listed: StrategyAccountRow): StrategyAccountRow | undefined {
+    if ((this.changedAt.get(listed.id) ?? 0) <= this.listedAt) return listed
+    const r = this.o.repo.account(listed.id)
+    return r?.active ? r : undefined
   }
 
   /** Instances held in memory (tests and metrics). */
@@ -158,7 +186,8 @@ export class StrategyRunner {
       return
     }
     const interval = row.interval as Interval
-    const cols = closedCandles(market, symbol, interval, this.warmup)
+    const series = this.closed(symbol, interval)
+    const cols = series.cols
     const n = cols.close.length
     let slot = slots.get(symbol)
     if (!slot || slot.key !== key) {
@@ -189,7 +218,7 @@ export class StrategyRunner {
     let intent: Intent | undefined
     try {
       for (let i = first; i < n; i++) {
-        intent = slot.instance.onCandle({ candles: prefix(cols, i + 1), index: i, account })
+        intent = slot.instance.onCandle({ candles: i === n - 1 ? cols : (series.prefixes[i] ??= prefix(cols, i + 1)), index: i, account })
         slot.lastTime = cols.time[i]!
       }
     } catch (err) {
@@ -277,6 +306,16 @@ export class StrategyRunner {
         res.ok ? null : { code: res.denial.code, message: res.denial.message },
       ),
     )
+  }
+
+  private closed(symbol: string, interval: Interval): Series {
+    const key = `${symbol}|${interval}`
+    const at = this.o.market.now()
+    const hit = this.candles.get(key)
+    if (hit && hit.at === at) return hit
+    const series: Series = { at, cols: closedCandles(this.o.market, symbol, interval, this.warmup), prefixes: [] }
+    this.candles.set(key, series)
+    return series
   }
 
   private submitClose(userId: string, symbol: string, held: { side: 'long' | 'short' } & Parameters<typeof positionView>[0]) {
