@@ -1197,6 +1197,14 @@ export interface components {
          *     - `NOT_FOUND` (404: no such resource or route)
          *     - `IDEMPOTENCY_CONFLICT` (409: a client_order_id reused for a different order)
          *     - `PRESET_IN_USE` (409: the preset is used by a running engine)
+         *     - `STRATEGY_NOT_FOUND` (400: no such strategy)
+         *     - `INSUFFICIENT_HISTORY` (400: too few candles in the requested range)
+         *     - `INVALID_STATE_TRANSITION` (400: the command is not valid in the current state; details name the allowed ones)
+         *     - `CONCURRENT_RUN_LIMIT` (429: too many runs of yours are running at once)
+         *     - `STRATEGY_ACCOUNT_LIMIT` (400: you hold the most strategy accounts allowed)
+         *     - `CYCLE_IN_PROGRESS` (409: a trading cycle is running)
+         *     - `SCHEDULER_ALREADY_PAUSED` (400: the scheduler is already paused)
+         *     - `SCHEDULER_NOT_PAUSED` (400: the scheduler is not paused)
          *     - `PRESET_MISMATCH` (400: the body's preset differs from the path's)
          *     - `MODEL_UNAVAILABLE` (503: the prediction model has not been trained yet)
          *     - `PAYLOAD_TOO_LARGE` (413: the body exceeds 64 KiB)
@@ -1213,7 +1221,7 @@ export interface components {
          * @example INSUFFICIENT_BALANCE
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "STRATEGY_NOT_FOUND" | "INSUFFICIENT_HISTORY" | "INVALID_STATE_TRANSITION" | "CONCURRENT_RUN_LIMIT" | "STRATEGY_ACCOUNT_LIMIT" | "CYCLE_IN_PROGRESS" | "SCHEDULER_ALREADY_PAUSED" | "SCHEDULER_NOT_PAUSED" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
         /** @description Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code. */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];

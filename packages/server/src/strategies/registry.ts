@@ -30,8 +30,7 @@ export const isStrategyName = (name: unknown): name is StrategyName => typeof na
  */
 export function getStrategy(name: string): StrategyDefinition {
   if (!isStrategyName(name)) {
-    // TODO(lead): add STRATEGY_NOT_FOUND (400) to core/domain-error.ts ERROR_CODES, api/errors.ts and the contract's ErrorCode.
-    throw new DomainError('STRATEGY_NOT_FOUND' as ErrorCode, `Unknown strategy "${cut(String(name))}"`, {
+    throw new DomainError('STRATEGY_NOT_FOUND', `Unknown strategy "${cut(String(name))}"`, {
       strategy: cut(String(name)),
       available: [...STRATEGY_NAMES],
     })
