@@ -1,4 +1,5 @@
 import { DomainError } from '../core'
+import { STRATEGIES, STRATEGY_NAMES, isStrategyName, parseStrategyParams } from '../strategies/registry'
 import type { StrategyDefinition } from '../strategies/types'
 import type { StrategyCatalog } from './types'
 
@@ -28,4 +29,15 @@ export function catalogOf(definitions: readonly StrategyDefinition[]): StrategyC
       })
     },
   }
+}
+
+/**
+ * The built-in strategies of the registry (`strategies/registry.ts`): the same definitions, the same
+ * parameter validation (`parseStrategyParams`, VALIDATION_FAILED with `details.field` = `params.<key>`)
+ * as backtests.
+ */
+export const builtinCatalog: StrategyCatalog = {
+  definition: (name) => (isStrategyName(name) ? (STRATEGIES[name] as StrategyDefinition) : undefined),
+  names: () => [...STRATEGY_NAMES],
+  parse: (name, input) => parseStrategyParams(name, input),
 }

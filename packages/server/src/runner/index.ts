@@ -10,10 +10,10 @@ export {
   type StrategyAccountServiceOptions,
   type ListQuery,
 } from './accounts'
-export { StrategyRunner, WARMUP_CANDLES, type AccountOutcome, type StrategyRunnerOptions } from './strategy-runner'
+export { StrategyRunner, WARMUP_CANDLES, ENTRY_BALANCE_USE, entryQuantity, type AccountOutcome, type StrategyRunnerOptions } from './strategy-runner'
 export { Scheduler, DEFAULT_SCHEDULER_INTERVAL_MINUTES, CYCLE_HISTORY, type CycleWork, type SchedulerOptions } from './scheduler'
 export { leaderboard } from './leaderboard'
-export { catalogOf } from './catalog'
+export { catalogOf, builtinCatalog } from './catalog'
 export { decisionView } from './decisions'
 export { strategyUserId, strategyAccountIdOf } from './user-ids'
 export { createRunner, type Runner, type RunnerOptions } from './runner'

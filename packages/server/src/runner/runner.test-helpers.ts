@@ -1,12 +1,12 @@
 // Test-only: the runner over a whole test server (in-memory SQLite, simulated market, manual clock)
 // and strategies written for tests.
 import { z } from 'zod'
-import { smaCrossover } from '../strategies/sma-crossover'
+import { STRATEGIES } from '../strategies/registry'
 import type { StrategyDefinition } from '../strategies/types'
 import { createTestContext, type TestContext } from '../testing'
 import { catalogOf } from './catalog'
 import { createRunner, type Runner } from './runner'
-import type { RunnerEventKind } from './types'
+import type { RunnerEventKind, StrategyCatalog } from './types'
 
 const FlipParams = z.strictObject({
   risk_fraction: z.number().gt(0).max(0.1).default(0.002),
@@ -71,7 +71,7 @@ export const counter: StrategyDefinition<{ risk_fraction: number }> = {
 export const flip = flipOf('flip', 'long')
 export const flipShort = flipOf('flip_short', 'short')
 
-export const TEST_STRATEGIES = catalogOf([smaCrossover as unknown as StrategyDefinition, flip, flipShort, thrower, counter] as StrategyDefinition[])
+export const TEST_STRATEGIES = catalogOf([...Object.values(STRATEGIES), flip, flipShort, thrower, counter] as StrategyDefinition[])
 
 export interface RunnerContext {
   ctx: TestContext
@@ -81,7 +81,7 @@ export interface RunnerContext {
   close(): Promise<void>
 }
 
-export async function runnerContext(opts: { interval?: number; maxAccountsPerUser?: number } = {}): Promise<RunnerContext> {
+export async function runnerContext(opts: { interval?: number; maxAccountsPerUser?: number; strategies?: StrategyCatalog } = {}): Promise<RunnerContext> {
   const ctx = await createTestContext()
   const s = ctx.services
   const events: RunnerContext['events'] = []
@@ -94,7 +94,8 @@ export async function runnerContext(opts: { interval?: number; maxAccountsPerUse
     risk: s.risk,
     execution: s.execution,
     events: s.events,
-    strategies: TEST_STRATEGIES,
+    strategies: opts.strategies ?? TEST_STRATEGIES,
+    takerFeeBps: s.env.PAPER_TAKER_FEE_BPS,
     defaultInitialBalance: 10_000,
     intervalMinutes: () => minutes.value,
     maxAccountsPerUser: opts.maxAccountsPerUser,

@@ -5,6 +5,7 @@ import type { RiskService } from '../risk'
 import type { SettingsService } from '../settings'
 import { SqliteRunnerRepository, type Db } from '../store'
 import { StrategyAccountService } from './accounts'
+import { builtinCatalog } from './catalog'
 import { Scheduler } from './scheduler'
 import { StrategyRunner } from './strategy-runner'
 import type { RunnerEventSink, StrategyCatalog } from './types'
@@ -17,7 +18,8 @@ export interface RunnerOptions {
   settings: SettingsService
   risk: RiskService
   execution: ExecutionService
-  strategies: StrategyCatalog
+  /** Strategies accounts may run; default the registry's built-ins. */
+  strategies?: StrategyCatalog
   /** Balance of a strategy account created without one (the paper trading initial balance). */
   defaultInitialBalance: number
   /** `scheduler.interval_minutes`, read at every tick. */
@@ -39,6 +41,8 @@ export interface RunnerOptions {
   ids?: IdFactory
   elapsed?: () => number
   warmupCandles?: number
+  /** The paper exchange's taker fee (env PAPER_TAKER_FEE_BPS), for sizing entries within the free balance. */
+  takerFeeBps?: number
 }
 
 export interface Runner {
@@ -57,17 +61,19 @@ export function createRunner(o: RunnerOptions): Runner {
   const ids = o.ids ?? idFactory()
   const repo = new SqliteRunnerRepository(o.db)
   const emit: RunnerEventSink = o.onEvent ?? (() => {})
+  const strategies = o.strategies ?? builtinCatalog
   const runner = new StrategyRunner({
     db: o.db,
     clock: o.clock,
     market: o.market,
     settings: o.settings,
     execution: o.execution,
-    strategies: o.strategies,
+    strategies,
     repo,
     ids,
     onEvent: emit,
     warmupCandles: o.warmupCandles,
+    takerFeeBps: o.takerFeeBps,
   })
   const accounts = new StrategyAccountService({
     db: o.db,
@@ -76,7 +82,7 @@ export function createRunner(o: RunnerOptions): Runner {
     settings: o.settings,
     risk: o.risk,
     execution: o.execution,
-    strategies: o.strategies,
+    strategies,
     defaultInitialBalance: o.defaultInitialBalance,
     maxAccountsPerUser: o.maxAccountsPerUser,
     repo,

@@ -1,7 +1,7 @@
 import type { Candles } from '@smc-trading/smc'
 import { createRandom, fromAtoms, idFactory, type Clock, type IdFactory } from '../core'
-import { positionView, type ExecutionService, type OrderRequest } from '../execution'
-import { closedCandles, type Interval, type MarketData } from '../market'
+import { ACTIVE, positionView, type ExecutionService, type OrderRequest } from '../execution'
+import { closedCandles, floorToStep, type Instrument, type Interval, type MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { positionSize } from '../strategies/sizing'
 import type { Intent, StrategyAccount, StrategyInstance } from '../strategies/types'
@@ -40,6 +40,8 @@ export interface StrategyRunnerOptions {
   ids?: IdFactory
   onEvent?: RunnerEventSink
   warmupCandles?: number
+  /** Taker fee of the paper exchange (bps; env PAPER_TAKER_FEE_BPS), for sizing entries within the free balance. Default 10. */
+  takerFeeBps?: number
 }
 
 /** A live strategy instance of one account and symbol, and how far it has read. */
@@ -49,6 +51,8 @@ interface Slot {
   lastTime: number
   /** Strategy, interval and parameters it was built with: a change rebuilds it. */
   key: string
+  /** A limit entry it placed that had not (completely) filled when placed: the next non-hold decision cancels what is left of it. */
+  resting: string | null
 }
 
 /** Closed candles of one series at one market instant, and prefix views made from them so far. */
@@ -77,10 +81,13 @@ const finite01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.m
  * validation, risk checks and ledger as a user's orders; a denial is recorded, not retried), and
  * records one decision per symbol.
  *
- * Orders: `open` → a market (or limit) order sized by `positionSize` (risk fraction of equity over
- * the stop distance, on the lot) with the intent's stop loss and take profit as linked exits; an
- * open position of the other side is closed first, one of the same side is kept (no order).
- * `close` → a market order of the opposite side for the position's quantity (none when flat).
+ * Orders follow the backtest engine's rules, so a strategy trades here as it does in a backtest:
+ * `open` → a market (or GTC limit) order sized at the decision by {@link entryQuantity} (risk
+ * fraction of equity over the stop distance, capped by the free balance) with the intent's stop
+ * loss and take profit as linked exits; an open position of the other side is closed first, one of
+ * the same side is kept (no order). `close` → a market order of the opposite side for the
+ * position's quantity (none when flat). A limit entry still working (even partly filled) when the
+ * next non-hold decision comes is cancelled first.
  */
 export class StrategyRunner {
   private readonly slots = new Map<string, Map<string, Slot>>()
@@ -91,6 +98,7 @@ export class StrategyRunner {
   private readonly ids: IdFactory
   private readonly uow: UnitOfWork
   private readonly warmup: number
+  private readonly takerFeeBps: number
   /**
    * Closed candles by symbol and interval at one market instant: accounts on the same series share
    * one read, and the prefix views warm-ups feed.
@@ -101,6 +109,7 @@ export class StrategyRunner {
     this.ids = o.ids ?? idFactory()
     this.uow = unitOfWork(o.db)
     this.warmup = o.warmupCandles ?? WARMUP_CANDLES
+    this.takerFeeBps = o.takerFeeBps ?? 10
   }
 
   /** Drop an account's strategy instances (its parameters or symbols changed, it was deactivated or deleted). */
@@ -193,7 +202,7 @@ export class StrategyRunner {
     if (!slot || slot.key !== key) {
       const def = this.o.strategies.definition(row.strategy)
       if (!def) throw new Error(`strategy ${row.strategy} is no longer available`)
-      slot = { instance: def.create(row.params as never, { symbol, interval, instrument, random: createRandom(`${row.id}:${symbol}`) }), lastTime: -Infinity, key }
+      slot = { instance: def.create(row.params as never, { symbol, interval, instrument, random: createRandom(`${row.id}:${symbol}`) }), lastTime: -Infinity, key, resting: null }
       slots.set(symbol, slot)
     }
     let first = n
@@ -245,6 +254,12 @@ export class StrategyRunner {
       out.decisions.push(this.decision(row, cycleId, symbol, now, { ...base, action: 'HOLD', reasoning: it.reason }))
       return
     }
+    // A limit entry of an earlier decision still resting gives way to this one (as in a backtest).
+    if (slot.resting !== null) {
+      const o = ex.order(userId, slot.resting)
+      if (o && ACTIVE.has(o.status)) ex.cancel(userId, slot.resting)
+      slot.resting = null
+    }
     const held = st.positions.get(symbol)
     if (it.action === 'close') {
       if (!held) {
@@ -257,12 +272,18 @@ export class StrategyRunner {
       return
     }
 
-    // open
+    // open: sized at the decision, as a backtest sizes it (the account the strategy saw, the
+    // decision candle's close or the limit price, capped by what the free balance buys after fees).
     const action: DecisionAction = it.side === 'long' ? 'BUY' : 'SELL'
     if (held && held.side === it.side) {
       out.decisions.push(this.decision(row, cycleId, symbol, now, { ...base, action, reasoning: `${it.reason} (${held.side} already open: no new order)` }))
       return
     }
+    const entry = it.type === 'limit' && it.price !== undefined ? it.price : cols.close[n - 1]!
+    const { quantity } = entryQuantity(account, row.params.risk_fraction as number, entry, it.stop_loss, instrument, {
+      taker_fee_bps: this.takerFeeBps,
+      slippage_bps: 0,
+    })
     if (held) {
       const c = this.submitClose(userId, symbol, held)
       if (!c.ok) {
@@ -272,15 +293,12 @@ export class StrategyRunner {
       }
       out.ordersPlaced++
     }
-    const p = ex.portfolio(st)
-    const entry = it.type === 'limit' && it.price !== undefined ? it.price : ex.mark(symbol)
-    const quantity = positionSize({ equity: fromAtoms(p.equity), riskFraction: row.params.risk_fraction as number, entry, stop: it.stop_loss, instrument })
     if (quantity === 0) {
       this.count(out, st.positions.get(symbol)?.id, before, false)
       out.decisions.push(
         this.decision(row, cycleId, symbol, now, { ...base, action, reasoning: it.reason }, {
           code: 'INVALID_ORDER_SIZE',
-          message: `The risk budget (${String(row.params.risk_fraction)} of equity over a stop distance of ${Math.abs(entry - it.stop_loss)}) is below the minimum quantity of ${symbol}`,
+          message: `The risk budget (${String(row.params.risk_fraction)} of equity over a stop distance of ${Math.abs(entry - it.stop_loss)}) or the free balance buys less than the minimum quantity of ${symbol}`,
         }),
       )
       return
@@ -291,10 +309,12 @@ export class StrategyRunner {
       type: it.type,
       quantity,
       price: it.type === 'limit' ? (it.price ?? null) : null,
+      ...(it.type === 'limit' ? { timeInForce: 'GTC' as const } : {}),
       stopLoss: it.stop_loss,
       takeProfit: it.take_profit,
     }
     const res = ex.submit(userId, req)
+    if (res.ok && it.type === 'limit' && ACTIVE.has(res.order.status)) slot.resting = res.order.id
     this.count(out, st.positions.get(symbol)?.id, before, res.ok)
     out.decisions.push(
       this.decision(
@@ -378,6 +398,29 @@ export class StrategyRunner {
       createdAt: now,
     }
   }
+}
+
+/** Share of the free balance an entry may use (the backtest engine's ENTRY_BALANCE_USE). */
+export const ENTRY_BALANCE_USE = 0.99
+
+/**
+ * An entry's quantity at the decision, exactly as the backtest engine sizes it (backtest/engine/run.ts
+ * `entryQuantity`, kept equal by a test; not imported, so the runner does not load the backtest
+ * sandbox and its services): `positionSize` (risk fraction of equity over the stop distance, on the
+ * lot), capped by what the free balance buys at `entry` after the taker fee and slippage, × 0.99.
+ */
+export function entryQuantity(
+  account: Pick<StrategyAccount, 'equity' | 'available'>,
+  riskFraction: number,
+  entry: number,
+  stop: number,
+  instrument: Instrument,
+  costs: { taker_fee_bps: number; slippage_bps: number },
+): { quantity: number; capped: boolean } {
+  const risked = positionSize({ equity: account.equity, riskFraction, entry, stop, instrument })
+  const perUnit = entry * (1 + (costs.taker_fee_bps + costs.slippage_bps) / 10_000)
+  const affordable = perUnit > 0 ? floorToStep((account.available * ENTRY_BALANCE_USE) / perUnit, instrument.lotSize) : 0
+  return risked > affordable ? { quantity: affordable, capped: true } : { quantity: risked, capped: false }
 }
 
 /** OHLCV of candle `i`: what every decision used, whatever the strategy. */
