@@ -60,7 +60,20 @@ describe('validation', () => {
       (x: unknown) => x,
     )
     expect((e as DomainError).code).toBe('VALIDATION_FAILED')
-    expect((e as DomainError).details.field).toBe('period')
+    expect((e as DomainError).details.field).toBe('params.period')
+  })
+})
+
+describe('built-in strategies by name', () => {
+  it('runs sma_crossover from the registry; an unknown name → STRATEGY_NOT_FOUND', async () => {
+    const candles = walk(400, 'builtin', 3000, 0.004)
+    const sink = new MemorySink()
+    const spec = specFor(candles, { strategy: 'sma_crossover', params: { fast: 5, slow: 20 } })
+    const res = await runBacktest(spec, candles, sink, { instrument: ETH })
+    expect(res.status).toBe('completed')
+    expect(sink.trades.length).toBeGreaterThan(3)
+    const e = await runBacktest({ ...spec, strategy: 'nope' }, candles, new MemorySink(), { instrument: ETH }).catch((x: unknown) => x)
+    expect((e as DomainError).code).toBe('STRATEGY_NOT_FOUND')
   })
 })
 

@@ -63,18 +63,21 @@ export class CandleReplay {
     this.series.emitChanges([Number.NaN])
   }
 
-  /** The candle opens: a tick at its open price, at its open time. */
-  openCandle(c: Candle): void {
+  /** The candle opens: a tick at its open price, at its open time (none when `emit` is false). */
+  openCandle(c: Candle, emit = true): void {
     this.open = this.high = this.low = c.open
-    this.tick(c.time, c.time, c.open)
+    if (emit) this.tick(c.time, c.time, c.open)
   }
 
   /**
    * The rest of the candle after {@link openCandle}: the legs of its path, each with the stops of
    * `triggers()` (read at the start of each leg: an entry filled at the open has its exits by then),
-   * `after()` called after each tick; then the complete candle (with its volume) is put.
+   * `after()` called after each tick; then the complete candle (with its volume) is put. An extreme
+   * (the end of the first or second leg) for which `matters(price)` is false is passed without a
+   * tick (the candle's high/low still include it): the engine answers false when no resting order
+   * could trigger or fill at that price. Crossings and the close always tick.
    */
-  finishCandle(c: Candle, triggers: () => readonly number[], after: () => void = () => {}): void {
+  finishCandle(c: Candle, triggers: () => readonly number[], after: () => void = () => {}, matters: (price: number) => boolean = () => true): void {
     const path = candlePath(c.open, c.high, c.low, c.close)
     const at = anchorOffsets(this.durationMs)
     for (let leg = 1; leg < 4; leg++) {
@@ -86,8 +89,13 @@ export class CandleReplay {
         this.tick(x.time, c.time, x.price)
         after()
       }
-      this.tick(t1, c.time, to)
-      after()
+      if (leg === 3 || matters(to)) {
+        this.tick(t1, c.time, to)
+        after()
+      } else {
+        if (to > this.high) this.high = to
+        if (to < this.low) this.low = to
+      }
     }
     this.series.put(this.symbol, { ...c })
   }

@@ -8,7 +8,9 @@
  * - Decisions at a candle's close. When candle i closes the strategy sees candles[0..i] (closed
  *   candles only) and the account at that close (equity marked at the close, the open position).
  *   An entry is sized then: `positionSize` (risk_fraction × equity / |close − stop|, truncated to the
- *   lot) for a market entry, |limit − stop| for a limit entry.
+ *   lot; |limit − stop| for a limit entry), capped to what 99 % of the free balance buys at that
+ *   price after the taker fee and slippage (paper trading has no leverage; the 1 % leaves room for
+ *   the move to the next open). The signal event says `capped_by_balance` when the cap applied.
  * - Orders at the next candle's open. Every order a decision causes is submitted when candle i + 1
  *   opens, after the open tick: a market order walks the sandbox's book around the open (the
  *   synthesised book: half a spread, then depth), so it fills at the open plus the spread (and more
@@ -24,7 +26,13 @@
  *   every resting stop price the path crosses (at a linearly interpolated time). Each tick is an
  *   ordinary paper market tick: stops trigger on the last price and fill against the book there,
  *   limits fill at their price once the touch crosses them — so in a candle that reaches both the
- *   stop and the target, the one the path reaches first fills, and the other is cancelled.
+ *   stop and the target, the one the path reaches first fills, and the other is cancelled. A stop
+ *   created at a tick (an entry's exits) is live from the next tick on. Ticks where no resting order
+ *   could act (the touch straddles the price, so a buy limit needs the price at or below it, a sell
+ *   limit at or above; a sell stop the price at or below it, a buy stop at or above) are passed over,
+ *   as are all ticks of a candle with nothing open or due; the close always ticks while a position is
+ *   open (the equity mark). Fills are the same as ticking everything (the paper-equivalence test
+ *   drives a paper server through every tick).
  * - Slippage (`slippage_bps`) widens the book: asks up, bids down by that many basis points of the
  *   price (rounded away to the tick). Takers (market orders, triggered stops) fill that much worse;
  *   resting limits still fill at their own price, once the widened touch crosses it. Fees are paper
@@ -46,6 +54,7 @@ import { ACTIVE, type Fill, type Order, type OrderRequest } from '../../executio
 import { averagePrice, fromUnits, scalesOf, type Scales } from '../../execution/money'
 import type { AccountState } from '../../execution/execution-service'
 import { floorToStep, type Candle, type CandleColumns, type Instrument } from '../../market'
+import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
@@ -95,8 +104,8 @@ export function createBacktestControl(): BacktestControl {
 export interface BacktestOptions {
   /** The symbol's instrument (tick, lot, minimums) as the market source defines it. */
   instrument: Instrument
-  /** The strategy; its params are `spec.params` (parsed again by its schema). */
-  strategy: StrategyDefinition<any>
+  /** The strategy; default the built-in named `spec.strategy` (STRATEGY_NOT_FOUND otherwise). Its params are `spec.params`, parsed again by its schema. */
+  strategy?: StrategyDefinition<any>
   /** Candles per time slice; the engine yields to the event loop between slices. Default 250. */
   sliceCandles?: number
   /** A checkpoint every this many candles (and one at the end). Default 500. */
@@ -173,18 +182,19 @@ interface Pending {
  * Run a backtest of `spec` over `candles` (closed candles of spec.symbol at spec.interval, oldest
  * first), writing its records into `sink` in order. Resolves when the run completes or stops;
  * rejects (after an `error_occurred` and a `failed` status event) when it fails. Validation errors
- * (INSUFFICIENT_HISTORY, VALIDATION_FAILED) are thrown before anything is written.
+ * (STRATEGY_NOT_FOUND, VALIDATION_FAILED with `details.field` = `params.<key>`, INSUFFICIENT_HISTORY)
+ * are thrown before anything is written.
  */
 export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, sink: RunSink, options: BacktestOptions): Promise<BacktestResult> {
   checkHistory(spec, candles, options.minCandles ?? MIN_BACKTEST_CANDLES, options.maxCandles ?? MAX_BACKTEST_CANDLES)
-  const parsed = options.strategy.params.safeParse(spec.params)
+  const strategy = options.strategy ?? getStrategy(spec.strategy)
+  const parsed = strategy.params.safeParse(spec.params ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new DomainError('VALIDATION_FAILED', `Invalid parameter: ${issue?.message ?? 'invalid'}`, {
-      field: issue?.path.map(String).join('.') || 'params',
-    })
+    const field = ['params', ...(issue?.path ?? []).map(String)].join('.')
+    throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
-  const run = new BacktestRun(spec, candles, sink, options, parsed.data)
+  const run = new BacktestRun(spec, candles, sink, { ...options, strategy }, parsed.data)
   try {
     return await run.execute()
   } finally {
@@ -203,6 +213,8 @@ class BacktestRun {
   /** Domain events of the sandbox not yet turned into records. */
   private readonly queue: DomainEvent[] = []
   private readonly orders = new Map<string, OrderInfo>()
+  /** Orders just submitted (their `new` event is still to be recorded). */
+  private readonly submitted = new Map<string, Order>()
   /** Sandbox orders still active. */
   private readonly open = new Set<string>()
   private nextOrder = 0
@@ -224,7 +236,7 @@ class BacktestRun {
     readonly spec: BacktestSpec,
     readonly candles: CandleColumns,
     readonly sink: RunSink,
-    readonly options: BacktestOptions,
+    readonly options: BacktestOptions & { strategy: StrategyDefinition<any> },
     params: { risk_fraction: number } & Record<string, unknown>,
   ) {
     const { instrument } = options
@@ -312,7 +324,8 @@ class BacktestRun {
     this.closedThisCandle = false
     let exposed = this.st.positions.size > 0
     if (exposed || this.open.size > 0 || this.pending !== null) {
-      replay.openCandle(c)
+      // The open ticks when a decision is due there or a resting order could act at that price.
+      replay.openCandle(c, this.pending !== null || this.matters(c.open))
       this.flush()
       if (this.pending !== null) {
         this.act(this.pending)
@@ -326,6 +339,7 @@ class BacktestRun {
           c,
           () => this.triggers(),
           () => this.flush(),
+          (price) => this.matters(price),
         )
       } else replay.skipCandle(c)
     } else replay.skipCandle(c)
@@ -346,6 +360,26 @@ class BacktestRun {
       if (o && o.stopPrice !== null && !o.triggered) out.push(fromUnits(o.stopPrice, this.s.priceScale))
     }
     return out
+  }
+
+  /**
+   * Whether a tick at `price` could make a resting order act: an untriggered stop the price reaches,
+   * a triggered stop with quantity left, a limit the touch could cross (the touch straddles the
+   * price, so a buy limit needs the price at or below it, a sell limit at or above). Otherwise the
+   * tick would only move marks, and the path passes the extreme without it.
+   */
+  private matters(price: number): boolean {
+    const { execution } = this.sandbox.services
+    const units = Math.round(price * this.s.priceScale)
+    for (const id of this.open) {
+      const o = execution.order(this.sandbox.userId, id)
+      if (!o) return true
+      if (o.stopPrice !== null && !o.triggered) {
+        if (o.side === 'sell' ? units <= o.stopPrice : units >= o.stopPrice) return true
+      } else if (o.price === null) return true
+      else if (o.side === 'buy' ? units <= o.price : units >= o.price) return true
+    }
+    return false
   }
 
   private account(): StrategyAccount {
@@ -452,6 +486,7 @@ class BacktestRun {
       return null
     }
     this.info(res.order.id).role = role
+    this.submitted.set(res.order.id, res.order)
     // The order's events (placed, fills, exits) are in the queue: records now, so `open` is current.
     this.flush()
     return res.order.id
@@ -505,7 +540,8 @@ class BacktestRun {
   }
 
   private orderPlaced(id: string, time: number): void {
-    const o = this.sandbox.services.execution.order(this.sandbox.userId, id)
+    const o = this.submitted.get(id) ?? this.sandbox.services.execution.order(this.sandbox.userId, id)
+    this.submitted.delete(id)
     if (!o) return
     const info = this.info(id)
     if (o.linkType === 'stop_loss') info.role = 'STOP_LOSS'

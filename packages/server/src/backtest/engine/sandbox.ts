@@ -4,7 +4,7 @@ import { INTERVAL_MINUTES, SeriesMarket, type Instrument, type Interval, type Ma
 import { MINUTE_MS } from '../../market/intervals'
 import { createLogger } from '../../observability'
 import { createServices, type AppServices } from '../../services'
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import { listRoundTrips, type Fill, type RoundTrip } from '../../execution'
 import { closeDatabase, tables, type ExecutionRepositories } from '../../store'
 import type { BacktestSpec } from '../types'
@@ -52,6 +52,9 @@ export interface SandboxOptions {
   epoch: number
 }
 
+/** Limits out of reach (risk checks are off in a sandbox). */
+const NO_LIMIT = 1e15
+
 export const intervalMs = (interval: Interval): number => INTERVAL_MINUTES[interval] * MINUTE_MS
 
 /** A JWT secret the sandbox never uses (no HTTP, no tokens) but the config requires to skip generating one. */
@@ -91,15 +94,22 @@ export function openSandbox(o: SandboxOptions): Sandbox {
   )
   const services = createServices(env, { clock, market, logger: createLogger('silent') })
   // The strategy's own sizing is the risk control of a backtest: the paper limits meant for a live
-  // account (position size, daily loss, drawdown) would stop it midway. The balance check stays.
-  services.settings.update({ 'trading.risk_enabled': false })
-  const fillsQuery = (accountId: string, afterSeq: number): Fill[] =>
-    services.db
-      .select()
-      .from(tables.fills)
-      .where(and(eq(tables.fills.accountId, accountId), gt(tables.fills.seq, afterSeq)))
-      .orderBy(asc(tables.fills.seq))
-      .all()
+  // account (position size, daily loss, drawdown) would stop it midway, so they are off (and set out
+  // of reach, so no limit warnings are logged either). The balance check stays.
+  services.settings.update({ 'trading.risk_enabled': false, 'trading.max_position_size': NO_LIMIT, 'trading.max_daily_loss': NO_LIMIT })
+  services.risk.updateLimits(services.execution.accountIdOf(SANDBOX_USER), { max_drawdown: NO_LIMIT })
+  const { fills, positions } = tables
+  const fillsQuery = services.db
+    .select()
+    .from(fills)
+    .where(and(eq(fills.accountId, sql.placeholder('account')), gt(fills.seq, sql.placeholder('after'))))
+    .orderBy(asc(fills.seq))
+    .prepare()
+  const positionQuery = services.db
+    .select()
+    .from(positions)
+    .where(eq(positions.id, sql.placeholder('id')))
+    .prepare()
   const prune = services.db.$client.prepare(
     'DELETE FROM equity_snapshots WHERE account_id = @account AND at < (SELECT MAX(at) FROM equity_snapshots WHERE account_id = @account AND at <= @cutoff)',
   )
@@ -112,9 +122,9 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     replay: new CandleReplay(series, clock, spec.symbol, stepMs),
     instrument,
     userId: SANDBOX_USER,
-    fillsAfter: fillsQuery,
+    fillsAfter: (account, after) => fillsQuery.all({ account, after }),
     roundTrip(positionId) {
-      const row = services.execution.queries.position(positionId)
+      const row = positionQuery.get({ id: positionId })
       if (!row || row.status !== 'closed') return undefined
       // listRoundTrips reads closed positions through `repos.positions.closed` only: give it this one.
       const one = { positions: { closed: () => [row] } } as unknown as ExecutionRepositories
