@@ -277,3 +277,31 @@ describe('cycles over strategy accounts', () => {
     expect(rc.r.accounts.leaderboard(null)).toHaveLength(5)
   })
 })
+
+describe('the registry’s built-in strategies', () => {
+  it('every built-in runs cycles on the simulated market without a failure; params validated by the registry', async () => {
+    const { builtinCatalog } = await import('./catalog')
+    const { STRATEGY_NAMES } = await import('../strategies/registry')
+    const b = await runnerContext({ strategies: builtinCatalog, maxAccountsPerUser: 20 })
+    try {
+      for (const name of STRATEGY_NAMES)
+        b.r.accounts.create('demo', { name, strategy: name, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], interval: '5m' })
+      expect(errorOf(() => b.r.accounts.create('demo', { name: 'x', strategy: 'sma_crossover', params: { fast: 30, slow: 10 }, symbols: ['BTCUSDT'] }))).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { field: 'params.fast' },
+      })
+      expect(errorOf(() => b.r.accounts.create('demo', { name: 'x', strategy: 'nope', symbols: ['BTCUSDT'] }))).toMatchObject({ code: 'STRATEGY_NOT_FOUND' })
+      await runMinutes(b, 60)
+      const st = b.r.scheduler.stats()
+      expect(st.total_executions).toBe(12)
+      expect(st.successful_executions).toBe(12)
+      for (const a of b.r.accounts.list('demo')) {
+        const { decisions, total_count } = b.r.accounts.decisions('demo', a.account_id, { limit: 1000 })
+        expect(total_count).toBe(36)
+        expect(decisions.every((d) => d.error === null || d.error.code !== 'STRATEGY_ERROR')).toBe(true)
+      }
+    } finally {
+      await b.close()
+    }
+  })
+})

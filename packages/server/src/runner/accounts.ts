@@ -252,16 +252,18 @@ export class StrategyAccountService {
     return { positions, total_count: positions.length }
   }
 
-  /** The latest fills over every account of an owner, newest first. */
+  /** The latest fills over every account of an owner, newest first (`total_count`: all their fills). */
   allTrades(ownerId: string, q: { symbol?: string; limit?: number } = {}) {
     const limit = q.limit ?? 100
     const trades: (ReturnType<typeof tradeView> & { account_id: string; account_name: string })[] = []
+    let total = 0
     for (const r of this.repo.accountsOf(ownerId)) {
-      const { rows } = this.o.execution.queries.trades(r.paperAccountId, { symbol: q.symbol?.toUpperCase(), limit, page: 1 })
-      for (const f of rows) trades.push({ account_id: r.id, account_name: r.name, ...tradeView(f, this.o.market) })
+      const page = this.o.execution.queries.trades(r.paperAccountId, { symbol: q.symbol?.toUpperCase(), limit, page: 1 })
+      total += page.total
+      for (const f of page.rows) trades.push({ account_id: r.id, account_name: r.name, ...tradeView(f, this.o.market) })
     }
     trades.sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : a.id < b.id ? 1 : -1))
-    return { trades: trades.slice(0, limit), total_count: trades.length > limit ? limit : trades.length }
+    return { trades: trades.slice(0, limit), total_count: total }
   }
 
   /** Decisions of one account, newest first. */
