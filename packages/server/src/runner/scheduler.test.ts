@@ -234,3 +234,20 @@ describe('Scheduler stats and events', () => {
     expect(st.min_duration_seconds! <= st.max_duration_seconds!).toBe(true)
   })
 })
+
+describe('Scheduler robustness', () => {
+  it('a throwing event listener fails neither the cycle nor the tick’s promise', async () => {
+    const clock = new ManualClock(T0)
+    const { work } = fakeWork(2)
+    const s = new Scheduler({
+      clock,
+      work,
+      intervalMinutes: () => 5,
+      onEvent: () => {
+        throw new Error('listener down')
+      },
+    })
+    clock.advance(5 * MIN)
+    await expect(s.tick()!).resolves.toMatchObject({ status: 'success', accounts_processed: 2 })
+  })
+})

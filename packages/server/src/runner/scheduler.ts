@@ -196,7 +196,15 @@ export class Scheduler {
 
   private async run(cycleId: string, trigger: CycleTrigger): Promise<CycleRecord> {
     const { clock, work } = this.o
-    const emit = this.o.onEvent ?? (() => {})
+    const sink = this.o.onEvent
+    // A failing listener never fails the cycle (nor leaves a rejected promise behind a tick).
+    const emit: RunnerEventSink = (kind, data, owner) => {
+      try {
+        sink?.(kind, data, owner)
+      } catch {
+        /* the listener's problem */
+      }
+    }
     // The trigger's caller gets its answer before any work.
     await yieldToLoop()
     const startedAt = clock.now()

@@ -170,7 +170,14 @@ export class StrategyRunner {
     for (const s of [...slots.keys()]) if (!row.symbols.includes(s)) slots.delete(s)
     if (out.decisions.length > 0) this.uow.run(() => this.o.repo.insertDecisions(out.decisions))
     const emit = this.o.onEvent
-    if (emit) for (const d of out.decisions) emit('strategy_event', { type: 'decision', account_id: row.id, decision: decisionView(d) }, row.ownerId)
+    if (emit)
+      for (const d of out.decisions) {
+        try {
+          emit('strategy_event', { type: 'decision', account_id: row.id, decision: decisionView(d) }, row.ownerId)
+        } catch {
+          // A failing listener never fails the account's turn: its decisions are stored.
+        }
+      }
     return out
   }
 
