@@ -6,18 +6,14 @@ import type { StrategyDefinition } from '../strategies/types'
  * quote currency. The API layer returns them as they are.
  */
 
-/**
- * Codes the runner raises that are not in the closed list yet.
- * TODO(lead): add STRATEGY_ACCOUNT_LIMIT (400), CYCLE_IN_PROGRESS (409), SCHEDULER_ALREADY_PAUSED (400),
- * SCHEDULER_NOT_PAUSED (400) and STRATEGY_NOT_FOUND (400, if the strategies work has not) to ERROR_CODES.
- */
+/** Codes the runner raises (in the closed list: STRATEGY_ACCOUNT_LIMIT 400, CYCLE_IN_PROGRESS 409, SCHEDULER_* 400, STRATEGY_NOT_FOUND 400). */
 export const RUNNER_ERRORS = {
-  STRATEGY_ACCOUNT_LIMIT: 'STRATEGY_ACCOUNT_LIMIT' as ErrorCode,
-  CYCLE_IN_PROGRESS: 'CYCLE_IN_PROGRESS' as ErrorCode,
-  SCHEDULER_ALREADY_PAUSED: 'SCHEDULER_ALREADY_PAUSED' as ErrorCode,
-  SCHEDULER_NOT_PAUSED: 'SCHEDULER_NOT_PAUSED' as ErrorCode,
-  STRATEGY_NOT_FOUND: 'STRATEGY_NOT_FOUND' as ErrorCode,
-} as const
+  STRATEGY_ACCOUNT_LIMIT: 'STRATEGY_ACCOUNT_LIMIT',
+  CYCLE_IN_PROGRESS: 'CYCLE_IN_PROGRESS',
+  SCHEDULER_ALREADY_PAUSED: 'SCHEDULER_ALREADY_PAUSED',
+  SCHEDULER_NOT_PAUSED: 'SCHEDULER_NOT_PAUSED',
+  STRATEGY_NOT_FOUND: 'STRATEGY_NOT_FOUND',
+} as const satisfies Record<string, ErrorCode>
 
 /** What the runner needs of the strategy registry (the default one wraps `strategies/`). */
 export interface StrategyCatalog {
