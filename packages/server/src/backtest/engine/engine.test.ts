@@ -198,6 +198,14 @@ describe('cooperative time slices', () => {
     expect(sink.checkpoints.at(-1)!.processed).toBe(300)
   })
 
+  it('an already aborted signal stops before the first candle', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    const { sink, result } = await run(candles, {}, { signal: ac.signal })
+    expect(result).toMatchObject({ status: 'stopped', processed: 0, total: 1200 })
+    expect(sink.events.map((e) => e.event_type)).toEqual(['status_changed', 'checkpoint', 'status_changed'])
+  })
+
   it('pauses between slices until resumed, and the result is the same as without the pause', async () => {
     const control = createBacktestControl()
     let latest = 0

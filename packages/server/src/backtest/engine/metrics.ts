@@ -31,6 +31,8 @@ export function sortinoRatio(trades: readonly Pick<ClosedTrade, 'pnl' | 'closedA
   return Number.isFinite(ratio) ? ratio : null
 }
 
+const atoms = (x: number): number => Math.round(x * 1e8) / 1e8 + 0
+
 /** What the engine knows besides the trades when it takes a checkpoint. */
 export interface MetricsState {
   processed: number
@@ -54,14 +56,15 @@ export interface MetricsState {
 export function computeRunMetrics(trades: readonly RunTrade[], s: MetricsState): RunMetrics {
   const closed = trades.map(toClosedTrade)
   const perf = computePerformance(closed, { startingEquity: s.initialBalance })
-  const totalPnl = s.equity - s.initialBalance
+  // Money to the ledger's atom (1e-8): a difference of two decimals leaves float noise behind.
+  const totalPnl = atoms(s.equity - s.initialBalance)
   return {
     processed: s.processed,
     total: s.total,
     total_return_pct: (totalPnl / s.initialBalance) * 100,
     total_pnl: totalPnl,
     realized_pnl: perf.total_pnl,
-    unrealized_pnl: totalPnl - perf.total_pnl,
+    unrealized_pnl: atoms(totalPnl - perf.total_pnl),
     total_trades: perf.total_trades,
     winning_trades: perf.winning_trades,
     losing_trades: perf.losing_trades,

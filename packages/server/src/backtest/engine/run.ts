@@ -194,16 +194,15 @@ export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, si
     const field = ['params', ...(issue?.path ?? []).map(String)].join('.')
     throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
-  const run = new BacktestRun(spec, candles, sink, { ...options, strategy }, parsed.data)
+  const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
   try {
-    return await run.execute()
+    return await new BacktestRun(sandbox, spec, candles, sink, { ...options, strategy }, parsed.data).execute()
   } finally {
-    await run.sandbox.close()
+    await sandbox.close()
   }
 }
 
 class BacktestRun {
-  readonly sandbox: Sandbox
   private readonly s: Scales
   private readonly stepMs: number
   private readonly total: number
@@ -233,6 +232,7 @@ class BacktestRun {
   private day = -1
 
   constructor(
+    readonly sandbox: Sandbox,
     readonly spec: BacktestSpec,
     readonly candles: CandleColumns,
     readonly sink: RunSink,
@@ -245,7 +245,6 @@ class BacktestRun {
     this.s = scalesOf(instrument)
     this.peak = spec.initial_balance
     this.riskFraction = params.risk_fraction
-    this.sandbox = openSandbox({ spec, instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
     this.sandbox.services.events.subscribe((e) => {
       if (e.kind === 'trade_update' || e.kind === 'position_update') this.queue.push(e)
     })
@@ -269,6 +268,7 @@ class BacktestRun {
     const t0 = this.candles.time[0]!
     this.emit('status_changed', t0, { status: 'running', total: this.total })
     let time = t0
+    if (options.signal?.aborted) return this.stopped(time)
     try {
       for (let i = 0; i < this.total; i++) {
         time = this.step(i)
@@ -284,12 +284,7 @@ class BacktestRun {
             await options.control.whenResumed(options.signal)
             if (!options.signal?.aborted) this.emit('status_changed', time, { status: 'running', processed: this.processed, total: this.total })
           }
-          if (options.signal?.aborted) {
-            const metrics = this.checkpoint(time)
-            this.emit('status_changed', time, { status: 'stopped', processed: this.processed, total: this.total })
-            options.onProgress?.(this.processed, this.total)
-            return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.length }
-          }
+          if (options.signal?.aborted) return this.stopped(time)
         }
       }
     } catch (error) {
@@ -305,6 +300,14 @@ class BacktestRun {
     this.emit('status_changed', time, { status: 'completed', processed: this.processed, total: this.total })
     options.onProgress?.(this.processed, this.total)
     return { status: 'completed', processed: this.processed, total: this.total, metrics, trades: this.trades.length }
+  }
+
+  /** Stopped (aborted): a checkpoint of what ran, then the status. Positions stay as they are. */
+  private stopped(time: number): BacktestResult {
+    const metrics = this.checkpoint(time)
+    this.emit('status_changed', time, { status: 'stopped', processed: this.processed, total: this.total })
+    this.options.onProgress?.(this.processed, this.total)
+    return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.length }
   }
 
   private candle(i: number): Candle {
