@@ -368,3 +368,63 @@ export type EmergencyStopRequest = Schemas['EmergencyStopRequest']
  * @example const { incident_id, orders_cancelled }: EmergencyStopResult = await admin.emergencyStop(req)
  */
 export type EmergencyStopResult = Schemas['EmergencyStopResult']
+/**
+ * The built-in strategies and their parameter schemas.
+ * @example const { strategies }: StrategyList = await client.listStrategies()
+ */
+export type StrategyList = Schemas['StrategyList']
+/**
+ * A backtest to run: strategy, params, symbol, interval, ISO start and end.
+ * @example const req: BacktestRequest = { strategy: 'sma_crossover', params: { fast: 10, slow: 30 }, symbol: 'BTCUSDT', interval: '1h', start_time: '2024-01-01', end_time: '2024-02-01' }
+ */
+export type BacktestRequest = Schemas['BacktestRequest']
+/**
+ * The task and first execution of an accepted backtest (`createBacktest`).
+ * @example const { execution_id }: BacktestAccepted = await client.createBacktest(req)
+ */
+export type BacktestAccepted = Schemas['BacktestAccepted']
+/**
+ * A backtest task with its executions (`getBacktest`).
+ * @example const { executions }: BacktestTask = await client.getBacktest(taskId)
+ */
+export type BacktestTask = Schemas['BacktestTask']
+/**
+ * An execution's status, progress and latest checkpoint (`getExecutionStatus`).
+ * @example const { status, progress }: ExecutionStatus = await client.getExecutionStatus(id)
+ */
+export type ExecutionStatus = Schemas['ExecutionStatus']
+/**
+ * Executions, paginated (`listExecutions`).
+ * @example const { executions, count }: ExecutionList = await client.listExecutions({ task_type: 'backtest' })
+ */
+export type ExecutionList = Schemas['ExecutionList']
+/**
+ * One event of a run.
+ * @example for await (const e: ExecutionEvent of client.executionEvents(id)) console.log(e.event_type)
+ */
+export type ExecutionEvent = Schemas['ExecutionEvent']
+/**
+ * One round trip of a run.
+ * @example for await (const t: ExecutionTrade of client.executionTrades(id)) console.log(t.trade.pnl)
+ */
+export type ExecutionTrade = Schemas['ExecutionTrade']
+/**
+ * One point of a run's equity curve.
+ * @example for await (const p: EquityPoint of client.executionEquity(id)) console.log(p.equity)
+ */
+export type EquityPoint = Schemas['EquityPoint']
+/**
+ * A run's latest metrics checkpoint (`getExecutionMetrics`).
+ * @example const { checkpoint }: LatestMetrics = await client.getExecutionMetrics(id)
+ */
+export type LatestMetrics = Schemas['LatestMetrics']
+/**
+ * Filters of `listExecutions`.
+ * @example const q: ExecutionsQuery = { task_type: 'backtest', status: 'completed', page_size: 50 }
+ */
+export type ExecutionsQuery = Query<'listExecutions'>
+/**
+ * Filters of the equity curve (`executionEquity`, `getExecutionEquity`): time range, max_points.
+ * @example const q: EquityQuery = { max_points: 200 }
+ */
+export type EquityQuery = Query<'getExecutionEquity'>

@@ -7,8 +7,10 @@ import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
 import { createLogger, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
-import { openDatabase, SqliteApiKeyRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
+import { openDatabase, SqliteApiKeyRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
+import { BacktestService } from './backtest'
+import { ExecutionStore } from './executions'
 import { PredictionService, type PredictionView } from './ml'
 import { PresetService, ScanStore } from './scanner'
 
@@ -38,6 +40,9 @@ export interface AppServices {
   scans: ScanStore
   /** The direction model (trained by main after start, or by tests; MODEL_UNAVAILABLE until then). */
   ml: PredictionService
+  /** Runs (backtests, later live strategy runs): seed 004's executions store. */
+  executions: ExecutionStore
+  backtests: BacktestService
   startedAt: number
   version: string
 }
@@ -115,6 +120,16 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     for (const [candleTime, predictions] of byCandle)
       stream.broadcast(`predictions.${t.symbol}`, 'prediction_update', { symbol: t.symbol, interval: ml.interval, candle_time: candleTime, predictions })
   })
+  // A run cut short by a restart is failed, never left `running`.
+  const executions = new ExecutionStore(new SqliteExecutionRepository(db), { clock })
+  executions.markInterruptedFailed()
+  const backtests = new BacktestService({
+    store: executions,
+    market,
+    clock,
+    defaults: { initial_balance: env.PAPER_INITIAL_BALANCE, taker_fee_bps: env.PAPER_TAKER_FEE_BPS, maker_fee_bps: env.PAPER_MAKER_FEE_BPS },
+    onError: (err, executionId) => logger.error({ err, execution_id: executionId }, 'backtest failed'),
+  })
   // A preset in use by a running engine cannot change (409); engines arrive with the strategy runner.
   const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock })
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
@@ -135,6 +150,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     presets,
     scans: new ScanStore(),
     ml,
+    executions,
+    backtests,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -242,6 +242,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Backtests
+         * @description Your backtest tasks, newest first, each with its executions.
+         */
+        get: operations["listBacktests"];
+        put?: never;
+        /**
+         * Start a backtest
+         * @description Run a strategy over the active market source's closed candles of a symbol and interval, on paper trading's own execution rules (fills at the next candle's open, stops and targets along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the task and its first execution; follow it through /v1/executions/{execution_id}. Unknown strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥ end or more than 100,000 candles → VALIDATION_FAILED; too few candles → INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
+         */
+        post: operations["createBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backtests/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A backtest
+         * @description One backtest task: its request and its executions.
+         */
+        get: operations["getBacktest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backtests/{task_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-run a backtest
+         * @description Run the task again as its next execution (execution_number + 1); the results are identical.
+         */
+        post: operations["rerunBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/config": {
         parameters: {
             query?: never;
@@ -278,6 +342,186 @@ export interface paths {
          * @description An interactive API reference rendered from /v1/openapi.json (Scalar, served from this server: no CDN).
          */
         get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Executions
+         * @description Your executions (admin_full: everyone's), newest first, filtered.
+         */
+        get: operations["listExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/equity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution equity curve
+         * @description One point per candle. max_points downsamples after filtering and before paging, keeping original points including the last, and reports granularity_seconds (null when not applied).
+         */
+        get: operations["getExecutionEquity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution events
+         * @description Events with gapless sequences; since_sequence is strictly greater; count is the total matching; next/previous keep the filters.
+         */
+        get: operations["getExecutionEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/metrics/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Latest metrics
+         * @description The latest checkpoint: total return, pnl, Sharpe, Sortino, max drawdown, win rate, profit factor, trades, exposure.
+         */
+        get: operations["getExecutionLatestMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an execution
+         * @description Pause a running execution through its state table (pending→running→paused|completed|failed|stopped, paused→running|stopped); anything else → 400 INVALID_STATE_TRANSITION with the allowed statuses.
+         */
+        post: operations["pauseExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume an execution
+         * @description Resume a running execution through its state table (pending→running→paused|completed|failed|stopped, paused→running|stopped); anything else → 400 INVALID_STATE_TRANSITION with the allowed statuses.
+         */
+        post: operations["resumeExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution status
+         * @description Status, progress (processed and total candles), times, error message and the latest metrics checkpoint. Another user's execution → 403 (details.reason not_owner).
+         */
+        get: operations["getExecutionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop an execution
+         * @description Stop a running execution through its state table (pending→running→paused|completed|failed|stopped, paused→running|stopped); anything else → 400 INVALID_STATE_TRANSITION with the allowed statuses.
+         */
+        post: operations["stopExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/executions/{execution_id}/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution trades
+         * @description Round trips with entry and exit time and price, quantity, fees, pnl and exit reason.
+         */
+        get: operations["getExecutionTrades"];
         put?: never;
         post?: never;
         delete?: never;
@@ -806,6 +1050,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Strategies
+         * @description The built-in strategies with a JSON Schema of each one's parameters (defaults, bounds), to build forms from.
+         */
+        get: operations["listStrategies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/trades": {
         parameters: {
             query?: never;
@@ -996,6 +1260,75 @@ export interface components {
             /** @enum {string} */
             type: "authenticate";
         };
+        BacktestAccepted: {
+            execution_id: number;
+            execution_number: number;
+            status: components["schemas"]["ExecutionStatusValue"];
+            task_id: string;
+        };
+        BacktestRequest: {
+            /**
+             * Format: date-time
+             * @description Last candle (inclusive).
+             */
+            end_time: string;
+            /** @description Default the paper account's initial balance. */
+            initial_balance?: number;
+            interval: components["schemas"]["Interval"];
+            /** @description Default paper trading's. */
+            maker_fee_bps?: number;
+            /**
+             * @description The strategy's parameters (defaults fill the rest; bad ones are 400 naming params.<key>).
+             * @example {
+             *       "fast": 10,
+             *       "slow": 30
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @description Extra adverse price movement on each market fill (default 0). */
+            slippage_bps?: number;
+            /**
+             * Format: date-time
+             * @description First candle (ISO 8601 as people write it).
+             */
+            start_time: string;
+            /** @example sma_crossover */
+            strategy: string;
+            /** @example BTCUSDT */
+            symbol: string;
+            /** @description Default paper trading's. */
+            taker_fee_bps?: number;
+        };
+        BacktestTask: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            end_time: string;
+            executions: components["schemas"]["ExecutionSummary"][];
+            initial_balance: number;
+            interval: components["schemas"]["Interval"];
+            maker_fee_bps: number;
+            params: {
+                [key: string]: unknown;
+            };
+            slippage_bps: number;
+            /** Format: date-time */
+            start_time: string;
+            strategy: string;
+            symbol: string;
+            taker_fee_bps: number;
+            task_id: string;
+            /** @enum {string} */
+            task_type: "backtest";
+        };
+        BacktestTaskList: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            tasks: components["schemas"]["BacktestTask"][];
+        };
         BollingerValue: {
             /** @example 2 */
             k: number;
@@ -1050,6 +1383,29 @@ export interface components {
             timestamp: number;
             /** @example 123.45 */
             volume: number;
+        };
+        /** @description A metrics checkpoint (percent fields in percent), its sequence and when it was written. */
+        CheckpointRecord: {
+            average_loss: number | null;
+            average_win: number | null;
+            /** Format: date-time */
+            created_at: string;
+            exposure_pct: number;
+            losing_trades: number;
+            max_drawdown_pct: number;
+            processed: number;
+            profit_factor: number | null;
+            realized_pnl: number;
+            sequence: number;
+            sharpe_ratio: number | null;
+            sortino_ratio: number | null;
+            total: number;
+            total_pnl: number;
+            total_return_pct: number;
+            total_trades: number;
+            unrealized_pnl: number;
+            win_rate: number;
+            winning_trades: number;
         };
         /** @description Any message a client sends on /v1/ws. */
         ClientMessage: components["schemas"]["SubscribeRequest"] | components["schemas"]["SubscribeAction"] | components["schemas"]["UnsubscribeRequest"] | components["schemas"]["UnsubscribeAction"] | components["schemas"]["AuthenticateRequest"] | components["schemas"]["AuthenticateAction"] | components["schemas"]["ResumeRequest"] | components["schemas"]["PingRequest"];
@@ -1152,6 +1508,14 @@ export interface components {
             /** Format: date-time */
             stopped_at: string;
         };
+        EquityPoint: {
+            balance: number;
+            drawdown_pct: number;
+            equity: number;
+            sequence: number;
+            /** Format: date-time */
+            timestamp: string;
+        };
         ErrorBody: {
             code: components["schemas"]["ErrorCode"];
             /**
@@ -1235,6 +1599,129 @@ export interface components {
              *     ]
              */
             symbols: string[];
+        };
+        ExecutionEquity: {
+            count: number;
+            equity_curve: components["schemas"]["EquityPoint"][];
+            execution_id: number;
+            /** @description The downsampling step; null when max_points was not given or not exceeded. */
+            granularity_seconds: number | null;
+            next: string | null;
+            previous: string | null;
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
+        };
+        ExecutionEvent: {
+            /** Format: date-time */
+            created_at: string;
+            event: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            event_type: "status_changed" | "strategy_signal" | "order_placed" | "trade_executed" | "position_closed" | "checkpoint" | "error_occurred";
+            /** @description Gapless per execution, from 1. */
+            sequence: number;
+            strategy_type: string;
+            /**
+             * Format: date-time
+             * @description The market time the event belongs to.
+             */
+            timestamp: string;
+        };
+        ExecutionEvents: {
+            count: number;
+            events: components["schemas"]["ExecutionEvent"][];
+            execution_id: number;
+            next: string | null;
+            previous: string | null;
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
+        };
+        ExecutionList: {
+            /** @description Total matching (not the page length). */
+            count: number;
+            executions: components["schemas"]["ExecutionSummary"][];
+            /** @description The next page, with the same filters (relative URL). */
+            next: string | null;
+            /** @description The previous page, with the same filters. */
+            previous: string | null;
+        };
+        ExecutionStatus: {
+            checkpoint: components["schemas"]["CheckpointRecord"] | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            error_message: string | null;
+            execution_id: number;
+            execution_number: number;
+            has_checkpoint: boolean;
+            processed: number;
+            progress: number;
+            /** Format: date-time */
+            started_at: string | null;
+            status: components["schemas"]["ExecutionStatusValue"];
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
+            total: number;
+        };
+        /** @enum {string} */
+        ExecutionStatusValue: "pending" | "running" | "paused" | "completed" | "failed" | "stopped";
+        ExecutionSummary: {
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            error_message: string | null;
+            /** @example 12 */
+            execution_id: number;
+            /** @example 1 */
+            execution_number: number;
+            /** @description Candles processed. */
+            processed: number;
+            /**
+             * @description Percent (0–100).
+             * @example 45.5
+             */
+            progress: number;
+            /** Format: date-time */
+            started_at: string | null;
+            status: components["schemas"]["ExecutionStatusValue"];
+            /** @example sma_crossover */
+            strategy: string;
+            /** @example bt_Q2x8mLr4 */
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
+            /** @description Candles in the run. */
+            total: number;
+        };
+        ExecutionTrade: {
+            /** Format: date-time */
+            created_at: string;
+            sequence: number;
+            trade: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                entry_price: number;
+                /** Format: date-time */
+                entry_time: string;
+                exit_price: number;
+                /** @enum {string} */
+                exit_reason: "TAKE_PROFIT" | "STOP_LOSS" | "SIGNAL" | "END_OF_DATA" | "MANUAL" | "EMERGENCY_STOP";
+                /** Format: date-time */
+                exit_time: string;
+                fees: number;
+                pnl: number;
+                quantity: number;
+                symbol: string;
+            };
+        };
+        ExecutionTrades: {
+            count: number;
+            execution_id: number;
+            next: string | null;
+            previous: string | null;
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
+            trades: components["schemas"]["ExecutionTrade"][];
         };
         GenerateTokenRequest: {
             /**
@@ -1384,6 +1871,13 @@ export interface components {
         LastScan: {
             /** @description Your latest scan; null before your first. */
             scan: components["schemas"]["ScanResult"] | null;
+        };
+        LatestMetrics: {
+            checkpoint: components["schemas"]["CheckpointRecord"] | null;
+            execution_id: number;
+            has_checkpoint: boolean;
+            task_id: string;
+            task_type: components["schemas"]["TaskType"];
         };
         /** @description How support and resistance levels are built from SMC swing highs and lows. */
         LevelSettings: {
@@ -2619,6 +3113,18 @@ export interface components {
          * @enum {string}
          */
         SmcTrend: "bullish" | "bearish" | "neutral";
+        StrategyInfo: {
+            description: string;
+            /** @example sma_crossover */
+            name: string;
+            /** @description JSON Schema of the strategy's parameters, with defaults and bounds, to build a form from. */
+            parameters: {
+                [key: string]: unknown;
+            };
+        };
+        StrategyList: {
+            strategies: components["schemas"]["StrategyInfo"][];
+        };
         StreamAuthenticated: {
             /**
              * Format: date-time
@@ -2844,6 +3350,8 @@ export interface components {
              */
             volume_24h: number;
         };
+        /** @enum {string} */
+        TaskType: "backtest" | "trading";
         Ticker: {
             /**
              * @description Best ask; equals the order book's top ask.
@@ -3840,6 +4348,149 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listBacktests: {
+        parameters: {
+            query?: {
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Results per page (at most 1000). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Backtests. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestTaskList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: running in the background. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backtest task. */
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rerunBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backtest task. */
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getConfig: {
         parameters: {
             query?: never;
@@ -3935,6 +4586,361 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listExecutions: {
+        parameters: {
+            query?: {
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Results per page (at most 1000). */
+                page_size?: number;
+                /** @description Only executions in this status. */
+                status?: components["schemas"]["ExecutionStatusValue"];
+                /** @description Only this strategy. */
+                strategy?: string;
+                /** @description Only backtests or trading runs. */
+                task_type?: components["schemas"]["TaskType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Executions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getExecutionEquity: {
+        parameters: {
+            query?: {
+                /** @description Points at or before this time (ISO 8601). */
+                end_time?: string;
+                /** @description Downsample to at most this many points. */
+                max_points?: number;
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Results per page (at most 1000). */
+                page_size?: number;
+                /** @description Only records with a sequence strictly greater than this. */
+                since_sequence?: number;
+                /** @description Points at or after this time (ISO 8601). */
+                start_time?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Execution equity curve. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionEquity"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getExecutionEvents: {
+        parameters: {
+            query?: {
+                /** @description Only this event type. */
+                event_type?: "status_changed" | "strategy_signal" | "order_placed" | "trade_executed" | "position_closed" | "checkpoint" | "error_occurred";
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Results per page (at most 1000). */
+                page_size?: number;
+                /** @description Only records with a sequence strictly greater than this. */
+                since_sequence?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Execution events. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionEvents"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getExecutionLatestMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest metrics. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatestMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getExecutionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Execution status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    stopExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getExecutionTrades: {
+        parameters: {
+            query?: {
+                /** @description Only long or short trades. */
+                direction?: "long" | "short";
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Results per page (at most 1000). */
+                page_size?: number;
+                /** @description Only records with a sequence strictly greater than this. */
+                since_sequence?: number;
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The execution. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Execution trades. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionTrades"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
@@ -5059,6 +6065,37 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listStrategies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Strategies. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

@@ -105,5 +105,11 @@ export function toDomainError(err: unknown, contentType?: string): DomainError {
 
 /** The contract's error envelope, with the status of its code. */
 export function errorResponse(c: Context<AppEnv>, err: DomainError): Response {
-  return c.json(err.envelope(c.get('requestId') ?? 'unknown', new Date().toISOString()), statusOf(err))
+  const status = statusOf(err)
+  // Every 429 tells when to come back (the rate limiter sets its own; other limits say in details).
+  if (status === 429 && !c.res.headers.has('Retry-After')) {
+    const after = Number(err.details.retry_after)
+    c.header('Retry-After', String(Number.isFinite(after) && after > 0 ? Math.ceil(after) : 1))
+  }
+  return c.json(err.envelope(c.get('requestId') ?? 'unknown', new Date().toISOString()), status)
 }

@@ -10,6 +10,13 @@ export function userOf(c: Context<AppEnv>): string {
   return principal.userId
 }
 
+/** The caller as a reader of owned resources (executions): its user id and scopes (admin_full reads all). */
+export function readerOf(c: Context<AppEnv>): { userId: string; scopes: readonly string[] } {
+  const principal = c.get('principal')
+  if (!principal) throw new DomainError('AUTHENTICATION_FAILED', 'A bearer token is required')
+  return { userId: principal.userId, scopes: principal.scopes }
+}
+
 /** An enabled, known symbol (upper-cased), or INVALID_SYMBOL listing the enabled ones. */
 export function requireSymbol(s: AppServices, raw: string): string {
   const symbol = raw.toUpperCase()

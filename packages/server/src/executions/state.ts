@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode } from '../core'
+import { DomainError } from '../core'
 import type { ExecutionStatus } from '../store'
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'stopped']
@@ -25,8 +25,7 @@ export const canTransition = (from: ExecutionStatus, to: ExecutionStatus): boole
 /** Throw INVALID_STATE_TRANSITION unless `from → to` is in the table. */
 export function assertTransition(executionId: number, from: ExecutionStatus, to: ExecutionStatus): void {
   if (canTransition(from, to)) return
-  // TODO(lead): add INVALID_STATE_TRANSITION (400)
-  throw new DomainError('INVALID_STATE_TRANSITION' as ErrorCode, `Execution ${executionId} is ${from}: it cannot become ${to}`, {
+  throw new DomainError('INVALID_STATE_TRANSITION', `Execution ${executionId} is ${from}: it cannot become ${to}`, {
     execution_id: executionId,
     from,
     to,

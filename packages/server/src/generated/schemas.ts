@@ -25,6 +25,30 @@ export type StreamAuthenticated = z.infer<typeof StreamAuthenticated>
 export const AuthenticatedMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["authenticated"]), data: StreamAuthenticated, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("AuthenticatedMessage")
 export type AuthenticatedMessage = z.infer<typeof AuthenticatedMessage>
 
+export const ExecutionStatusValue = z.enum(["pending","running","paused","completed","failed","stopped"]).openapi("ExecutionStatusValue")
+export type ExecutionStatusValue = z.infer<typeof ExecutionStatusValue>
+
+export const BacktestAccepted = z.strictObject({ task_id: z.string(), execution_id: z.number().int(), execution_number: z.number().int(), status: ExecutionStatusValue }).openapi("BacktestAccepted")
+export type BacktestAccepted = z.infer<typeof BacktestAccepted>
+
+export const Interval = z.enum(["1m","5m","15m","1h","4h","1d"]).openapi("Interval")
+export type Interval = z.infer<typeof Interval>
+
+export const BacktestRequest = z.strictObject({ strategy: z.string().openapi({"example":"sma_crossover"}), params: z.looseObject({  }).openapi({"description":"The strategy's parameters (defaults fill the rest; bad ones are 400 naming params.<key>).","example":{"fast":10,"slow":30}}).optional(), symbol: z.string().regex(new RegExp("^[A-Za-z0-9]{2,20}$")).openapi({"example":"BTCUSDT"}), interval: Interval, start_time: z.iso.datetime({ offset: true }).openapi({"description":"First candle (ISO 8601 as people write it)."}), end_time: z.iso.datetime({ offset: true }).openapi({"description":"Last candle (inclusive)."}), initial_balance: z.number().lte(10000000).gt(0).openapi({"description":"Default the paper account's initial balance."}).optional(), taker_fee_bps: z.number().gte(0).lte(1000).openapi({"description":"Default paper trading's."}).optional(), maker_fee_bps: z.number().gte(0).lte(1000).openapi({"description":"Default paper trading's."}).optional(), slippage_bps: z.number().gte(0).lte(1000).openapi({"description":"Extra adverse price movement on each market fill (default 0)."}).optional() }).openapi("BacktestRequest")
+export type BacktestRequest = z.infer<typeof BacktestRequest>
+
+export const TaskType = z.enum(["backtest","trading"]).openapi("TaskType")
+export type TaskType = z.infer<typeof TaskType>
+
+export const ExecutionSummary = z.strictObject({ execution_id: z.number().int().openapi({"example":12}), task_type: TaskType, task_id: z.string().openapi({"example":"bt_Q2x8mLr4"}), execution_number: z.number().int().openapi({"example":1}), strategy: z.string().openapi({"example":"sma_crossover"}), status: ExecutionStatusValue, progress: z.number().openapi({"description":"Percent (0–100).","example":45.5}), processed: z.number().int().openapi({"description":"Candles processed."}), total: z.number().int().openapi({"description":"Candles in the run."}), started_at: z.iso.datetime({ offset: true }).nullable(), completed_at: z.iso.datetime({ offset: true }).nullable(), error_message: z.string().nullable(), created_at: z.iso.datetime({ offset: true }) }).openapi("ExecutionSummary")
+export type ExecutionSummary = z.infer<typeof ExecutionSummary>
+
+export const BacktestTask = z.strictObject({ task_id: z.string(), task_type: z.enum(["backtest"]), strategy: z.string(), params: z.looseObject({  }), symbol: z.string(), interval: Interval, start_time: z.iso.datetime({ offset: true }), end_time: z.iso.datetime({ offset: true }), initial_balance: z.number(), taker_fee_bps: z.number(), maker_fee_bps: z.number(), slippage_bps: z.number(), created_at: z.iso.datetime({ offset: true }), executions: z.array(ExecutionSummary) }).openapi("BacktestTask")
+export type BacktestTask = z.infer<typeof BacktestTask>
+
+export const BacktestTaskList = z.strictObject({ tasks: z.array(BacktestTask), count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable() }).openapi("BacktestTaskList")
+export type BacktestTaskList = z.infer<typeof BacktestTaskList>
+
 export const NullableSeries = z.array(z.number().nullable()).openapi("NullableSeries")
 export type NullableSeries = z.infer<typeof NullableSeries>
 
@@ -39,6 +63,9 @@ export type CancelOrderResponse = z.infer<typeof CancelOrderResponse>
 
 export const Candle = z.strictObject({ timestamp: z.number().int().openapi({"description":"Candle open time (Unix seconds).","example":1704110400}), open: z.number().openapi({"example":45000}), high: z.number().openapi({"example":45200}), low: z.number().openapi({"example":44800}), close: z.number().openapi({"example":45100}), volume: z.number().openapi({"example":123.45}), closed: z.boolean().openapi({"description":"Whether the candle has ended. Only the newest candle can be `false`: it is still forming and will change (SMC analysis and indicators ignore it).","example":true}) }).openapi({"description":"One candle. No silent gaps: an interval in which the source had no trade is a flat candle at the previous close (open = high = low = close, volume 0)."}).openapi("Candle")
 export type Candle = z.infer<typeof Candle>
+
+export const CheckpointRecord = z.strictObject({ sequence: z.number().int(), processed: z.number().int(), total: z.number().int(), total_return_pct: z.number(), total_pnl: z.number(), realized_pnl: z.number(), unrealized_pnl: z.number(), total_trades: z.number().int(), winning_trades: z.number().int(), losing_trades: z.number().int(), win_rate: z.number(), max_drawdown_pct: z.number(), sharpe_ratio: z.number().nullable(), sortino_ratio: z.number().nullable(), profit_factor: z.number().nullable(), average_win: z.number().nullable(), average_loss: z.number().nullable(), exposure_pct: z.number(), created_at: z.iso.datetime({ offset: true }) }).openapi({"description":"A metrics checkpoint (percent fields in percent), its sequence and when it was written."}).openapi("CheckpointRecord")
+export type CheckpointRecord = z.infer<typeof CheckpointRecord>
 
 export const SubscribeRequest = z.object({ type: z.enum(["subscribe"]), channel: z.string().openapi({"example":"market_data"}).optional(), channels: z.array(z.string()).min(1).max(100).optional(), symbol: z.string().openapi({"example":"BTCUSDT"}).optional(), last_event_id: z.string().openapi({"example":"evt_3f2a9c1b7d4e_42"}).optional(), request_id: z.string().max(64).openapi({"description":"Echoed in the acknowledgement or error."}).optional() }).openapi({"description":"Seed 000's form: `channel` (+ `symbol` for market_data, trading, orders), or several `channels`. With `last_event_id`, missed account events are replayed after the acknowledgement."}).openapi("SubscribeRequest")
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>
@@ -91,6 +118,9 @@ export type EmergencyStopRequest = z.infer<typeof EmergencyStopRequest>
 export const EmergencyStopResult = z.strictObject({ status: z.enum(["emergency_stopped"]), stopped_at: z.iso.datetime({ offset: true }), reason: z.string(), orders_cancelled: z.number().int().gte(0), positions_flattened: z.number().int().gte(0).openapi({"description":"Positions closed completely by this call."}), positions_open: z.number().int().gte(0).openapi({"description":"Positions still open afterwards (all of them without flatten_positions; with it, those the book could not absorb at once)."}), incident_id: z.string().openapi({"description":"Names this stop in the server log.","example":"inc_20240120_3f9a2c"}) }).openapi("EmergencyStopResult")
 export type EmergencyStopResult = z.infer<typeof EmergencyStopResult>
 
+export const EquityPoint = z.strictObject({ sequence: z.number().int(), timestamp: z.iso.datetime({ offset: true }), equity: z.number(), balance: z.number(), drawdown_pct: z.number() }).openapi("EquityPoint")
+export type EquityPoint = z.infer<typeof EquityPoint>
+
 export const ErrorCode = z.enum(["VALIDATION_FAILED","UNSUPPORTED_API_VERSION","INVALID_SYMBOL","INVALID_ORDER_TYPE","INVALID_ORDER_SIZE","INVALID_PRICE","INSUFFICIENT_BALANCE","POSITION_LIMIT_EXCEEDED","DAILY_LOSS_LIMIT_EXCEEDED","MAX_DRAWDOWN_EXCEEDED","TRADING_PAUSED","ORDER_NOT_CANCELLABLE","MARKET_CLOSED","INVALID_MESSAGE","INVALID_CHANNEL","AUTHENTICATION_FAILED","AUTHENTICATION_REQUIRED","TOKEN_EXPIRED","INSUFFICIENT_PERMISSIONS","ORDER_NOT_FOUND","POSITION_NOT_FOUND","NOT_FOUND","IDEMPOTENCY_CONFLICT","PRESET_IN_USE","STRATEGY_NOT_FOUND","INSUFFICIENT_HISTORY","INVALID_STATE_TRANSITION","CONCURRENT_RUN_LIMIT","STRATEGY_ACCOUNT_LIMIT","CYCLE_IN_PROGRESS","SCHEDULER_ALREADY_PAUSED","SCHEDULER_NOT_PAUSED","PRESET_MISMATCH","MODEL_UNAVAILABLE","PAYLOAD_TOO_LARGE","MESSAGE_TOO_LARGE","URI_TOO_LONG","UNSUPPORTED_MEDIA_TYPE","HEADERS_TOO_LARGE","SUBSCRIPTION_LIMIT_EXCEEDED","CONNECTION_LIMIT_EXCEEDED","RATE_LIMIT_EXCEEDED","EXCHANGE_API_ERROR","SYSTEM_OVERLOAD","INTERNAL_ERROR"]).openapi({"description":"Every stable code the server emits, in the HTTP error envelope or a WebSocket error frame (a closed list: a client may switch over it exhaustively).\n- `VALIDATION_FAILED` (400: a field, parameter or body is invalid; details.field names it)\n- `UNSUPPORTED_API_VERSION` (400: the request's API-Version header names a version other than v1)\n- `INVALID_SYMBOL` (400: unknown trading symbol)\n- `INVALID_ORDER_TYPE` (400: order type not supported, or its required prices missing)\n- `INVALID_ORDER_SIZE` (400: quantity below the instrument minimum or not on its lot size)\n- `INVALID_PRICE` (400: a price off the tick size or on the wrong side)\n- `INSUFFICIENT_BALANCE` (400: not enough available balance)\n- `POSITION_LIMIT_EXCEEDED` (400: the order would exceed a position or exposure limit)\n- `DAILY_LOSS_LIMIT_EXCEEDED` (400: the daily loss limit is reached)\n- `MAX_DRAWDOWN_EXCEEDED` (400: the maximum drawdown is reached)\n- `TRADING_PAUSED` (400: trading is paused (admin pause or emergency stop))\n- `ORDER_NOT_CANCELLABLE` (400: the order is already filled, cancelled or rejected)\n- `MARKET_CLOSED` (400: the market feed has stopped (e.g. a CSV replay ended))\n- `INVALID_MESSAGE` (WebSocket: a frame that is not a valid client message)\n- `INVALID_CHANNEL` (WebSocket: an unknown channel)\n- `AUTHENTICATION_FAILED` (401: missing or invalid credentials)\n- `AUTHENTICATION_REQUIRED` (WebSocket: a subscription before authenticating)\n- `TOKEN_EXPIRED` (401: the token has expired)\n- `INSUFFICIENT_PERMISSIONS` (403: the token lacks the required scope)\n- `ORDER_NOT_FOUND` (404: no such order for this account)\n- `POSITION_NOT_FOUND` (404: no such position for this account)\n- `NOT_FOUND` (404: no such resource or route)\n- `IDEMPOTENCY_CONFLICT` (409: a client_order_id reused for a different order)\n- `PRESET_IN_USE` (409: the preset is used by a running engine)\n- `STRATEGY_NOT_FOUND` (400: no such strategy)\n- `INSUFFICIENT_HISTORY` (400: too few candles in the requested range)\n- `INVALID_STATE_TRANSITION` (400: the command is not valid in the current state; details name the allowed ones)\n- `CONCURRENT_RUN_LIMIT` (429: too many runs of yours are running at once)\n- `STRATEGY_ACCOUNT_LIMIT` (400: you hold the most strategy accounts allowed)\n- `CYCLE_IN_PROGRESS` (409: a trading cycle is running)\n- `SCHEDULER_ALREADY_PAUSED` (400: the scheduler is already paused)\n- `SCHEDULER_NOT_PAUSED` (400: the scheduler is not paused)\n- `PRESET_MISMATCH` (400: the body's preset differs from the path's)\n- `MODEL_UNAVAILABLE` (503: the prediction model has not been trained yet)\n- `PAYLOAD_TOO_LARGE` (413: the body exceeds 64 KiB)\n- `MESSAGE_TOO_LARGE` (WebSocket: a frame over the size limit)\n- `URI_TOO_LONG` (414: the URL exceeds 8 KiB)\n- `UNSUPPORTED_MEDIA_TYPE` (415: the body is not application/json)\n- `HEADERS_TOO_LARGE` (431: the request line and headers exceed 16 KiB)\n- `SUBSCRIPTION_LIMIT_EXCEEDED` (WebSocket: too many subscriptions on one connection)\n- `CONNECTION_LIMIT_EXCEEDED` (WebSocket: too many connections for one user)\n- `RATE_LIMIT_EXCEEDED` (429: request rate limit exceeded)\n- `EXCHANGE_API_ERROR` (502: the live exchange (market source) failed)\n- `SYSTEM_OVERLOAD` (503: the server is temporarily overloaded)\n- `INTERNAL_ERROR` (500: an unexpected server error)","example":"INSUFFICIENT_BALANCE"}).openapi("ErrorCode")
 export type ErrorCode = z.infer<typeof ErrorCode>
 
@@ -99,6 +129,27 @@ export type ErrorBody = z.infer<typeof ErrorBody>
 
 export const ErrorEnvelope = z.strictObject({ error: ErrorBody }).openapi({"description":"Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code."}).openapi("ErrorEnvelope")
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>
+
+export const ExecutionEquity = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), equity_curve: z.array(EquityPoint), count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable(), granularity_seconds: z.number().int().nullable().openapi({"description":"The downsampling step; null when max_points was not given or not exceeded."}) }).openapi("ExecutionEquity")
+export type ExecutionEquity = z.infer<typeof ExecutionEquity>
+
+export const ExecutionEvent = z.strictObject({ sequence: z.number().int().openapi({"description":"Gapless per execution, from 1."}), event_type: z.enum(["status_changed","strategy_signal","order_placed","trade_executed","position_closed","checkpoint","error_occurred"]), strategy_type: z.string(), timestamp: z.iso.datetime({ offset: true }).openapi({"description":"The market time the event belongs to."}), event: z.looseObject({  }), created_at: z.iso.datetime({ offset: true }) }).openapi("ExecutionEvent")
+export type ExecutionEvent = z.infer<typeof ExecutionEvent>
+
+export const ExecutionEvents = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), events: z.array(ExecutionEvent), count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable() }).openapi("ExecutionEvents")
+export type ExecutionEvents = z.infer<typeof ExecutionEvents>
+
+export const ExecutionList = z.strictObject({ executions: z.array(ExecutionSummary), count: z.number().int().openapi({"description":"Total matching (not the page length)."}), next: z.string().nullable().openapi({"description":"The next page, with the same filters (relative URL)."}), previous: z.string().nullable().openapi({"description":"The previous page, with the same filters."}) }).openapi("ExecutionList")
+export type ExecutionList = z.infer<typeof ExecutionList>
+
+export const ExecutionStatus = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), execution_number: z.number().int(), status: ExecutionStatusValue, progress: z.number(), processed: z.number().int(), total: z.number().int(), started_at: z.iso.datetime({ offset: true }).nullable(), completed_at: z.iso.datetime({ offset: true }).nullable(), error_message: z.string().nullable(), has_checkpoint: z.boolean(), checkpoint: z.union([CheckpointRecord, z.null()]) }).openapi("ExecutionStatus")
+export type ExecutionStatus = z.infer<typeof ExecutionStatus>
+
+export const ExecutionTrade = z.strictObject({ sequence: z.number().int(), trade: z.strictObject({ symbol: z.string(), direction: z.enum(["long","short"]), entry_time: z.iso.datetime({ offset: true }), entry_price: z.number(), exit_time: z.iso.datetime({ offset: true }), exit_price: z.number(), quantity: z.number(), fees: z.number(), pnl: z.number(), exit_reason: z.enum(["TAKE_PROFIT","STOP_LOSS","SIGNAL","END_OF_DATA","MANUAL","EMERGENCY_STOP"]) }), created_at: z.iso.datetime({ offset: true }) }).openapi("ExecutionTrade")
+export type ExecutionTrade = z.infer<typeof ExecutionTrade>
+
+export const ExecutionTrades = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), trades: z.array(ExecutionTrade), count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable() }).openapi("ExecutionTrades")
+export type ExecutionTrades = z.infer<typeof ExecutionTrades>
 
 export const Scope = z.enum(["read_trades","write_trades","read_market_data","read_risk_metrics","admin_full"]).openapi({"description":"A permission scope. `admin_full` passes every scope check."}).openapi("Scope")
 export type Scope = z.infer<typeof Scope>
@@ -117,9 +168,6 @@ export type HealthUpdateMessage = z.infer<typeof HealthUpdateMessage>
 
 export const IndicatorValue = z.strictObject({ period: z.number().int().openapi({"example":14}), value: z.number().nullable().openapi({"description":"Latest value (the last closed candle); null without enough history.","example":55.23}), series: z.array(z.number().nullable()).openapi({"description":"The last `series` values, oldest first, aligned with `series_times` (null without enough history)."}).optional() }).openapi("IndicatorValue")
 export type IndicatorValue = z.infer<typeof IndicatorValue>
-
-export const Interval = z.enum(["1m","5m","15m","1h","4h","1d"]).openapi("Interval")
-export type Interval = z.infer<typeof Interval>
 
 export const MacdValue = z.strictObject({ fast: z.number().int().openapi({"example":12}), slow: z.number().int().openapi({"example":26}), signal_period: z.number().int().openapi({"example":9}), macd: z.number().nullable().openapi({"description":"EMA(fast) − EMA(slow)."}), signal: z.number().nullable().openapi({"description":"EMA(signal_period) of the MACD line, seeded once the MACD line exists."}), histogram: z.number().nullable().openapi({"description":"macd − signal."}), series: z.strictObject({ macd: NullableSeries, signal: NullableSeries, histogram: NullableSeries }).optional() }).openapi("MacdValue")
 export type MacdValue = z.infer<typeof MacdValue>
@@ -153,6 +201,9 @@ export type ScanResult = z.infer<typeof ScanResult>
 
 export const LastScan = z.strictObject({ scan: z.union([ScanResult, z.null()]).openapi({"description":"Your latest scan; null before your first."}) }).openapi("LastScan")
 export type LastScan = z.infer<typeof LastScan>
+
+export const LatestMetrics = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), has_checkpoint: z.boolean(), checkpoint: z.union([CheckpointRecord, z.null()]) }).openapi("LatestMetrics")
+export type LatestMetrics = z.infer<typeof LatestMetrics>
 
 export const LevelSettings = z.strictObject({ swing_length: z.number().int().gte(1).lte(50), cluster_pct: z.number().lte(10).gt(0).openapi({"description":"Swings within this percent of a cluster's mean join it."}), min_touches: z.number().int().gte(1).lte(20), max_levels: z.number().int().gte(1).lte(50) }).openapi({"description":"How support and resistance levels are built from SMC swing highs and lows."}).openapi("LevelSettings")
 export type LevelSettings = z.infer<typeof LevelSettings>
@@ -372,6 +423,12 @@ export type SmcAnalysisDetail = z.infer<typeof SmcAnalysisDetail>
 
 export const SmcAnalysis = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), interval: Interval, timestamp: z.iso.datetime({ offset: true }).openapi({"description":"When the analysis was made (server time)."}), candles_analyzed: z.number().int().gte(0).openapi({"description":"Closed candles analysed; fewer than `lookback` when the market has less history.","example":500}), analysis: SmcAnalysisDetail }).openapi({"description":"Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle."}).openapi("SmcAnalysis")
 export type SmcAnalysis = z.infer<typeof SmcAnalysis>
+
+export const StrategyInfo = z.strictObject({ name: z.string().openapi({"example":"sma_crossover"}), description: z.string(), parameters: z.looseObject({  }).openapi({"description":"JSON Schema of the strategy's parameters, with defaults and bounds, to build a form from."}) }).openapi("StrategyInfo")
+export type StrategyInfo = z.infer<typeof StrategyInfo>
+
+export const StrategyList = z.strictObject({ strategies: z.array(StrategyInfo) }).openapi("StrategyList")
+export type StrategyList = z.infer<typeof StrategyList>
 
 export const SymbolScanReport = z.strictObject({ symbol: z.string(), preset: z.string(), interval: Interval, timestamp: z.iso.datetime({ offset: true }), candles_analyzed: z.number().int(), last_closed_candle: z.iso.datetime({ offset: true }).nullable(), price: z.number().nullable(), passed: z.boolean(), score: z.number().nullable(), direction: z.enum(["up","down"]).nullable(), filters: ScanFilters, reasons: z.array(z.string()), failures: z.array(z.string()), levels: z.array(ScanLevel), metrics: ScanMetrics }).openapi("SymbolScanReport")
 export type SymbolScanReport = z.infer<typeof SymbolScanReport>

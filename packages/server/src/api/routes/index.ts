@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admin'
 import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
+import { registerExecutionRoutes } from './executions'
 import { registerMarketDataRoutes } from './market-data'
 import { registerMlRoutes } from './ml'
 import { registerPresetRoutes } from './presets'
@@ -26,5 +27,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerPresetRoutes(app, s)
   registerScannerRoutes(app, s)
   registerMlRoutes(app, s)
+  registerExecutionRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

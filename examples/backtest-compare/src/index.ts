@@ -1,0 +1,48 @@
+// Backtest two parameter sets of sma_crossover over the same week and print the better one.
+//   SMC_API_KEY=<demo key printed by smc-server> pnpm --filter @smc-trading/example-backtest-compare start
+import { SMCApiError, SMCClient, type ExecutionStatus } from 'smc-trading-sdk'
+
+const baseUrl = process.env.SMC_BASE_URL ?? 'http://localhost:8000'
+const apiKey = process.env.SMC_API_KEY
+const symbol = process.env.SMC_SYMBOL ?? 'BTCUSDT'
+const days = Number(process.env.SMC_DAYS ?? 7)
+/** The end of the window: the last midnight (UTC) before now, or SMC_END. */
+const end = process.env.SMC_END ? Date.parse(process.env.SMC_END) : Math.floor(Date.now() / 86_400_000) * 86_400_000
+
+const candidates = [
+  { fast: 10, slow: 30 },
+  { fast: 20, slow: 60 },
+]
+
+async function main(): Promise<void> {
+  if (!apiKey) throw new Error('Set SMC_API_KEY to the demo API key the server printed at start')
+  const client = new SMCClient(undefined, { baseUrl })
+  const { token } = await client.generateToken({ user_id: 'demo', permissions: ['read_trades', 'write_trades'] }, { apiKey })
+  client.setToken(token)
+
+  const results: { params: (typeof candidates)[number]; last: ExecutionStatus }[] = []
+  for (const params of candidates) {
+    const { execution_id } = await client.createBacktest({
+      strategy: 'sma_crossover',
+      params,
+      symbol,
+      interval: '15m',
+      start_time: new Date(end - days * 86_400_000).toISOString(),
+      end_time: new Date(end).toISOString(),
+    })
+    let last: ExecutionStatus | undefined
+    for await (const s of client.watchExecution(execution_id, { intervalMs: 200 })) last = s
+    if (last?.status !== 'completed') throw new Error(`backtest ${execution_id} ended ${last?.status}: ${last?.error_message}`)
+    const c = last.checkpoint!
+    console.log(`fast ${params.fast} / slow ${params.slow}: return ${c.total_return_pct.toFixed(2)} %, ${c.total_trades} trades, win rate ${c.win_rate.toFixed(1)} %, max drawdown ${c.max_drawdown_pct.toFixed(2)} %`)
+    results.push({ params, last })
+  }
+  const best = results.reduce((a, b) => (b.last.checkpoint!.total_return_pct > a.last.checkpoint!.total_return_pct ? b : a))
+  console.log(`better: fast ${best.params.fast} / slow ${best.params.slow} (${best.last.checkpoint!.total_return_pct.toFixed(2)} %)`)
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof SMCApiError) console.error(`API error ${e.status} ${e.code}: ${e.message} (request ${e.requestId})`)
+  else console.error(e)
+  process.exit(1)
+})

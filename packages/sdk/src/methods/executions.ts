@@ -1,0 +1,161 @@
+import type {
+  BacktestAccepted,
+  BacktestRequest,
+  BacktestTask,
+  EquityPoint,
+  EquityQuery,
+  ExecutionEvent,
+  ExecutionList,
+  ExecutionsQuery,
+  ExecutionStatus,
+  ExecutionTrade,
+  LatestMetrics,
+  StrategyList,
+} from '../types'
+import { ScannerMethods } from './scanner'
+
+const TERMINAL = new Set(['completed', 'failed', 'stopped'])
+
+/** `SMCClient`'s strategies, backtests and the executions API (seed 004). */
+export class ExecutionMethods extends ScannerMethods {
+  /**
+   * The built-in strategies with a JSON Schema of each one's parameters (defaults, bounds).
+   * @example
+   * const { strategies } = await client.listStrategies()
+   * console.log(strategies.map((s) => s.name))
+   */
+  listStrategies(): Promise<StrategyList> {
+    return this.unwrap(this.api.GET('/v1/strategies'))
+  }
+
+  /**
+   * Start a backtest in the background; follow it with `watchExecution(execution_id)`.
+   * @example
+   * const { execution_id } = await client.createBacktest({ strategy: 'sma_crossover', params: { fast: 10, slow: 30 }, symbol: 'BTCUSDT', interval: '1h', start_time: '2024-01-01', end_time: '2024-02-01' })
+   */
+  createBacktest(request: BacktestRequest): Promise<BacktestAccepted> {
+    return this.unwrap(this.api.POST('/v1/backtests', { body: request }))
+  }
+
+  /**
+   * One backtest task and its executions.
+   * @example
+   * const { executions } = await client.getBacktest(task_id)
+   */
+  getBacktest(taskId: string): Promise<BacktestTask> {
+    return this.unwrap(this.api.GET('/v1/backtests/{task_id}', { params: { path: { task_id: taskId } } }))
+  }
+
+  /**
+   * Run a backtest task again (its next execution; identical results).
+   * @example
+   * const { execution_id, execution_number } = await client.rerunBacktest(task_id)
+   */
+  rerunBacktest(taskId: string): Promise<BacktestAccepted> {
+    return this.unwrap(this.api.POST('/v1/backtests/{task_id}/executions', { params: { path: { task_id: taskId } } }))
+  }
+
+  /**
+   * Your executions (backtests and trading runs), newest first.
+   * @example
+   * const { executions } = await client.listExecutions({ task_type: 'backtest', status: 'completed' })
+   */
+  listExecutions(query: ExecutionsQuery = {}): Promise<ExecutionList> {
+    return this.unwrap(this.api.GET('/v1/executions', { params: { query } }))
+  }
+
+  /**
+   * An execution's status, progress and latest checkpoint.
+   * @example
+   * const { status, progress, checkpoint } = await client.getExecutionStatus(execution_id)
+   */
+  getExecutionStatus(id: number): Promise<ExecutionStatus> {
+    return this.unwrap(this.api.GET('/v1/executions/{execution_id}/status', { params: { path: { execution_id: id } } }))
+  }
+
+  /**
+   * An execution's latest metrics checkpoint (return, Sharpe, Sortino, drawdown, win rate, …).
+   * @example
+   * const { checkpoint } = await client.getExecutionMetrics(execution_id)
+   */
+  getExecutionMetrics(id: number): Promise<LatestMetrics> {
+    return this.unwrap(this.api.GET('/v1/executions/{execution_id}/metrics/latest', { params: { path: { execution_id: id } } }))
+  }
+
+  /**
+   * Pause, resume or stop a run (400 INVALID_STATE_TRANSITION when its state does not allow it).
+   * @example
+   * await client.controlExecution(execution_id, 'stop')
+   */
+  controlExecution(id: number, command: 'pause' | 'resume' | 'stop'): Promise<ExecutionStatus> {
+    const params = { params: { path: { execution_id: id } } }
+    if (command === 'pause') return this.unwrap(this.api.POST('/v1/executions/{execution_id}/pause', params))
+    if (command === 'resume') return this.unwrap(this.api.POST('/v1/executions/{execution_id}/resume', params))
+    return this.unwrap(this.api.POST('/v1/executions/{execution_id}/stop', params))
+  }
+
+  /**
+   * Every event of a run from `since_sequence` on, page by page (strictly greater sequences).
+   * @example
+   * for await (const e of client.executionEvents(execution_id, { event_type: 'trade_executed' })) console.log(e.sequence, e.event)
+   */
+  async *executionEvents(id: number, query: { since_sequence?: number; event_type?: ExecutionEvent['event_type'] } = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
+    let since = query.since_sequence ?? 0
+    for (;;) {
+      const page = await this.unwrap(
+        this.api.GET('/v1/executions/{execution_id}/events', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
+      )
+      yield* page.events
+      if (page.events.length === 0 || page.next === null) return
+      since = page.events[page.events.length - 1]!.sequence
+    }
+  }
+
+  /**
+   * Every round trip of a run, page by page.
+   * @example
+   * for await (const t of client.executionTrades(execution_id)) console.log(t.trade.exit_reason, t.trade.pnl)
+   */
+  async *executionTrades(id: number, query: { since_sequence?: number; direction?: 'long' | 'short' } = {}): AsyncGenerator<ExecutionTrade, void, undefined> {
+    let since = query.since_sequence ?? 0
+    for (;;) {
+      const page = await this.unwrap(
+        this.api.GET('/v1/executions/{execution_id}/trades', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
+      )
+      yield* page.trades
+      if (page.trades.length === 0 || page.next === null) return
+      since = page.trades[page.trades.length - 1]!.sequence
+    }
+  }
+
+  /**
+   * A run's equity curve (optionally downsampled with `max_points`), page by page.
+   * @example
+   * const curve = []
+   * for await (const p of client.executionEquity(execution_id, { max_points: 500 })) curve.push([p.timestamp, p.equity])
+   */
+  async *executionEquity(id: number, query: Omit<EquityQuery, 'page' | 'page_size'> = {}): AsyncGenerator<EquityPoint, void, undefined> {
+    for (let page = 1; ; page++) {
+      const res = await this.unwrap(
+        this.api.GET('/v1/executions/{execution_id}/equity', { params: { path: { execution_id: id }, query: { ...query, page, page_size: 1000 } } }),
+      )
+      yield* res.equity_curve
+      if (res.next === null || res.equity_curve.length === 0) return
+    }
+  }
+
+  /**
+   * The run's status every `intervalMs` (default 500 ms) until it is completed, failed or stopped
+   * (the last status yielded is the terminal one). Polls the status endpoint.
+   * @example
+   * for await (const s of client.watchExecution(execution_id)) console.log(`${s.progress.toFixed(1)} %`)
+   */
+  async *watchExecution(id: number, options: { intervalMs?: number } = {}): AsyncGenerator<ExecutionStatus, void, undefined> {
+    for (;;) {
+      const status = await this.getExecutionStatus(id)
+      yield status
+      if (TERMINAL.has(status.status)) return
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 500))
+    }
+  }
+}

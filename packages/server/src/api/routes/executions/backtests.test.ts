@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { computePerformance } from '../../../analytics'
+import { createTestContext, TEST_EPOCH, type TestContext } from '../../../testing'
+
+// Backtests through the API on the simulated market's history (5 days of 15m candles), followed
+// through seed 004's executions API.
+let ctx: TestContext
+let token: string
+beforeEach(async () => {
+  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', MARKET_HISTORY_DAYS: '5', ML_ENABLED: 'false' })
+  token = await ctx.token(['read_trades', 'write_trades'], 'alice')
+})
+afterEach(async () => {
+  ctx.services.backtests.stopAll()
+  await ctx.services.backtests.idle()
+  await ctx.close()
+})
+
+const call = async (method: string, path: string, body?: unknown, t = token) => {
+  const res = await ctx.call(method, path, { token: t, body })
+  return { status: res.status, body: await res.json() }
+}
+const iso = (ms: number) => new Date(ms).toISOString()
+const DAY = 86_400_000
+const request = { strategy: 'sma_crossover', params: { fast: 5, slow: 20 }, symbol: 'BTCUSDT', interval: '15m', start_time: iso(TEST_EPOCH - 4 * DAY), end_time: iso(TEST_EPOCH - 1 * DAY) }
+
+async function finished(id: number) {
+  await ctx.services.backtests.idle()
+  return (await call('GET', `/v1/executions/${id}/status`)).body
+}
+
+describe('backtests over the API', () => {
+  it('202, runs in the background to completed; events, trades, equity and metrics through the executions API', async () => {
+    const start = await call('POST', '/v1/backtests', request)
+    expect(start.status).toBe(202)
+    expect(start.body).toMatchObject({ execution_number: 1, status: 'running' })
+    const status = await finished(start.body.execution_id)
+    expect(status).toMatchObject({ status: 'completed', progress: 100, processed: 288, total: 288, has_checkpoint: true, error_message: null })
+
+    const events = await call('GET', `/v1/executions/${start.body.execution_id}/events?page_size=5`)
+    expect(events.body.events.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2, 3, 4, 5])
+    expect(events.body.count).toBeGreaterThan(5)
+    expect(events.body.next).toContain('page=2')
+    const since = await call('GET', `/v1/executions/${start.body.execution_id}/events?since_sequence=3&event_type=trade_executed`)
+    expect(since.body.events.every((e: { sequence: number; event_type: string }) => e.sequence > 3 && e.event_type === 'trade_executed')).toBe(true)
+
+    const trades = (await call('GET', `/v1/executions/${start.body.execution_id}/trades`)).body
+    expect(trades.count).toBeGreaterThan(0)
+    const equity = (await call('GET', `/v1/executions/${start.body.execution_id}/equity?max_points=50`)).body
+    expect(equity.equity_curve.length).toBeLessThanOrEqual(50)
+    expect(equity.granularity_seconds).toBeGreaterThan(0)
+    const full = (await call('GET', `/v1/executions/${start.body.execution_id}/equity?page_size=1000`)).body
+    expect(full.count).toBe(288)
+    expect(equity.equity_curve.at(-1)).toEqual(full.equity_curve.at(-1))
+
+    // The final checkpoint equals the analytics computed from the run's own trades.
+    const { checkpoint } = (await call('GET', `/v1/executions/${start.body.execution_id}/metrics/latest`)).body
+    const perf = computePerformance(
+      trades.trades.map((t: { trade: { symbol: string; direction: 'long' | 'short'; quantity: number; entry_price: number; exit_price: number; pnl: number; fees: number; exit_time: string; entry_time: string } }) => ({
+        symbol: t.trade.symbol,
+        side: t.trade.direction,
+        quantity: t.trade.quantity,
+        entryPrice: t.trade.entry_price,
+        exitPrice: t.trade.exit_price,
+        pnl: t.trade.pnl,
+        commission: t.trade.fees,
+        openedAt: Date.parse(t.trade.entry_time),
+        closedAt: Date.parse(t.trade.exit_time),
+      })),
+      { startingEquity: 10_000 },
+    )
+    expect(checkpoint.total_trades).toBe(perf.total_trades)
+    expect(checkpoint.winning_trades).toBe(perf.winning_trades)
+  })
+
+  it('a re-run is execution 2 with identical trades and equity', async () => {
+    const first = (await call('POST', '/v1/backtests', request)).body
+    await finished(first.execution_id)
+    const again = await call('POST', `/v1/backtests/${first.task_id}/executions`)
+    expect([again.status, again.body.execution_number]).toEqual([202, 2])
+    await finished(again.body.execution_id)
+    const strip = (b: { trades: { trade: unknown }[] }) => b.trades.map((t) => t.trade)
+    expect(strip((await call('GET', `/v1/executions/${again.body.execution_id}/trades`)).body)).toEqual(strip((await call('GET', `/v1/executions/${first.execution_id}/trades`)).body))
+    const eq = async (id: number) => (await call('GET', `/v1/executions/${id}/equity?page_size=1000`)).body.equity_curve.map((p: { equity: number; timestamp: string }) => [p.timestamp, p.equity])
+    expect(await eq(again.body.execution_id)).toEqual(await eq(first.execution_id))
+    const task = (await call('GET', `/v1/backtests/${first.task_id}`)).body
+    expect(task.executions.map((e: { execution_number: number }) => e.execution_number).sort()).toEqual([1, 2])
+  })
+
+  it('ownership: another user gets 403 not_owner, an unknown id 404, admin_full reads it; a finished run cannot be paused', async () => {
+    const run = (await call('POST', '/v1/backtests', request)).body
+    await finished(run.execution_id)
+    const bob = await ctx.token(['read_trades', 'write_trades'], 'bob')
+    const other = await call('GET', `/v1/executions/${run.execution_id}/status`, undefined, bob)
+    expect([other.status, other.body.error.details.reason]).toEqual([403, 'not_owner'])
+    expect((await call('GET', '/v1/executions/999999/status')).status).toBe(404)
+    expect((await call('GET', `/v1/executions/${run.execution_id}/status`, undefined, ctx.adminToken)).status).toBe(200)
+    const pause = await call('POST', `/v1/executions/${run.execution_id}/pause`)
+    expect([pause.status, pause.body.error.code]).toEqual([400, 'INVALID_STATE_TRANSITION'])
+    expect((await call('GET', '/v1/executions?task_type=backtest&status=completed')).body.count).toBe(1)
+  })
+
+  it.each([
+    [{ strategy: 'nope' }, 400, 'STRATEGY_NOT_FOUND', undefined],
+    [{ params: { fast: 50, slow: 20 } }, 400, 'VALIDATION_FAILED', 'params.'],
+    [{ params: { fast: 'x' } }, 400, 'VALIDATION_FAILED', 'params.fast'],
+    [{ start_time: iso(TEST_EPOCH - DAY), end_time: iso(TEST_EPOCH - 2 * DAY) }, 400, 'VALIDATION_FAILED', 'start_time'],
+    [{ start_time: iso(TEST_EPOCH - 60 * DAY), end_time: iso(TEST_EPOCH - 59 * DAY) }, 400, 'INSUFFICIENT_HISTORY', undefined],
+    [{ interval: '1m', start_time: iso(TEST_EPOCH - 400 * DAY) }, 400, 'VALIDATION_FAILED', 'end_time'],
+  ])('bad input %# → %i %s', async (change, status, code, field) => {
+    const res = await call('POST', '/v1/backtests', { ...request, ...change })
+    expect([res.status, res.body.error.code]).toEqual([status, code])
+    if (field) expect(String(res.body.error.details.field)).toContain(field)
+  })
+
+  it('page_size 1001 is 400; more than 2 runs at once is 429 CONCURRENT_RUN_LIMIT; stop ends a run as stopped', async () => {
+    expect((await call('GET', '/v1/executions?page_size=1001')).status).toBe(400)
+    const a = (await call('POST', '/v1/backtests', request)).body
+    const b = (await call('POST', '/v1/backtests', request)).body
+    const c = await call('POST', '/v1/backtests', request)
+    expect([c.status, c.body.error.code]).toEqual([429, 'CONCURRENT_RUN_LIMIT'])
+    const stopped = await call('POST', `/v1/executions/${a.execution_id}/stop`)
+    expect([stopped.status, stopped.body.status]).toEqual([200, 'stopped'])
+    await ctx.services.backtests.idle()
+    expect((await call('GET', `/v1/executions/${a.execution_id}/status`)).body.status).toBe('stopped')
+    expect((await call('GET', `/v1/executions/${b.execution_id}/status`)).body.status).toBe('completed')
+  })
+
+  it('lists the strategies with their parameter schemas', async () => {
+    const { body } = await call('GET', '/v1/strategies')
+    expect(body.strategies.map((x: { name: string }) => x.name).sort()).toEqual(['breakout', 'rsi_reversion', 'sma_crossover', 'smc_trend'])
+    expect(body.strategies.find((x: { name: string }) => x.name === 'sma_crossover').parameters.properties.fast.default).toBeDefined()
+  })
+})

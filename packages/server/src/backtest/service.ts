@@ -1,0 +1,156 @@
+import type { Clock } from '../core'
+import { DomainError } from '../core'
+import type { ExecutionReader, ExecutionStatusJson, ExecutionStore } from '../executions'
+import type { Interval, MarketData } from '../market'
+import { getStrategy, parseStrategyParams } from '../strategies'
+import { backtestCandles, checkHistory, createBacktestControl, runBacktest, validateBacktestSpec, type BacktestControl } from './engine'
+import type { BacktestSpec } from './types'
+
+/** Most runs of one user pending, running or paused at once (documented; beyond it 429). */
+export const MAX_CONCURRENT_RUNS = 2
+
+export interface BacktestRequestBody {
+  strategy: string
+  params?: Record<string, unknown>
+  symbol: string
+  interval: Interval
+  start_time: number
+  end_time: number
+  initial_balance?: number
+  taker_fee_bps?: number
+  maker_fee_bps?: number
+  slippage_bps?: number
+}
+
+interface Running {
+  abort: AbortController
+  control: BacktestControl
+}
+
+/**
+ * Backtests as background executions: validates a request completely before answering 202 (so a
+ * bad one costs nothing), records the task and its executions in the ExecutionStore, runs the engine
+ * in time slices, and drives each execution's status through the store's state table (pause, resume
+ * and stop reach the running engine).
+ */
+export class BacktestService {
+  private readonly running = new Map<number, Running>()
+
+  constructor(
+    private readonly deps: {
+      store: ExecutionStore
+      market: MarketData
+      clock: Clock
+      defaults: { initial_balance: number; taker_fee_bps: number; maker_fee_bps: number }
+      onError?: (err: unknown, executionId: number) => void
+    },
+  ) {}
+
+  /** Validate, record and start a backtest: the task and its first execution (status running). */
+  create(userId: string, body: BacktestRequestBody) {
+    const definition = getStrategy(body.strategy)
+    const params = parseStrategyParams(definition.name, body.params ?? {}) as Record<string, unknown>
+    const symbol = body.symbol.toUpperCase()
+    this.deps.market.requireInstrument(symbol)
+    const d = this.deps.defaults
+    const spec: BacktestSpec = {
+      strategy: definition.name,
+      params,
+      symbol,
+      interval: body.interval,
+      start_time: body.start_time,
+      end_time: body.end_time,
+      initial_balance: body.initial_balance ?? d.initial_balance,
+      taker_fee_bps: body.taker_fee_bps ?? d.taker_fee_bps,
+      maker_fee_bps: body.maker_fee_bps ?? d.maker_fee_bps,
+      slippage_bps: body.slippage_bps ?? 0,
+    }
+    validateBacktestSpec(spec)
+    checkHistory(spec, backtestCandles(this.deps.market, spec))
+    this.refuseOverLimit(userId)
+    const { task, execution } = this.deps.store.createTask(userId, spec)
+    this.start(execution.execution_id, spec)
+    return { task_id: task.task_id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
+  }
+
+  /** Run a task again as its next execution (identical results: the same spec over the same closed candles). */
+  rerun(taskId: string, reader: ExecutionReader) {
+    const task = this.deps.store.taskAccess(taskId, reader)
+    this.refuseOverLimit(reader.userId)
+    const spec = this.deps.store.task(task.id)
+    const execution = this.deps.store.rerun(task.id)
+    this.start(execution.execution_id, {
+      ...spec,
+      interval: spec.interval as Interval,
+      start_time: Date.parse(spec.start_time),
+      end_time: Date.parse(spec.end_time),
+    })
+    return { task_id: task.id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
+  }
+
+  pause(id: number): ExecutionStatusJson {
+    const status = this.deps.store.setStatus(id, 'paused')
+    this.running.get(id)?.control.pause()
+    return status
+  }
+
+  resume(id: number): ExecutionStatusJson {
+    const status = this.deps.store.setStatus(id, 'running')
+    this.running.get(id)?.control.resume()
+    return status
+  }
+
+  stop(id: number): ExecutionStatusJson {
+    const status = this.deps.store.setStatus(id, 'stopped')
+    this.running.get(id)?.abort.abort()
+    return status
+  }
+
+  /** Runs in progress (tests wait for them; shutdown stops them). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 5))
+  }
+
+  stopAll(): void {
+    for (const r of this.running.values()) r.abort.abort()
+  }
+
+  private refuseOverLimit(userId: string): void {
+    const active = this.deps.store.activeCount(userId)
+    if (active >= MAX_CONCURRENT_RUNS)
+      throw new DomainError('CONCURRENT_RUN_LIMIT', `You have ${active} runs in progress; at most ${MAX_CONCURRENT_RUNS} at once`, {
+        active,
+        limit: MAX_CONCURRENT_RUNS,
+        // Runs of a few thousand candles finish within seconds.
+        retry_after: 5,
+      })
+  }
+
+  private start(executionId: number, spec: BacktestSpec): void {
+    const { store, market } = this.deps
+    const abort = new AbortController()
+    const control = createBacktestControl()
+    this.running.set(executionId, { abort, control })
+    store.setStatus(executionId, 'running')
+    const sink = store.sink(executionId)
+    const candles = backtestCandles(market, spec)
+    runBacktest(spec, candles, sink, {
+      instrument: market.requireInstrument(spec.symbol),
+      signal: abort.signal,
+      control,
+      onProgress: (processed, total) => store.setProgress(executionId, processed, total),
+    })
+      .then((result) => {
+        store.setProgress(executionId, result.processed, result.total)
+        // A stop request already set `stopped`; a finished run completes.
+        if (result.status === 'completed' && store.status(executionId).status === 'running') store.setStatus(executionId, 'completed')
+      })
+      .catch((err: unknown) => {
+        this.deps.onError?.(err, executionId)
+        const current = store.status(executionId).status
+        if (current === 'running' || current === 'paused')
+          store.setStatus(executionId, 'failed', { error_message: err instanceof Error ? err.message : String(err) })
+      })
+      .finally(() => this.running.delete(executionId))
+  }
+}
