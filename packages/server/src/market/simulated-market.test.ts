@@ -25,19 +25,16 @@ function allMinutes(market: SimulatedMarket, symbol: string): Candle[] {
 describe('createSimulatedMarket: 30 days of history', () => {
   let clock: ManualClock
   let market: SimulatedMarket
-  let buildMs: number
 
   beforeAll(() => {
     clock = new ManualClock(T0)
-    const t = performance.now()
     market = createSimulatedMarket({ clock })
-    buildMs = performance.now() - t
   })
 
-  it('builds ~260k candles well under a second', () => {
+  // How fast it builds is a benchmark's figure (a timed assertion fails on a loaded machine).
+  it('builds ~260k candles of history', () => {
     const rows = DEFAULT_INSTRUMENTS.length * market.candleColumns('BTCUSDT', '1m', { limit: 100_000 }).time.length
     expect(rows).toBeGreaterThan(250_000)
-    expect(buildMs).toBeLessThan(1000)
   })
 
   it('covers at least 30 days, from a UTC midnight to the current minute', () => {
