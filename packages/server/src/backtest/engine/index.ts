@@ -11,6 +11,7 @@ export {
 } from './run'
 export {
   validateBacktestSpec,
+  validateTerms,
   checkHistory,
   MAX_BACKTEST_CANDLES,
   MIN_BACKTEST_CANDLES,
@@ -22,4 +23,4 @@ export { backtestCandles } from './candles'
 export { computeRunMetrics, sortinoRatio, toClosedTrade, type MetricsState } from './metrics'
 export { CandleReplay, candlePath, anchorOffsets, legCrossings } from './replay'
 export { withSlippage } from './slippage'
-export { openSandbox, intervalMs, SANDBOX_USER, type Sandbox, type SandboxOptions } from './sandbox'
+export { openSandbox, intervalMs, SANDBOX_USER, type Sandbox, type SandboxOptions, type SandboxServices } from './sandbox'

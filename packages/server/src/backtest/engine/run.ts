@@ -60,7 +60,7 @@ import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefiniti
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
 import { computeRunMetrics } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
-import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES } from './validate'
+import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES, validateTerms } from './validate'
 
 /** Pause and resume a running backtest (between time slices). */
 export interface BacktestControl {
@@ -186,6 +186,7 @@ interface Pending {
  * are thrown before anything is written.
  */
 export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, sink: RunSink, options: BacktestOptions): Promise<BacktestResult> {
+  validateTerms(spec)
   checkHistory(spec, candles, options.minCandles ?? MIN_BACKTEST_CANDLES, options.maxCandles ?? MAX_BACKTEST_CANDLES)
   const strategy = options.strategy ?? getStrategy(spec.strategy)
   const parsed = strategy.params.safeParse(spec.params ?? {})

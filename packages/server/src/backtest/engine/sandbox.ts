@@ -1,12 +1,11 @@
-import { loadEnv } from '../../config'
-import { ManualClock } from '../../core'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { EventBus, idFactory, ManualClock } from '../../core'
+import { ExecutionService, listRoundTrips, type Fill, type RoundTrip } from '../../execution'
 import { INTERVAL_MINUTES, SeriesMarket, type Instrument, type Interval, type MarketData } from '../../market'
 import { MINUTE_MS } from '../../market/intervals'
-import { createLogger } from '../../observability'
-import { createServices, type AppServices } from '../../services'
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
-import { listRoundTrips, type Fill, type RoundTrip } from '../../execution'
-import { closeDatabase, tables, type ExecutionRepositories } from '../../store'
+import { RiskService } from '../../risk'
+import { SettingsService } from '../../settings'
+import { closeDatabase, openDatabase, SqliteSettingsRepository, tables, type Db, type ExecutionRepositories } from '../../store'
 import type { BacktestSpec } from '../types'
 import { CandleReplay } from './replay'
 import { withSlippage } from './slippage'
@@ -15,13 +14,13 @@ import { withSlippage } from './slippage'
 export const SANDBOX_USER = 'backtest'
 
 /**
- * One run's private paper exchange: the real server services (execution, risk, ledger, event bus)
- * on their own in-memory database, over their own market (a SeriesMarket the run replays) and
- * manual clock. Nothing in it is shared with the live server: its orders, fills, metrics and
- * events never reach the live accounts, book, metrics or WebSocket channels.
+ * One run's private paper exchange: paper trading's own services (execution, risk, ledger, event
+ * bus) on their own in-memory database, over their own market (a SeriesMarket the run replays) and
+ * manual clock. Nothing in it is shared with the live server: its orders, fills and events never
+ * reach the live accounts, book, metrics or WebSocket channels.
  */
 export interface Sandbox {
-  services: AppServices
+  services: SandboxServices
   clock: ManualClock
   series: SeriesMarket
   /** The market the services see (the series, behind the slippage model). */
@@ -57,24 +56,71 @@ const NO_LIMIT = 1e15
 
 export const intervalMs = (interval: Interval): number => INTERVAL_MINUTES[interval] * MINUTE_MS
 
-/** A JWT secret the sandbox never uses (no HTTP, no tokens) but the config requires to skip generating one. */
-const UNUSED_SECRET = 'backtest-sandbox-unused-secret-0000'
+/** The paper exchange of a sandbox: what the server's createServices wires for trading, nothing else. */
+export interface SandboxServices {
+  db: Db
+  clock: ManualClock
+  market: MarketData
+  events: EventBus
+  settings: SettingsService
+  risk: RiskService
+  execution: ExecutionService
+}
+
+/**
+ * The trading part of the server's `createServices` (services.ts), on an in-memory store: settings,
+ * the event bus, the risk service and the execution service, with paper trading's classes and the
+ * same wiring (pauses expire on market ticks); no auth, WebSocket hub, metrics, scanner or model.
+ * Built here rather than through createServices, which owns the backtest service (an import cycle)
+ * and would give each run a hub, a model and an executions store of its own. Ids are fixed
+ * (`bt` session), so a re-run books the same ids.
+ */
+function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOptions['spec']): SandboxServices {
+  const db = openDatabase(':memory:')
+  const symbols = market.symbols()
+  const settings = new SettingsService(
+    new SqliteSettingsRepository(db),
+    clock,
+    {
+      // The strategy's own sizing is the risk control of a backtest: the paper limits meant for a
+      // live account (position size, daily loss, drawdown) would stop it midway, so they are off
+      // (and set out of reach, so no limit warnings are logged either). The balance check stays.
+      'trading.max_position_size': NO_LIMIT,
+      'trading.max_daily_loss': NO_LIMIT,
+      'trading.risk_enabled': false,
+      'notifications.slack_enabled': false,
+      'notifications.email_enabled': false,
+      'rate_limits.requests_per_minute': 1,
+      'rate_limits.burst_per_second': 1,
+      'exchanges.simulated.symbols': symbols,
+    },
+    symbols,
+  )
+  const events = new EventBus((err) => {
+    throw err
+  })
+  const ids = idFactory('bt')
+  const risk = new RiskService(db, clock, market, settings, events, ids)
+  const execution = new ExecutionService({
+    db,
+    clock,
+    market,
+    events,
+    settings,
+    risk,
+    initialBalance: spec.initial_balance,
+    takerFeeBps: spec.taker_fee_bps,
+    makerFeeBps: spec.maker_fee_bps,
+    ids,
+  })
+  market.onTick(() => risk.expirePauses())
+  risk.updateLimits(execution.accountIdOf(SANDBOX_USER), { max_drawdown: NO_LIMIT })
+  return { db, clock, market, events, settings, risk, execution }
+}
 
 export function openSandbox(o: SandboxOptions): Sandbox {
   const { spec, instrument } = o
   if (instrument.symbol !== spec.symbol) throw new RangeError(`instrument ${instrument.symbol} is not ${spec.symbol}`)
-  const env = loadEnv({
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: UNUSED_SECRET,
-    MARKET_SEED: o.bookSeed,
-    MARKET_SYMBOLS: spec.symbol,
-    PAPER_INITIAL_BALANCE: String(spec.initial_balance),
-    PAPER_TAKER_FEE_BPS: String(spec.taker_fee_bps),
-    PAPER_MAKER_FEE_BPS: String(spec.maker_fee_bps),
-    RATE_LIMIT_ENABLED: 'false',
-    ML_ENABLED: 'false',
-  })
   const clock = new ManualClock(o.epoch)
   const stepMs = intervalMs(spec.interval)
   const series = new SeriesMarket([instrument], stepMs / MINUTE_MS, o.bookSeed, (error) => {
@@ -92,12 +138,7 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     instrument,
     spec.slippage_bps,
   )
-  const services = createServices(env, { clock, market, logger: createLogger('silent') })
-  // The strategy's own sizing is the risk control of a backtest: the paper limits meant for a live
-  // account (position size, daily loss, drawdown) would stop it midway, so they are off (and set out
-  // of reach, so no limit warnings are logged either). The balance check stays.
-  services.settings.update({ 'trading.risk_enabled': false, 'trading.max_position_size': NO_LIMIT, 'trading.max_daily_loss': NO_LIMIT })
-  services.risk.updateLimits(services.execution.accountIdOf(SANDBOX_USER), { max_drawdown: NO_LIMIT })
+  const services = sandboxServices(clock, market, spec)
   const { fills, positions } = tables
   const fillsQuery = services.db
     .select()
@@ -137,8 +178,6 @@ export function openSandbox(o: SandboxOptions): Sandbox {
       if (closed) return
       closed = true
       services.execution.close()
-      await services.stream.close()
-      services.market.stop()
       closeDatabase(services.db)
     },
   }

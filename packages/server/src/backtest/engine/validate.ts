@@ -38,6 +38,16 @@ export function validateBacktestSpec(spec: BacktestSpec): void {
       candles,
       max_candles: MAX_BACKTEST_CANDLES,
     })
+  validateTerms(spec)
+}
+
+/**
+ * The terms a run needs whatever its candles: a known interval, an initial balance in
+ * (0, {@link MAX_INITIAL_BALANCE}], fees in [0, {@link MAX_FEE_BPS}] and slippage in
+ * [0, {@link MAX_SLIPPAGE_BPS}] basis points (VALIDATION_FAILED with the field). runBacktest checks them.
+ */
+export function validateTerms(spec: Pick<BacktestSpec, 'interval' | 'initial_balance' | 'taker_fee_bps' | 'maker_fee_bps' | 'slippage_bps'>): void {
+  if (!isInterval(spec.interval)) throw invalid('interval', `Unknown interval "${String(spec.interval)}"`, { value: spec.interval })
   if (!(Number.isFinite(spec.initial_balance) && spec.initial_balance > 0 && spec.initial_balance <= MAX_INITIAL_BALANCE))
     throw invalid('initial_balance', `initial_balance must be in (0, ${MAX_INITIAL_BALANCE}]`, { value: spec.initial_balance })
   for (const [f, max] of [
