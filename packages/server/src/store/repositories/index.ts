@@ -44,3 +44,4 @@ export {
 export { SqlitePresetRepository, type PresetRepository, type PresetRow } from './presets'
 export { SqliteRunnerRepository, type RunnerRepository, type StrategyAccountRow, type StrategyDecisionRow, type DecisionAction, type DecisionFilter } from './runner'
 export { SqliteExecutionRepository, type BacktestTaskRow, type ExecutionRepository, type ExecutionRow, type ExecutionStatus, type TaskType } from './executions'
+export { SqliteEngineRepository, type EngineRepository, type EngineRow, type EngineTransitionRow, type EngineTransitionQuery } from './engine'
