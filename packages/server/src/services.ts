@@ -12,6 +12,7 @@ import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 import { BacktestService } from './backtest'
 import { ExecutionStore } from './executions'
 import { PredictionService, type PredictionView } from './ml'
+import { createRunner, type Runner } from './runner'
 import { PresetService, ScanStore } from './scanner'
 
 export const SERVER_VERSION = '1.0.0'
@@ -43,6 +44,8 @@ export interface AppServices {
   /** Runs (backtests, later live strategy runs): seed 004's executions store. */
   executions: ExecutionStore
   backtests: BacktestService
+  /** Strategy accounts, their scheduled trading cycles, decisions and leaderboard (seed 001). */
+  runner: Runner
   startedAt: number
   version: string
 }
@@ -73,6 +76,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
       'rate_limits.requests_per_minute': env.RATE_LIMIT_PER_MINUTE,
       'rate_limits.burst_per_second': env.RATE_LIMIT_BURST_PER_SECOND,
       'exchanges.simulated.symbols': symbols,
+      'scheduler.interval_minutes': env.SCHEDULER_INTERVAL_MINUTES,
     },
     symbols,
   )
@@ -130,6 +134,27 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     defaults: { initial_balance: env.PAPER_INITIAL_BALANCE, taker_fee_bps: env.PAPER_TAKER_FEE_BPS, maker_fee_bps: env.PAPER_MAKER_FEE_BPS },
     onError: (err, executionId) => logger.error({ err, execution_id: executionId }, 'backtest failed'),
   })
+  // Strategy accounts trade as separate paper accounts; their events reach the owner on the
+  // journaled `strategies` channel (never `trades`/`positions`), cycles on `cycles`.
+  const runner = createRunner({
+    db,
+    clock,
+    market,
+    settings,
+    risk,
+    execution,
+    events,
+    defaultInitialBalance: env.PAPER_INITIAL_BALANCE,
+    takerFeeBps: env.PAPER_TAKER_FEE_BPS,
+    intervalMinutes: () => settings.get()['scheduler.interval_minutes'],
+    enabled: () => env.SCHEDULER_ENABLED,
+    onEvent: (kind, data, ownerId) => {
+      if (kind === 'strategy_event') {
+        if (ownerId) events.publish({ kind: 'strategy_event', userId: ownerId, data, at: clock.now() })
+      } else stream.broadcast('cycles', kind, data)
+    },
+  })
+  market.onTick(() => void runner.scheduler.tick())
   // A preset in use by a running engine cannot change (409); engines arrive with the strategy runner.
   const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock })
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
@@ -152,6 +177,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     ml,
     executions,
     backtests,
+    runner,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -590,6 +590,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaderboard
+         * @description Your strategy accounts (admin_full: everyone's) ranked by ROI, ties by pnl then id, with pnl, win rate, Sharpe, max drawdown and trade count from the same analytics code as /v1/analytics/performance.
+         */
+        get: operations["getLeaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/market-data": {
         parameters: {
             query?: never;
@@ -1050,6 +1070,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/scheduler/next-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Next scheduled cycle
+         * @description When the next cycle runs.
+         */
+        get: operations["getSchedulerNextRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduler/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the scheduler
+         * @description Stop scheduled cycles (already paused → 400 SCHEDULER_ALREADY_PAUSED).
+         */
+        post: operations["pauseScheduler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduler/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume the scheduler
+         * @description Resume scheduled cycles (not paused → 400 SCHEDULER_NOT_PAUSED).
+         */
+        post: operations["resumeScheduler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduler/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scheduler statistics
+         * @description Totals, success / partial / failure counts, durations and the last 10 cycles.
+         */
+        get: operations["getSchedulerStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduler/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scheduler status
+         * @description Whether cycles run, the interval (scheduler.interval_minutes, changeable through PUT /v1/config), the last and next run.
+         */
+        get: operations["getSchedulerStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduler/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger the scheduler
+         * @description Run a cycle now (asynchronously: it answers at once). While a cycle runs → 409 CYCLE_IN_PROGRESS.
+         */
+        post: operations["triggerScheduler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/strategies": {
         parameters: {
             query?: never;
@@ -1062,6 +1202,158 @@ export interface paths {
          * @description The built-in strategies with a JSON Schema of each one's parameters (defaults, bounds), to build forms from.
          */
         get: operations["listStrategies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Strategy accounts
+         * @description Your strategy accounts, each a separate paper account (own balance, positions, ledger, risk limits) run by a strategy on the scheduler's cycles.
+         */
+        get: operations["listStrategyAccounts"];
+        put?: never;
+        /**
+         * Create a strategy account
+         * @description A new paper account run by a strategy (params validated: 400 naming params.<key>). At most 10 per user (400 STRATEGY_ACCOUNT_LIMIT).
+         */
+        post: operations["createStrategyAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A strategy account
+         * @description One of your strategy accounts (another user's → 404).
+         */
+        get: operations["getStrategyAccount"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a strategy account
+         * @description Cancels its orders, closes its positions, then removes it.
+         */
+        delete: operations["deleteStrategyAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a strategy account
+         * @description Rename, re-parameterise (merged, validated), pause (active false) or change symbols.
+         */
+        patch: operations["updateStrategyAccount"];
+        trace?: never;
+    };
+    "/v1/strategy-accounts/{account_id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Strategy account decisions
+         * @description Every cycle's decision per symbol: action, confidence, reasoning, the indicator values used, and the resulting order id or the reason there is none.
+         */
+        get: operations["getStrategyAccountDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-accounts/{account_id}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Strategy account positions
+         * @description The account's positions.
+         */
+        get: operations["getStrategyAccountPositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-accounts/{account_id}/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Strategy account trades
+         * @description The account's fills, newest first.
+         */
+        get: operations["getStrategyAccountTrades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Positions of all your strategy accounts
+         * @description Across your strategy accounts.
+         */
+        get: operations["getStrategyPositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strategy-trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trades of all your strategy accounts
+         * @description Across your strategy accounts, newest first.
+         */
+        get: operations["getStrategyTrades"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1431,6 +1723,12 @@ export interface components {
                 burst_per_second: number;
                 requests_per_minute: number;
             };
+            scheduler: {
+                /** @description SCHEDULER_ENABLED. */
+                enabled: boolean;
+                /** @description Minutes between trading cycles (runtime-changeable). */
+                interval_minutes: number;
+            };
             server: {
                 /** @description Database kind and location (file path or memory). */
                 database: string;
@@ -1463,6 +1761,7 @@ export interface components {
             "notifications.slack_enabled"?: boolean;
             "rate_limits.burst_per_second"?: number;
             "rate_limits.requests_per_minute"?: number;
+            "scheduler.interval_minutes"?: number;
             "trading.max_daily_loss"?: number;
             /** @example 1500 */
             "trading.max_position_size"?: number;
@@ -1476,6 +1775,87 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "connected";
+        };
+        CycleCompleteMessage: {
+            /** @enum {string} */
+            channel: "cycles";
+            data: components["schemas"]["CycleRecord"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "cycle_complete";
+        };
+        CycleRecord: {
+            accounts_failed: number;
+            accounts_processed: number;
+            /** Format: date-time */
+            completed_at: string;
+            cycle_id: string;
+            decisions: number;
+            duration_seconds: number;
+            errors: {
+                account_id: string;
+                message: string;
+                symbol: string | null;
+            }[];
+            orders_denied: number;
+            orders_placed: number;
+            positions_closed: number;
+            positions_opened: number;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "success" | "partial" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+        };
+        CycleStartMessage: {
+            /** @enum {string} */
+            channel: "cycles";
+            data: {
+                accounts: number;
+                cycle_id: string;
+                /** Format: date-time */
+                started_at: string;
+                /** @enum {string} */
+                trigger: "schedule" | "manual";
+            };
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "cycle_start";
+        };
+        Decision: {
+            account_id: string;
+            /** @enum {string} */
+            action: "BUY" | "SELL" | "HOLD" | "CLOSE";
+            /** Format: date-time */
+            candle_time: string | null;
+            confidence: number;
+            /** Format: date-time */
+            created_at: string;
+            cycle_id: string;
+            decision_id: string;
+            /** @description Why the decision produced no order (a strategy error, or the order's denial code). */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description The values the decision used. */
+            indicators: {
+                [key: string]: number | null;
+            };
+            order_id: string | null;
+            reasoning: string;
+            symbol: string;
+        };
+        DecisionList: {
+            decisions: components["schemas"]["Decision"][];
+            total_count: number;
         };
         /** @enum {string} */
         Direction: "up" | "flat" | "down";
@@ -1878,6 +2258,31 @@ export interface components {
             has_checkpoint: boolean;
             task_id: string;
             task_type: components["schemas"]["TaskType"];
+        };
+        Leaderboard: {
+            /** @description Ranked by ROI, ties by pnl then account id. */
+            leaderboard: components["schemas"]["LeaderboardEntry"][];
+        };
+        LeaderboardEntry: {
+            account_id: string;
+            active: boolean;
+            balance: number;
+            equity: number;
+            initial_balance: number;
+            losing_trades: number;
+            max_drawdown: number;
+            name: string;
+            owner_id: string;
+            rank: number;
+            /** @description total_pnl ÷ initial_balance × 100 (realized). */
+            roi_percentage: number;
+            sharpe_ratio: number | null;
+            strategy: string;
+            total_pnl: number;
+            total_trades: number;
+            unrealized_pnl: number;
+            win_rate: number;
+            winning_trades: number;
         };
         /** @description How support and resistance levels are built from SMC swing highs and lows. */
         LevelSettings: {
@@ -2974,6 +3379,51 @@ export interface components {
             timestamp: string;
             total_scanned: number;
         };
+        SchedulerCommand: {
+            cycle_id?: string;
+            message: string;
+            /** @example triggered */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
+        SchedulerNextRun: {
+            interval_minutes: number;
+            /** Format: date-time */
+            next_run_at: string | null;
+            seconds_until_next_run: number | null;
+        };
+        SchedulerStats: {
+            average_duration_seconds: number;
+            failed_executions: number;
+            last_10_executions: components["schemas"]["CycleRecord"][];
+            max_duration_seconds: number | null;
+            min_duration_seconds: number | null;
+            partial_executions: number;
+            success_rate: number;
+            successful_executions: number;
+            total_errors: number;
+            total_executions: number;
+        };
+        SchedulerStatus: {
+            current_cycle_id: string | null;
+            cycle_in_progress: boolean;
+            enabled: boolean;
+            interval_minutes: number;
+            is_paused: boolean;
+            is_running: boolean;
+            /** Format: date-time */
+            last_execution_at: string | null;
+            last_execution_duration_seconds: number | null;
+            /** @enum {string|null} */
+            last_execution_status: "success" | "partial" | "failed" | null;
+            /** Format: date-time */
+            next_run_at: string | null;
+            /** Format: date-time */
+            paused_at: string | null;
+            total_errors: number;
+            total_executions: number;
+        };
         /**
          * @description A permission scope. `admin_full` passes every scope check.
          * @enum {string}
@@ -2988,7 +3438,7 @@ export interface components {
             volume: number;
         };
         /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
-        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
+        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["StrategyEventMessage"] | components["schemas"]["CycleStartMessage"] | components["schemas"]["CycleCompleteMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
         /** @description Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle. */
@@ -3113,6 +3563,91 @@ export interface components {
          * @enum {string}
          */
         SmcTrend: "bullish" | "bearish" | "neutral";
+        StrategyAccount: {
+            account_id: string;
+            active: boolean;
+            balance: number;
+            commission_paid: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            equity: number;
+            initial_balance: number;
+            interval: string;
+            name: string;
+            open_positions: number;
+            owner_id: string;
+            /** @description The separate paper account it trades through. */
+            paper_account_id: string;
+            params: {
+                [key: string]: unknown;
+            };
+            realized_pnl: number;
+            strategy: string;
+            symbols: string[];
+            unrealized_pnl: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        StrategyAccountCreate: {
+            /** @description Default the paper account's initial balance. */
+            initial_balance?: number;
+            interval?: components["schemas"]["Interval"];
+            /** @example momentum-btc */
+            name: string;
+            /**
+             * @example {
+             *       "fast": 10,
+             *       "slow": 30
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @example sma_crossover */
+            strategy: string;
+            /**
+             * @example [
+             *       "BTCUSDT"
+             *     ]
+             */
+            symbols: string[];
+        };
+        StrategyAccountDeleted: {
+            /** @description The account id (its positions were closed first). */
+            deleted: string;
+        };
+        StrategyAccountList: {
+            accounts: components["schemas"]["StrategyAccount"][];
+        };
+        StrategyAccountPatch: {
+            active?: boolean;
+            name?: string;
+            /** @description Merged over the current parameters, then validated as a whole. */
+            params?: {
+                [key: string]: unknown;
+            };
+            symbols?: string[];
+        };
+        /** @description An event of one of your strategy accounts (a decision, or its own order, position or risk event), resumable like the other account events; never on `trades`/`positions`. */
+        StrategyEventMessage: {
+            /** @enum {string} */
+            channel: "strategies";
+            data: {
+                account_id: string;
+                /** @description decision, or the account event type (trade_update, position_update, risk_event). */
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "strategy_event";
+        };
         StrategyInfo: {
             description: string;
             /** @example sma_crossover */
@@ -3124,6 +3659,28 @@ export interface components {
         };
         StrategyList: {
             strategies: components["schemas"]["StrategyInfo"][];
+        };
+        StrategyPositions: {
+            /** @description Positions (the Position fields) with account_id (and account_name across accounts). */
+            positions: ({
+                account_id: string;
+                symbol: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            total_count: number;
+        };
+        StrategyTrades: {
+            total_count: number;
+            /** @description Fills (the Trade fields) with account_id (and account_name across accounts). */
+            trades: ({
+                account_id: string;
+                symbol: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
         };
         StreamAuthenticated: {
             /**
@@ -5062,6 +5619,37 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getLeaderboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaderboard. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getMarketSnapshot: {
         parameters: {
             query?: never;
@@ -6070,6 +6658,193 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getSchedulerNextRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Next run. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerNextRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseScheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerCommand"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeScheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerCommand"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSchedulerStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSchedulerStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    triggerScheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerCommand"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listStrategies: {
         parameters: {
             query?: never;
@@ -6090,6 +6865,377 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StrategyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listStrategyAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accounts. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyAccountList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createStrategyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StrategyAccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteStrategyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyAccountDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateStrategyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StrategyAccountPatch"];
+            };
+        };
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyAccountDecisions: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results. */
+                limit?: number;
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decisions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyAccountPositions: {
+        parameters: {
+            query?: {
+                /** @description Open or closed positions. */
+                status?: "open" | "closed";
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Positions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyPositions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyAccountTrades: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results. */
+                limit?: number;
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The strategy account. */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trades. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyTrades"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyPositions: {
+        parameters: {
+            query?: {
+                /** @description Open or closed positions. */
+                status?: "open" | "closed";
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Positions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyPositions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStrategyTrades: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results. */
+                limit?: number;
+                /** @description Only this symbol. */
+                symbol?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trades. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyTrades"];
                 };
             };
             400: components["responses"]["BadRequest"];

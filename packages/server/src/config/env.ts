@@ -47,6 +47,9 @@ const EnvObject = z.object({
     }),
   /** A live market older than this is stale: new orders are refused until it updates. */
   MARKET_STALE_MS: int(30_000, 1000, 3_600_000),
+  /** The strategy runner's scheduler: whether cycles run on their own, and the initial interval. */
+  SCHEDULER_ENABLED: bool(true),
+  SCHEDULER_INTERVAL_MINUTES: int(5, 1, 1440),
   /** Origins allowed by CORS: `*`, or a comma-separated list of origins. */
   CORS_ORIGINS: z.string().min(1).default('*'),
   /** The prediction model: its candle interval, and whether the server trains it after start. */

@@ -94,10 +94,10 @@ export type ComponentHealth = z.infer<typeof ComponentHealth>
 export const ExchangeConfig = z.strictObject({ enabled: z.boolean(), symbols: z.array(z.string()).openapi({"example":["BTCUSDT","ETHUSDT"]}) }).openapi("ExchangeConfig")
 export type ExchangeConfig = z.infer<typeof ExchangeConfig>
 
-export const Config = z.strictObject({ trading: z.strictObject({ max_position_size: z.number().openapi({"description":"Default largest position in base-asset units, for symbols without a per-symbol limit (PUT /v1/risk/limits).","example":1000}), max_daily_loss: z.number().openapi({"example":500}), risk_enabled: z.boolean() }), exchanges: z.object({  }).catchall(ExchangeConfig), notifications: z.strictObject({ slack_enabled: z.boolean(), email_enabled: z.boolean() }), rate_limits: z.strictObject({ requests_per_minute: z.number().int(), burst_per_second: z.number().int() }), server: z.strictObject({ version: z.string(), market_source: z.string().openapi({"example":"simulated"}), database: z.string().openapi({"description":"Database kind and location (file path or memory)."}) }) }).openapi({"description":"The effective runtime configuration (never secrets)."}).openapi("Config")
+export const Config = z.strictObject({ trading: z.strictObject({ max_position_size: z.number().openapi({"description":"Default largest position in base-asset units, for symbols without a per-symbol limit (PUT /v1/risk/limits).","example":1000}), max_daily_loss: z.number().openapi({"example":500}), risk_enabled: z.boolean() }), exchanges: z.object({  }).catchall(ExchangeConfig), notifications: z.strictObject({ slack_enabled: z.boolean(), email_enabled: z.boolean() }), rate_limits: z.strictObject({ requests_per_minute: z.number().int(), burst_per_second: z.number().int() }), scheduler: z.strictObject({ enabled: z.boolean().openapi({"description":"SCHEDULER_ENABLED."}), interval_minutes: z.number().int().openapi({"description":"Minutes between trading cycles (runtime-changeable)."}) }), server: z.strictObject({ version: z.string(), market_source: z.string().openapi({"example":"simulated"}), database: z.string().openapi({"description":"Database kind and location (file path or memory)."}) }) }).openapi({"description":"The effective runtime configuration (never secrets)."}).openapi("Config")
 export type Config = z.infer<typeof Config>
 
-export const ConfigUpdate = z.strictObject({ "trading.max_position_size": z.number().gt(0).openapi({"example":1500}).optional(), "trading.max_daily_loss": z.number().gt(0).optional(), "trading.risk_enabled": z.boolean().optional(), "notifications.slack_enabled": z.boolean().optional(), "notifications.email_enabled": z.boolean().optional(), "rate_limits.requests_per_minute": z.number().int().gte(1).lte(100000).optional(), "rate_limits.burst_per_second": z.number().int().gte(1).lte(10000).optional(), "exchanges.simulated.symbols": z.array(z.string().regex(new RegExp("^[A-Z0-9]{2,20}$"))).min(1).refine((a) => new Set(a.map((x) => JSON.stringify(x))).size === a.length, 'items must be unique').openapi({"example":["BTCUSDT","ETHUSDT","ADAUSDT"]}).optional() }).refine((o) => Object.keys(o).length >= 1, 'at least 1 property is required').openapi({"description":"Runtime-tunable keys in dotted form; only these keys are accepted. The change is validated as a whole, persisted, and applied at once."}).openapi("ConfigUpdate")
+export const ConfigUpdate = z.strictObject({ "trading.max_position_size": z.number().gt(0).openapi({"example":1500}).optional(), "trading.max_daily_loss": z.number().gt(0).optional(), "trading.risk_enabled": z.boolean().optional(), "notifications.slack_enabled": z.boolean().optional(), "notifications.email_enabled": z.boolean().optional(), "rate_limits.requests_per_minute": z.number().int().gte(1).lte(100000).optional(), "rate_limits.burst_per_second": z.number().int().gte(1).lte(10000).optional(), "scheduler.interval_minutes": z.number().int().gte(1).lte(1440).optional(), "exchanges.simulated.symbols": z.array(z.string().regex(new RegExp("^[A-Z0-9]{2,20}$"))).min(1).refine((a) => new Set(a.map((x) => JSON.stringify(x))).size === a.length, 'items must be unique').openapi({"example":["BTCUSDT","ETHUSDT","ADAUSDT"]}).optional() }).refine((o) => Object.keys(o).length >= 1, 'at least 1 property is required').openapi({"description":"Runtime-tunable keys in dotted form; only these keys are accepted. The change is validated as a whole, persisted, and applied at once."}).openapi("ConfigUpdate")
 export type ConfigUpdate = z.infer<typeof ConfigUpdate>
 
 export const StreamLimits = z.strictObject({ max_connections_per_token: z.number().int().openapi({"example":10}), messages_per_second: z.number().int().openapi({"description":"Client messages per second; more are dropped with RATE_LIMIT_EXCEEDED.","example":20}), max_subscriptions: z.number().int().openapi({"example":50}), max_message_bytes: z.number().int().openapi({"description":"Largest client message handled; larger ones get MESSAGE_TOO_LARGE.","example":16384}) }).openapi("StreamLimits")
@@ -108,6 +108,21 @@ export type StreamConnected = z.infer<typeof StreamConnected>
 
 export const ConnectedMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["connected"]), data: StreamConnected, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("ConnectedMessage")
 export type ConnectedMessage = z.infer<typeof ConnectedMessage>
+
+export const CycleRecord = z.strictObject({ cycle_id: z.string(), trigger: z.enum(["schedule","manual"]), status: z.enum(["success","partial","failed"]), started_at: z.iso.datetime({ offset: true }), completed_at: z.iso.datetime({ offset: true }), duration_seconds: z.number(), accounts_processed: z.number().int(), accounts_failed: z.number().int(), decisions: z.number().int(), orders_placed: z.number().int(), orders_denied: z.number().int(), positions_opened: z.number().int(), positions_closed: z.number().int(), errors: z.array(z.strictObject({ account_id: z.string(), symbol: z.string().nullable(), message: z.string() })) }).openapi("CycleRecord")
+export type CycleRecord = z.infer<typeof CycleRecord>
+
+export const CycleCompleteMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["cycle_complete"]), channel: z.enum(["cycles"]), data: CycleRecord, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("CycleCompleteMessage")
+export type CycleCompleteMessage = z.infer<typeof CycleCompleteMessage>
+
+export const CycleStartMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["cycle_start"]), channel: z.enum(["cycles"]), data: z.strictObject({ cycle_id: z.string(), trigger: z.enum(["schedule","manual"]), started_at: z.iso.datetime({ offset: true }), accounts: z.number().int() }), timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("CycleStartMessage")
+export type CycleStartMessage = z.infer<typeof CycleStartMessage>
+
+export const Decision = z.strictObject({ decision_id: z.string(), account_id: z.string(), cycle_id: z.string(), symbol: z.string(), action: z.enum(["BUY","SELL","HOLD","CLOSE"]), confidence: z.number(), reasoning: z.string(), indicators: z.object({  }).catchall(z.number().nullable()).openapi({"description":"The values the decision used."}), candle_time: z.iso.datetime({ offset: true }).nullable(), order_id: z.string().nullable(), error: z.union([z.strictObject({ code: z.string(), message: z.string() }), z.null()]).openapi({"description":"Why the decision produced no order (a strategy error, or the order's denial code)."}), created_at: z.iso.datetime({ offset: true }) }).openapi("Decision")
+export type Decision = z.infer<typeof Decision>
+
+export const DecisionList = z.strictObject({ decisions: z.array(Decision), total_count: z.number().int() }).openapi("DecisionList")
+export type DecisionList = z.infer<typeof DecisionList>
 
 export const Direction = z.enum(["up","flat","down"]).openapi("Direction")
 export type Direction = z.infer<typeof Direction>
@@ -204,6 +219,12 @@ export type LastScan = z.infer<typeof LastScan>
 
 export const LatestMetrics = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), has_checkpoint: z.boolean(), checkpoint: z.union([CheckpointRecord, z.null()]) }).openapi("LatestMetrics")
 export type LatestMetrics = z.infer<typeof LatestMetrics>
+
+export const LeaderboardEntry = z.strictObject({ rank: z.number().int(), account_id: z.string(), owner_id: z.string(), name: z.string(), strategy: z.string(), active: z.boolean(), initial_balance: z.number(), balance: z.number(), equity: z.number(), total_pnl: z.number(), unrealized_pnl: z.number(), roi_percentage: z.number().openapi({"description":"total_pnl ÷ initial_balance × 100 (realized)."}), total_trades: z.number().int(), winning_trades: z.number().int(), losing_trades: z.number().int(), win_rate: z.number(), sharpe_ratio: z.number().nullable(), max_drawdown: z.number() }).openapi("LeaderboardEntry")
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>
+
+export const Leaderboard = z.strictObject({ leaderboard: z.array(LeaderboardEntry).openapi({"description":"Ranked by ROI, ties by pnl then account id."}) }).openapi("Leaderboard")
+export type Leaderboard = z.infer<typeof Leaderboard>
 
 export const LevelSettings = z.strictObject({ swing_length: z.number().int().gte(1).lte(50), cluster_pct: z.number().lte(10).gt(0).openapi({"description":"Swings within this percent of a cluster's mean join it."}), min_touches: z.number().int().gte(1).lte(20), max_levels: z.number().int().gte(1).lte(50) }).openapi({"description":"How support and resistance levels are built from SMC swing highs and lows."}).openapi("LevelSettings")
 export type LevelSettings = z.infer<typeof LevelSettings>
@@ -373,11 +394,26 @@ export type ScanFilters = z.infer<typeof ScanFilters>
 export const ScanRequest = z.strictObject({ preset: z.string().optional(), overrides: z.looseObject({  }).openapi({"example":{"scanner":{"min_volume_ratio":3}}}).optional(), symbols: z.array(z.string().regex(new RegExp("^[A-Za-z0-9]{2,20}$"))).min(1).max(100).optional(), limit: z.number().int().gte(1).lte(100).openapi({"description":"Most candidates returned (default the preset's max_candidates)."}).optional() }).openapi({"description":"Optional changes for this scan only. `preset`, when sent, must equal the path's (else 400 PRESET_MISMATCH); `overrides` replace the preset's fields section by section (validated as a whole, 400 naming the dotted field); `symbols` restricts the scan (default every enabled symbol)."}).openapi("ScanRequest")
 export type ScanRequest = z.infer<typeof ScanRequest>
 
+export const SchedulerCommand = z.looseObject({ status: z.string().openapi({"example":"triggered"}), message: z.string(), cycle_id: z.string().optional() }).openapi("SchedulerCommand")
+export type SchedulerCommand = z.infer<typeof SchedulerCommand>
+
+export const SchedulerNextRun = z.strictObject({ next_run_at: z.iso.datetime({ offset: true }).nullable(), seconds_until_next_run: z.number().nullable(), interval_minutes: z.number() }).openapi("SchedulerNextRun")
+export type SchedulerNextRun = z.infer<typeof SchedulerNextRun>
+
+export const SchedulerStats = z.strictObject({ total_executions: z.number().int(), successful_executions: z.number().int(), partial_executions: z.number().int(), failed_executions: z.number().int(), success_rate: z.number(), total_errors: z.number().int(), average_duration_seconds: z.number(), min_duration_seconds: z.number().nullable(), max_duration_seconds: z.number().nullable(), last_10_executions: z.array(CycleRecord) }).openapi("SchedulerStats")
+export type SchedulerStats = z.infer<typeof SchedulerStats>
+
+export const SchedulerStatus = z.strictObject({ is_running: z.boolean(), is_paused: z.boolean(), enabled: z.boolean(), cycle_in_progress: z.boolean(), current_cycle_id: z.string().nullable(), interval_minutes: z.number(), total_executions: z.number().int(), total_errors: z.number().int(), last_execution_at: z.iso.datetime({ offset: true }).nullable(), last_execution_duration_seconds: z.number().nullable(), last_execution_status: z.enum(["success","partial","failed"]).nullable(), next_run_at: z.iso.datetime({ offset: true }).nullable(), paused_at: z.iso.datetime({ offset: true }).nullable() }).openapi("SchedulerStatus")
+export type SchedulerStatus = z.infer<typeof SchedulerStatus>
+
 export const TradeUpdate = z.looseObject({ order_id: z.string().openapi({"example":"ord_Xq3v9ZkP2mA1"}), client_order_id: z.string().nullable().openapi({"example":"order_123"}), symbol: z.string().openapi({"example":"BTCUSDT"}), side: OrderSide, type: OrderType, quantity: z.number().openapi({"example":0.1}), price: z.number().nullable().openapi({"description":"Price of this fill, else the order's limit price (null for an unfilled market or stop order).","example":45000}), status: OrderStatus, filled_quantity: z.number().openapi({"example":0.1}), average_price: z.number().nullable().openapi({"example":45000}), timestamp: z.iso.datetime({ offset: true }) }).openapi({"description":"An order of the token owner's account changed state or filled (channels `trades` and `orders.{symbol}`). On a fill, `price` is that fill's price and `average_price` the order's VWAP. More fields may be added; clients must ignore unknown ones."}).openapi("TradeUpdate")
 export type TradeUpdate = z.infer<typeof TradeUpdate>
 
 export const TradeUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["trade_update"]), channel: z.string().regex(new RegExp("^(trades|orders\\.[A-Z0-9]+)$")).openapi({"example":"trades"}), data: TradeUpdate, timestamp: z.iso.datetime({ offset: true }), id: z.string().regex(new RegExp("^evt_[0-9a-f]+_[0-9]+$")).openapi({"description":"The account event id, the resume cursor (`last_event_id`).","example":"evt_3f2a9c1b7d4e_42"}), replayed: z.boolean().openapi({"description":"True when sent by a resume, not live."}).optional() }).openapi("TradeUpdateMessage")
 export type TradeUpdateMessage = z.infer<typeof TradeUpdateMessage>
+
+export const StrategyEventMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["strategy_event"]), channel: z.enum(["strategies"]), data: z.looseObject({ type: z.string().openapi({"description":"decision, or the account event type (trade_update, position_update, risk_event)."}), account_id: z.string() }), timestamp: z.iso.datetime({ offset: true }), id: z.string().regex(new RegExp("^evt_[0-9a-f]+_[0-9]+$")), replayed: z.boolean().optional() }).openapi({"description":"An event of one of your strategy accounts (a decision, or its own order, position or risk event), resumable like the other account events; never on `trades`/`positions`."}).openapi("StrategyEventMessage")
+export type StrategyEventMessage = z.infer<typeof StrategyEventMessage>
 
 export const StreamSubscribed = z.strictObject({ channels: z.array(z.string()).openapi({"description":"Every channel the connection is now subscribed to.","example":["market_data.BTCUSDT","trades"]}), added: z.array(z.string()).openapi({"description":"Channels this request added (already subscribed ones are not repeated)."}), last_event_id: z.string().openapi({"description":"With account channels: id of the user's latest account event at the moment of subscribing. Every later event is delivered; keep it as the resume cursor until an event arrives."}).optional(), request_id: z.string().optional() }).openapi("StreamSubscribed")
 export type StreamSubscribed = z.infer<typeof StreamSubscribed>
@@ -397,7 +433,7 @@ export type StreamError = z.infer<typeof StreamError>
 export const StreamErrorMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["error"]), data: StreamError, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("StreamErrorMessage")
 export type StreamErrorMessage = z.infer<typeof StreamErrorMessage>
 
-export const ServerMessage = z.union([MarketDataUpdateMessage, QuoteUpdateMessage, PredictionUpdateMessage, TradeUpdateMessage, PositionUpdateMessage, RiskEventMessage, HealthUpdateMessage, ConnectedMessage, AuthenticatedMessage, SubscribedMessage, UnsubscribedMessage, ResumedMessage, ResyncRequiredMessage, PongMessage, StreamErrorMessage]).openapi({"description":"Any frame the server sends on /v1/ws (discriminated by `type`)."}).openapi("ServerMessage")
+export const ServerMessage = z.union([MarketDataUpdateMessage, QuoteUpdateMessage, PredictionUpdateMessage, TradeUpdateMessage, PositionUpdateMessage, RiskEventMessage, HealthUpdateMessage, StrategyEventMessage, CycleStartMessage, CycleCompleteMessage, ConnectedMessage, AuthenticatedMessage, SubscribedMessage, UnsubscribedMessage, ResumedMessage, ResyncRequiredMessage, PongMessage, StreamErrorMessage]).openapi({"description":"Any frame the server sends on /v1/ws (discriminated by `type`)."}).openapi("ServerMessage")
 export type ServerMessage = z.infer<typeof ServerMessage>
 
 export const SmcTrend = z.enum(["bullish","bearish","neutral"]).openapi({"description":"Direction of the most recent confirmed structure break: the BOS/CHOCH signal (engine `bosChoch`, close_break, parity off) whose breaking candle is the latest. `neutral` when no signal has been broken in the analysed candles."}).openapi("SmcTrend")
@@ -424,11 +460,32 @@ export type SmcAnalysisDetail = z.infer<typeof SmcAnalysisDetail>
 export const SmcAnalysis = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), interval: Interval, timestamp: z.iso.datetime({ offset: true }).openapi({"description":"When the analysis was made (server time)."}), candles_analyzed: z.number().int().gte(0).openapi({"description":"Closed candles analysed; fewer than `lookback` when the market has less history.","example":500}), analysis: SmcAnalysisDetail }).openapi({"description":"Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle."}).openapi("SmcAnalysis")
 export type SmcAnalysis = z.infer<typeof SmcAnalysis>
 
+export const StrategyAccount = z.strictObject({ account_id: z.string(), owner_id: z.string(), name: z.string(), strategy: z.string(), params: z.looseObject({  }), symbols: z.array(z.string()), interval: z.string(), active: z.boolean(), paper_account_id: z.string().openapi({"description":"The separate paper account it trades through."}), currency: z.string(), initial_balance: z.number(), balance: z.number(), equity: z.number(), realized_pnl: z.number(), unrealized_pnl: z.number(), commission_paid: z.number(), open_positions: z.number().int(), created_at: z.iso.datetime({ offset: true }), updated_at: z.iso.datetime({ offset: true }) }).openapi("StrategyAccount")
+export type StrategyAccount = z.infer<typeof StrategyAccount>
+
+export const StrategyAccountCreate = z.strictObject({ name: z.string().min(1).max(64).openapi({"example":"momentum-btc"}), strategy: z.string().openapi({"example":"sma_crossover"}), params: z.looseObject({  }).openapi({"example":{"fast":10,"slow":30}}).optional(), symbols: z.array(z.string().regex(new RegExp("^[A-Za-z0-9]{2,20}$"))).min(1).max(6).openapi({"example":["BTCUSDT"]}), interval: Interval.optional(), initial_balance: z.number().gte(10).lte(100000000).openapi({"description":"Default the paper account's initial balance."}).optional() }).openapi("StrategyAccountCreate")
+export type StrategyAccountCreate = z.infer<typeof StrategyAccountCreate>
+
+export const StrategyAccountDeleted = z.strictObject({ deleted: z.string().openapi({"description":"The account id (its positions were closed first)."}) }).openapi("StrategyAccountDeleted")
+export type StrategyAccountDeleted = z.infer<typeof StrategyAccountDeleted>
+
+export const StrategyAccountList = z.strictObject({ accounts: z.array(StrategyAccount) }).openapi("StrategyAccountList")
+export type StrategyAccountList = z.infer<typeof StrategyAccountList>
+
+export const StrategyAccountPatch = z.strictObject({ name: z.string().min(1).max(64).optional(), params: z.looseObject({  }).openapi({"description":"Merged over the current parameters, then validated as a whole."}).optional(), active: z.boolean().optional(), symbols: z.array(z.string().regex(new RegExp("^[A-Za-z0-9]{2,20}$"))).min(1).max(6).optional() }).refine((o) => Object.keys(o).length >= 1, 'at least 1 property is required').openapi("StrategyAccountPatch")
+export type StrategyAccountPatch = z.infer<typeof StrategyAccountPatch>
+
 export const StrategyInfo = z.strictObject({ name: z.string().openapi({"example":"sma_crossover"}), description: z.string(), parameters: z.looseObject({  }).openapi({"description":"JSON Schema of the strategy's parameters, with defaults and bounds, to build a form from."}) }).openapi("StrategyInfo")
 export type StrategyInfo = z.infer<typeof StrategyInfo>
 
 export const StrategyList = z.strictObject({ strategies: z.array(StrategyInfo) }).openapi("StrategyList")
 export type StrategyList = z.infer<typeof StrategyList>
+
+export const StrategyPositions = z.strictObject({ positions: z.array(z.looseObject({ account_id: z.string(), symbol: z.string() })).openapi({"description":"Positions (the Position fields) with account_id (and account_name across accounts)."}), total_count: z.number().int() }).openapi("StrategyPositions")
+export type StrategyPositions = z.infer<typeof StrategyPositions>
+
+export const StrategyTrades = z.looseObject({ trades: z.array(z.looseObject({ account_id: z.string(), symbol: z.string() })).openapi({"description":"Fills (the Trade fields) with account_id (and account_name across accounts)."}), total_count: z.number().int() }).openapi("StrategyTrades")
+export type StrategyTrades = z.infer<typeof StrategyTrades>
 
 export const SymbolScanReport = z.strictObject({ symbol: z.string(), preset: z.string(), interval: Interval, timestamp: z.iso.datetime({ offset: true }), candles_analyzed: z.number().int(), last_closed_candle: z.iso.datetime({ offset: true }).nullable(), price: z.number().nullable(), passed: z.boolean(), score: z.number().nullable(), direction: z.enum(["up","down"]).nullable(), filters: ScanFilters, reasons: z.array(z.string()), failures: z.array(z.string()), levels: z.array(ScanLevel), metrics: ScanMetrics }).openapi("SymbolScanReport")
 export type SymbolScanReport = z.infer<typeof SymbolScanReport>

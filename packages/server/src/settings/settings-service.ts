@@ -11,6 +11,8 @@ export interface RuntimeSettings {
   'rate_limits.requests_per_minute': number
   'rate_limits.burst_per_second': number
   'exchanges.simulated.symbols': string[]
+  /** Minutes between the strategy runner's trading cycles. */
+  'scheduler.interval_minutes': number
 }
 
 const PREFIX = 'config:'

@@ -66,7 +66,9 @@ export class AccountEventDelivery {
 
   /** Journal an account event from the bus (the journal delivers it once stored); others are ignored. */
   publish(e: DomainEvent): void {
-    if (!ACCOUNT_EVENT_KINDS.has(e.kind) || !e.userId) return
+    // Synthetic owners (a strategy account's `sa:…`, an engine's `engine:…`) have no tokens: their
+    // events reach the real owner as strategy_event instead, so they are not journaled here.
+    if (!ACCOUNT_EVENT_KINDS.has(e.kind) || !e.userId || e.userId.includes(':')) return
     const data = JSON.stringify(e.data)
     const symbol = e.symbol ?? (typeof e.data.symbol === 'string' ? e.data.symbol : undefined)
     try {

@@ -13,6 +13,8 @@ describe('openapi/smc-trading.ws.yaml', () => {
       [
         'authenticated',
         'connected',
+        'cycle_complete',
+        'cycle_start',
         'error',
         'health_update',
         'market_data_update',
@@ -23,6 +25,7 @@ describe('openapi/smc-trading.ws.yaml', () => {
         'resumed',
         'resync_required',
         'risk_event',
+        'strategy_event',
         'subscribed',
         'trade_update',
         'unsubscribed',

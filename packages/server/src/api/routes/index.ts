@@ -9,6 +9,7 @@ import { registerMarketDataRoutes } from './market-data'
 import { registerMlRoutes } from './ml'
 import { registerPresetRoutes } from './presets'
 import { registerRiskRoutes } from './risk'
+import { registerRunnerRoutes } from './runner'
 import { registerScannerRoutes } from './scanner'
 import { registerStreamingRoutes } from './streaming'
 import { registerSystemRoutes } from './system'
@@ -28,5 +29,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerScannerRoutes(app, s)
   registerMlRoutes(app, s)
   registerExecutionRoutes(app, s)
+  registerRunnerRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

@@ -93,6 +93,7 @@ function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOp
       'rate_limits.requests_per_minute': 1,
       'rate_limits.burst_per_second': 1,
       'exchanges.simulated.symbols': symbols,
+      'scheduler.interval_minutes': 5,
     },
     symbols,
   )

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode } from '../../core'
+import { DomainError } from '../../core'
 import { isInterval, type CandleColumns } from '../../market'
 import type { BacktestSpec } from '../types'
 import { intervalMs } from './sandbox'
@@ -70,9 +70,8 @@ export function checkHistory(
 ): void {
   const n = candles.time.length
   if (n < min)
-    // TODO(lead): add INSUFFICIENT_HISTORY (400) to ERROR_CODES, api/errors.ts and the contract's ErrorCode.
     throw new DomainError(
-      'INSUFFICIENT_HISTORY' as ErrorCode,
+      'INSUFFICIENT_HISTORY',
       `Only ${n} closed ${spec.interval} candles of ${spec.symbol} in the range; the strategy needs at least ${min}`,
       { field: 'start_time', symbol: spec.symbol, interval: spec.interval, available: n, required: min },
     )

@@ -17,6 +17,7 @@ export function effectiveConfig(s: AppServices): Config {
     exchanges: { simulated: { enabled: s.env.MARKET_SOURCE === 'simulated', symbols: r['exchanges.simulated.symbols'] } },
     notifications: { slack_enabled: r['notifications.slack_enabled'], email_enabled: r['notifications.email_enabled'] },
     rate_limits: { requests_per_minute: r['rate_limits.requests_per_minute'], burst_per_second: r['rate_limits.burst_per_second'] },
+    scheduler: { enabled: s.env.SCHEDULER_ENABLED, interval_minutes: r['scheduler.interval_minutes'] },
     server: {
       version: s.version,
       market_source: s.env.MARKET_SOURCE,
