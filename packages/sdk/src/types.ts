@@ -428,3 +428,38 @@ export type ExecutionsQuery = Query<'listExecutions'>
  * @example const q: EquityQuery = { max_points: 200 }
  */
 export type EquityQuery = Query<'getExecutionEquity'>
+/**
+ * A strategy account: a separate paper account run by a strategy.
+ * @example const acc: StrategyAccount = await client.getStrategyAccount(id)
+ */
+export type StrategyAccount = Schemas['StrategyAccount']
+/**
+ * A new strategy account's name, strategy, params, symbols, interval.
+ * @example const body: StrategyAccountCreate = { name: 'btc-fast', strategy: 'sma_crossover', symbols: ['BTCUSDT'] }
+ */
+export type StrategyAccountCreate = Schemas['StrategyAccountCreate']
+/**
+ * Changes to a strategy account.
+ * @example const patch: StrategyAccountPatch = { active: false }
+ */
+export type StrategyAccountPatch = Schemas['StrategyAccountPatch']
+/**
+ * One recorded decision of a cycle.
+ * @example const [d]: Decision[] = (await client.getStrategyAccountDecisions(id)).decisions
+ */
+export type Decision = Schemas['Decision']
+/**
+ * One ranked strategy account.
+ * @example const [top]: LeaderboardEntry[] = (await client.getLeaderboard()).leaderboard
+ */
+export type LeaderboardEntry = Schemas['LeaderboardEntry']
+/**
+ * The scheduler's state.
+ * @example const { is_paused, next_run_at }: SchedulerStatus = await client.getSchedulerStatus()
+ */
+export type SchedulerStatus = Schemas['SchedulerStatus']
+/**
+ * The scheduler's counts and last cycles.
+ * @example const { success_rate }: SchedulerStats = await client.getSchedulerStats()
+ */
+export type SchedulerStats = Schemas['SchedulerStats']

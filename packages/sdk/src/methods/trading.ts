@@ -13,7 +13,7 @@ import type {
   TradeHistoryQuery,
   TradeRequest,
 } from '../types'
-import { ExecutionMethods } from './executions'
+import { RunnerMethods } from './runner'
 
 /** The items of an offset-paginated list, page by page (`limit` a page) until a short or the last page. */
 async function* offsetPages<P extends { total_count: number }, T>(
@@ -30,7 +30,7 @@ async function* offsetPages<P extends { total_count: number }, T>(
 }
 
 /** `SMCClient`'s trading methods: orders, positions, fills and the account. */
-export class TradingMethods extends ExecutionMethods {
+export class TradingMethods extends RunnerMethods {
   /** Retries POSTs too: used only for requests the server deduplicates (an order's client_order_id). */
   private readonly keyedFetch: (req: Request) => Promise<Response> = retryingFetch(this.options, true)
 
