@@ -9,6 +9,11 @@ import { bootstrapCredentials, createServices } from './services'
 import { closeDatabase } from './store'
 
 async function main(): Promise<void> {
+  // `smc-server backtest …`: a local run with a report, no server.
+  if (process.argv[2] === 'backtest') {
+    const { backtestCli } = await import('./cli')
+    process.exit(await backtestCli(process.argv.slice(3)))
+  }
   let env
   try {
     env = loadEnv()

@@ -1,0 +1,1 @@
+export { backtestCli, BACKTEST_USAGE } from './backtest'
