@@ -289,6 +289,11 @@ export class EngineService {
     const open = this.openPositions(e)
     const to: EngineState = open.length > 0 ? 'MANAGING' : 'SCANNING'
     if (to === 'SCANNING') {
+      // A position of the cycle's that closed while paused (its stop or target hit) counts as closed.
+      if (e.ctx.realized_at_entry !== null) {
+        e.ctx.counters.positions_closed++
+        e.ctx.realized_at_entry = null
+      }
       e.ctx.candidate = null
       e.ctx.signal = null
       if (e.ctx.last_scan) e.ctx.last_scan.boundary = -1
@@ -685,6 +690,10 @@ export class EngineService {
     }
     out.orders_cancelled = ex.cancelOpenOrders(st.account.id, why)
     out.positions_open = st.positions.size
+    if (out.positions_open === 0 && e.ctx.realized_at_entry !== null) {
+      e.ctx.counters.positions_closed++
+      e.ctx.realized_at_entry = null
+    }
     return out
   }
 

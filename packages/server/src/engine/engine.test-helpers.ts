@@ -2,7 +2,7 @@
 // planted market (BRKUSDT breaks out through its resistance on 5× volume on the last closed candle).
 import type { SeriesMarket } from '../market'
 import { N, plantedMarket, STEP, T0 } from '../scanner/scan/test-markets'
-import { createTestContext, type TestContext } from '../testing'
+import { createTestContext, type TestContext } from '../testing/test-context'
 import { EngineService, type EngineServiceOptions } from './engine-service'
 import type { EngineEventKind } from './types'
 

@@ -148,7 +148,7 @@ describe('engine service', () => {
     expect(why.SIGNAL_WAIT).toMatch(/trigger resistance 104\.10 \(\d+ touches\), broken by the last close 105\.00/)
     expect(why.SIZING).toMatch(/breakout confirmed — close 105\.00 above resistance 104\.10 on 5\.00× the average volume/)
     expect(why.EXECUTION).toMatch(/risk 0\.60% × equity 10000\.00 = 60\.00 over a stop distance of \d+\.\d\d \(1\.5 × ATR\(14\)/)
-    expect(why.MANAGING).toMatch(/market buy ord_\w+ filled [\d.]+ at [\d.]+; stop loss [\d.]+, take profit [\d.]+/)
+    expect(why.MANAGING).toMatch(/market buy ord_\S+ filled [\d.]+ at [\d.]+; stop loss [\d.]+, take profit [\d.]+/)
 
     // The size, recomputed from the market: ATR(14) of the closed 15m candles, the ask as the entry.
     const cols = closedCandles(market, 'BRKUSDT', '15m', 300)
@@ -207,6 +207,67 @@ describe('engine service', () => {
     // The same breakout candle is not traded twice: SCANNING waits for the next closed candle.
     await e.tick()
     expect(e.status(owner).state).toBe('SCANNING')
+  })
+
+  /** Close candle k of `symbol` (k ≥ N) and move the market and the clock 5 minutes into candle k+1. */
+  function closeCandle(symbol: string, k: number, close: number, volume: number): void {
+    const { core } = h
+    const open = core.price(symbol)
+    core.put(symbol, { time: T0 + k * STEP, open, high: Math.max(open, close) + 0.1, low: Math.min(open, close) - 0.1, close, volume })
+    core.put(symbol, { time: T0 + (k + 1) * STEP, open: close, high: close, low: close, close, volume: 1 })
+    core.time = T0 + (k + 1) * STEP + 5 * 60_000
+    h.ctx.clock.set(core.time)
+  }
+
+  it('SIGNAL_WAIT waits for a close beyond the level on volume, then sizes', async () => {
+    const e = h.engine
+    const owner = 'near'
+    e.start({ owner, preset: PRESET, symbols: ['NEARUSDT'] })
+    await e.tick()
+    const s = e.status(owner)
+    expect(s.state).toBe('SIGNAL_WAIT')
+    expect(s.candidate).toMatchObject({ symbol: 'NEARUSDT', direction: 'up', trigger_level: { type: 'resistance', price: 104.1 }, invalidation_level: { type: 'support', price: 99.9 } })
+    expect(e.transitions(owner, { limit: 1 }).transitions[0]!.reason).toMatch(/^NEARUSDT: trigger resistance 104\.10 \(\d+ touches\), 0\.19% from the close 103\.90/)
+    await e.tick()
+    expect(e.status(owner).state).toBe('SIGNAL_WAIT') // nothing closed since
+    closeCandle('NEARUSDT', N, 104.0, 1000) // under the level
+    await e.step(owner)
+    expect(e.status(owner).state).toBe('SIGNAL_WAIT')
+    closeCandle('NEARUSDT', N + 1, 104.6, 6000) // through it on volume
+    await e.step(owner)
+    expect(e.status(owner).state).toBe('SIZING')
+    expect(e.status(owner).signal).toMatchObject({ symbol: 'NEARUSDT', side: 'long', level: 104.1, close: 104.6 })
+    expect(e.transitions(owner, { limit: 1 }).transitions[0]!.reason).toMatch(/^NEARUSDT: breakout confirmed — close 104\.60 above resistance 104\.10 on \d+\.\d\d× the average volume \(min 1\.5×\)$/)
+    await e.tick()
+    expect(e.status(owner).state).toBe('MANAGING')
+  })
+
+  it('SIGNAL_WAIT drops a setup with no confirmation within the timeout', async () => {
+    const e = h.engine
+    e.start({ owner: 'slow', preset: PRESET, symbols: ['NEARUSDT'] })
+    await e.tick()
+    expect(e.status('slow').state).toBe('SIGNAL_WAIT')
+    closeCandle('NEARUSDT', N, 104.0, 1000)
+    await e.step('slow')
+    closeCandle('NEARUSDT', N + 1, 104.05, 1000)
+    await e.step('slow')
+    expect(e.status('slow').state).toBe('SIGNAL_WAIT')
+    closeCandle('NEARUSDT', N + 2, 104.2, 1000) // beyond the level, but on ordinary volume: no confirmation
+    await e.step('slow')
+    const s = e.status('slow')
+    expect(s).toMatchObject({ state: 'SCANNING', candidate: null, counters: { signals: 0, signals_expired: 1 } })
+    expect(e.transitions('slow', { limit: 1 }).transitions[0]!.reason).toMatch(/^NEARUSDT: no confirmation within 3 candles/)
+  })
+
+  it('a close beyond the invalidation level drops the setup', async () => {
+    const e = h.engine
+    e.start({ owner: 'inv', preset: PRESET, symbols: ['NEARUSDT'] })
+    await e.tick()
+    expect(e.status('inv').state).toBe('SIGNAL_WAIT')
+    closeCandle('NEARUSDT', N, 99.5, 1000)
+    await e.step('inv')
+    expect(e.status('inv').state).toBe('SCANNING')
+    expect(e.transitions('inv', { limit: 1 }).transitions[0]!.reason).toBe('NEARUSDT: setup invalidated — close 99.50 below support 99.90')
   })
 
   it('emergency-stop cancels only the engine account orders and closes only its positions', async () => {
@@ -381,7 +442,12 @@ describe('restart', () => {
         await second.close()
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true })
+      // Best effort: the store's checkpoint worker may still be closing its handle on the file.
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
+      } catch {
+        // left to the OS's temp cleanup
+      }
     }
   })
 })
