@@ -127,6 +127,10 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   // A run cut short by a restart is failed, never left `running`.
   const executions = new ExecutionStore(new SqliteExecutionRepository(db), { clock })
   executions.markInterruptedFailed()
+  // executions.{id}: an execution_update (its status and latest checkpoint) on every checkpoint and
+  // status change, for the readers the executions API admits.
+  stream.executionAccess = (id, p) => void executions.access(id, { userId: p.userId, scopes: p.scopes })
+  executions.subscribe((change) => stream.broadcast(`executions.${change.executionId}`, 'execution_update', executions.status(change.executionId)))
   const backtests = new BacktestService({
     store: executions,
     market,

@@ -2103,6 +2103,18 @@ export interface components {
             task_type: components["schemas"]["TaskType"];
             trades: components["schemas"]["ExecutionTrade"][];
         };
+        /** @description An execution's status and latest checkpoint, on every checkpoint and status change (channel `executions.{execution_id}`; its owner or admin_full). */
+        ExecutionUpdateMessage: {
+            /** @example executions.12 */
+            channel: string;
+            data: components["schemas"]["ExecutionStatus"];
+            id: string;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "execution_update";
+        };
         GenerateTokenRequest: {
             /**
              * @description Lifetime of the access token in seconds.
@@ -3438,7 +3450,7 @@ export interface components {
             volume: number;
         };
         /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
-        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["StrategyEventMessage"] | components["schemas"]["CycleStartMessage"] | components["schemas"]["CycleCompleteMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
+        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["StrategyEventMessage"] | components["schemas"]["ExecutionUpdateMessage"] | components["schemas"]["CycleStartMessage"] | components["schemas"]["CycleCompleteMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
         /** @description Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle. */

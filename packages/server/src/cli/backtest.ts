@@ -58,7 +58,16 @@ function progressBar(processed: number, total: number): string {
 }
 
 /** Run the CLI; returns the exit code (2 for a usage error, 1 for a refused run). */
-export async function backtestCli(argv: readonly string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), cwd: process.cwd() }): Promise<number> {
+/** Where the CLI writes and which folder relative paths are in. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  cwd: string
+}
+
+const processIo: CliIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s), cwd: process.cwd() }
+
+export async function backtestCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let values
   try {
     ;({ values } = parseArgs({

@@ -166,6 +166,9 @@ export type ExecutionTrade = z.infer<typeof ExecutionTrade>
 export const ExecutionTrades = z.strictObject({ execution_id: z.number().int(), task_type: TaskType, task_id: z.string(), trades: z.array(ExecutionTrade), count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable() }).openapi("ExecutionTrades")
 export type ExecutionTrades = z.infer<typeof ExecutionTrades>
 
+export const ExecutionUpdateMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["execution_update"]), channel: z.string().regex(new RegExp("^executions\\.[0-9]+$")).openapi({"example":"executions.12"}), data: ExecutionStatus, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi({"description":"An execution's status and latest checkpoint, on every checkpoint and status change (channel `executions.{execution_id}`; its owner or admin_full)."}).openapi("ExecutionUpdateMessage")
+export type ExecutionUpdateMessage = z.infer<typeof ExecutionUpdateMessage>
+
 export const Scope = z.enum(["read_trades","write_trades","read_market_data","read_risk_metrics","admin_full"]).openapi({"description":"A permission scope. `admin_full` passes every scope check."}).openapi("Scope")
 export type Scope = z.infer<typeof Scope>
 
@@ -433,7 +436,7 @@ export type StreamError = z.infer<typeof StreamError>
 export const StreamErrorMessage = z.strictObject({ seq: z.number().int().gte(1), type: z.enum(["error"]), data: StreamError, timestamp: z.iso.datetime({ offset: true }), id: z.string() }).openapi("StreamErrorMessage")
 export type StreamErrorMessage = z.infer<typeof StreamErrorMessage>
 
-export const ServerMessage = z.union([MarketDataUpdateMessage, QuoteUpdateMessage, PredictionUpdateMessage, TradeUpdateMessage, PositionUpdateMessage, RiskEventMessage, HealthUpdateMessage, StrategyEventMessage, CycleStartMessage, CycleCompleteMessage, ConnectedMessage, AuthenticatedMessage, SubscribedMessage, UnsubscribedMessage, ResumedMessage, ResyncRequiredMessage, PongMessage, StreamErrorMessage]).openapi({"description":"Any frame the server sends on /v1/ws (discriminated by `type`)."}).openapi("ServerMessage")
+export const ServerMessage = z.union([MarketDataUpdateMessage, QuoteUpdateMessage, PredictionUpdateMessage, TradeUpdateMessage, PositionUpdateMessage, RiskEventMessage, HealthUpdateMessage, StrategyEventMessage, ExecutionUpdateMessage, CycleStartMessage, CycleCompleteMessage, ConnectedMessage, AuthenticatedMessage, SubscribedMessage, UnsubscribedMessage, ResumedMessage, ResyncRequiredMessage, PongMessage, StreamErrorMessage]).openapi({"description":"Any frame the server sends on /v1/ws (discriminated by `type`)."}).openapi("ServerMessage")
 export type ServerMessage = z.infer<typeof ServerMessage>
 
 export const SmcTrend = z.enum(["bullish","bearish","neutral"]).openapi({"description":"Direction of the most recent confirmed structure break: the BOS/CHOCH signal (engine `bosChoch`, close_break, parity off) whose breaking candle is the latest. `neutral` when no signal has been broken in the analysed candles."}).openapi("SmcTrend")

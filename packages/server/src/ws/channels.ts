@@ -7,13 +7,15 @@ export type SymbolFamily = (typeof SYMBOL_CHANNELS)[number]
 export type PlainChannel = (typeof PLAIN_CHANNELS)[number]
 
 /** What `INVALID_CHANNEL` errors list as valid. */
-export const AVAILABLE_CHANNELS = ['market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'predictions.{symbol}', 'trades', 'positions', 'risk', 'strategies', 'cycles', 'system.health']
+export const AVAILABLE_CHANNELS = ['executions.{execution_id}', 'market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'predictions.{symbol}', 'trades', 'positions', 'risk', 'strategies', 'cycles', 'system.health']
 
 /** A validated channel: its canonical name, the scope it needs (none for system.health) and its symbol. */
 export interface Channel {
   name: string
-  family: SymbolFamily | PlainChannel
+  family: SymbolFamily | PlainChannel | 'executions'
   symbol?: string
+  /** For `executions.{id}`: the execution (its reader is checked at subscribe). */
+  executionId?: number
   scope?: 'read_market_data' | 'read_trades' | 'read_risk_metrics'
   /** Account channels carry the token owner's own events and take part in resume. */
   account: boolean
@@ -42,6 +44,12 @@ export type ChannelProblem =
  * (seed 000's form). Symbols are case-insensitive and may be written `BTC/USDT`.
  */
 export function parseChannel(raw: string, symbol: string | undefined, isSymbol: (s: string) => boolean): Channel | ChannelProblem {
+  if (raw === 'executions' || raw.startsWith('executions.')) {
+    const id = raw.slice('executions.'.length)
+    if (!/^[1-9]\d{0,11}$/.test(id))
+      return { code: 'INVALID_CHANNEL', channel: raw, message: `Channel '${raw}' needs an execution id: 'executions.12'` }
+    return { name: `executions.${id}`, family: 'executions', scope: 'read_trades', account: false, executionId: Number(id) }
+  }
   const dot = raw.indexOf('.')
   const head = raw === 'system.health' ? raw : dot < 0 ? raw : raw.slice(0, dot)
   const inline = raw === 'system.health' || dot < 0 ? undefined : raw.slice(dot + 1)

@@ -1,3 +1,4 @@
+import { DomainError } from '../core'
 import { hasScope } from '../auth'
 import { AVAILABLE_CHANNELS, isProblem, parseChannel, type Channel } from './channels'
 import type { Connection } from './connection'
@@ -85,6 +86,16 @@ function subscribe(hub: CommandContext, conn: Connection, cmd: SubCmd): void {
       required: [denied.scope],
       granted: scopes,
     }, cmd.requestId)
+  for (const c of channels) {
+    if (c.executionId === undefined) continue
+    try {
+      if (!hub.executionAccess) throw new DomainError('NOT_FOUND', `Execution ${c.executionId} not found`)
+      hub.executionAccess(c.executionId, conn.principal!)
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      return conn.error(e.code, e.message, { channel: c.name, ...e.details }, cmd.requestId)
+    }
+  }
   const added = [...new Map(channels.filter((c) => !conn.subs.has(c.name)).map((c) => [c.name, c])).values()]
   const max = hub.options.maxSubscriptions
   if (conn.subs.size + added.length > max)

@@ -16,6 +16,7 @@ describe('openapi/smc-trading.ws.yaml', () => {
         'cycle_complete',
         'cycle_start',
         'error',
+        'execution_update',
         'health_update',
         'market_data_update',
         'pong',

@@ -102,6 +102,9 @@ export class StreamHub implements ConnectionHost, CommandContext, HealthSource, 
     for (const c of subs) c.send(tail)
   }
 
+  /** Set by the services once the executions store exists: who may subscribe to `executions.{id}`. */
+  executionAccess?: (executionId: number, p: Principal) => void
+
   /** The replay buffer of account events. */
   get journal(): EventJournal {
     return this.accountEvents.journal

@@ -21,6 +21,8 @@ export interface CommandContext {
   symbols(): string[]
   /** Count a failed authentication of `conn` (stats and the per-address limit). */
   authFailed(conn: Connection): void
+  /** Whether a principal may read an execution: throws its DomainError (404 unknown, 403 another user's). */
+  readonly executionAccess?: (executionId: number, p: Principal) => void
   /** Register an authenticated principal on a connection; false when over the per-token limit. */
   admit(conn: Connection, p: Principal): boolean
   /** The `connected` message's payload. */

@@ -132,3 +132,28 @@ describe('backtests over the API', () => {
     expect(body.strategies.find((x: { name: string }) => x.name === 'sma_crossover').parameters.properties.fast.default).toBeDefined()
   })
 })
+
+describe('executions.{id} on the stream', () => {
+  it('the owner gets execution_update frames up to completed; another user is refused', async () => {
+    const { openSocket } = await import('../../../testing')
+    const server = await ctx.listen()
+    // A longer run (3 days of 1m candles), paused at once so the subscription comes first.
+    const run = (await call('POST', '/v1/backtests', { ...request, interval: '1m', start_time: iso(TEST_EPOCH - 4 * DAY) })).body
+    expect((await call('POST', `/v1/executions/${run.execution_id}/pause`)).status).toBe(200)
+    const s = await openSocket(server.wsUrl, { token })
+    s.send({ type: 'subscribe', channel: `executions.${run.execution_id}` })
+    await s.next('subscribed')
+    expect((await call('POST', `/v1/executions/${run.execution_id}/resume`)).body.status).toBe('running')
+    await ctx.services.backtests.idle()
+    let last = await s.next('execution_update')
+    while (last.data.status !== 'completed') last = await s.next('execution_update')
+    expect(last.channel).toBe(`executions.${run.execution_id}`)
+    expect(last.data).toMatchObject({ execution_id: run.execution_id, status: 'completed', has_checkpoint: true })
+    await s.close()
+    const bob = await openSocket(server.wsUrl, { token: await ctx.token(['read_trades'], 'bob') })
+    bob.send({ type: 'subscribe', channel: `executions.${run.execution_id}` })
+    const refused = await bob.next('error')
+    expect(refused.data).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS', details: { reason: 'not_owner' } })
+    await bob.close()
+  })
+})
