@@ -270,6 +270,18 @@ describe('engine service', () => {
     expect(e.transitions('inv', { limit: 1 }).transitions[0]!.reason).toBe('NEARUSDT: setup invalidated — close 99.50 below support 99.90')
   })
 
+  it('an admin pause makes the entry denied, recorded as such, and the cycle scans again', async () => {
+    const e = h.engine
+    h.ctx.services.risk.setPaused('global', true, 'maintenance')
+    e.start({ owner: 'paused', preset: PRESET })
+    await e.tick()
+    const s = e.status('paused')
+    expect(s).toMatchObject({ state: 'SCANNING', counters: { signals: 1, orders_denied: 1, orders_placed: 0 }, positions: { open: 0 } })
+    const [last] = e.transitions('paused', { limit: 1 }).transitions
+    expect(last).toMatchObject({ from: 'EXECUTION', to: 'SCANNING', trigger: 'cycle', details: { code: 'TRADING_PAUSED' } })
+    expect(last!.reason).toMatch(/^BRKUSDT: order denied — TRADING_PAUSED: /)
+  })
+
   it('emergency-stop cancels only the engine account orders and closes only its positions', async () => {
     const e = h.engine
     const { execution } = h.ctx.services
