@@ -61,7 +61,7 @@ describe('runner ≡ backtest', () => {
 
       let series!: SeriesMarket
       ctx = await createTestContext(
-        { PAPER_TAKER_FEE_BPS: String(spec.taker_fee_bps), PAPER_MAKER_FEE_BPS: String(spec.maker_fee_bps), ML_ENABLED: 'false' },
+        { PAPER_TAKER_FEE_BPS: String(spec.taker_fee_bps), PAPER_MAKER_FEE_BPS: String(spec.maker_fee_bps), ML_ENABLED: 'false', SCHEDULER_ENABLED: 'false' },
         {
           epoch: candles.time[0]!,
           market: (clock: ManualClock) => {

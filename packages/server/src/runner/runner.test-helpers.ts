@@ -82,7 +82,8 @@ export interface RunnerContext {
 }
 
 export async function runnerContext(opts: { interval?: number; maxAccountsPerUser?: number; strategies?: StrategyCatalog } = {}): Promise<RunnerContext> {
-  const ctx = await createTestContext()
+  // The services' own runner stays idle: these tests drive their own (with test strategies).
+  const ctx = await createTestContext({ SCHEDULER_ENABLED: 'false' })
   const s = ctx.services
   const events: RunnerContext['events'] = []
   const minutes = { value: opts.interval ?? 5 }
