@@ -10,6 +10,7 @@ import { SettingsService } from './settings'
 import { openDatabase, SqliteApiKeyRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 import { BacktestService } from './backtest'
+import { EngineService } from './engine'
 import { ExecutionStore } from './executions'
 import { PredictionService, type PredictionView } from './ml'
 import { createRunner, type Runner } from './runner'
@@ -46,6 +47,8 @@ export interface AppServices {
   backtests: BacktestService
   /** Strategy accounts, their scheduled trading cycles, decisions and leaderboard (seed 001). */
   runner: Runner
+  /** The trading engine (seed 003): one per user, on a scanner preset, in its own paper account. */
+  engine: EngineService
   startedAt: number
   version: string
 }
@@ -159,8 +162,23 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     },
   })
   market.onTick(() => void runner.scheduler.tick())
-  // A preset in use by a running engine cannot change (409); engines arrive with the strategy runner.
-  const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock })
+  // A preset in use by a running engine cannot change (409): the engine is built after the presets.
+  let engine: EngineService | undefined
+  const presets = new PresetService({ repository: new SqlitePresetRepository(db), clock, inUse: (u, n) => engine?.inUse(u, n) ?? false })
+  engine = new EngineService({
+    db,
+    clock,
+    market,
+    execution,
+    risk,
+    presets,
+    isSymbolEnabled: (symbol) => settings.isSymbolEnabled(symbol),
+    initialBalance: env.PAPER_INITIAL_BALANCE,
+    takerFeeBps: env.PAPER_TAKER_FEE_BPS,
+    // engine_update, signal, scan_result: the owner's, journaled on the `engine` channel.
+    onEvent: (kind, data, owner) => events.publish({ kind, userId: owner, data, at: clock.now() }),
+  })
+  market.onTick(() => void engine!.tick())
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
   market.onTick(() => risk.expirePauses())
   return {
@@ -182,6 +200,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     executions,
     backtests,
     runner,
+    engine,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -350,6 +350,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/engine/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Valid engine commands
+         * @description The commands that change the engine's state now.
+         */
+        get: operations["getEngineCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/emergency-stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engine: emergency-stop
+         * @description Cancel the engine account's orders and close its positions now (only the engine's account): EMERGENCY. Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["emergencyStopEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engine: pause
+         * @description Pause the cycle (positions and their exits stay); pausing when paused changes nothing. Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["pauseEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engine: reload
+         * @description Reload: from ERROR look the preset up again; from EMERGENCY or STOPPED reset to IDLE. Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["reloadEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/resource-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine resource health
+         * @description Seed 003's resource health from measured values: event-loop delay, memory, engine errors in the last hour → healthy | warning | error with the issues that caused it.
+         */
+        get: operations["getEngineResourceHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engine: resume
+         * @description Resume a paused engine (to MANAGING when it holds a position, else SCANNING). Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["resumeEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the engine
+         * @description Start your trading engine (one per user) on a preset, on paper, in its own paper account: it walks SCANNING → LEVEL_BUILDING → SIGNAL_WAIT → SIZING → EXECUTION → MANAGING on the preset's scans, logging every step. Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["startEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine status
+         * @description Your engine's state and everything it is doing (IDLE for one never started).
+         */
+        get: operations["getEngineStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engine: stop
+         * @description Stop the engine (its positions are closed, its orders cancelled). Invalid in the current state → 400 INVALID_STATE_TRANSITION with allowed_commands.
+         */
+        post: operations["stopEngine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engine/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine transitions
+         * @description The state history with each reason, newest first.
+         */
+        get: operations["getEngineTransitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/executions": {
         parameters: {
             query?: never;
@@ -1888,6 +2088,149 @@ export interface components {
             /** Format: date-time */
             stopped_at: string;
         };
+        /** @enum {string} */
+        EngineCommand: "start" | "stop" | "pause" | "resume" | "reload" | "emergency_stop";
+        EngineCommandRequest: {
+            reason?: string;
+        };
+        EngineCommandResult: {
+            /** @description False for the same state again (no transition recorded). */
+            changed: boolean;
+            command: components["schemas"]["EngineCommand"];
+            message: string;
+            previous_state: components["schemas"]["EngineState"];
+            state: components["schemas"]["EngineState"];
+            status: components["schemas"]["EngineStatus"];
+            /** Format: date-time */
+            timestamp: string;
+        };
+        EngineCommands: {
+            commands: components["schemas"]["EngineCommand"][];
+            current_state: components["schemas"]["EngineState"];
+            /** Format: date-time */
+            timestamp: string;
+        };
+        /** @description The engine scanned: the ranked candidates (rejected ones counted). Channel `engine` (your engine; journaled, resumable). */
+        EngineScanResultMessage: {
+            /** @enum {string} */
+            channel: "engine";
+            data: {
+                owner: string;
+            } & {
+                [key: string]: unknown;
+            };
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "scan_result";
+        };
+        /** @description The engine saw its signal: symbol, side, level, close, volume ratio, candle. Channel `engine` (your engine; journaled, resumable). */
+        EngineSignalMessage: {
+            /** @enum {string} */
+            channel: "engine";
+            data: {
+                owner: string;
+            } & {
+                [key: string]: unknown;
+            };
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "signal";
+        };
+        EngineStartRequest: {
+            /**
+             * @description live → 400 LIVE_TRADING_UNAVAILABLE.
+             * @default paper
+             * @enum {string}
+             */
+            mode?: "paper" | "live";
+            /**
+             * @description A preset you see (GET /v1/presets); unknown → 400 PRESET_NOT_FOUND.
+             * @example breakout_v1
+             */
+            preset: string;
+            /** @description Default every enabled symbol. */
+            symbols?: string[];
+        };
+        /** @enum {string} */
+        EngineState: "IDLE" | "INITIALIZING" | "SCANNING" | "LEVEL_BUILDING" | "SIGNAL_WAIT" | "SIZING" | "EXECUTION" | "MANAGING" | "PAUSED" | "ERROR" | "EMERGENCY" | "STOPPED";
+        /** @description The engine's state, preset, mode and symbols, the commands valid now, counters, the current candidate and signal (with the sizing figures), the last scan and error, and its paper account's positions. */
+        EngineStatus: {
+            candidate: {
+                [key: string]: unknown;
+            } | null;
+            commands: components["schemas"]["EngineCommand"][];
+            counters: {
+                [key: string]: number;
+            };
+            last_error: {
+                [key: string]: unknown;
+            } | null;
+            last_scan: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            mode: "paper" | "live";
+            owner: string;
+            paper_account_id: string | null;
+            preset: string | null;
+            previous_state: components["schemas"]["EngineState"] | null;
+            signal: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            since: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            state: components["schemas"]["EngineState"];
+            symbols: string[];
+            /** Format: date-time */
+            updated_at: string | null;
+            /** @description The separate paper account user (engine:<owner>). */
+            user_id: string;
+        } & {
+            [key: string]: unknown;
+        };
+        EngineTransitions: {
+            total_count: number;
+            transitions: ({
+                /** Format: date-time */
+                at: string;
+                command: components["schemas"]["EngineCommand"] | null;
+                from: components["schemas"]["EngineState"];
+                id: number;
+                reason: string;
+                to: components["schemas"]["EngineState"];
+                /** @enum {string} */
+                trigger: "command" | "cycle" | "error" | "restart" | "admin";
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description The engine changed state: the transition and its status. Channel `engine` (your engine; journaled, resumable). */
+        EngineUpdateMessage: {
+            /** @enum {string} */
+            channel: "engine";
+            data: {
+                owner: string;
+            } & {
+                [key: string]: unknown;
+            };
+            id: string;
+            replayed?: boolean;
+            seq: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "engine_update";
+        };
         EquityPoint: {
             balance: number;
             drawdown_pct: number;
@@ -1941,6 +2284,8 @@ export interface components {
          *     - `NOT_FOUND` (404: no such resource or route)
          *     - `IDEMPOTENCY_CONFLICT` (409: a client_order_id reused for a different order)
          *     - `PRESET_IN_USE` (409: the preset is used by a running engine)
+         *     - `LIVE_TRADING_UNAVAILABLE` (400: live trading is not available: this server trades on paper)
+         *     - `PRESET_NOT_FOUND` (400: the engine was started with an unknown preset)
          *     - `STRATEGY_NOT_FOUND` (400: no such strategy)
          *     - `INSUFFICIENT_HISTORY` (400: too few candles in the requested range)
          *     - `INVALID_STATE_TRANSITION` (400: the command is not valid in the current state; details name the allowed ones)
@@ -1965,7 +2310,7 @@ export interface components {
          * @example INSUFFICIENT_BALANCE
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "STRATEGY_NOT_FOUND" | "INSUFFICIENT_HISTORY" | "INVALID_STATE_TRANSITION" | "CONCURRENT_RUN_LIMIT" | "STRATEGY_ACCOUNT_LIMIT" | "CYCLE_IN_PROGRESS" | "SCHEDULER_ALREADY_PAUSED" | "SCHEDULER_NOT_PAUSED" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "LIVE_TRADING_UNAVAILABLE" | "PRESET_NOT_FOUND" | "STRATEGY_NOT_FOUND" | "INSUFFICIENT_HISTORY" | "INVALID_STATE_TRANSITION" | "CONCURRENT_RUN_LIMIT" | "STRATEGY_ACCOUNT_LIMIT" | "CYCLE_IN_PROGRESS" | "SCHEDULER_ALREADY_PAUSED" | "SCHEDULER_NOT_PAUSED" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
         /** @description Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code. */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -3043,6 +3388,15 @@ export interface components {
              */
             timestamp: string;
         };
+        ResourceHealth: {
+            issues: {
+                [key: string]: unknown;
+            }[];
+            /** @enum {string} */
+            status: "healthy" | "warning" | "error";
+        } & {
+            [key: string]: unknown;
+        };
         ResumedMessage: {
             data: components["schemas"]["StreamResumed"];
             id: string;
@@ -3450,7 +3804,7 @@ export interface components {
             volume: number;
         };
         /** @description Any frame the server sends on /v1/ws (discriminated by `type`). */
-        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["StrategyEventMessage"] | components["schemas"]["ExecutionUpdateMessage"] | components["schemas"]["CycleStartMessage"] | components["schemas"]["CycleCompleteMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
+        ServerMessage: components["schemas"]["MarketDataUpdateMessage"] | components["schemas"]["QuoteUpdateMessage"] | components["schemas"]["PredictionUpdateMessage"] | components["schemas"]["TradeUpdateMessage"] | components["schemas"]["PositionUpdateMessage"] | components["schemas"]["RiskEventMessage"] | components["schemas"]["HealthUpdateMessage"] | components["schemas"]["StrategyEventMessage"] | components["schemas"]["ExecutionUpdateMessage"] | components["schemas"]["EngineUpdateMessage"] | components["schemas"]["EngineSignalMessage"] | components["schemas"]["EngineScanResultMessage"] | components["schemas"]["CycleStartMessage"] | components["schemas"]["CycleCompleteMessage"] | components["schemas"]["ConnectedMessage"] | components["schemas"]["AuthenticatedMessage"] | components["schemas"]["SubscribedMessage"] | components["schemas"]["UnsubscribedMessage"] | components["schemas"]["ResumedMessage"] | components["schemas"]["ResyncRequiredMessage"] | components["schemas"]["PongMessage"] | components["schemas"]["StreamErrorMessage"];
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
         /** @description Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the forming candle is excluded, so results do not change within a candle). Swings use the engine's clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of the swing_length candles on each side, so the last swing_length candles can't be swings yet; there are no artificial swings on the first and last candle. Nothing looks past the last analysed candle. */
@@ -5155,6 +5509,355 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEngineCommands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Commands. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommands"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    emergencyStopEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EngineCommandRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EngineCommandRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reloadEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EngineCommandRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEngineResourceHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resource health. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceHealth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EngineCommandRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EngineStartRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEngineStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    stopEngine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EngineCommandRequest"];
+            };
+        };
+        responses: {
+            /** @description The command result. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineCommandResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEngineTransitions: {
+        parameters: {
+            query?: {
+                /** @description Most transitions, newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Transitions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineTransitions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

@@ -41,9 +41,8 @@ import type {
   StartEngineInput,
 } from './types'
 
-// TODO(lead): add LIVE_TRADING_UNAVAILABLE (400) and PRESET_NOT_FOUND (400) to ERROR_CODES, api/errors.ts and the contract's ErrorCode.
-export const LIVE_TRADING_UNAVAILABLE = 'LIVE_TRADING_UNAVAILABLE' as ErrorCode
-export const PRESET_NOT_FOUND = 'PRESET_NOT_FOUND' as ErrorCode
+export const LIVE_TRADING_UNAVAILABLE: ErrorCode = 'LIVE_TRADING_UNAVAILABLE'
+export const PRESET_NOT_FOUND: ErrorCode = 'PRESET_NOT_FOUND'
 
 /** The paper-trading user id an owner's engine trades under: its ledger, risk limits and events are its own. */
 export const engineUserId = (owner: string): string => `engine:${owner}`

@@ -2,12 +2,12 @@
 
 /** Channel families. Symbol channels are written `<family>.<SYMBOL>` (e.g. `market_data.BTCUSDT`). */
 export const SYMBOL_CHANNELS = ['market_data', 'trading', 'orders', 'predictions'] as const
-export const PLAIN_CHANNELS = ['trades', 'positions', 'risk', 'strategies', 'cycles', 'system.health'] as const
+export const PLAIN_CHANNELS = ['trades', 'positions', 'risk', 'strategies', 'cycles', 'engine', 'system.health'] as const
 export type SymbolFamily = (typeof SYMBOL_CHANNELS)[number]
 export type PlainChannel = (typeof PLAIN_CHANNELS)[number]
 
 /** What `INVALID_CHANNEL` errors list as valid. */
-export const AVAILABLE_CHANNELS = ['executions.{execution_id}', 'market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'predictions.{symbol}', 'trades', 'positions', 'risk', 'strategies', 'cycles', 'system.health']
+export const AVAILABLE_CHANNELS = ['executions.{execution_id}', 'market_data.{symbol}', 'trading.{symbol}', 'orders.{symbol}', 'predictions.{symbol}', 'trades', 'positions', 'risk', 'strategies', 'cycles', 'engine', 'system.health']
 
 /** A validated channel: its canonical name, the scope it needs (none for system.health) and its symbol. */
 export interface Channel {
@@ -31,9 +31,10 @@ const SCOPES: Record<SymbolFamily | PlainChannel, Channel['scope']> = {
   risk: 'read_risk_metrics',
   strategies: 'read_trades',
   cycles: 'read_trades',
+  engine: 'read_trades',
   'system.health': undefined,
 }
-const ACCOUNT = new Set<string>(['orders', 'trades', 'positions', 'risk', 'strategies'])
+const ACCOUNT = new Set<string>(['orders', 'trades', 'positions', 'risk', 'strategies', 'engine'])
 
 export type ChannelProblem =
   | { code: 'INVALID_CHANNEL'; message: string; channel: string }
@@ -90,10 +91,14 @@ export function channelsOfEvent(kind: string, symbol: string | undefined): strin
       return ['risk']
     case 'strategy_event':
       return ['strategies']
+    case 'engine_update':
+    case 'signal':
+    case 'scan_result':
+      return ['engine']
     default:
       return []
   }
 }
 
 /** Account event kinds the hub streams (and journals for resume). */
-export const ACCOUNT_EVENT_KINDS = new Set(['trade_update', 'position_update', 'risk_event', 'strategy_event'])
+export const ACCOUNT_EVENT_KINDS = new Set(['trade_update', 'position_update', 'risk_event', 'strategy_event', 'engine_update', 'signal', 'scan_result'])

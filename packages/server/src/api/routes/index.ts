@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admin'
 import { registerAnalyticsRoutes } from './analytics'
 import { registerAuthRoutes } from './auth'
 import { registerConfigRoutes } from './config'
+import { registerEngineRoutes } from './engine'
 import { registerExecutionRoutes } from './executions'
 import { registerMarketDataRoutes } from './market-data'
 import { registerMlRoutes } from './ml'
@@ -30,5 +31,6 @@ export function registerRoutes(app: App, s: AppServices): void {
   registerMlRoutes(app, s)
   registerExecutionRoutes(app, s)
   registerRunnerRoutes(app, s)
+  registerEngineRoutes(app, s)
   registerStreamingRoutes(app, s)
 }

@@ -48,6 +48,8 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     const cancelled = s.execution.cancelOpenOrders(undefined, `emergency stop ${incident}`)
     // Closing orders only reduce exposure, so they go through the pause just set.
     const flat = body.flatten_positions ? s.execution.flattenAll() : { closed: 0, open: s.execution.openPositionCount() }
+    // Every trading engine goes to EMERGENCY as well (their own orders and positions included).
+    s.engine.forceEmergency(`admin emergency stop: ${body.reason}`)
     s.logger.error({ incident, reason: body.reason, cancelled, flattened: flat.closed, open: flat.open }, 'emergency stop')
     return c.json(
       {
