@@ -463,3 +463,18 @@ export type SchedulerStatus = Schemas['SchedulerStatus']
  * @example const { success_rate }: SchedulerStats = await client.getSchedulerStats()
  */
 export type SchedulerStats = Schemas['SchedulerStats']
+/**
+ * Your trading engine's state, preset, commands, counters, candidate, signal and positions (`getEngineStatus`).
+ * @example const { state, commands }: EngineStatus = await client.getEngineStatus()
+ */
+export type EngineStatus = Schemas['EngineStatus']
+/**
+ * What an engine command did (`engineCommand`).
+ * @example const { state, changed }: EngineCommandResult = await client.engineCommand('pause')
+ */
+export type EngineCommandResult = Schemas['EngineCommandResult']
+/**
+ * The engine's state history (`getEngineTransitions`).
+ * @example const { transitions }: EngineTransitions = await client.getEngineTransitions({ limit: 20 })
+ */
+export type EngineTransitions = Schemas['EngineTransitions']

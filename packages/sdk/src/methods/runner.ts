@@ -1,4 +1,4 @@
-import type { Decision, LeaderboardEntry, SchedulerStats, SchedulerStatus, StrategyAccount, StrategyAccountCreate, StrategyAccountPatch } from '../types'
+import type { Decision, EngineCommandResult, EngineStatus, EngineTransitions, LeaderboardEntry, SchedulerStats, SchedulerStatus, StrategyAccount, StrategyAccountCreate, StrategyAccountPatch } from '../types'
 import { ExecutionMethods } from './executions'
 
 /** `SMCClient`'s strategy accounts, leaderboard and scheduler (seed 001). */
@@ -82,6 +82,54 @@ export class RunnerMethods extends ExecutionMethods {
    */
   getSchedulerStats(): Promise<SchedulerStats> {
     return this.unwrap(this.api.GET('/v1/scheduler/stats'))
+  }
+
+  /**
+   * Start your trading engine on a preset (paper only), in its own paper account.
+   * @example
+   * const { state } = await client.startEngine({ preset: 'breakout_v1', symbols: ['BTCUSDT', 'ETHUSDT'] })
+   */
+  startEngine(body: { preset: string; mode?: 'paper' | 'live'; symbols?: string[] }): Promise<EngineCommandResult> {
+    return this.unwrap(this.api.POST('/v1/engine/start', { body }))
+  }
+
+  /**
+   * Stop, pause, resume, reload or emergency-stop your engine (400 INVALID_STATE_TRANSITION lists the allowed commands).
+   * @example
+   * await client.engineCommand('pause', 'lunch break')
+   */
+  engineCommand(command: 'stop' | 'pause' | 'resume' | 'reload' | 'emergency-stop', reason?: string): Promise<EngineCommandResult> {
+    const init = { body: reason === undefined ? {} : { reason } }
+    switch (command) {
+      case 'stop':
+        return this.unwrap(this.api.POST('/v1/engine/stop', init))
+      case 'pause':
+        return this.unwrap(this.api.POST('/v1/engine/pause', init))
+      case 'resume':
+        return this.unwrap(this.api.POST('/v1/engine/resume', init))
+      case 'reload':
+        return this.unwrap(this.api.POST('/v1/engine/reload', init))
+      default:
+        return this.unwrap(this.api.POST('/v1/engine/emergency-stop', init))
+    }
+  }
+
+  /**
+   * Your engine's status (IDLE before its first start).
+   * @example
+   * const { state, signal, positions } = await client.getEngineStatus()
+   */
+  getEngineStatus(): Promise<EngineStatus> {
+    return this.unwrap(this.api.GET('/v1/engine/status'))
+  }
+
+  /**
+   * Your engine's state history with reasons, newest first.
+   * @example
+   * const { transitions } = await client.getEngineTransitions({ limit: 10 })
+   */
+  getEngineTransitions(query: { limit?: number } = {}): Promise<EngineTransitions> {
+    return this.unwrap(this.api.GET('/v1/engine/transitions', { params: { query } }))
   }
 
   /**
