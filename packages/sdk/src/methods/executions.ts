@@ -12,6 +12,7 @@ import type {
   LatestMetrics,
   StrategyList,
 } from '../types'
+import { StreamClient } from '../stream'
 import { ScannerMethods } from './scanner'
 
 const TERMINAL = new Set(['completed', 'failed', 'stopped'])
@@ -145,17 +146,52 @@ export class ExecutionMethods extends ScannerMethods {
   }
 
   /**
-   * The run's status every `intervalMs` (default 500 ms) until it is completed, failed or stopped
-   * (the last status yielded is the terminal one). Polls the status endpoint.
+   * The run's status as it changes, until it is completed, failed or stopped (the last status
+   * yielded is the terminal one): from the stream (`executions.{id}`) when it can connect, with the
+   * status endpoint polled every `intervalMs` (default 500 ms) as the fallback and safety net.
    * @example
    * for await (const s of client.watchExecution(execution_id)) console.log(`${s.progress.toFixed(1)} %`)
    */
-  async *watchExecution(id: number, options: { intervalMs?: number } = {}): AsyncGenerator<ExecutionStatus, void, undefined> {
-    for (;;) {
-      const status = await this.getExecutionStatus(id)
+  async *watchExecution(id: number, options: { intervalMs?: number; stream?: boolean } = {}): AsyncGenerator<ExecutionStatus, void, undefined> {
+    const interval = options.intervalMs ?? 500
+    const queue: ExecutionStatus[] = []
+    let wake: (() => void) | undefined
+    let stream: StreamClient | undefined
+    if (options.stream !== false) {
+      try {
+        const client = new StreamClient({ baseUrl: this.options.baseUrl, token: () => this.token })
+        stream = client
+        client.on('execution_update', (d) => {
+          if (d.execution_id !== id) return
+          queue.push(d)
+          wake?.()
+        })
+        await client.connect()
+        await client.subscribe(`executions.${id}`)
+      } catch {
+        // No stream (no `ws` package, a proxy, …): polling alone.
+        await stream?.close().catch(() => {})
+        stream = undefined
+      }
+    }
+    try {
+      let status = await this.getExecutionStatus(id)
       yield status
-      if (TERMINAL.has(status.status)) return
-      await new Promise((r) => setTimeout(r, options.intervalMs ?? 500))
+      while (!TERMINAL.has(status.status)) {
+        if (queue.length === 0)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, interval)
+            wake = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+        wake = undefined
+        status = queue.length > 0 ? queue.splice(0).at(-1)! : await this.getExecutionStatus(id)
+        yield status
+      }
+    } finally {
+      await stream?.close().catch(() => {})
     }
   }
 }

@@ -13,6 +13,7 @@ export type {
   MarketDataUpdate,
   QuoteUpdate,
   PredictionUpdate,
+  ExecutionUpdate,
   TradeUpdate,
   PositionUpdate,
   RiskEventUpdate,

@@ -30,6 +30,7 @@ const DATA_EVENTS: Record<keyof StreamDataByType, true> = {
   market_data_update: true,
   quote_update: true,
   prediction_update: true,
+  execution_update: true,
   trade_update: true,
   position_update: true,
   risk_event: true,

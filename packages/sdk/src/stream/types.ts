@@ -46,6 +46,12 @@ export type QuoteUpdate = S['QuoteUpdate']
  */
 export type PredictionUpdate = S['PredictionUpdate']
 /**
+ * `execution_update` data (channel `executions.{execution_id}`): the run's status and latest checkpoint.
+ * @example
+ * stream.on('execution_update', (s: ExecutionUpdate) => console.log(s.status, s.progress))
+ */
+export type ExecutionUpdate = S['ExecutionStatus']
+/**
  * `trade_update` data (channels `trades`, `orders.{symbol}`).
  * @example
  * stream.onTradeUpdate((t: TradeUpdate) => t.status === 'filled' && console.log(t.average_price))
@@ -110,6 +116,7 @@ export interface StreamDataByType {
   market_data_update: MarketDataUpdate
   quote_update: QuoteUpdate
   prediction_update: PredictionUpdate
+  execution_update: ExecutionUpdate
   trade_update: TradeUpdate
   position_update: PositionUpdate
   risk_event: RiskEventUpdate
