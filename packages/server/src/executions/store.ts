@@ -60,6 +60,20 @@ const DIRECTIONS = ['long', 'short'] as const
 /** The error message of runs the server was running (or about to run) when it stopped. */
 export const RESTART_MESSAGE = 'server restarted during the run'
 
+/** What starts a live (`trading`) execution. */
+export type TradingSource = 'strategy_account' | 'engine'
+
+export interface TradingExecutionInput {
+  source: TradingSource
+  /** The strategy account id, or the engine's owner. */
+  source_id: string
+  strategy: string
+  symbols: readonly string[]
+}
+
+/** The task id of a source's trading executions: the strategy account id, or `engine:<owner>`. */
+export const tradingTaskId = (source: TradingSource, sourceId: string): string => (source === 'engine' ? `engine:${sourceId}` : sourceId)
+
 /** Who is asking: a user, with `admin_full` reading everyone's executions. */
 export interface ExecutionReader {
   userId: string
@@ -114,6 +128,48 @@ export class ExecutionStore {
     this.repo.insertTask(task)
     const execution = this.insertExecution(task, 1, now)
     return { task: this.taskJson(task), execution: summaryJson(execution) }
+  }
+
+  /**
+   * A live run (a strategy account's trading, or an engine's start) as a `trading` execution: task id
+   * the strategy account id or `engine:<owner>`, execution_number counting per source, created
+   * pending and moved to running through the transition table. Its first event (status_changed)
+   * names the source and symbols.
+   */
+  createTrading(userId: string, input: TradingExecutionInput): ExecutionSummaryJson {
+    const now = this.clock.now()
+    const taskId = tradingTaskId(input.source, input.source_id)
+    const row = {
+      taskType: 'trading' as const,
+      taskId,
+      userId,
+      executionNumber: this.repo.maxExecutionNumber(taskId) + 1,
+      status: 'pending' as const,
+      progress: 0,
+      processed: 0,
+      total: 0,
+      strategy: input.strategy,
+      startedAt: null,
+      completedAt: null,
+      errorMessage: null,
+      createdAt: now,
+    }
+    const id = this.repo.insertExecution(row)
+    this.setStatus(id, 'running')
+    this.sink(id).event({
+      event_type: 'status_changed',
+      time: now,
+      data: { status: 'running', source: input.source, source_id: input.source_id, strategy: input.strategy, symbols: [...input.symbols] },
+    })
+    this.sink(id).flush()
+    return summaryJson(this.row(id))
+  }
+
+  /** The unfinished (pending, running or paused) trading execution of a source, newest, or undefined. */
+  openTrading(source: TradingSource, sourceId: string): ExecutionSummaryJson | undefined {
+    const rows = this.repo.byTask(tradingTaskId(source, sourceId))
+    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.taskType === 'trading' && !isTerminal(rows[i]!.status)) return summaryJson(rows[i]!)
+    return undefined
   }
 
   /** A new execution of the task (execution_number + 1, pending). */

@@ -53,6 +53,10 @@ export interface StrategyAccountServiceOptions {
   ids?: IdFactory
   /** Told when an account's trading setup changed or it went away (the runner drops its strategy instances). */
   onChanged?: (accountId: string) => void
+  /** Told when an account starts trading: created, or re-activated (its live execution starts). */
+  onActivated?: (row: StrategyAccountRow) => void
+  /** Told when an account stops trading: deactivated or deleted (its live execution stops). */
+  onDeactivated?: (accountId: string, reason: string) => void
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -151,6 +155,7 @@ export class StrategyAccountService {
       return this.o.risk.accountOpened(paperId)
     })
     if (paused) this.o.risk.publish(paused, userId)
+    this.o.onActivated?.(row)
     return this.view(row)
   }
 
@@ -192,6 +197,8 @@ export class StrategyAccountService {
     next.updatedAt = this.o.clock.now()
     this.repo.updateAccount(next)
     if (input.params !== undefined || input.symbols !== undefined || input.active === false) this.o.onChanged?.(id)
+    if (r.active && !next.active) this.o.onDeactivated?.(id, 'strategy account deactivated')
+    else if (!r.active && next.active) this.o.onActivated?.(next)
     return this.view(next)
   }
 
@@ -220,6 +227,7 @@ export class StrategyAccountService {
     const done: StrategyAccountRow = { ...r, active: false, updatedAt: now, deletedAt: now }
     this.repo.updateAccount(done)
     this.o.onChanged?.(id)
+    this.o.onDeactivated?.(id, 'strategy account deleted')
     return { ...this.view(done) }
   }
 

@@ -81,7 +81,7 @@ export interface RunnerContext {
   close(): Promise<void>
 }
 
-export async function runnerContext(opts: { interval?: number; maxAccountsPerUser?: number; strategies?: StrategyCatalog } = {}): Promise<RunnerContext> {
+export async function runnerContext(opts: { interval?: number; maxAccountsPerUser?: number; strategies?: StrategyCatalog; executions?: boolean; checkpointEvery?: number } = {}): Promise<RunnerContext> {
   // The services' own runner stays idle: these tests drive their own (with test strategies).
   const ctx = await createTestContext({ SCHEDULER_ENABLED: 'false' })
   const s = ctx.services
@@ -101,6 +101,7 @@ export async function runnerContext(opts: { interval?: number; maxAccountsPerUse
     intervalMinutes: () => minutes.value,
     maxAccountsPerUser: opts.maxAccountsPerUser,
     onEvent: (kind, data, owner) => events.push({ kind, data, owner }),
+    ...(opts.executions ? { executions: s.executions, checkpointEvery: opts.checkpointEvery } : {}),
   })
   return {
     ctx,

@@ -1,5 +1,6 @@
 import { idFactory, type Clock, type EventBus, type IdFactory } from '../core'
 import type { ExecutionService } from '../execution'
+import type { ExecutionStore } from '../executions/store'
 import type { MarketData } from '../market'
 import type { RiskService } from '../risk'
 import type { SettingsService } from '../settings'
@@ -8,6 +9,7 @@ import { StrategyAccountService } from './accounts'
 import { builtinCatalog } from './catalog'
 import { Scheduler } from './scheduler'
 import { StrategyRunner } from './strategy-runner'
+import { StrategyExecutions } from './trading-executions'
 import type { RunnerEventSink, StrategyCatalog } from './types'
 import { strategyAccountIdOf } from './user-ids'
 
@@ -43,12 +45,23 @@ export interface RunnerOptions {
   warmupCandles?: number
   /** The paper exchange's taker fee (env PAPER_TAKER_FEE_BPS), for sizing entries within the free balance. */
   takerFeeBps?: number
+  /**
+   * The executions store (seed 004): each strategy account's run becomes a `trading` execution
+   * (events, trades, equity, checkpoints), stopped when the account is deactivated or deleted.
+   */
+  executions?: ExecutionStore
+  /** Cycles between two metrics checkpoints of a live execution (default 10). */
+  checkpointEvery?: number
+  /** Told when recording into an execution fails (the cycle goes on). */
+  onExecutionError?: (err: unknown, accountId: string) => void
 }
 
 export interface Runner {
   accounts: StrategyAccountService
   runner: StrategyRunner
   scheduler: Scheduler
+  /** The accounts' live executions (when `executions` was given). */
+  live: StrategyExecutions | null
   /** Stop forwarding execution events. */
   close(): void
 }
@@ -75,6 +88,16 @@ export function createRunner(o: RunnerOptions): Runner {
     warmupCandles: o.warmupCandles,
     takerFeeBps: o.takerFeeBps,
   })
+  const live = o.executions
+    ? new StrategyExecutions({
+        store: o.executions,
+        execution: o.execution,
+        market: o.market,
+        clock: o.clock,
+        checkpointEvery: o.checkpointEvery,
+        onError: o.onExecutionError,
+      })
+    : null
   const accounts = new StrategyAccountService({
     db: o.db,
     clock: o.clock,
@@ -88,6 +111,8 @@ export function createRunner(o: RunnerOptions): Runner {
     repo,
     ids,
     onChanged: (id) => runner.forget(id),
+    onActivated: live ? (row) => live.start(row) : undefined,
+    onDeactivated: live ? (id, reason) => live.stop(id, reason) : undefined,
   })
   const scheduler = new Scheduler({
     clock: o.clock,
@@ -99,7 +124,11 @@ export function createRunner(o: RunnerOptions): Runner {
     work: {
       activeAccounts: () => runner.activeAccounts(),
       current: (listed) => runner.current(listed),
-      runAccount: (row, cycleId) => runner.runAccount(row, cycleId),
+      runAccount: (row, cycleId) => {
+        const out = runner.runAccount(row, cycleId)
+        live?.afterRun(row, out)
+        return out
+      },
     },
   })
   // Owners of strategy accounts, remembered (an account's last events follow its deletion).
@@ -115,5 +144,5 @@ export function createRunner(o: RunnerOptions): Runner {
     }
     emit('strategy_event', { type: e.kind, account_id: id, symbol: e.symbol ?? null, data: e.data }, owner)
   })
-  return { accounts, runner, scheduler, close: () => unsubscribe?.() }
+  return { accounts, runner, scheduler, live, close: () => unsubscribe?.() }
 }
