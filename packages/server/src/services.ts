@@ -177,6 +177,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     isSymbolEnabled: (symbol) => settings.isSymbolEnabled(symbol),
     initialBalance: env.PAPER_INITIAL_BALANCE,
     takerFeeBps: env.PAPER_TAKER_FEE_BPS,
+    executions,
+    onExecutionError: (err, owner) => logger.error({ err, owner }, 'engine execution record failed'),
     // engine_update, signal, scan_result: the owner's, journaled on the `engine` channel.
     onEvent: (kind, data, owner) => events.publish({ kind, userId: owner, data, at: clock.now() }),
   })

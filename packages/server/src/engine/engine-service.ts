@@ -1,6 +1,8 @@
 import { DomainError, fromAtoms, idFactory, toAtoms, type Clock, type ErrorCode, type IdFactory } from '../core'
 import { positionView, type ExecutionService } from '../execution'
+import type { ExecutionStore } from '../executions/store'
 import type { MarketData } from '../market'
+import { LiveRun } from '../runner/live-run'
 import type { RiskService } from '../risk'
 import type { Preset, PresetService } from '../scanner'
 import {
@@ -81,6 +83,16 @@ export interface EngineServiceOptions {
   /** Measures for {@link EngineService.resourceHealth}; default the process's own (perf_hooks, memoryUsage). */
   probe?: ResourceProbe
   healthThresholds?: Partial<HealthThresholds>
+  /**
+   * The executions store (seed 004): every start is a `trading` execution (an event per transition,
+   * fills, round trips, equity per tick with a fill or per minute, checkpoints), `stopped` on stop
+   * or emergency stop.
+   */
+  executions?: ExecutionStore
+  /** Equity points between two metrics checkpoints of the live execution (default 10). */
+  checkpointEvery?: number
+  /** Told when recording into an execution fails (the engine goes on). */
+  onExecutionError?: (err: unknown, owner: string) => void
 }
 
 /** One owner's engine in memory. */
@@ -161,6 +173,8 @@ export class EngineService {
   /** Owner of the engine being stepped. */
   private stepping = ''
   private timer: NodeJS.Timeout | null = null
+  /** Each running engine's live execution, and the minute of its last equity point. */
+  private readonly runs = new Map<string, { run: LiveRun; minute: number }>()
 
   constructor(private readonly o: EngineServiceOptions) {
     this.repo = o.repo ?? new SqliteEngineRepository(o.db)
@@ -245,6 +259,7 @@ export class EngineService {
     e.row = { ...e.row, preset: preset.name, mode: mode as EngineMode, symbols, paperAccountId, startedAt: now }
     e.ctx = freshContext(e.ctx.taken)
     e.preset = preset
+    this.startRun(owner, preset.name, symbols)
     this.move(e, 'INITIALIZING', {
       trigger: 'command',
       command: 'start',
@@ -435,11 +450,13 @@ export class EngineService {
         e.ctx.signal = null
         out = { to: 'ERROR', reason: `${state} failed: ${message}`, details: { state, ...(err instanceof DomainError ? { code: err.code, error: err.details } : {}) } }
       }
+      if (!this.runs.has(e.row.ownerId)) this.startRun(e.row.ownerId, e.row.preset ?? 'engine', e.row.symbols)
       if (out === null) this.saveIfChanged(e)
       else {
         this.move(e, out.to, { trigger: out.to === 'ERROR' ? 'error' : 'cycle', command: null, reason: out.reason, details: out.details })
         moved = true
       }
+      this.syncRun(e.row.ownerId)
     } finally {
       e.busy = false
       const events = this.pending
@@ -578,7 +595,63 @@ export class EngineService {
     e.saved = JSON.stringify(e.ctx)
     this.engines.set(row.ownerId, e)
     const transition: EngineTransitionView = { id: seq, from, to, command: how.command, trigger: how.trigger, reason: how.reason, details: how.details, at: iso(now) }
+    this.recordTransition(row.ownerId, transition)
     this.emit('engine_update', { owner: row.ownerId, transition, status: this.status(row.ownerId) }, row.ownerId)
+  }
+
+  /** The owner's engine execution: the open one's id (tests), or undefined. */
+  executionOf(owner: string): number | undefined {
+    return this.runs.get(owner)?.run.executionId
+  }
+
+  private startRun(owner: string, preset: string, symbols: readonly string[]): void {
+    const store = this.o.executions
+    if (!store) return
+    this.guardRun(owner, () => {
+      const held = this.runs.get(owner)
+      if (held && !held.run.closed) return
+      const run = LiveRun.start(
+        { store, execution: this.o.execution, market: this.o.market, clock: this.o.clock, checkpointEvery: this.o.checkpointEvery },
+        owner,
+        engineUserId(owner),
+        { source: 'engine', source_id: owner, strategy: preset, symbols },
+      )
+      this.runs.set(owner, { run, minute: -1 })
+    })
+  }
+
+  /** The run's new fills and round trips; an equity point when something filled or a new minute began. */
+  private syncRun(owner: string): void {
+    const held = this.runs.get(owner)
+    if (!held) return
+    this.guardRun(owner, () => {
+      const minute = Math.floor(this.o.clock.now() / 60_000)
+      const newMinute = minute !== held.minute
+      const r = held.run.sync({ equity: newMinute })
+      if (!newMinute && r.fills > 0) held.run.sync({ equity: true })
+      held.minute = minute
+    })
+  }
+
+  /** A status_changed event per transition; STOPPED and EMERGENCY end the run as `stopped`. */
+  private recordTransition(owner: string, t: EngineTransitionView): void {
+    const held = this.runs.get(owner)
+    if (!held) return
+    this.guardRun(owner, () => {
+      held.run.event('status_changed', this.o.clock.now(), { engine_state: t.to, from: t.from, command: t.command, trigger: t.trigger, reason: t.reason })
+      if (t.to === 'STOPPED' || t.to === 'EMERGENCY') {
+        this.runs.delete(owner)
+        held.run.stop(t.reason)
+      } else held.run.sync({})
+    })
+  }
+
+  private guardRun(owner: string, f: () => void): void {
+    try {
+      f()
+    } catch (err) {
+      this.o.onExecutionError?.(err, owner)
+    }
   }
 
   private saveIfChanged(e: Engine): void {
