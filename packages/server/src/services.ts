@@ -5,7 +5,7 @@ import { EventBus, systemClock, type Clock } from './core'
 import { ExecutionService } from './execution'
 import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
-import { createLogger, Metrics, type Logger } from './observability'
+import { createLogger, LogBuffer, Metrics, type Logger } from './observability'
 import { SettingsService } from './settings'
 import { openDatabase, SqliteApiKeyRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
@@ -49,6 +49,8 @@ export interface AppServices {
   runner: Runner
   /** The trading engine (seed 003): one per user, on a scanner preset, in its own paper account. */
   engine: EngineService
+  /** The recent log records GET /v1/logs serves. */
+  logs: LogBuffer
   startedAt: number
   version: string
 }
@@ -62,7 +64,8 @@ export interface ServiceOverrides {
 /** Open the store, build the market and the domain services from validated config. */
 export function createServices(env: Env, overrides: ServiceOverrides = {}): AppServices {
   const clock = overrides.clock ?? systemClock
-  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL)
+  const logs = new LogBuffer(env.LOG_BUFFER_SIZE)
+  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { buffer: logs, level: env.LOG_BUFFER_LEVEL })
   const db = openDatabase(env.DATABASE_URL)
   const market =
     overrides.market ?? createSimulatedMarket({ clock, seed: env.MARKET_SEED, historyDays: env.MARKET_HISTORY_DAYS })
@@ -205,6 +208,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     backtests,
     runner,
     engine,
+    logs,
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

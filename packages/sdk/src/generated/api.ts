@@ -810,6 +810,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent logs
+         * @description The server's recent log records from a ring buffer (LOG_BUFFER_SIZE at LOG_BUFFER_LEVEL, filled whatever LOG_LEVEL says), newest first; tokens, API keys and passwords are redacted.
+         */
+        get: operations["getLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/market-data": {
         parameters: {
             query?: never;
@@ -2662,6 +2682,26 @@ export interface components {
             horizon: number;
             pending: number;
             resolved: number;
+        };
+        LogEntry: {
+            /** @example ws */
+            component: string;
+            /** @description The record's other fields (secrets redacted). */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description Increases with every record. */
+            id: number;
+            /** @enum {string} */
+            level: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+            message: string;
+            /** Format: date-time */
+            time: string;
+        };
+        LogList: {
+            count: number;
+            /** @description Newest first. */
+            logs: components["schemas"]["LogEntry"][];
         };
         MacdValue: {
             /** @example 12 */
@@ -6354,6 +6394,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLogs: {
+        parameters: {
+            query?: {
+                /** @description Only this component. */
+                component?: string;
+                /** @description Only records at this level or above. */
+                level?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+                /** @description Most records. */
+                limit?: number;
+                /** @description Only records with an id strictly greater. */
+                since_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log records. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogList"];
                 };
             };
             400: components["responses"]["BadRequest"];

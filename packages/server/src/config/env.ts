@@ -9,6 +9,9 @@ const EnvObject = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/smc-trading.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** GET /v1/logs: the last LOG_BUFFER_SIZE records at LOG_BUFFER_LEVEL or above, whatever LOG_LEVEL is. */
+  LOG_BUFFER_SIZE: int(1000, 10, 100_000),
+  LOG_BUFFER_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMC_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SMC_ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),

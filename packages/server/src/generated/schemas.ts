@@ -271,6 +271,12 @@ export type LimitUsage = z.infer<typeof LimitUsage>
 export const LiveStats = z.strictObject({ horizon: z.number().int(), resolved: z.number().int(), correct: z.number().int(), hit_rate: z.number().nullable().openapi({"description":"correct ÷ resolved (null before the first resolution)."}), pending: z.number().int() }).openapi("LiveStats")
 export type LiveStats = z.infer<typeof LiveStats>
 
+export const LogEntry = z.strictObject({ id: z.number().int().openapi({"description":"Increases with every record."}), level: z.enum(["trace","debug","info","warn","error","fatal"]), time: z.iso.datetime({ offset: true }), component: z.string().openapi({"example":"ws"}), message: z.string(), fields: z.looseObject({  }).openapi({"description":"The record's other fields (secrets redacted)."}) }).openapi("LogEntry")
+export type LogEntry = z.infer<typeof LogEntry>
+
+export const LogList = z.strictObject({ logs: z.array(LogEntry).openapi({"description":"Newest first."}), count: z.number().int() }).openapi("LogList")
+export type LogList = z.infer<typeof LogList>
+
 export const MarketDataUpdate = z.strictObject({ symbol: z.string().openapi({"example":"BTCUSDT"}), price: z.number().openapi({"description":"Last traded price.","example":45123.45}), bid: z.number().openapi({"description":"Best bid.","example":45123.44}), ask: z.number().openapi({"description":"Best ask.","example":45123.45}), volume_24h: z.number().openapi({"description":"Base-asset volume over the trailing 24 hours.","example":1234567.89}), change_24h: z.number().openapi({"description":"Percent change over the trailing 24 hours.","example":2.34}), timestamp: z.iso.datetime({ offset: true }) }).openapi({"description":"A price change of one symbol (channel `market_data.{symbol}`), with the fields of seed 000."}).openapi("MarketDataUpdate")
 export type MarketDataUpdate = z.infer<typeof MarketDataUpdate>
 

@@ -1,2 +1,3 @@
 export { Metrics } from './metrics'
-export { createLogger, type Logger } from './logger'
+export { createLogger, REDACTED_PATHS, type Logger } from './logger'
+export { LogBuffer, LEVELS, type LevelName, type LogEntry } from './log-buffer'

@@ -5,7 +5,6 @@ import { ManualClock } from '../core'
 import type { MarketData } from '../market'
 import type { Scope } from '../auth'
 import { listen, type RunningServer } from '../http-server'
-import { createLogger } from '../observability'
 import { bootstrapCredentials, createServices, type AppServices } from '../services'
 import { closeDatabase } from '../store'
 import { contractFetch } from './contract'
@@ -50,7 +49,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
   })
   const clock = new ManualClock(options.epoch ?? TEST_EPOCH)
   const market = options.market ? await options.market(clock) : undefined
-  const services = createServices(env, { clock, logger: createLogger('silent'), market })
+  const services = createServices(env, { clock, market })
   const creds = await bootstrapCredentials(services)
   const app = createApp(services)
   const checked = contractFetch((req) => app.fetch(req))

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { getApiRootRoute, getHealthRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
+import { getApiRootRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
@@ -15,6 +15,11 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
   )
 
   registerDocsRoutes(app, s)
+
+  app.openapi(secured(getLogsRoute, s), (c) => {
+    const logs = s.logs.query(c.req.valid('query'))
+    return c.json({ logs, count: logs.length } as never, 200)
+  })
 
   // Byte for byte the bundle (not a re-serialisation), so tools and the SDK's generator agree.
   app.openapi(secured(getOpenApiDocumentRoute, s), (c) => c.body(CONTRACT_TEXT, 200, { 'Content-Type': 'application/json' }) as never)
