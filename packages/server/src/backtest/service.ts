@@ -89,18 +89,21 @@ export class BacktestService {
   }
 
   pause(id: number): ExecutionStatusJson {
+    this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'paused')
     this.running.get(id)?.control.pause()
     return status
   }
 
   resume(id: number): ExecutionStatusJson {
+    this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'running')
     this.running.get(id)?.control.resume()
     return status
   }
 
   stop(id: number): ExecutionStatusJson {
+    this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'stopped')
     this.running.get(id)?.abort.abort()
     return status
@@ -113,6 +116,17 @@ export class BacktestService {
 
   stopAll(): void {
     for (const r of this.running.values()) r.abort.abort()
+  }
+
+  /** A trading execution follows its strategy account or engine: it is controlled through them. */
+  private refuseTrading(id: number): void {
+    const status = this.deps.store.status(id)
+    if (status.task_type === 'trading')
+      throw new DomainError('INVALID_STATE_TRANSITION', `Execution ${id} is a trading run: pause, resume or stop its strategy account or engine instead`, {
+        execution_id: id,
+        task_type: 'trading',
+        allowed: [],
+      })
   }
 
   private refuseOverLimit(userId: string): void {

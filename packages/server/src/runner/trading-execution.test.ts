@@ -36,6 +36,9 @@ describe('strategy account runs as trading executions (over the API, the service
     expect((await call('GET', '/v1/executions?task_type=trading', bob)).body.executions).toHaveLength(0)
     expect((await call('GET', `/v1/executions/${ex.execution_id}/status`, bob)).status).toBe(403)
     expect((await call('GET', `/v1/executions/${ex.execution_id}/events`, bob)).status).toBe(403)
+    // A trading run follows its account: it is not paused or stopped through the executions API.
+    const pause = await call('POST', `/v1/executions/${ex.execution_id}/pause`, alice)
+    expect([pause.status, pause.body.error.code]).toEqual([400, 'INVALID_STATE_TRANSITION'])
 
     const first = await call('GET', `/v1/executions/${ex.execution_id}/events`, alice)
     expect(first.body.events[0]).toMatchObject({ event_type: 'status_changed', event: { status: 'running', source: 'strategy_account', source_id: account.account_id } })
