@@ -478,3 +478,8 @@ export type EngineCommandResult = Schemas['EngineCommandResult']
  * @example const { transitions }: EngineTransitions = await client.getEngineTransitions({ limit: 20 })
  */
 export type EngineTransitions = Schemas['EngineTransitions']
+/**
+ * The stream hub's statistics: connections, subscriptions, frames, the replay journal (`getWsStats`).
+ * @example const stats: WsStats = await admin.getWsStats()
+ */
+export type WsStats = Schemas['WsStats']

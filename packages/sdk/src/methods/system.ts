@@ -1,5 +1,5 @@
 import { SMCApiError } from '../errors'
-import type { Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse } from '../types'
+import type { Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
 import { ClientCore } from './core'
 
 /** `SMCClient`'s authentication, health, metrics and configuration methods. */
@@ -64,5 +64,14 @@ export class SystemMethods extends ClientCore {
    */
   updateConfig(update: ConfigUpdate): Promise<Config> {
     return this.unwrap(this.api.PUT('/v1/config', { body: update }))
+  }
+
+  /**
+   * The stream hub's statistics (admin_full): connections, subscriptions, frames sent and dropped, the journal.
+   * @example
+   * const { connections } = await admin.getWsStats()
+   */
+  getWsStats(): Promise<WsStats> {
+    return this.unwrap(this.api.GET('/v1/ws/stats'))
   }
 }

@@ -57,3 +57,11 @@ describe('SDK: runs', () => {
     expect((await client.deleteStrategyAccount(acc.account_id)).deleted).toBe(acc.account_id)
   })
 })
+
+describe('SDK: stream statistics', () => {
+  it('getWsStats (admin_full)', async () => {
+    const admin = new SMCClient(ctx.adminToken, { baseUrl: server.url, fetch: contractFetch((req) => fetch(req)), retry: false })
+    const stats = await admin.getWsStats()
+    expect(stats).toBeTypeOf('object')
+  })
+})
