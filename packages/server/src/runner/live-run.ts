@@ -15,6 +15,11 @@ export interface LiveRunDeps {
   market: MarketData
   clock: Clock
   checkpointEvery?: number
+  /**
+   * The owner tells the run when the account's fills may have changed (`markDirty`, from its bus
+   * events): syncs between look up nothing. Without it every sync looks the fills up.
+   */
+  tracksDirty?: boolean
 }
 
 /**
@@ -40,6 +45,7 @@ export class LiveRun {
   private readonly every: number
   private stopped = false
 
+  private dirty = true
   private constructor(
     private readonly d: LiveRunDeps,
     executionId: number,
@@ -78,15 +84,22 @@ export class LiveRun {
    * Record the account's new fills and closed round trips; `equity`: also an equity point (and
    * count the sync towards the next checkpoint). Flushes, so the API reads it at once.
    */
-  sync(opts: { equity?: boolean } = {}): { fills: number; trips: number } {
+  /** The account had fills (or positions changed) since the last sync. */
+  markDirty(): void {
+    this.dirty = true
+  }
+
+  sync(opts: { equity?: boolean; force?: boolean } = {}): { fills: number; trips: number } {
     if (this.closed) return { fills: 0, trips: 0 }
     const ex = this.d.execution
     const st = ex.state(this.userId)
     const accountId = st.account.id
     let fills = 0
     let trips = 0
-    const page = ex.queries.trades(accountId, { since: this.lastFillAt, limit: 1000, page: 1 })
-    for (const f of [...page.rows].reverse()) {
+    const look = this.dirty || opts.force || !this.d.tracksDirty
+    this.dirty = false
+    const rows = look ? ex.queries.trades(accountId, { since: this.lastFillAt, limit: 1000, page: 1 }).rows : []
+    for (const f of [...rows].reverse()) {
       if (this.seenFills.has(f.id)) continue
       if (f.createdAt > this.lastFillAt) {
         this.seenFills.clear()
@@ -96,7 +109,7 @@ export class LiveRun {
       this.sink.event({ event_type: 'trade_executed', time: f.createdAt, data: tradeView(f, this.d.market) as unknown as Record<string, unknown> })
       fills++
     }
-    for (const t of ex.listRoundTrips(accountId, { since: this.lastTripAt })) {
+    for (const t of look ? ex.listRoundTrips(accountId, { since: this.lastTripAt }) : []) {
       if (this.seenTrips.has(t.positionId)) continue
       if (t.closedAt > this.lastTripAt) {
         this.seenTrips.clear()
@@ -155,7 +168,7 @@ export class LiveRun {
   /** Last records, a final checkpoint, then `stopped` (once). */
   stop(reason: string): void {
     if (this.closed) return
-    this.sync({ equity: true })
+    this.sync({ equity: true, force: true })
     this.checkpoint()
     this.sink.event({ event_type: 'status_changed', time: this.d.clock.now(), data: { status: 'stopped', reason } })
     this.stopped = true

@@ -136,6 +136,7 @@ export function createRunner(o: RunnerOptions): Runner {
   const unsubscribe = o.events?.subscribe((e) => {
     const id = strategyAccountIdOf(e.userId)
     if (id === undefined) return
+    live?.markDirty(id)
     let owner = owners.get(id)
     if (owner === undefined) {
       owner = repo.account(id)?.ownerId

@@ -30,6 +30,11 @@ export class StrategyExecutions {
 
   constructor(private readonly o: StrategyExecutionsOptions) {}
 
+  /** The account's paper account had fills or position changes (its bus events). */
+  markDirty(accountId: string): void {
+    this.runs.get(accountId)?.markDirty()
+  }
+
   /** The account's open execution id (tests, API). */
   executionOf(accountId: string): number | undefined {
     return this.runs.get(accountId)?.executionId
@@ -64,7 +69,7 @@ export class StrategyExecutions {
     const held = this.runs.get(row.id)
     if (held && !held.closed) return held
     const run = LiveRun.start(
-      { store: this.o.store, execution: this.o.execution, market: this.o.market, clock: this.o.clock, checkpointEvery: this.o.checkpointEvery },
+      { store: this.o.store, execution: this.o.execution, market: this.o.market, clock: this.o.clock, checkpointEvery: this.o.checkpointEvery, tracksDirty: true },
       row.ownerId,
       strategyUserId(row.id),
       { source: 'strategy_account', source_id: row.id, strategy: row.strategy, symbols: row.symbols },
