@@ -19,6 +19,11 @@ export class OrderQueries {
     return this.repos.positions.byId(id)
   }
 
+  /** An account's fills at or after `since`, oldest first (live executions follow them cheaply). */
+  fillsSince(accountId: string, since: number, limit = 1000): Fill[] {
+    return this.repos.fills.since(accountId, since, limit)
+  }
+
   trades(accountId: string, q: TradeFilter): Page<Fill> {
     return this.repos.fills.list(accountId, q)
   }

@@ -98,8 +98,8 @@ export class LiveRun {
     let trips = 0
     const look = this.dirty || opts.force || !this.d.tracksDirty
     this.dirty = false
-    const rows = look ? ex.queries.trades(accountId, { since: this.lastFillAt, limit: 1000, page: 1 }).rows : []
-    for (const f of [...rows].reverse()) {
+    const rows = look ? ex.queries.fillsSince(accountId, this.lastFillAt) : []
+    for (const f of rows) {
       if (this.seenFills.has(f.id)) continue
       if (f.createdAt > this.lastFillAt) {
         this.seenFills.clear()

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm'
 import type { Db } from '../database'
 import { fills as f, orders as o } from '../schema'
 import type { FillRow, Page, TradeFilter } from './execution-rows'
@@ -9,15 +9,29 @@ export interface FillRepository {
   insert(row: Omit<FillRow, 'seq'>): void
   /** An account's fills, newest first, with the total matching. */
   list(accountId: string, q: TradeFilter): Page<FillRow>
+  /** Fills of an account at or after `since` (ms), oldest first, at most `limit`: one prepared statement. */
+  since(accountId: string, since: number, limit: number): FillRow[]
   /** Equity marks carried by fills, ascending (atoms). */
   equityMarks(accountId: string, since?: number): { at: number; equity: number }[]
 }
 
 export class SqliteFillRepository implements FillRepository {
   private readonly ins: PositionalInsert
+  private readonly sinceQ
 
   constructor(private readonly db: Db) {
     this.ins = positionalInsert(db, f)
+    this.sinceQ = db
+      .select()
+      .from(f)
+      .where(and(eq(f.accountId, sql.placeholder('accountId')), gte(f.createdAt, sql.placeholder('since'))))
+      .orderBy(asc(f.seq))
+      .limit(sql.placeholder('limit'))
+      .prepare()
+  }
+
+  since(accountId: string, since: number, limit: number): FillRow[] {
+    return this.sinceQ.all({ accountId, since, limit }) as FillRow[]
   }
 
   insert(row: Omit<FillRow, 'seq'>): void {
