@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { and, asc, count, desc, eq, gte, lte } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
 import type { Db } from '../database'
 import { accounts as a, positions as p } from '../schema'
 import type { ClosedPositionFilter, Page, PositionFilter, PositionRow } from './execution-rows'
@@ -28,7 +28,16 @@ export class SqlitePositionRepository implements PositionRepository {
   private readonly ins: PositionalInsert
   private readonly upd: Statement
 
+  /** The common read of live executions (closed since a time, no symbol, no end): prepared once. */
+  private readonly closedSinceQ
+
   constructor(private readonly db: Db) {
+    this.closedSinceQ = db
+      .select()
+      .from(p)
+      .where(and(eq(p.accountId, sql.placeholder('accountId')), eq(p.status, 'closed'), gte(p.closedAt, sql.placeholder('since'))))
+      .orderBy(asc(p.closedAt), asc(p.seq))
+      .prepare()
     this.ins = positionalInsert(db, p)
     this.upd = db.$client.prepare(
       `UPDATE positions SET status = ?, quantity = ?, cost_basis = ?, opened_quantity = ?, closed_quantity = ?, closed_cost = ?,
@@ -102,6 +111,8 @@ export class SqlitePositionRepository implements PositionRepository {
   }
 
   closed(accountId: string, q: ClosedPositionFilter): PositionRow[] {
+    if (q.since !== undefined && q.symbol === undefined && q.until === undefined)
+      return this.closedSinceQ.all({ accountId, since: q.since }) as PositionRow[]
     const where = [eq(p.accountId, accountId), eq(p.status, 'closed')]
     if (q.symbol) where.push(eq(p.symbol, q.symbol))
     if (q.since !== undefined) where.push(gte(p.closedAt, q.since))
