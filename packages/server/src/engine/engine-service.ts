@@ -633,7 +633,10 @@ export class EngineService {
     })
   }
 
-  /** A status_changed event per transition; STOPPED and EMERGENCY end the run as `stopped`. */
+  /**
+   * A status_changed event per transition; the execution's status follows the engine: PAUSED →
+   * `paused` (and back to `running` on resume), ERROR → `failed`, STOPPED and EMERGENCY → `stopped`.
+   */
   private recordTransition(owner: string, t: EngineTransitionView): void {
     const held = this.runs.get(owner)
     if (!held) return
@@ -642,7 +645,15 @@ export class EngineService {
       if (t.to === 'STOPPED' || t.to === 'EMERGENCY') {
         this.runs.delete(owner)
         held.run.stop(t.reason)
-      } else held.run.sync({})
+      } else if (t.to === 'ERROR') {
+        // A fault ends this run as failed; `reload` initializes again and starts the next one.
+        this.runs.delete(owner)
+        held.run.fail(t.reason)
+      } else if (t.to === 'PAUSED') held.run.pause(t.reason)
+      else {
+        if (t.from === 'PAUSED') held.run.resume(t.reason)
+        held.run.sync({})
+      }
     })
   }
 

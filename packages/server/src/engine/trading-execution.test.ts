@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { plantedMarket } from '../scanner/scan/test-markets'
+import { engineContext } from './engine.test-helpers'
 import { createTestContext, type TestContext } from '../testing'
 
 // Seed 004's live executions: every engine start is a `trading` execution, stopped on stop.
@@ -49,5 +50,58 @@ describe('engine runs as trading executions', () => {
     ])
     expect((await call('POST', '/v1/engine/emergency-stop', alice)).status).toBe(200)
     expect((await call('GET', `/v1/executions/${again[0].execution_id}/status`, alice)).body.status).toBe('stopped')
+  })
+})
+
+describe("the engine's execution follows its state", () => {
+  it('PAUSED → paused, resume → running; ERROR → failed with the reason; reload and the next step → the next execution', async () => {
+    const h = await engineContext({ env: { ML_ENABLED: 'false', SCHEDULER_ENABLED: 'false' } })
+    try {
+      const s = h.ctx.services
+      const e = h.reopen({ executions: s.executions })
+      e.start({ owner: 'ivy', preset: 'breakout_v1' })
+      const first = e.executionOf('ivy')!
+      expect(s.executions.status(first).status).toBe('running')
+      e.pause('ivy')
+      expect(s.executions.status(first).status).toBe('paused')
+      e.pause('ivy') // the same state again: no change, no error
+      expect(s.executions.status(first).status).toBe('paused')
+      e.resume('ivy')
+      expect(s.executions.status(first).status).toBe('running')
+      await e.step('ivy')
+      e.stop('ivy')
+      expect(s.executions.status(first).status).toBe('stopped')
+
+      e.reload('ivy')
+      e.start({ owner: 'ivy', preset: 'breakout_v1' })
+      const second = e.executionOf('ivy')!
+      expect(second).not.toBe(first)
+      h.failing.add('ivy')
+      await e.step('ivy')
+      h.failing.delete('ivy')
+      expect(e.status('ivy').state).toBe('ERROR')
+      expect(e.executionOf('ivy')).toBeUndefined()
+      expect(s.executions.status(second)).toMatchObject({ status: 'failed', error_message: 'INITIALIZING failed: preset store unavailable for ivy' })
+
+      e.reload('ivy')
+      await e.step('ivy')
+      const third = e.executionOf('ivy')!
+      expect(third).not.toBe(second)
+      expect(s.executions.status(third).status).toBe('running')
+
+      const token = await h.ctx.token(['read_trades'], 'ivy')
+      const res = await h.ctx.call('GET', '/v1/executions?task_type=trading', { token })
+      const list = (await res.json()).executions as { execution_number: number; status: string }[]
+      expect(list.map((x) => [x.execution_number, x.status])).toEqual([
+        [3, 'running'],
+        [2, 'failed'],
+        [1, 'stopped'],
+      ])
+      const events = await h.ctx.call('GET', `/v1/executions/${first}/events?event_type=status_changed`, { token })
+      const seen = ((await events.json()).events as { event: { status?: string } }[]).map((x) => x.event.status).filter((x) => x !== undefined)
+      expect(seen).toEqual(['running', 'paused', 'running', 'stopped'])
+    } finally {
+      await h.close()
+    }
   })
 })

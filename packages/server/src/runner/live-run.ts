@@ -80,15 +80,15 @@ export class LiveRun {
     this.sink.event({ event_type: eventType, time, data })
   }
 
-  /**
-   * Record the account's new fills and closed round trips; `equity`: also an equity point (and
-   * count the sync towards the next checkpoint). Flushes, so the API reads it at once.
-   */
   /** The account had fills (or positions changed) since the last sync. */
   markDirty(): void {
     this.dirty = true
   }
 
+  /**
+   * Record the account's new fills and closed round trips; `equity`: also an equity point (and
+   * count the sync towards the next checkpoint). Flushes, so the API reads it at once.
+   */
   sync(opts: { equity?: boolean; force?: boolean } = {}): { fills: number; trips: number } {
     if (this.closed) return { fills: 0, trips: 0 }
     const ex = this.d.execution
@@ -167,11 +167,35 @@ export class LiveRun {
 
   /** Last records, a final checkpoint, then `stopped` (once). */
   stop(reason: string): void {
+    this.finish('stopped', reason)
+  }
+
+  /** The source halted on a fault (the engine's ERROR): last records, a final checkpoint, then `failed` with the reason. */
+  fail(reason: string): void {
+    this.finish('failed', reason)
+  }
+
+  /** The source paused (the engine's PAUSED): the execution shows `paused` until {@link resume}. */
+  pause(reason: string): void {
+    if (this.closed || this.d.store.status(this.executionId).status !== 'running') return
+    this.sync({ equity: true, force: true })
+    this.sink.event({ event_type: 'status_changed', time: this.d.clock.now(), data: { status: 'paused', reason } })
+    this.d.store.setStatus(this.executionId, 'paused')
+  }
+
+  /** The source runs again after {@link pause}. */
+  resume(reason: string): void {
+    if (this.closed || this.d.store.status(this.executionId).status !== 'paused') return
+    this.sink.event({ event_type: 'status_changed', time: this.d.clock.now(), data: { status: 'running', reason } })
+    this.d.store.setStatus(this.executionId, 'running')
+  }
+
+  private finish(status: 'stopped' | 'failed', reason: string): void {
     if (this.closed) return
     this.sync({ equity: true, force: true })
     this.checkpoint()
-    this.sink.event({ event_type: 'status_changed', time: this.d.clock.now(), data: { status: 'stopped', reason } })
+    this.sink.event({ event_type: 'status_changed', time: this.d.clock.now(), data: { status, reason } })
     this.stopped = true
-    this.d.store.setStatus(this.executionId, 'stopped')
+    this.d.store.setStatus(this.executionId, status, status === 'failed' ? { error_message: reason } : {})
   }
 }

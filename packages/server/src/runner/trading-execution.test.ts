@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../testing'
 import { runMinutes, runnerContext, type RunnerContext } from './runner.test-helpers'
@@ -102,3 +105,52 @@ describe('strategy account runs: signals, fills, round trips, checkpoints', () =
     expect(store.status(id2)).toMatchObject({ execution_number: 2, status: 'running' })
   })
 })
+
+describe('after a restart', () => {
+  it('the interrupted run is failed ("server restarted during the run"); the account’s first cycle starts execution #2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-restart-'))
+    const env = { DATABASE_URL: join(dir, 'smc.db'), RATE_LIMIT_ENABLED: 'false', ML_ENABLED: 'false', SCHEDULER_ENABLED: 'false' }
+    try {
+      const first = await createTestContext(env)
+      const token = await first.token(['read_trades', 'write_trades'], 'alice')
+      const created = await first.call('POST', '/v1/strategy-accounts', {
+        token,
+        body: { name: 'live', strategy: 'sma_crossover', params: { fast: 3, slow: 8 }, symbols: ['BTCUSDT'], interval: '1m' },
+      })
+      const account = (await created.json()) as { account_id: string }
+      const id1 = first.services.runner.live!.executionOf(account.account_id)!
+      first.services.runner.scheduler.trigger()
+      await first.services.runner.scheduler.idle()
+      expect(first.services.executions.status(id1).status).toBe('running')
+      await first.close()
+
+      const second = await createTestContext(env)
+      try {
+        const s = second.services
+        expect(s.executions.status(id1)).toMatchObject({ status: 'failed', error_message: 'server restarted during the run' })
+        // Nothing runs until the account's first cycle after the restart.
+        expect(s.runner.live!.executionOf(account.account_id)).toBeUndefined()
+        second.clock.advance(60_000)
+        s.market.advance()
+        s.runner.scheduler.trigger()
+        await s.runner.scheduler.idle()
+        const id2 = s.runner.live!.executionOf(account.account_id)!
+        expect(s.executions.status(id2)).toMatchObject({ task_id: account.account_id, execution_number: 2, status: 'running' })
+        expect(s.executions.equity(id2).equity_curve).toHaveLength(1)
+      } finally {
+        await closeAfterCycles(second)
+      }
+    } finally {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
+      } catch {
+        // left to the OS's temp cleanup
+      }
+    }
+  })
+})
+
+async function closeAfterCycles(c: TestContext): Promise<void> {
+  await c.services.runner.scheduler.idle()
+  await c.close()
+}
