@@ -3579,6 +3579,24 @@ export interface components {
              */
             available_balance: number;
             /**
+             * @description Pearson correlations of the held symbols' hourly returns (the same scenarios as var_95), symbol → symbol → coefficient in [−1, 1]: symmetric, 1 on the diagonal, null where undefined (a constant series). Empty without open positions.
+             * @example {
+             *       "BTCUSDT": {
+             *         "BTCUSDT": 1,
+             *         "ETHUSDT": 0.65
+             *       },
+             *       "ETHUSDT": {
+             *         "BTCUSDT": 0.65,
+             *         "ETHUSDT": 1
+             *       }
+             *     }
+             */
+            correlation_matrix: {
+                [key: string]: {
+                    [key: string]: number | null;
+                };
+            };
+            /**
              * @description Fall of the current equity from its peak, percent.
              * @example 1.3
              */
@@ -3598,6 +3616,11 @@ export interface components {
              * @example 10010
              */
             equity: number;
+            /**
+             * @description One-hour 95 % expected shortfall (CVaR) over the same scenarios as var_95: minus the mean of the scenario PnLs at or below the VaR scenario (the ⌊0.05·n⌋ + 1 smallest), floored at 0. Always ≥ var_95. 0 without open positions.
+             * @example 167.8
+             */
+            expected_shortfall_95: number;
             /**
              * @description 100 − margin_used (floored at 0).
              * @example 55
@@ -3646,6 +3669,11 @@ export interface components {
              * @example 123.45
              */
             var_95: number;
+            /**
+             * @description One-day 95 % VaR, var_95 scaled by the square-root-of-time rule (× √24), quote currency.
+             * @example 604.78
+             */
+            var_95_1d: number;
         };
         /** @description How a position taken on a candidate is sized. */
         RiskSettings: {

@@ -1,8 +1,8 @@
 export { RiskService } from './risk-service'
 export { riskEventView } from './event-log'
 export { DEFAULT_MAX_DRAWDOWN } from './limits'
-export { VAR_SCENARIOS } from './metrics-view'
-export { historicalVar, maxDrawdown, riskScore, returns, usage, usageSeverity, WARNING_USAGE, HIGH_USAGE } from './calculations'
+export { VAR_SCENARIOS, VAR_1D_SCALE } from './metrics-view'
+export { correlationMatrix, historicalVar, pearson, scenarioPnls, tailRisk, maxDrawdown, riskScore, returns, usage, usageSeverity, WARNING_USAGE, HIGH_USAGE } from './calculations'
 export type {
   Portfolio,
   PositionExposure,
