@@ -1,0 +1,212 @@
+// pnpm bench ws-saturation: how far the /v1/ws hub can fan market ticks out, side by side with a
+// bare `ws` server broadcasting the same pre-serialised frames (no auth, no channels, no seq, no
+// journal), in the same run. Processes: the hub server, the bare server and BENCH_WORKERS (2)
+// client processes holding BENCH_CLIENTS (1,000) clients of each server, every client subscribed to
+// BENCH_SYMBOLS (5) symbols. Each step offers `clients × symbols × rate` deliveries/s for
+// BENCH_STEP_S (4) seconds; the two sides take turns, step by step, so both see the same machine.
+// A step is held when nothing is lost (every client got every tick within BENCH_DRAIN_MS after the
+// feed stopped, hub seq gapless) and p99 latency (tick due time → frame read) < 25 ms. The rate
+// grows ×BENCH_GROWTH (1.3) until a step fails twice in a row (not held; past p99 100 ms or with
+// lost frames it has fallen behind); then BENCH_REFINE (2) bisection steps between the last held and the failed
+// rate. Figures are deliveries/s (frames read by clients). The machine is shared: run it several
+// times and compare medians; the ratio is meaningful within one run.
+import { fork, type ChildProcess } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { percentile } from './ws-saturation/histogram'
+import type { FromClients, FromServer, Side, ToClients, ToServer } from './ws-saturation/protocol'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
+const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 5)
+const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
+const STEP_S = Number(process.env.BENCH_STEP_S ?? 4)
+const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 1500)
+const START_RATE = Number(process.env.BENCH_START_RATE ?? 4)
+const GROWTH = Number(process.env.BENCH_GROWTH ?? 1.3)
+const REFINE = Number(process.env.BENCH_REFINE ?? 2)
+const MAX_RATE = Number(process.env.BENCH_MAX_RATE ?? 400)
+const P99_HELD_MS = 25
+const P99_BEHIND_MS = 100
+if (CLIENTS % (10 * WORKERS) !== 0) throw new Error(`BENCH_CLIENTS must be a multiple of ${10 * WORKERS} (10 clients per token, split evenly over workers)`)
+
+/** A child process spoken to in request/response pairs over IPC. */
+class Child<In, Out> {
+  private readonly inbox: Out[] = []
+  private readonly waiters: ((m: Out) => void)[] = []
+  constructor(readonly name: string, readonly proc: ChildProcess) {
+    proc.on('message', (m: Out) => {
+      const w = this.waiters.shift()
+      if (w) w(m)
+      else this.inbox.push(m)
+    })
+    proc.once('exit', (code) => {
+      if (code !== 0 && code !== null && !stopping) {
+        console.error(`ws-saturation: ${name} exited with ${code}`)
+        process.exit(1)
+      }
+    })
+  }
+  send(m: In): void {
+    this.proc.send(m as object)
+  }
+  next(): Promise<Out> {
+    return new Promise((resolve) => (this.inbox.length ? resolve(this.inbox.shift()!) : this.waiters.push(resolve)))
+  }
+  async ask(m: In): Promise<Out> {
+    this.send(m)
+    return this.next()
+  }
+}
+let stopping = false
+const spawn = <In, Out>(name: string, file: string, env: Record<string, string>): Child<In, Out> =>
+  new Child<In, Out>(name, fork(join(here, 'ws-saturation', file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+
+const hub = spawn<ToServer, FromServer>('hub server', 'hub-server.ts', { BENCH_CLIENTS: String(CLIENTS), BENCH_SYMBOLS: String(SYMBOLS) })
+const hubReady = await hub.next()
+if (hubReady.type !== 'ready') throw new Error('hub server did not start')
+const symbols = hubReady.symbols
+const bare = spawn<ToServer, FromServer>('bare server', 'bare-server.ts', { BENCH_SYMBOL_LIST: symbols.join(',') })
+const bareReady = await bare.next()
+if (bareReady.type !== 'ready') throw new Error('bare server did not start')
+const workers = Array.from({ length: WORKERS }, (_, w) => spawn<ToClients, FromClients>(`clients ${w + 1}`, 'clients.ts', {}))
+const servers: Record<Side, Child<ToServer, FromServer>> = { hub, bare }
+
+console.log(
+  `ws-saturation: ${CLIENTS} clients per server over ${WORKERS} client processes, ${symbols.length} symbols each (${symbols.join(', ')}), ${STEP_S} s steps, loopback`,
+)
+const per = CLIENTS / WORKERS
+for (const side of ['hub', 'bare'] as const) {
+  const ready = side === 'hub' ? hubReady : bareReady
+  const answers = await Promise.all(
+    workers.map((w, i) => w.ask({ type: 'connect', side, url: ready.wsUrl, tokens: ready.tokens.slice((i * per) / 10, ((i + 1) * per) / 10), count: per, symbols })),
+  )
+  console.log(`  ${side}: ${CLIENTS} clients connected${side === 'hub' ? ' and subscribed' : ''} in ${Math.max(...answers.map((a) => (a.type === 'connected' ? a.ms : 0))).toFixed(0)} ms`)
+}
+
+interface Step {
+  side: Side
+  rate: number
+  offered: number
+  delivered: number
+  lost: number
+  p50: number
+  p99: number
+  maxMs: number
+  serverCpu: number
+  clientCpu: number[]
+  rssMb: number
+  held: boolean
+  behind: boolean
+}
+
+async function step(side: Side, rate: number): Promise<Step> {
+  await Promise.all(workers.map((w) => w.ask({ type: 'reset' })))
+  const done = await servers[side].ask({ type: 'start', seconds: STEP_S, rate })
+  if (done.type !== 'done') throw new Error('unexpected server answer')
+  const parts = (await Promise.all(workers.map((w) => w.ask({ type: 'collect', side, expectedPerClient: done.ticks, drainMs: DRAIN_MS })))).map((p) => {
+    if (p.type !== 'collected') throw new Error('unexpected client answer')
+    return p
+  })
+  const lost = parts.reduce((n, p) => n + p.lost + p.seqGaps + p.closed, 0)
+  const p99 = percentile(parts, 99)
+  const s: Step = {
+    side,
+    rate,
+    offered: (done.ticks * CLIENTS) / STEP_S,
+    // Over the feed's own duration (its last tick is due just before STEP_S), like `offered`.
+    delivered: parts.reduce((n, p) => n + p.received, 0) / STEP_S,
+    lost,
+    p50: percentile(parts, 50),
+    p99,
+    maxMs: Math.max(...parts.map((p) => p.maxUs)) / 1000,
+    serverCpu: done.cpuMs / done.wallMs,
+    clientCpu: parts.map((p) => p.cpuMs / p.wallMs),
+    rssMb: done.rssPeak / 1024 / 1024,
+    held: lost === 0 && p99 < P99_HELD_MS,
+    behind: lost > 0 || p99 > P99_BEHIND_MS,
+  }
+  const usPer = (done.cpuMs * 1000) / Math.max(1, s.delivered * STEP_S)
+  const pct = (x: number): string => `${(x * 100).toFixed(0).padStart(3)}%`
+  console.log(
+    `  ${side.padEnd(4)} rate ${rate.toFixed(1).padStart(6)}/s/symbol  offered ${fmt(s.offered).padStart(8)}/s  delivered ${fmt(s.delivered).padStart(8)}/s  p50 ${s.p50.toFixed(2).padStart(6)} ms  p99 ${s.p99.toFixed(2).padStart(7)} ms  max ${s.maxMs.toFixed(0).padStart(5)} ms  lost ${String(lost).padStart(6)}  cpu server ${pct(s.serverCpu)} (${usPer.toFixed(1)} µs/delivery) clients ${s.clientCpu.map(pct).join(' ')}  rss ${s.rssMb.toFixed(0)} MB  ${s.held ? 'held' : s.behind ? 'BEHIND' : 'slow'}`,
+  )
+  return s
+}
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
+
+/** One side's search: grow the rate until it fails (twice, or falls behind), then bisect. */
+class Search {
+  best?: Step
+  failed?: Step
+  private lo = 0
+  private hi = Infinity
+  private rate = START_RATE
+  private retried = false
+  private refined = 0
+  done = false
+  constructor(readonly side: Side) {}
+  next(): number {
+    return this.rate
+  }
+  record(s: Step): void {
+    if (s.held) {
+      if (!this.best || s.delivered > this.best.delivered) this.best = s
+      this.lo = Math.max(this.lo, s.rate)
+      this.retried = false
+    } else if (!this.retried) {
+      // A single bad step on a shared machine may be another process's burst: try the rate again.
+      this.retried = true
+      return
+    } else {
+      this.failed = s
+      this.hi = Math.min(this.hi, s.rate)
+      this.retried = false
+    }
+    if (this.hi === Infinity) {
+      this.rate = this.rate * GROWTH
+      if (this.rate > MAX_RATE) this.done = true
+      return
+    }
+    if (this.refined++ >= REFINE || this.lo === 0) {
+      this.done = true
+      return
+    }
+    this.rate = (this.lo + this.hi) / 2
+  }
+}
+
+// Warm-up (JIT, socket buffers), not counted.
+for (const side of ['hub', 'bare'] as const) {
+  await Promise.all(workers.map((w) => w.ask({ type: 'reset' })))
+  const done = await servers[side].ask({ type: 'start', seconds: 2, rate: START_RATE })
+  if (done.type === 'done') await Promise.all(workers.map((w) => w.ask({ type: 'collect', side, expectedPerClient: done.ticks, drainMs: DRAIN_MS })))
+}
+
+const searches = { hub: new Search('hub'), bare: new Search('bare') }
+while (!searches.hub.done || !searches.bare.done) {
+  for (const s of [searches.hub, searches.bare]) if (!s.done) s.record(await step(s.side, s.next()))
+}
+
+const cpuNote = (s: Step | undefined): string => {
+  if (!s) return 'no failing step (reached BENCH_MAX_RATE)'
+  const busiest = Math.max(...s.clientCpu)
+  const who = s.serverCpu >= 0.85 ? 'the server process (one core)' : busiest >= 0.85 ? 'a client process' : 'neither process alone (the shared cores)'
+  return `at ${fmt(s.offered)}/s offered: server ${(s.serverCpu * 100).toFixed(0)}% of a core, clients ${s.clientCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(' / ')} → saturated: ${who}`
+}
+const hubMax = searches.hub.best?.delivered ?? 0
+const bareMax = searches.bare.best?.delivered ?? 0
+console.log(`  hub saturation:  ${cpuNote(searches.hub.failed)}`)
+console.log(`  bare saturation: ${cpuNote(searches.bare.failed)}`)
+const first = (searches.hub.failed?.offered ?? Infinity) < (searches.bare.failed?.offered ?? Infinity) ? 'hub' : (searches.hub.failed?.offered ?? Infinity) > (searches.bare.failed?.offered ?? Infinity) ? 'bare' : 'neither'
+console.log(`  fell behind first: ${first}`)
+console.log(`  machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes skew the figures)`)
+const best = searches.hub.best
+console.log(
+  `hub_max=${Math.round(hubMax)}/s bare_max=${Math.round(bareMax)}/s ratio=${bareMax > 0 ? (hubMax / bareMax).toFixed(2) : 'n/a'} p99_at_max=${best ? best.p99.toFixed(2) : 'n/a'} lost=${best ? best.lost : 'n/a'} rss_mb=${best ? Math.round(best.rssMb) : 'n/a'}`,
+)
+
+stopping = true
+for (const c of [hub, bare, ...workers]) c.send({ type: 'stop' })
+await Promise.all([hub, bare, ...workers].map((c) => new Promise((r) => (c.proc.exitCode !== null ? r(null) : c.proc.once('exit', r)))))
