@@ -95,6 +95,8 @@ interface Step {
   p99: number
   maxMs: number
   serverCpu: number
+  /** Server CPU per delivery (µs). */
+  usPer: number
   clientCpu: number[]
   rssMb: number
   held: boolean
@@ -110,27 +112,28 @@ async function step(side: Side, rate: number): Promise<Step> {
     return p
   })
   const lost = parts.reduce((n, p) => n + p.lost + p.seqGaps + p.closed, 0)
+  const received = parts.reduce((n, p) => n + p.received, 0)
   const p99 = percentile(parts, 99)
   const s: Step = {
     side,
     rate,
     offered: (done.ticks * CLIENTS) / STEP_S,
     // Over the feed's own duration (its last tick is due just before STEP_S), like `offered`.
-    delivered: parts.reduce((n, p) => n + p.received, 0) / STEP_S,
+    delivered: received / STEP_S,
     lost,
     p50: percentile(parts, 50),
     p99,
     maxMs: Math.max(...parts.map((p) => p.maxUs)) / 1000,
     serverCpu: done.cpuMs / done.wallMs,
+    usPer: (done.cpuMs * 1000) / Math.max(1, received),
     clientCpu: parts.map((p) => p.cpuMs / p.wallMs),
     rssMb: done.rssPeak / 1024 / 1024,
     held: lost === 0 && p99 < P99_HELD_MS,
     behind: lost > 0 || p99 > P99_BEHIND_MS,
   }
-  const usPer = (done.cpuMs * 1000) / Math.max(1, s.delivered * STEP_S)
   const pct = (x: number): string => `${(x * 100).toFixed(0).padStart(3)}%`
   console.log(
-    `  ${side.padEnd(4)} rate ${rate.toFixed(1).padStart(6)}/s/symbol  offered ${fmt(s.offered).padStart(8)}/s  delivered ${fmt(s.delivered).padStart(8)}/s  p50 ${s.p50.toFixed(2).padStart(6)} ms  p99 ${s.p99.toFixed(2).padStart(7)} ms  max ${s.maxMs.toFixed(0).padStart(5)} ms  lost ${String(lost).padStart(6)}  cpu server ${pct(s.serverCpu)} (${usPer.toFixed(1)} µs/delivery) clients ${s.clientCpu.map(pct).join(' ')}  rss ${s.rssMb.toFixed(0)} MB  ${s.held ? 'held' : s.behind ? 'BEHIND' : 'slow'}`,
+    `  ${side.padEnd(4)} rate ${rate.toFixed(1).padStart(6)}/s/symbol  offered ${fmt(s.offered).padStart(8)}/s  delivered ${fmt(s.delivered).padStart(8)}/s  p50 ${s.p50.toFixed(2).padStart(6)} ms  p99 ${s.p99.toFixed(2).padStart(7)} ms  max ${s.maxMs.toFixed(0).padStart(5)} ms  lost ${String(lost).padStart(6)}  cpu server ${pct(s.serverCpu)} (${s.usPer.toFixed(1)} µs/delivery) clients ${s.clientCpu.map(pct).join(' ')}  rss ${s.rssMb.toFixed(0)} MB  ${s.held ? 'held' : s.behind ? 'BEHIND' : 'slow'}`,
   )
   return s
 }
@@ -184,9 +187,15 @@ for (const side of ['hub', 'bare'] as const) {
   if (done.type === 'done') await Promise.all(workers.map((w) => w.ask({ type: 'collect', side, expectedPerClient: done.ticks, drainMs: DRAIN_MS })))
 }
 
+const steps: Step[] = []
 const searches = { hub: new Search('hub'), bare: new Search('bare') }
 while (!searches.hub.done || !searches.bare.done) {
-  for (const s of [searches.hub, searches.bare]) if (!s.done) s.record(await step(s.side, s.next()))
+  for (const s of [searches.hub, searches.bare]) {
+    if (s.done) continue
+    const result = await step(s.side, s.next())
+    steps.push(result)
+    s.record(result)
+  }
 }
 
 const cpuNote = (s: Step | undefined): string => {
@@ -201,6 +210,13 @@ console.log(`  hub saturation:  ${cpuNote(searches.hub.failed)}`)
 console.log(`  bare saturation: ${cpuNote(searches.bare.failed)}`)
 const first = (searches.hub.failed?.offered ?? Infinity) < (searches.bare.failed?.offered ?? Infinity) ? 'hub' : (searches.hub.failed?.offered ?? Infinity) > (searches.bare.failed?.offered ?? Infinity) ? 'bare' : 'neither'
 console.log(`  fell behind first: ${first}`)
+// Server CPU per delivery is the figure other processes disturb least: what one core would carry.
+const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const usHub = median(steps.filter((s) => s.side === 'hub').map((s) => s.usPer))
+const usBare = median(steps.filter((s) => s.side === 'bare').map((s) => s.usPer))
+console.log(
+  `  server CPU per delivery (median of steps): hub ${usHub.toFixed(1)} µs, bare ${usBare.toFixed(1)} µs → one core would carry hub ≈ ${fmt(1e6 / usHub)}/s, bare ≈ ${fmt(1e6 / usBare)}/s (cpu ratio ${(usBare / usHub).toFixed(2)})`,
+)
 console.log(`  machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes skew the figures)`)
 const best = searches.hub.best
 console.log(
