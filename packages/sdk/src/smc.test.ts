@@ -5,6 +5,9 @@ import {
   createSmcStream,
   swingHighsLows,
   type BosChoch,
+  type CausalEmission,
+  type CausalOptions,
+  type CausalSmcStream,
   type SmcStream,
   type SmcStreamOptions,
   type SmcStreamResult,
@@ -14,8 +17,11 @@ import {
 // `smc-trading-sdk/smc` is the engine bundled into the SDK: the streaming API must be there, typed.
 describe('smc-trading-sdk/smc: streaming engine', () => {
   it('exports createSmcStream with typed options, candles and results', () => {
-    expectTypeOf(createSmcStream).parameter(0).toEqualTypeOf<SmcStreamOptions | undefined>()
-    expectTypeOf(createSmcStream).returns.toEqualTypeOf<SmcStream>()
+    // Two overloads: the parity stream (default) and the causal one (`mode: 'causal'`).
+    expectTypeOf(createSmcStream).parameter(0).toEqualTypeOf<SmcStreamOptions | undefined | (CausalOptions & { mode: 'causal' })>()
+    expectTypeOf(createSmcStream({} as SmcStreamOptions)).toEqualTypeOf<SmcStream>()
+    expectTypeOf(createSmcStream({ mode: 'causal' })).toEqualTypeOf<CausalSmcStream>()
+    expectTypeOf<CausalSmcStream['push']>().returns.toEqualTypeOf<CausalEmission>()
     expectTypeOf<SmcStream['push']>().parameter(0).toEqualTypeOf<StreamCandle>()
     expectTypeOf<ReturnType<SmcStream['bosChoch']>>().toEqualTypeOf<BosChoch>()
     expectTypeOf<SmcStreamResult['retracements']>().toMatchTypeOf<{ direction: Int32Array } | undefined>()

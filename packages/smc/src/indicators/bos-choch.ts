@@ -2,6 +2,8 @@ import { f64Columns } from '../internal/columns'
 import { NextCrossing } from '../internal/next-crossing'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
+import { causalBreaks } from '../causal/structure'
+import type { CausalBreak, CausalSwing } from '../causal/types'
 import type { Candles } from '../types'
 
 /** Break of structure / change of character, one row per candle; NaN where there is none. */
@@ -46,13 +48,23 @@ export interface BosChochOptions {
  * const swings = swingHighsLows(candles, { swingLength: 5 })
  * const { bos, choch, level, brokenIndex } = bosChoch(candles, swings, { closeBreak: true })
  * // bos[i] === 1: bullish BOS at row i, level[i] broken by candle brokenIndex[i]
+ * // No look-ahead: each break is known at its candle (confirmedAt), see smcCausal.
+ * const breaks = bosChoch(candles, swingHighsLows(candles, { swingLength: 5, mode: 'causal' }), { mode: 'causal' })
  */
-export function bosChoch(candles: Candles, swings: SwingHighsLows, options: BosChochOptions = {}): BosChoch {
+export function bosChoch(candles: Candles, swings: readonly CausalSwing[], options: BosChochOptions & { mode: 'causal' }): CausalBreak[]
+export function bosChoch(candles: Candles, swings: SwingHighsLows, options?: BosChochOptions & { mode?: 'parity' }): BosChoch
+export function bosChoch(
+  candles: Candles,
+  swings: SwingHighsLows | readonly CausalSwing[],
+  options: BosChochOptions & { mode?: 'parity' | 'causal' } = {},
+): BosChoch | CausalBreak[] {
+  if (options.mode === 'causal') return causalBreaks(candles, swings as readonly CausalSwing[], options.closeBreak ?? true)
+  if (Array.isArray(swings)) throw new RangeError("swings: a causal swing list needs mode: 'causal'")
   const closeBreak = options.closeBreak ?? true
   const parity = options.parity ?? true
   const n = candleCount(candles)
-  checkSwings(swings, n)
-  const { highLow: hl, level: lv } = swings
+  checkSwings(swings as SwingHighsLows, n)
+  const { highLow: hl, level: lv } = swings as SwingHighsLows
   const out: BosChoch = f64Columns(['bos', 'choch', 'level', 'brokenIndex'], n, Number.NaN)
   const { bos: bosOut, choch: chochOut, level: levelOut, brokenIndex: brokenOut } = out
 

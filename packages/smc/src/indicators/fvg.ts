@@ -1,4 +1,5 @@
 import { MinHeap } from '../internal/min-heap'
+import { causalGaps, type CausalZones } from '../causal/zones'
 import type { Candles } from '../types'
 
 export interface FvgOptions {
@@ -45,11 +46,16 @@ export interface FvgResult {
  * const r = fvg(candles)                            // parity defaults
  * const joined = fvg(candles, { joinConsecutive: true })
  * for (let i = 0; i < r.fvg.length; i++) if (r.fvg[i] === 1) console.log(i, r.bottom[i], r.top[i])
+ * // Causal: each gap known at i+1, with its tested / mitigated / invalidated candles as events.
+ * const { zones, zoneEvents } = fvg(candles, { mode: 'causal' })
  */
+export function fvg(candles: Pick<Candles, 'open' | 'high' | 'low' | 'close'>, options: { mode: 'causal' }): CausalZones
+export function fvg(candles: Pick<Candles, 'open' | 'high' | 'low' | 'close'>, options?: FvgOptions & { mode?: 'parity' }): FvgResult
 export function fvg(
   candles: Pick<Candles, 'open' | 'high' | 'low' | 'close'>,
-  options: FvgOptions = {},
-): FvgResult {
+  options: FvgOptions & { mode?: 'parity' | 'causal' } = {},
+): FvgResult | CausalZones {
+  if (options.mode === 'causal') return causalGaps(candles)
   const { joinConsecutive = false, parity = true } = options
   const { open: O, high: H, low: L, close: C } = candles
   const n = C.length

@@ -2,6 +2,9 @@ import { NextCrossing } from '../internal/next-crossing'
 import { obCandle, obPercentage, obVolume } from '../internal/ob-candle'
 import { candleCount, checkSwings } from '../internal/validate'
 import type { SwingHighsLows } from './swing-highs-lows'
+import { causalBreaks } from '../causal/structure'
+import type { CausalSwing } from '../causal/types'
+import { causalOrderBlocks, type CausalZones } from '../causal/zones'
 import type { Candles } from '../types'
 
 /** Order blocks, one row per candle (the OB candle); NaN where there is none. */
@@ -43,14 +46,27 @@ export interface OrderBlocksOptions {
  * const swings = swingHighsLows(candles, { swingLength: 5 })
  * const obs = ob(candles, swings, { closeMitigation: false })
  * // obs.ob[i] === 1: bullish OB on candle i spanning obs.bottom[i] … obs.top[i]
+ * // Causal: order blocks formed by each structure break, their breakers and lifecycle events.
+ * const { zones, zoneEvents } = ob(candles, swingHighsLows(candles, { swingLength: 5, mode: 'causal' }), { mode: 'causal' })
  */
-export function ob(candles: Candles, swings: SwingHighsLows, options: OrderBlocksOptions = {}): OrderBlocks {
+export function ob(candles: Candles, swings: readonly CausalSwing[], options: OrderBlocksOptions & { mode: 'causal'; closeBreak?: boolean }): CausalZones
+export function ob(candles: Candles, swings: SwingHighsLows, options?: OrderBlocksOptions & { mode?: 'parity' }): OrderBlocks
+export function ob(
+  candles: Candles,
+  swings: SwingHighsLows | readonly CausalSwing[],
+  options: OrderBlocksOptions & { mode?: 'parity' | 'causal'; closeBreak?: boolean } = {},
+): OrderBlocks | CausalZones {
+  if (options.mode === 'causal') {
+    const breaks = causalBreaks(candles, swings as readonly CausalSwing[], options.closeBreak ?? true)
+    return causalOrderBlocks(candles, breaks, options.closeMitigation ?? false)
+  }
+  if (Array.isArray(swings)) throw new RangeError("swings: a causal swing list needs mode: 'causal'")
   const closeMitigation = options.closeMitigation ?? false
   const parity = options.parity ?? true
   const n = candleCount(candles)
-  checkSwings(swings, n)
+  checkSwings(swings as SwingHighsLows, n)
   if (candles.volume.length !== n) throw new RangeError('candles: volume must have one value per candle')
-  const hl = swings.highLow
+  const hl = (swings as SwingHighsLows).highLow
   const { open: O, high: H, low: L, close: C, volume: V } = candles
 
   // Shared by both passes, as in the reference: the bearish pass sees the bullish breaker/mit state.

@@ -1,4 +1,6 @@
 import { candleCount } from '../internal/validate'
+import { causalSwings } from '../causal/swings'
+import type { CausalSwing } from '../causal/types'
 import type { Candles } from '../types'
 
 /** Swing frame: one row per candle. */
@@ -28,15 +30,20 @@ export interface SwingHighsLowsOptions {
  * one, so highs and lows strictly alternate.
  *
  * Values are confirmed only n bars later (the window looks ahead): fine for batch analysis, not a
- * real-time signal. Inputs must be NaN-free.
+ * real-time signal. Inputs must be NaN-free. `mode: 'causal'` returns the causal pivots instead
+ * (each with the row it is known at; see `smcCausal`).
  *
  * @example
  * const swings = swingHighsLows(candles, { swingLength: 5 })
  * for (let i = 0; i < swings.highLow.length; i++) {
  *   if (swings.highLow[i] === 1) console.log('swing high at', i, swings.level[i])
  * }
+ * const pivots = swingHighsLows(candles, { swingLength: 5, mode: 'causal' }) // [{ index, type, level, confirmedAt }]
  */
-export function swingHighsLows(candles: Candles, options: SwingHighsLowsOptions = {}): SwingHighsLows {
+export function swingHighsLows(candles: Candles, options: SwingHighsLowsOptions & { mode: 'causal' }): CausalSwing[]
+export function swingHighsLows(candles: Candles, options?: SwingHighsLowsOptions & { mode?: 'parity' }): SwingHighsLows
+export function swingHighsLows(candles: Candles, options: SwingHighsLowsOptions & { mode?: 'parity' | 'causal' } = {}): SwingHighsLows | CausalSwing[] {
+  if (options.mode === 'causal') return causalSwings(candles, options.swingLength ?? 50)
   const swingLength = options.swingLength ?? 50
   const parity = options.parity ?? true
   if (!Number.isInteger(swingLength) || swingLength < 1) {

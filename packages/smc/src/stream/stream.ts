@@ -1,4 +1,6 @@
 import { checkCandle, createEngine } from './engine'
+import { createCausalStream, type CausalSmcStream } from '../causal/stream'
+import type { CausalOptions } from '../causal/types'
 import type { SmcStream, SmcStreamOptions } from './types'
 
 /**
@@ -18,8 +20,14 @@ import type { SmcStream, SmcStreamOptions } from './types'
  *   const { bos, level } = stream.bosChoch()
  *   // bos.length === stream.length; same values as bosChoch(prefix, swingHighsLows(prefix, …))
  * }
+ * // Causal mode: every push returns what that candle made known, never revised later.
+ * const live = createSmcStream({ mode: 'causal', swingLength: 5, higherTimeframe: { timeFrame: '1h', candleMs: 300_000 } })
+ * const { zones, zoneEvents, premiumDiscount } = live.push(candle)
  */
-export function createSmcStream(options: SmcStreamOptions = {}): SmcStream {
+export function createSmcStream(options: CausalOptions & { mode: 'causal' }): CausalSmcStream
+export function createSmcStream(options?: SmcStreamOptions): SmcStream
+export function createSmcStream(options: SmcStreamOptions | (CausalOptions & { mode: 'causal' }) = {}): SmcStream | CausalSmcStream {
+  if (options.mode === 'causal') return createCausalStream(options)
   const requested = options.initialCapacity ?? 1024
   if (!Number.isInteger(requested) || requested < 1) {
     throw new RangeError(`createSmcStream: initialCapacity must be a positive integer, got ${requested}`)

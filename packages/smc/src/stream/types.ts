@@ -24,6 +24,8 @@ export interface StreamCandle {
  * except `sessions`, which needs a session name and is off unless given.
  */
 export interface SmcStreamOptions {
+  /** 'parity' (default): the batch functions' values on each prefix. For 'causal' see `createSmcStream({ mode: 'causal' })`. */
+  mode?: 'parity'
   /** The swing frame shared by bosChoch, ob, liquidity and retracements (`swingLength` default 50, as the batch). */
   swings?: SwingHighsLowsOptions
   fvg?: FvgOptions | boolean
