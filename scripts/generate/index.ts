@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import openapiTS, { astToString } from 'openapi-typescript'
-import { bundleContract } from './bundle'
+import { bundleContract, bundleText } from './bundle'
 import { emitRoutes, listOperations } from './routes-emitter'
 import { topoSort, zodFor } from './zod-emitter'
 
@@ -20,6 +20,13 @@ console.log('bundling openapi/smc-trading.yaml')
 const doc = bundleContract(root, 'openapi/smc-trading.yaml')
 const bundled = `${JSON.stringify(doc, null, 2)}\n`
 write('packages/server/src/generated/openapi.json', bundled)
+
+// The socket's AsyncAPI description, its payload schemas (split files) inlined: served as
+// /v1/asyncapi.json and /v1/asyncapi.yaml byte for byte.
+console.log('bundling openapi/smc-trading.ws.yaml')
+const asyncJson = JSON.parse(bundleText(root, 'openapi/smc-trading.ws.yaml', 'json')) as unknown
+write('packages/server/src/generated/asyncapi.json', `${JSON.stringify(asyncJson, null, 2)}\n`)
+write('packages/server/src/generated/asyncapi.yaml', bundleText(root, 'openapi/smc-trading.ws.yaml', 'yaml'))
 
 console.log('generating SDK types (openapi-typescript)')
 const ast = await openapiTS(structuredClone(doc) as never, { alphabetize: true, defaultNonNullable: false })

@@ -19,6 +19,11 @@ export type Health = Schemas['Health']
  */
 export type Config = Schemas['Config']
 /**
+ * The `/v1/ws` stream's AsyncAPI 3 description, bundled (`getAsyncApiDocument`).
+ * @example const { channels }: AsyncApiDocument = await client.getAsyncApiDocument()
+ */
+export type AsyncApiDocument = Schemas['AsyncApiDocument']
+/**
  * Runtime-tunable configuration by dotted key (`updateConfig`).
  * @example const update: ConfigUpdate = { 'trading.max_position_size': 1500 }
  */

@@ -1,5 +1,5 @@
 import { SMCApiError } from '../errors'
-import type { Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
+import type { AsyncApiDocument, Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
 import { ClientCore } from './core'
 
 /** `SMCClient`'s authentication, health, metrics and configuration methods. */
@@ -73,5 +73,24 @@ export class SystemMethods extends ClientCore {
    */
   getWsStats(): Promise<WsStats> {
     return this.unwrap(this.api.GET('/v1/ws/stats'))
+  }
+
+  /**
+   * The `/v1/ws` stream's AsyncAPI 3 description (bundled, payload schemas included), parsed.
+   * @example
+   * const doc = await client.getAsyncApiDocument()
+   * console.log(Object.keys(doc.channels))
+   */
+  getAsyncApiDocument(): Promise<AsyncApiDocument> {
+    return this.unwrap(this.api.GET('/v1/asyncapi.json'))
+  }
+
+  /**
+   * The same AsyncAPI description as YAML text, e.g. to save for an AsyncAPI tool.
+   * @example
+   * writeFileSync('smc-trading.asyncapi.yaml', await client.getAsyncApiYaml())
+   */
+  getAsyncApiYaml(): Promise<string> {
+    return this.unwrap(this.api.GET('/v1/asyncapi.yaml', { parseAs: 'text' })) as Promise<string>
   }
 }

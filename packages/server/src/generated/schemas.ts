@@ -13,6 +13,9 @@ export type AnalyticsPeriod = z.infer<typeof AnalyticsPeriod>
 export const ApiRoot = z.strictObject({ message: z.string().openapi({"example":"SMC Trading API"}), version: z.string().openapi({"description":"The server's version.","example":"0.1.0"}), status: z.enum(["healthy","degraded","unhealthy"]).openapi({"description":"The same overall status as /v1/health."}), timestamp: z.iso.datetime({ offset: true }), docs: z.string().openapi({"description":"Where the API reference is.","example":"/v1/docs"}) }).openapi("ApiRoot")
 export type ApiRoot = z.infer<typeof ApiRoot>
 
+export const AsyncApiDocument = z.looseObject({ asyncapi: z.string().openapi({"example":"3.0.0"}), info: z.looseObject({  }), channels: z.looseObject({  }) }).openapi({"description":"An AsyncAPI 3 document."}).openapi("AsyncApiDocument")
+export type AsyncApiDocument = z.infer<typeof AsyncApiDocument>
+
 export const AuthenticateAction = z.object({ action: z.enum(["authenticate"]), token: z.string(), request_id: z.string().max(64).optional() }).openapi("AuthenticateAction")
 export type AuthenticateAction = z.infer<typeof AuthenticateAction>
 

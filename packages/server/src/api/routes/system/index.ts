@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { getApiRootRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
+import { getApiRootRoute, getAsyncApiDocumentRoute, getAsyncApiYamlRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
@@ -8,6 +8,9 @@ import { checkHealth } from './health'
 
 /** The bundled contract, exactly as the build wrote it (read once). */
 const CONTRACT_TEXT = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
+/** The socket's bundled AsyncAPI description, in both of the build's formats. */
+const ASYNCAPI_JSON = readFileSync(new URL('../../../generated/asyncapi.json', import.meta.url), 'utf8')
+const ASYNCAPI_YAML = readFileSync(new URL('../../../generated/asyncapi.yaml', import.meta.url), 'utf8')
 
 export function registerSystemRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getApiRootRoute, s), (c) =>
@@ -23,6 +26,9 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
 
   // Byte for byte the bundle (not a re-serialisation), so tools and the SDK's generator agree.
   app.openapi(secured(getOpenApiDocumentRoute, s), (c) => c.body(CONTRACT_TEXT, 200, { 'Content-Type': 'application/json' }) as never)
+
+  app.openapi(secured(getAsyncApiDocumentRoute, s), (c) => c.body(ASYNCAPI_JSON, 200, { 'Content-Type': 'application/json' }) as never)
+  app.openapi(secured(getAsyncApiYamlRoute, s), (c) => c.body(ASYNCAPI_YAML, 200, { 'Content-Type': 'application/yaml; charset=utf-8' }) as never)
 
   app.openapi(secured(getHealthRoute, s), (c) => {
     const health = checkHealth(s)

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../../../testing'
 import { tables } from '../../../store'
@@ -97,5 +98,24 @@ describe('API root and the served contract', () => {
     expect(res.headers.get('content-type')).toContain('application/json')
     const bundle = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
     expect(await res.text()).toBe(bundle)
+  })
+
+  it('GET /v1/asyncapi.json and /v1/asyncapi.yaml are byte for byte the socket bundle the build produces', async () => {
+    const json = await ctx.request('/v1/asyncapi.json')
+    expect(json.status).toBe(200)
+    expect(json.headers.get('content-type')).toContain('application/json')
+    const jsonText = await json.text()
+    expect(jsonText).toBe(readFileSync(new URL('../../../generated/asyncapi.json', import.meta.url), 'utf8'))
+    const yaml = await ctx.request('/v1/asyncapi.yaml')
+    expect(yaml.status).toBe(200)
+    expect(yaml.headers.get('content-type')).toContain('application/yaml')
+    const yamlText = await yaml.text()
+    expect(yamlText).toBe(readFileSync(new URL('../../../generated/asyncapi.yaml', import.meta.url), 'utf8'))
+    // One document in two formats, self-contained: the payload schemas came along, no file refs remain.
+    const doc = JSON.parse(jsonText)
+    expect(parse(yamlText)).toEqual(doc)
+    expect(doc.asyncapi).toBe('3.0.0')
+    expect(doc.components.schemas.SubscribeRequest).toBeDefined()
+    expect(jsonText).not.toMatch(/"\$ref": "\.\//)
   })
 })
