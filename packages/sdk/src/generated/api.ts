@@ -1039,7 +1039,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Orders of the caller's account, newest first.
+         * @description Orders of the caller's account, newest first, optionally only those created between `start_date` and `end_date` (inclusive).
          */
         get: operations["listOrders"];
         put?: never;
@@ -2948,6 +2948,16 @@ export interface components {
             commission: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When a GTD or DAY order expires if still working (null for GTC, IOC, FOK).
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the order became completely filled (null until then, and for orders that ended otherwise).
+             */
+            filled_at: string | null;
             /** @example 0.1 */
             filled_quantity: number;
             /**
@@ -3014,6 +3024,8 @@ export interface components {
             timestamp: number;
         };
         OrderList: {
+            /** @description Whether more orders match beyond this page (offset + orders returned < total_count). */
+            has_more: boolean;
             limit: number;
             offset: number;
             orders: components["schemas"]["Order"][];
@@ -3023,7 +3035,7 @@ export interface components {
         /** @enum {string} */
         OrderSide: "buy" | "sell";
         /**
-         * @description `pending_new → new → partially_filled → filled`, or `cancelled` (by the trader, by the linked exit that filled, or because the position closed), `rejected` (a triggered or crossing order failed the risk checks) and `expired` (IOC/FOK/market remainder, DAY orders at 00:00 UTC).
+         * @description `pending_new → new → partially_filled → filled`, or `cancelled` (by the trader, by the linked exit that filled, or because the position closed), `rejected` (a triggered or crossing order failed the risk checks) and `expired` (IOC/FOK/market remainder, DAY orders at 00:00 UTC, GTD orders at their `expires_at`).
          * @enum {string}
          */
         OrderStatus: "pending_new" | "new" | "partially_filled" | "filled" | "cancelled" | "rejected" | "expired";
@@ -4432,10 +4444,10 @@ export interface components {
             volume_24h: number;
         };
         /**
-         * @description `GTC` rests until filled or cancelled; `IOC` fills what it can now and expires the rest; `FOK` fills completely now or not at all (expired); `DAY` rests until the next 00:00 UTC, then expires. Market orders never rest: what the book cannot fill expires.
+         * @description `GTC` rests until filled or cancelled; `IOC` fills what it can now and expires the rest; `FOK` fills completely now or not at all (expired); `DAY` rests until the next 00:00 UTC, then expires; `GTD` rests until its `expires_at`, then expires on the first market tick at or after that instant (a tick exactly at `expires_at` expires it, and it never fills on that tick). Market orders never rest: what the book cannot fill expires.
          * @enum {string}
          */
-        TimeInForce: "GTC" | "IOC" | "FOK" | "DAY";
+        TimeInForce: "GTC" | "IOC" | "FOK" | "DAY" | "GTD";
         TokenResponse: {
             /** Format: date-time */
             expires_at: string;
@@ -4492,10 +4504,16 @@ export interface components {
         /** @description A new order. Quantities and prices off the instrument's lot and tick size are normalised the way an exchange gateway does (unless `precision` is `strict`): the quantity is truncated toward zero to the lot size, a buy's limit and stop prices round down and a sell's up, a stop loss rounds toward the entry and a take profit away from it, so the order is never worse than asked; the order's `adjustments` list every value moved. A quantity that truncates below the minimum is INVALID_ORDER_SIZE, and `quantity × price` must reach the minimum notional (INVALID_ORDER_SIZE); parameters an order type does not take or needs (a `price` on a market order, no `price` on a limit order, no `stop_price` on a stop) are INVALID_ORDER_TYPE. Before any fill of an order that adds exposure the risk checks run (TRADING_PAUSED, POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED, MAX_DRAWDOWN_EXCEEDED, INSUFFICIENT_BALANCE), each a 400 with `details` (required vs available); orders that only reduce a position are never denied. */
         TradeRequest: {
             /**
-             * @description Your id for the order, unique per account. Submitting the same order again returns the original order (status 200) instead of creating a second one, even under concurrent submits; submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss or take profit) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that differ. Normalised values are compared as they were asked.
+             * @description Your id for the order, unique per account. Submitting the same order again returns the original order (status 200) instead of creating a second one, even under concurrent submits; submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss or take profit, expiry) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that differ. Normalised values are compared as they were asked.
              * @example order_123
              */
             client_order_id?: string | null;
+            /**
+             * Format: date-time
+             * @description When a `GTD` order expires (required with GTD, refused with any other time in force); must be in the future. Either mistake is 400 VALIDATION_FAILED with `details.field: expires_at`.
+             * @example 2024-01-15T18:00:00Z
+             */
+            expires_at?: string | null;
             /**
              * @description `normalize` moves a quantity or price off the instrument's grid onto it (see the order's `adjustments`); `strict` refuses it instead (INVALID_ORDER_SIZE "not a multiple of the lot size", INVALID_PRICE "not a multiple of the tick size"), for exchange-exact behaviour.
              * @default normalize
@@ -6879,12 +6897,16 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
+                /** @description End (ISO 8601, inclusive), in the same forms as the start. */
+                end_date?: components["parameters"]["EndDate"];
                 /** @description Maximum number of results. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of results to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Filter by status; `open` matches pending_new, new and partially_filled. */
-                status?: "open" | "pending_new" | "new" | "partially_filled" | "filled" | "cancelled" | "rejected" | "expired";
+                /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
+                start_date?: components["parameters"]["StartDate"];
+                /** @description Filter by status; `open` (or its alias `active`, seed 002) matches pending_new, new and partially_filled; `all` (the default) matches every status. */
+                status?: "all" | "open" | "active" | "pending_new" | "new" | "partially_filled" | "filled" | "cancelled" | "rejected" | "expired";
                 /** @description Only this trading symbol. */
                 symbol?: components["parameters"]["SymbolFilter"];
             };

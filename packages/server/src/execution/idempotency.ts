@@ -17,6 +17,7 @@ export function requestDifferences(original: Order, req: OrderRequest, inst: Ins
   if (req.side !== original.side) out.push('side')
   if (req.type !== original.type) out.push('type')
   if ((req.timeInForce ?? 'GTC') !== original.timeInForce) out.push('time_in_force')
+  else if (original.timeInForce === 'GTD' && (req.expiresAt ?? null) !== original.expiresAt) out.push('expires_at')
   if (!inst || out.includes('symbol')) return out
   const s = scalesOf(inst)
   const units = (v: number | null | undefined, scale: number): number | null | undefined => (v === undefined || v === null ? null : toUnits(v, scale))

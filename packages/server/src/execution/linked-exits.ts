@@ -69,6 +69,7 @@ export class LinkedExits {
           stopLoss: null,
           takeProfit: null,
           clientOrderId: null,
+          expiresAt: null,
           adjustments: [],
         },
         w.now,

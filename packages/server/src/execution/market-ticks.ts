@@ -38,14 +38,14 @@ export class MarketTicks {
     if (now >= this.nextMarkSweep) this.markAccounts(now)
   }
 
-  /** Expire DAY orders whose session ended. */
+  /** Expire DAY orders whose session ended and GTD orders whose expires_at is reached (≤ now). */
   expireDue(now: number): void {
     const due = this.lifecycle.open.due(now)
     if (due.length === 0) return
     this.changes.run(now, (w) => {
       for (const o of due) {
         const st = this.book.stateById(o.accountId)
-        if (st && ACTIVE.has(o.status)) this.lifecycle.setStatus(w, st, o, 'expired', 'DAY order: session ended')
+        if (st && ACTIVE.has(o.status)) this.lifecycle.setStatus(w, st, o, 'expired', o.timeInForce === 'GTD' ? 'GTD order: expires_at reached' : 'DAY order: session ended')
       }
     })
   }

@@ -59,7 +59,7 @@ export class OrderEntry {
       })
     const now = clock.now()
     this.expireDue(now)
-    const v = validateOrder({ ...req, symbol }, inst, this.book.mark(symbol))
+    const v = validateOrder({ ...req, symbol }, inst, this.book.mark(symbol), now)
     if (isDenial(v)) return { ok: false, denial: v }
 
     // What would fill right now (FOK and triggered stops included), for the checks and the booking.

@@ -55,7 +55,7 @@ export class OrderLifecycle {
       reduceOnly: link !== undefined,
       rejectReason: null,
       adjustments: v.adjustments.length > 0 ? JSON.stringify(v.adjustments) : null,
-      expiresAt: v.timeInForce === 'DAY' ? (Math.floor(now / DAY_MS) + 1) * DAY_MS : null,
+      expiresAt: v.timeInForce === 'DAY' ? (Math.floor(now / DAY_MS) + 1) * DAY_MS : v.timeInForce === 'GTD' ? v.expiresAt : null,
       createdAt: now,
       updatedAt: now,
       closedAt: null,

@@ -4,7 +4,7 @@ import type { OrderStatus } from './order-state'
 
 export type Side = 'buy' | 'sell'
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit'
-export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'DAY'
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD'
 export type PositionSide = 'long' | 'short'
 
 /** An order row as the engine holds it (integer units, see money.ts). */
@@ -23,6 +23,8 @@ export interface OrderRequest {
   price?: number | null
   stopPrice?: number | null
   timeInForce?: TimeInForce
+  /** When a GTD order expires (epoch ms); only with GTD, and in the future. */
+  expiresAt?: number | null
   stopLoss?: number | null
   takeProfit?: number | null
   clientOrderId?: string | null

@@ -20,6 +20,8 @@ export interface ValidOrder {
   stopLoss: number | null
   takeProfit: number | null
   clientOrderId: string | null
+  /** When the order expires (GTD: as asked; DAY: set when it is created), epoch ms. */
+  expiresAt: number | null
   /** Values the server moved onto the grid (empty when the order was on it, or strict). */
   adjustments: Adjustment[]
 }
@@ -46,10 +48,13 @@ const isDenial = (v: unknown): v is Denial => typeof v === 'object' && v !== nul
  * parameters: INVALID_ORDER_TYPE, INVALID_PRICE or INVALID_ORDER_SIZE with the offending field.
  * Unless the request asks for `strict` precision, its values are first moved onto the grid
  * ({@link normalizeOrder}); the checks and the risk module then see the normalised order.
- * `lastPrice` values market orders and places their stop loss / take profit.
+ * `lastPrice` values market orders and places their stop loss / take profit. A GTD order needs an
+ * `expiresAt` after `now`, and no other time in force takes one (VALIDATION_FAILED, field expires_at).
  */
-export function validateOrder(asked: OrderRequest, inst: Instrument, lastPrice: number): ValidOrder | Denial {
+export function validateOrder(asked: OrderRequest, inst: Instrument, lastPrice: number, now: number): ValidOrder | Denial {
   const s = scalesOf(inst)
+  const expiry = expiryOf(asked, now)
+  if (isDenial(expiry)) return expiry
   let req = asked
   let adjustments: Adjustment[] = []
   if (asked.precision !== 'strict') {
@@ -149,8 +154,26 @@ export function validateOrder(asked: OrderRequest, inst: Instrument, lastPrice: 
     stopLoss,
     takeProfit,
     clientOrderId: req.clientOrderId ?? null,
+    expiresAt: expiry,
     adjustments,
   }
+}
+
+function expiryOf(req: OrderRequest, now: number): number | null | Denial {
+  const at = req.expiresAt ?? null
+  const tif = req.timeInForce ?? 'GTC'
+  if (tif !== 'GTD') {
+    if (at === null) return null
+    return deny('VALIDATION_FAILED', `expires_at is only taken by GTD orders (time_in_force is ${tif})`, { field: 'expires_at', time_in_force: tif }).denial
+  }
+  if (at === null || !Number.isFinite(at)) return deny('VALIDATION_FAILED', 'GTD orders need an expires_at', { field: 'expires_at' }).denial
+  if (at <= now)
+    return deny('VALIDATION_FAILED', `expires_at ${new Date(at).toISOString()} is not in the future (now ${new Date(now).toISOString()})`, {
+      field: 'expires_at',
+      value: new Date(at).toISOString(),
+      now: new Date(now).toISOString(),
+    }).denial
+  return at
 }
 
 export { isDenial }

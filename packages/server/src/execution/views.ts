@@ -74,6 +74,8 @@ export function orderView(o: Order, market: MarketData) {
     adjustments: adjustmentsOf(o),
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
+    filled_at: o.status === 'filled' && o.closedAt !== null ? iso(o.closedAt) : null,
+    expires_at: o.expiresAt === null ? null : iso(o.expiresAt),
   }
 }
 

@@ -18,6 +18,9 @@ export interface OrderFilter {
   symbol?: string
   /** A status, or `open` for pending_new, new and partially_filled. */
   status?: OrderStatusRow | 'open'
+  /** Only orders created at or after / at or before (epoch ms). */
+  since?: number
+  until?: number
   limit: number
   offset: number
 }

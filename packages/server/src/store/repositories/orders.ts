@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Db } from '../database'
 import { orders as o } from '../schema'
 import { ACTIVE_STATUSES, type OrderFilter, type OrderRow, type Page } from './execution-rows'
@@ -81,6 +81,8 @@ export class SqliteOrderRepository implements OrderRepository {
     if (q.symbol) where.push(eq(o.symbol, q.symbol))
     if (q.status === 'open') where.push(inArray(o.status, [...ACTIVE_STATUSES]))
     else if (q.status) where.push(eq(o.status, q.status))
+    if (q.since !== undefined) where.push(gte(o.createdAt, q.since))
+    if (q.until !== undefined) where.push(lte(o.createdAt, q.until))
     const cond = and(...where)
     const rows = this.db.select().from(o).where(cond).orderBy(desc(o.seq)).limit(q.limit).offset(q.offset).all() as OrderRow[]
     const total = this.db.select({ n: count() }).from(o).where(cond).get()?.n ?? 0

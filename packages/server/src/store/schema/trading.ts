@@ -31,7 +31,7 @@ export const orders = sqliteTable(
     symbol: text('symbol').notNull(),
     side: text('side', { enum: ['buy', 'sell'] }).notNull(),
     type: text('type', { enum: ['market', 'limit', 'stop', 'stop_limit'] }).notNull(),
-    timeInForce: text('time_in_force', { enum: ['GTC', 'IOC', 'FOK', 'DAY'] }).notNull(),
+    timeInForce: text('time_in_force', { enum: ['GTC', 'IOC', 'FOK', 'DAY', 'GTD'] }).notNull(),
     status: text('status').notNull(),
     /** Lots. */
     quantity: integer('quantity').notNull(),
@@ -58,7 +58,7 @@ export const orders = sqliteTable(
     rejectReason: text('reject_reason'),
     /** Values the server moved onto the instrument's grid, as JSON [{field, requested, applied}]; null: none. */
     adjustments: text('adjustments'),
-    /** When a DAY order expires (ms). */
+    /** When a DAY or GTD order expires (ms). */
     expiresAt: integer('expires_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

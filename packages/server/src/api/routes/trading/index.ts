@@ -40,6 +40,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
       price: b.price,
       stopPrice: b.stop_price,
       timeInForce: b.time_in_force,
+      expiresAt: b.expires_at === undefined || b.expires_at === null ? b.expires_at : Date.parse(b.expires_at),
       stopLoss: b.stop_loss,
       takeProfit: b.take_profit,
       clientOrderId: b.client_order_id,
@@ -77,8 +78,12 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
   app.openapi(secured(listOrdersRoute, s), (c) => {
     const q = c.req.valid('query')
     const st = ex.state(userOf(c))
-    const { rows, total } = ex.queries.listOrders(st.account.id, pageFilter(q))
-    return c.json({ orders: rows.map((o) => orderView(o, s.market)), total_count: total, limit: q.limit, offset: q.offset }, 200)
+    const { since, until } = dateRange(q)
+    // `active` is seed 002's name for `open`; `all` is no filter.
+    const status = q.status === 'all' ? undefined : q.status === 'active' ? 'open' : q.status
+    const { rows, total } = ex.queries.listOrders(st.account.id, { ...pageFilter({ ...q, status }), since, until })
+    const orders = rows.map((o) => orderView(o, s.market))
+    return c.json({ orders, total_count: total, limit: q.limit, offset: q.offset, has_more: q.offset + rows.length < total }, 200)
   })
 
   app.openapi(secured(getOrderRoute, s), (c) => {
@@ -100,10 +105,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     app.openapi(secured(route, s), (c) => {
       const q = c.req.valid('query')
       const st = ex.state(userOf(c))
-      const since = time(q.start_date)
-      const until = time(q.end_date)
-      if (since !== undefined && until !== undefined && since > until)
-        throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+      const { since, until } = dateRange(q)
       const { rows, total } = ex.queries.trades(st.account.id, {
         symbol: q.symbol?.toUpperCase(),
         since,
@@ -141,3 +143,12 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
 }
 
 const round = (x: number): number => Math.round(x * 1e8) / 1e8
+
+/** A list query's start_date / end_date as epoch ms (VALIDATION_FAILED when the start is after the end). */
+function dateRange(q: { start_date?: string; end_date?: string }): { since?: number; until?: number } {
+  const since = time(q.start_date)
+  const until = time(q.end_date)
+  if (since !== undefined && until !== undefined && since > until)
+    throw new DomainError('VALIDATION_FAILED', 'start_date must not be after end_date', { field: 'start_date' })
+  return { since, until }
+}
