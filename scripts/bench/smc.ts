@@ -120,3 +120,37 @@ if (existsSync(streamDir)) {
 } else {
   console.log('  stream: n/a (packages/smc/src/stream/ not present)')
 }
+
+// ---------------------------------------------------------------------------------------------
+// CAUSAL MODE (packages/smc/src/causal/): pivots, breaks, order blocks + breakers + gaps with their
+// lifecycle, premium/discount and a 1h higher timeframe, all on; batch once, stream per candle.
+// ---------------------------------------------------------------------------------------------
+const causalOptions = { swingLength: 5, higherTimeframe: { timeFrame: '1h', candleMs: 15 * 60_000 } }
+const causalBatch = best(() => smc.smcCausal(candles, causalOptions))
+console.log(`  ${'causal batch (all on)'.padEnd(26)} ${causalBatch.toFixed(3).padStart(8)} ms`)
+const pushAll = (push: (c: smc.StreamCandle) => unknown) => {
+  for (let i = 0; i < n; i++) {
+    push({ time: candles.time[i]!, open: candles.open[i]!, high: candles.high[i]!, low: candles.low[i]!, close: candles.close[i]!, volume: candles.volume[i]! })
+  }
+}
+const causalStream = best(() => {
+  const s = smc.createSmcStream({ mode: 'causal', ...causalOptions })
+  pushAll((c) => s.push(c))
+  return s.length
+})
+console.log(`  ${'causal stream (all on)'.padEnd(26)} ${((causalStream * 1000) / n).toFixed(3).padStart(8)} µs/candle (${causalStream.toFixed(3)} ms total; target < 20 µs)`)
+// Both engines on every candle: the parity suite (as above) and the causal analysis.
+const both = best(() => {
+  const p = smc.createSmcStream({
+    swings: { swingLength: 5 },
+    previousHighLow: [{ timeFrame: '4h' }, { timeFrame: '1D' }, { timeFrame: 'W' }],
+    sessions: { session: 'London' },
+  })
+  const s = smc.createSmcStream({ mode: 'causal', ...causalOptions })
+  pushAll((c) => {
+    p.push(c)
+    s.push(c)
+  })
+  return s.length
+})
+console.log(`  ${'parity + causal streams'.padEnd(26)} ${((both * 1000) / n).toFixed(3).padStart(8)} µs/candle (${both.toFixed(3)} ms total; target < 20 µs)`)

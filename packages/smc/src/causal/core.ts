@@ -1,23 +1,36 @@
 import { growF64 } from '../stream/columns'
+import { CrossingWatch } from '../stream/crossing-watch'
 import { checkSwingLength } from './swings'
 import { obCandleIndex } from './zones'
 import type { CausalEvents, CausalSwing, CausalZone, CausalZoneEvent, ZoneKind } from './types'
 
-/** An order block (with its breaker once mitigated) or a gap still waiting for state changes. */
+/**
+ * A zone that can still change: an order block (with its breaker once mitigated) or a gap. Its
+ * `state` says which single crossing it waits for next (see `advance`).
+ */
 interface OpenZone {
   zone: CausalZone
-  /** 0 active, 1 tested, 2 mitigated. */
+  /** Gaps: 0 active, 1 tested, 2 mitigated. Order blocks: the same, then 3 = breaker tested. */
   state: number
-  breaker: CausalZone | undefined
-  breakerTested: boolean
 }
+
+// Crossing watches, one per (series, direction, strictness); a zone waits in exactly one.
+const LOW_IN = 0 // low ≤ x
+const LOW_BELOW = 1 // low < x
+const HIGH_IN = 2 // high ≥ x
+const HIGH_ABOVE = 3 // high > x
+const CLOSE_BELOW = 4 // close < x
+const CLOSE_ABOVE = 5 // close > x
+const XL_BELOW = 6 // low (body low with closeMitigation) < x
+const XH_ABOVE = 7 // high (body high with closeMitigation) > x
 
 /**
  * The causal analysis, one candle at a time: appends to `sink` what each candle makes known, with
  * `confirmedAt` = the stamp given to `push` (the candle's own row, or for a higher timeframe the
  * input row that closed the candle). Works per candle: the pivot check of row k - w (O(w), mostly
- * one or two comparisons), the two break checks, the gap check and one pass over the zones that can
- * still change. The batch functions compute the same records by forward searches over the whole
+ * one or two comparisons), the two break checks, the gap check, and the zones whose next state
+ * change this candle crosses (each zone waits in one threshold heap, so the zones far from price
+ * cost nothing). The batch functions compute the same records by forward searches over the whole
  * series; the replay test holds the two together.
  */
 export class CausalCore {
@@ -38,7 +51,20 @@ export class CausalCore {
   private trend = 0
   private obCount = 0
   private fvgCount = 0
-  private open: OpenZone[] = []
+  private readonly zones: OpenZone[] = []
+  /** Zone slots freed by finished zones, reused for new ones. */
+  private readonly free: number[] = []
+  private readonly watches = [
+    new CrossingWatch(false, false),
+    new CrossingWatch(false, true),
+    new CrossingWatch(true, false),
+    new CrossingWatch(true, true),
+    new CrossingWatch(false, true),
+    new CrossingWatch(true, true),
+    new CrossingWatch(false, true),
+    new CrossingWatch(true, true),
+  ]
+  private readonly hits: number[] = []
 
   constructor(
     swingLength: number,
@@ -68,7 +94,7 @@ export class CausalCore {
     L[k] = l
     C[k] = c
     this.n = k + 1
-    if (this.open.length > 0) this.lifecycle(o, h, l, c, stamp)
+    this.lifecycle(o, h, l, c, k, stamp)
 
     // A pivot at k - w is known now.
     const w = this.w
@@ -126,61 +152,103 @@ export class CausalCore {
   private addZone(kind: ZoneKind, id: number, direction: 1 | -1, top: number, bottom: number, index: number, stamp: number): void {
     const zone: CausalZone = { kind, id, direction, top, bottom, index, confirmedAt: stamp }
     this.sink.zones.push(zone)
-    this.open.push({ zone, state: 0, breaker: undefined, breakerTested: false })
+    const slot = this.free.length > 0 ? this.free.pop()! : this.zones.length
+    this.zones[slot] = { zone, state: 0 }
+    this.wait(slot, this.n)
   }
 
   private event(kind: ZoneKind, id: number, state: CausalZoneEvent['state'], stamp: number): void {
     this.sink.zoneEvents.push({ kind, id, state, confirmedAt: stamp })
   }
 
-  /** State changes of the open zones on the newest candle; zones that reached their last state leave. */
-  private lifecycle(o: number, h: number, l: number, c: number, stamp: number): void {
-    const open = this.open
+  /** Register the crossing zone `slot` waits for in its state, from row `from` on. */
+  private wait(slot: number, from: number): void {
+    const { zone, state } = this.zones[slot]!
+    const bull = zone.direction === 1
+    let watch: number
+    let x: number
+    if (zone.kind === 'fvg') {
+      // Tested: touches the near edge; mitigated: fills to the far edge; invalidated: closes beyond it.
+      if (state === 0) (watch = bull ? LOW_IN : HIGH_IN), (x = bull ? zone.top : zone.bottom)
+      else if (state === 1) (watch = bull ? LOW_IN : HIGH_IN), (x = bull ? zone.bottom : zone.top)
+      else (watch = bull ? CLOSE_BELOW : CLOSE_ABOVE), (x = bull ? zone.bottom : zone.top)
+    } else if (state === 0) (watch = bull ? LOW_IN : HIGH_IN), (x = bull ? zone.top : zone.bottom)
+    // Mitigated: traded through the far edge.
+    else if (state === 1) (watch = bull ? XL_BELOW : XH_ABOVE), (x = bull ? zone.bottom : zone.top)
+    // The breaker (opposite role) is tested from the other side; both end beyond the other edge.
+    else if (state === 2) (watch = bull ? HIGH_IN : LOW_IN), (x = bull ? zone.bottom : zone.top)
+    else (watch = bull ? HIGH_ABOVE : LOW_BELOW), (x = bull ? zone.top : zone.bottom)
+    this.watches[watch]!.add(slot, x, from, this.H, 0)
+  }
+
+  /** Whether the newest candle crosses what zone `slot` waits for (the same test as its watch). */
+  private crosses(slot: number, o: number, h: number, l: number, c: number): boolean {
+    const { zone, state } = this.zones[slot]!
+    const bull = zone.direction === 1
+    const { top, bottom } = zone
+    if (zone.kind === 'fvg') {
+      if (state === 0) return bull ? l <= top : h >= bottom
+      if (state === 1) return bull ? l <= bottom : h >= top
+      return bull ? c < bottom : c > top
+    }
+    if (state === 0) return bull ? l <= top : h >= bottom
+    if (state === 1) {
+      const x = this.closeMitigation ? (bull ? (o < c ? o : c) : o > c ? o : c) : bull ? l : h
+      return bull ? x < bottom : x > top
+    }
+    if (state === 2) return bull ? h >= bottom : l <= top
+    return bull ? h > top : l < bottom
+  }
+
+  /**
+   * Zone `slot` crossed on the newest candle: record the state change, and the following ones
+   * the same candle also crosses (a breaker only starts on the candle after its mitigation).
+   */
+  private advance(slot: number, o: number, h: number, l: number, c: number, k: number, stamp: number): void {
+    const z = this.zones[slot]!
+    const { kind, id } = z.zone
+    for (;;) {
+      const state = z.state
+      if (kind === 'fvg') {
+        this.event('fvg', id, state === 0 ? 'tested' : state === 1 ? 'mitigated' : 'invalidated', stamp)
+      } else if (state === 0) this.event('ob', id, 'tested', stamp)
+      else if (state === 1) {
+        this.event('ob', id, 'mitigated', stamp)
+        const { direction, top, bottom, index } = z.zone
+        this.sink.zones.push({ kind: 'breaker', id, direction: direction === 1 ? -1 : 1, top, bottom, index, confirmedAt: stamp })
+        z.state = 2
+        this.wait(slot, k + 1)
+        return
+      } else if (state === 2) this.event('breaker', id, 'tested', stamp)
+      else {
+        this.event('ob', id, 'invalidated', stamp)
+        this.event('breaker', id, 'invalidated', stamp)
+      }
+      if (state === (kind === 'fvg' ? 2 : 3)) {
+        this.free.push(slot)
+        return
+      }
+      z.state = state + 1
+      if (!this.crosses(slot, o, h, l, c)) {
+        this.wait(slot, k + 1)
+        return
+      }
+    }
+  }
+
+  /** State changes of the zones on the newest candle (row k). */
+  private lifecycle(o: number, h: number, l: number, c: number, k: number, stamp: number): void {
+    const w = this.watches
+    const hits = this.hits
+    hits.length = 0
     const xl = this.closeMitigation ? (o < c ? o : c) : l
     const xh = this.closeMitigation ? (o > c ? o : c) : h
-    let keep = 0
-    for (let q = 0; q < open.length; q++) {
-      const z = open[q]!
-      const { kind, id, top, bottom } = z.zone
-      const bull = z.zone.direction === 1
-      let done = false
-      if (kind === 'fvg') {
-        // Tested: touches the near edge; mitigated: fills to the far edge; invalidated: closes beyond it.
-        const reach = bull ? l <= top : h >= bottom
-        const fill = bull ? l <= bottom : h >= top
-        const through = bull ? c < bottom : c > top
-        if (z.state < 1 && (reach || fill || through)) this.event('fvg', id, 'tested', stamp), (z.state = 1)
-        if (z.state < 2 && (fill || through)) this.event('fvg', id, 'mitigated', stamp), (z.state = 2)
-        if (through) {
-          this.event('fvg', id, 'invalidated', stamp)
-          done = true
-        }
-      } else if (z.state < 2) {
-        const through = bull ? xl < bottom : xh > top
-        if (z.state < 1 && (through || (bull ? l <= top : h >= bottom))) this.event('ob', id, 'tested', stamp), (z.state = 1)
-        if (through) {
-          this.event('ob', id, 'mitigated', stamp)
-          z.state = 2
-          const breaker: CausalZone = { kind: 'breaker', id, direction: bull ? -1 : 1, top, bottom, index: z.zone.index, confirmedAt: stamp }
-          this.sink.zones.push(breaker)
-          z.breaker = breaker
-        }
-      } else {
-        // Mitigated: the breaker (opposite role) is tested from the other side; both end when price
-        // trades beyond the zone's other edge.
-        const beyond = bull ? h > top : l < bottom
-        if (!z.breakerTested && (beyond || (bull ? h >= bottom : l <= top))) {
-          this.event('breaker', id, 'tested', stamp)
-          z.breakerTested = true
-        }
-        if (beyond) {
-          this.event('ob', id, 'invalidated', stamp)
-          this.event('breaker', id, 'invalidated', stamp)
-          done = true
-        }
-      }
-      if (!done) open[keep++] = z
+    let id: number
+    for (let q = 0; q < 8; q++) {
+      const v = q < 2 ? l : q < 4 ? h : q < 6 ? c : q === 6 ? xl : xh
+      const watch = w[q]!
+      while ((id = watch.pop(v, k)) >= 0) hits.push(id)
     }
-    open.length = keep
+    for (const slot of hits) this.advance(slot, o, h, l, c, k, stamp)
   }
 }

@@ -37,27 +37,14 @@ Object.freeze(NONE)
 
 const emptyEvents = (): CausalEvents => ({ swings: [], breaks: [], zones: [], zoneEvents: [] })
 
-/** Lengths of a sink's logs, to slice what one candle added. */
-type Marks = [number, number, number, number]
-const mark = (e: CausalEvents): Marks => [e.swings.length, e.breaks.length, e.zones.length, e.zoneEvents.length]
-
-/** Put what this candle added in the shared order and return it (shared empty arrays when nothing). */
-function news(e: CausalEvents, m: Marks): CausalEvents {
-  const tail = <T>(a: T[], from: number, cmp?: (x: T, y: T) => number): T[] => {
-    if (a.length === from) return NONE
-    if (cmp && a.length - from > 1) {
-      const sorted = a.slice(from).sort(cmp)
-      for (let q = 0; q < sorted.length; q++) a[from + q] = sorted[q]!
-      return sorted
-    }
-    return a.slice(from)
-  }
-  return {
-    swings: tail(e.swings, m[0]),
-    breaks: tail(e.breaks, m[1]),
-    zones: tail(e.zones, m[2], compareZones),
-    zoneEvents: tail(e.zoneEvents, m[3], compareZoneEvents),
-  }
+/** `a` from index `from` on, in the shared order when `cmp` is given (the shared empty array when nothing). */
+function tail<T>(a: T[], from: number, cmp?: (x: T, y: T) => number): T[] {
+  const k = a.length - from
+  if (k === 0) return NONE
+  if (k === 1 || !cmp) return a.slice(from)
+  const sorted = a.slice(from).sort(cmp)
+  for (let q = 0; q < k; q++) a[from + q] = sorted[q]!
+  return sorted
 }
 
 /** See {@link CausalSmcStream}; options as {@link smcCausal}. */
@@ -92,20 +79,33 @@ export function createCausalStream(options: CausalOptions = {}): CausalSmcStream
       const { time, open, high, low, close, volume } = candle
       lastTime = time
       stamp = r
-      const m = mark(log)
+      const { swings, breaks, zones, zoneEvents } = log
+      const m0 = swings.length
+      const m1 = breaks.length
+      const m2 = zones.length
+      const m3 = zoneEvents.length
       core.push(open, high, low, close, r)
       const out: CausalEmission = {
         index: r,
-        ...news(log, m),
+        swings: tail(swings, m0),
+        breaks: tail(breaks, m1),
+        zones: tail(zones, m2, compareZones),
+        zoneEvents: tail(zoneEvents, m3, compareZoneEvents),
         premiumDiscount: premiumDiscountPoint(point(), core.hiLevel, core.loLevel, close, band),
       }
       if (agg) {
-        const hm = mark(htfLog)
+        const h0 = htfLog.swings.length
+        const h1 = htfLog.breaks.length
+        const h2 = htfLog.zones.length
+        const h3 = htfLog.zoneEvents.length
         const before = htfCandles.length
         agg.push(r, time, open, high, low, close, volume, onClose)
         out.higherTimeframe = {
-          candles: htfCandles.length === before ? NONE : htfCandles.slice(before),
-          ...news(htfLog, hm),
+          candles: tail(htfCandles, before),
+          swings: tail(htfLog.swings, h0),
+          breaks: tail(htfLog.breaks, h1),
+          zones: tail(htfLog.zones, h2, compareZones),
+          zoneEvents: tail(htfLog.zoneEvents, h3, compareZoneEvents),
           premiumDiscount: premiumDiscountPoint(point(), htfCore!.hiLevel, htfCore!.loLevel, close, band),
         }
       }
