@@ -10,8 +10,8 @@ const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/smc-server.
 const dir = mkdtempSync(join(tmpdir(), 'smc-bin-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin], {
+function start(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', MARKET_HISTORY_DAYS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -22,7 +22,7 @@ function start(env: Record<string, string>) {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
-      if (out.includes('Try it:')) resolve(out)
+      if (out.includes('Try it:') || (args.includes('--ephemeral') && out.includes('\n'))) resolve(out)
     })
     void exited.then((code) => reject(new Error(`exited ${code}: ${err}`)))
   })
@@ -75,5 +75,32 @@ describe('smc-server', () => {
     const s = start({ PORT: '0', DATABASE_URL: join(dir, 'bad-csv.db'), MARKET_SOURCE: 'csv', MARKET_CSV: file })
     expect(await s.exited).toBe(1)
     expect(s.stderr().trim()).toBe(`smc-server: market source csv: ${file}:3: high 0.2 is below low 0.5`)
+  }, 60_000)
+
+  it('--ephemeral --port 0: in memory on a free port, the keys and URLs as one JSON line, the demo key working', async () => {
+    const s = start({}, ['--ephemeral', '--port', '0'])
+    const out = await s.ready
+    const lines = out.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const info = JSON.parse(lines[0]!) as Record<string, string | number>
+    expect(info).toMatchObject({ api_key: 'smc_demo_ephemeral_key_0123456789', admin_key: 'smc_admin_ephemeral_key_0123456789', pid: s.child.pid })
+    expect(info.base_url).toBe(`http://127.0.0.1:${info.port}`)
+    expect(info.ws_url).toBe(`ws://127.0.0.1:${info.port}/v1/ws`)
+    expect(info.ready_ms).toBeGreaterThan(0)
+    const checked = contractFetch((req) => fetch(req))
+    const res = await checked(`${info.base_url}/v1/auth/generate-token`, {
+      method: 'POST',
+      headers: { 'X-API-Key': String(info.api_key), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: 'demo', permissions: ['read_market_data'] }),
+    })
+    expect(res.status).toBe(200)
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+  }, 60_000)
+
+  it('refuses an unknown flag with the usage line', async () => {
+    const s = start({}, ['--ephemeral', '--nope'])
+    expect(await s.exited).toBe(2)
+    expect(s.stderr()).toMatch(/Unknown option '--nope'[\s\S]*usage: smc-server \[--ephemeral\]/)
   }, 60_000)
 })

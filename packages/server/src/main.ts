@@ -1,5 +1,6 @@
 // smc-server: validated config → store → market → HTTP. Prints how to use it, stops cleanly on signals.
 import { isAbsolute, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { createApp } from './api'
 import { ConfigError, loadEnv } from './config'
 import { systemClock } from './core'
@@ -8,15 +9,40 @@ import { createMarketSource, type MarketData } from './market'
 import { bootstrapCredentials, createServices } from './services'
 import { closeDatabase } from './store'
 
+/** What `--ephemeral` sets unless the environment says otherwise. */
+const EPHEMERAL_DEFAULTS: Record<string, string> = {
+  DATABASE_URL: ':memory:',
+  PORT: '0',
+  MARKET_SOURCE: 'simulated',
+  MARKET_SEED: '42',
+  MARKET_HISTORY_DAYS: '2',
+  LOG_LEVEL: 'warn',
+  SMC_DEMO_API_KEY: 'smc_demo_ephemeral_key_0123456789',
+  SMC_ADMIN_API_KEY: 'smc_admin_ephemeral_key_0123456789',
+  JWT_SECRET: 'ephemeral-secret-not-for-production-0123456789',
+}
+
 async function main(): Promise<void> {
   // `smc-server backtest …`: a local run with a report, no server.
   if (process.argv[2] === 'backtest') {
     const { backtestCli } = await import('./cli')
     process.exit(await backtestCli(process.argv.slice(3)))
   }
+  let flags
+  try {
+    flags = parseArgs({ args: process.argv.slice(2), options: { ephemeral: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } } }).values
+  } catch (e) {
+    console.error(`smc-server: ${(e as Error).message}\nusage: smc-server [--ephemeral] [--port N] [--host H] | smc-server backtest …`)
+    process.exit(2)
+  }
+  // --ephemeral: a throwaway server for CI (in memory, fixed seed and keys, short history); the
+  // environment still wins, so a script can pin anything it needs.
+  const source: Record<string, string | undefined> = { ...(flags.ephemeral ? EPHEMERAL_DEFAULTS : {}), ...process.env }
+  if (flags.port !== undefined) source.PORT = flags.port
+  if (flags.host !== undefined) source.HOST = flags.host
   let env
   try {
-    env = loadEnv()
+    env = loadEnv(source)
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`smc-server: ${e.message}`)
@@ -52,22 +78,28 @@ async function main(): Promise<void> {
       }
     }, 0).unref()
   const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${running.port}`
-  console.log(
-    [
-      '',
-      `SMC Trading server ${services.version} listening on ${base}`,
-      `  database:      ${env.DATABASE_URL}`,
-      `  market:        ${env.MARKET_SOURCE} (${services.market.symbols().join(', ')})`,
-      `  demo API key:  ${creds.demoApiKey}`,
-      `  admin token:   ${creds.adminToken}`,
-      `  stream:        ${base.replace(/^http/, 'ws')}/v1/ws?token=<access token>`,
-      '',
-      'Try it:',
-      `  curl -s -X POST ${base}/v1/auth/generate-token -H 'X-API-Key: ${creds.demoApiKey}' -H 'Content-Type: application/json' -d '{"user_id":"demo","permissions":["read_market_data"]}'`,
-      `  curl -s ${base}/v1/market-data/BTCUSDT -H 'Authorization: Bearer ${creds.adminToken}'`,
-      '',
-    ].join('\n'),
-  )
+  if (flags.ephemeral) {
+    // One JSON line, so a CI script can read everything with `head -1 | jq`.
+    const readyMs = Math.round(performance.now())
+    console.log(JSON.stringify({ base_url: base, ws_url: `${base.replace(/^http/, 'ws')}/v1/ws`, port: running.port, api_key: creds.demoApiKey, admin_key: creds.adminApiKey, admin_token: creds.adminToken, pid: process.pid, ready_ms: readyMs }))
+  } else {
+    console.log(
+      [
+        '',
+        `SMC Trading server ${services.version} listening on ${base}`,
+        `  database:      ${env.DATABASE_URL}`,
+        `  market:        ${env.MARKET_SOURCE} (${services.market.symbols().join(', ')})`,
+        `  demo API key:  ${creds.demoApiKey}`,
+        `  admin token:   ${creds.adminToken}`,
+        `  stream:        ${base.replace(/^http/, 'ws')}/v1/ws?token=<access token>`,
+        '',
+        'Try it:',
+        `  curl -s -X POST ${base}/v1/auth/generate-token -H 'X-API-Key: ${creds.demoApiKey}' -H 'Content-Type: application/json' -d '{"user_id":"demo","permissions":["read_market_data"]}'`,
+        `  curl -s ${base}/v1/market-data/BTCUSDT -H 'Authorization: Bearer ${creds.adminToken}'`,
+        '',
+      ].join('\n'),
+    )
+  }
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return

@@ -28,5 +28,6 @@ export { DEFAULT_CANDLE_LIMIT, MAX_CANDLE_LIMIT, MAX_COLUMN_LIMIT } from './aggr
 export { DEFAULT_BOOK_DEPTH, MAX_BOOK_DEPTH } from './order-book'
 export { type SimulatedMarket, type SimulatedMarketOptions, createSimulatedMarket } from './simulated-market'
 export { SeriesMarket } from './series-market'
+export { createPlantedMarket, type PlantedMarket, type PlantedCandle, type PlantedPath } from './planted-market'
 export { createMarketSource, type MarketSourceConfig } from './source'
 export { closedCandles } from './closed-candles'

@@ -1,18 +1,15 @@
 // Test-only: a whole server (all services, in-memory SQLite, simulated market, manual clock).
-import { createApp, type App } from '../api'
-import { loadEnv, type Env } from '../config'
-import { ManualClock } from '../core'
+import type { App } from '../api'
+import type { ManualClock } from '../core'
 import type { MarketData } from '../market'
 import type { Scope } from '../auth'
 import { listen, type RunningServer } from '../http-server'
-import { bootstrapCredentials, createServices, type AppServices } from '../services'
+import type { AppServices } from '../services'
 import { closeDatabase } from '../store'
 import { contractFetch } from './contract'
+import { createTestServices } from './test-services'
 
-/** A fixed start time so every test run sees the same simulated market. */
-export const TEST_EPOCH = Date.UTC(2024, 0, 15, 12, 0, 0)
-export const TEST_DEMO_KEY = 'smc_demo_test_key_0123456789'
-export const TEST_ADMIN_KEY = 'smc_admin_test_key_0123456789'
+export { TEST_EPOCH, TEST_DEMO_KEY, TEST_ADMIN_KEY } from './test-services'
 
 export interface TestContext {
   app: App
@@ -38,20 +35,7 @@ export interface TestContextOptions {
 }
 
 export async function createTestContext(envOverrides: Record<string, string> = {}, options: TestContextOptions = {}): Promise<TestContext> {
-  const env: Env = loadEnv({
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'silent',
-    MARKET_HISTORY_DAYS: '3',
-    SMC_DEMO_API_KEY: TEST_DEMO_KEY,
-    SMC_ADMIN_API_KEY: TEST_ADMIN_KEY,
-    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
-    ...envOverrides,
-  })
-  const clock = new ManualClock(options.epoch ?? TEST_EPOCH)
-  const market = options.market ? await options.market(clock) : undefined
-  const services = createServices(env, { clock, market })
-  const creds = await bootstrapCredentials(services)
-  const app = createApp(services)
+  const { services, clock, creds, app } = await createTestServices(envOverrides, options)
   const checked = contractFetch((req) => app.fetch(req))
   const servers: RunningServer[] = []
   const ctx: TestContext = {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Candles } from '@smc-trading/smc'
 import type { Clock } from '../../core'
 import { MINUTE_MS } from '../intervals'
-import { decimalsOf } from '../precision'
+import { partialCandle } from '../candle-path'
 import { SeriesMarket } from '../series-market'
 import type { MarketData, MarketStatus } from '../types'
 import type { CsvSource } from './load-csv'
@@ -71,7 +70,7 @@ export function createReplayMarket(options: ReplayOptions): ReplayMarket {
         i++
       }
       cursor.set(symbol, i)
-      if (i < c.time.length && c.time[i]! <= t) core.put(symbol, partial(c, i, (t - c.time[i]!) / stepMs))
+      if (i < c.time.length && c.time[i]! <= t) core.put(symbol, partialCandle({ time: c.time[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! }, (t - c.time[i]!) / stepMs))
     }
     core.time = Math.min(t, end)
   }
@@ -107,31 +106,4 @@ export function createReplayMarket(options: ReplayOptions): ReplayMarket {
     status,
   })
   return Object.assign(market, { replayStart, replayEnd: end })
-}
-
-/**
- * Candle `i` of `c` as of `fraction` (0–1) of its duration, along open → first extreme → second
- * extreme → close in three equal legs; volume in proportion to the time elapsed.
- */
-function partial(c: Candles, i: number, fraction: number) {
-  const o = c.open[i]!
-  const h = c.high[i]!
-  const l = c.low[i]!
-  const cl = c.close[i]!
-  const points = cl >= o ? [o, l, h, cl] : [o, h, l, cl]
-  const f = Math.min(Math.max(fraction, 0), 1)
-  const leg = Math.min(2, Math.floor(f * 3))
-  const within = f * 3 - leg
-  const visited = points.slice(0, leg + 1)
-  const price = points[leg]! + (points[leg + 1]! - points[leg]!) * within
-  const decimals = Math.max(...points.map(decimalsOf))
-  const rounded = +price.toFixed(decimals)
-  return {
-    time: c.time[i]!,
-    open: o,
-    high: Math.max(...visited, rounded),
-    low: Math.min(...visited, rounded),
-    close: rounded,
-    volume: +(c.volume[i]! * f).toFixed(Math.max(decimalsOf(c.volume[i]!), 8)),
-  }
 }
