@@ -1,6 +1,7 @@
 import * as openapiFetch from 'openapi-fetch'
 import type { Client } from 'openapi-fetch'
 import type { paths } from './generated/api'
+import { RequestHooks } from './hooks'
 import { withRetries, type RetryOptions } from './retry'
 
 // openapi-fetch's CommonJS build only has `exports.default`; Node's CJS interop then nests it one level
@@ -28,6 +29,11 @@ export interface ClientOptions {
   fetch?: (input: Request) => Promise<Response>
   /** Extra headers on every request. */
   headers?: Record<string, string>
+  /**
+   * Log every attempt, answer and retry (secrets redacted): `true` prints with `console.debug`, a
+   * function receives each line.
+   */
+  debug?: boolean | ((line: string) => void)
 }
 
 /**
@@ -37,9 +43,19 @@ export interface ClientOptions {
  * @example
  * const fetchOrder = retryingFetch({ retry: { maxRetries: 5 } }, true)
  */
-export function retryingFetch(options: ClientOptions, idempotent = false): (req: Request) => Promise<Response> {
+export function retryingFetch(options: ClientOptions, idempotent = false, hooks?: RequestHooks): (req: Request) => Promise<Response> {
   const base = options.fetch ?? ((req: Request) => globalThis.fetch(req))
-  return withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs, idempotent)
+  return withRetries(base, options.retry === false ? { maxRetries: 0 } : options.retry, options.timeoutMs, idempotent, hooks)
+}
+
+/**
+ * The hooks of a client's options: `debug` decides where the debug lines go.
+ * @example
+ * const hooks = requestHooks({ debug: true })
+ */
+export function requestHooks(options: ClientOptions): RequestHooks {
+  const d = options.debug
+  return new RequestHooks(d === true ? (line) => console.debug(line) : typeof d === 'function' ? d : false)
 }
 
 /**
@@ -58,8 +74,12 @@ export type SmcApi = Client<paths>
  * const api = createSmcApi({ baseUrl: 'http://localhost:8000' }, () => token)
  * const { data, error } = await api.GET('/v1/market-data/{symbol}', { params: { path: { symbol: 'BTCUSDT' } } })
  */
-export function createSmcApi(options: ClientOptions = {}, getToken: () => string | undefined = () => options.token): SmcApi {
-  const fetchImpl = retryingFetch(options)
+export function createSmcApi(
+  options: ClientOptions = {},
+  getToken: () => string | undefined = () => options.token,
+  hooks: RequestHooks = requestHooks(options),
+): SmcApi {
+  const fetchImpl = retryingFetch(options, false, hooks)
   const api = createClient<paths>({
     baseUrl: (options.baseUrl ?? 'http://localhost:8000').replace(/\/+$/, ''),
     fetch: fetchImpl,

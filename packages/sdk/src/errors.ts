@@ -51,7 +51,7 @@ export interface ErrorEnvelope {
  * }
  */
 export class SMCApiError extends Error {
-  override readonly name = 'SMCApiError'
+  override readonly name: string = 'SMCApiError'
   constructor(
     readonly status: number,
     readonly code: SMCErrorCode,
@@ -71,5 +71,30 @@ export class SMCApiError extends Error {
     if (e && typeof e.code === 'string')
       return new SMCApiError(response.status, e.code, e.message ?? response.statusText, e.details ?? {}, requestId)
     return new SMCApiError(response.status, 'UNEXPECTED_RESPONSE', response.statusText || `HTTP ${response.status}`, {}, requestId)
+  }
+}
+
+/**
+ * `submitAndWait` gave up waiting: the order is still live (not filled, cancelled, rejected or
+ * expired). Carries the order id and the last state read, so the caller can cancel or keep watching.
+ * An `SMCApiError` with status 0 and code `TIMEOUT`.
+ * @example
+ * try {
+ *   await client.submitAndWait(order, { timeoutMs: 5_000 })
+ * } catch (e) {
+ *   if (e instanceof OrderWaitTimeoutError) await client.cancelOrder(e.orderId)
+ * }
+ */
+export class OrderWaitTimeoutError extends SMCApiError {
+  override readonly name = 'OrderWaitTimeoutError'
+  readonly orderId: string
+
+  constructor(
+    /** The order as last read. */
+    readonly order: { order_id: string; status: string },
+    timeoutMs: number,
+  ) {
+    super(0, 'TIMEOUT', `Order ${order.order_id} is still ${order.status} after ${timeoutMs} ms`, { order_id: order.order_id, status: order.status, timeout_ms: timeoutMs })
+    this.orderId = order.order_id
   }
 }

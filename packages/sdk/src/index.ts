@@ -10,8 +10,10 @@
 export { SMCClient } from './smc-client'
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
 export type { RetryOptions } from './retry'
+export type { SubmitAndWaitOptions } from './methods/order-wait'
+export { redactHeaders, redactPath, type HookEvents, type RateLimitInfo, type RequestEventInfo, type ResponseEventInfo, type RetryEventInfo } from './hooks'
 // Errors.
-export { SMCApiError, type ErrorCode, type ErrorEnvelope, type SMCErrorCode } from './errors'
+export { OrderWaitTimeoutError, SMCApiError, type ErrorCode, type ErrorEnvelope, type SMCErrorCode } from './errors'
 // The stream: its client, options, events, errors and message types.
 export * from './stream'
 // The request and response types of the API.

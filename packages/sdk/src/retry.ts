@@ -1,4 +1,5 @@
 import { SMCApiError } from './errors'
+import { rateLimitOf, redactHeaders, redactPath, type RequestEventInfo, type RequestHooks } from './hooks'
 
 /**
  * How the SDK retries. Only idempotent requests are ever retried.
@@ -43,6 +44,7 @@ export function withRetries(
   opts: RetryOptions = {},
   timeoutMs = 30_000,
   idempotent = false,
+  hooks?: RequestHooks,
 ): (req: Request) => Promise<Response> {
   const maxRetries = opts.maxRetries ?? 3
   const base = opts.baseDelayMs ?? 200
@@ -54,10 +56,25 @@ export function withRetries(
   return async function retryingFetch(request: Request): Promise<Response> {
     const retryable = idempotent || IDEMPOTENT.has(request.method.toUpperCase())
     const userSignal = request.signal
+    // One id per call, sent on every attempt: the server's logs and the hooks agree on it.
+    if (hooks && !request.headers.has('x-request-id')) request.headers.set('X-Request-Id', hooks.nextRequestId())
+    const observed = hooks?.active === true
+    let info: RequestEventInfo | undefined
     for (let attempt = 0; ; attempt++) {
       const last = !retryable || attempt >= maxRetries
       const timeout = AbortSignal.timeout(timeoutMs)
       const attemptReq = new Request(last ? request : request.clone(), { signal: AbortSignal.any([userSignal, timeout]) })
+      if (observed) {
+        info = {
+          method: request.method,
+          path: redactPath(request.url),
+          attempt: attempt + 1,
+          request_id: request.headers.get('x-request-id') ?? '',
+          headers: redactHeaders(request.headers),
+        }
+        hooks.emit('request', info)
+      }
+      const started = performance.now()
       let res: Response
       try {
         res = await inner(attemptReq)
@@ -73,13 +90,21 @@ export function withRetries(
             undefined,
             { cause },
           )
-        await sleep(backoff(attempt), userSignal)
+        const wait = backoff(attempt)
+        if (info) hooks!.emit('retry', { ...info, status: 0, reason: timedOut ? 'timeout' : `network error: ${(cause as Error).message}`, delay_ms: wait })
+        await sleep(wait, userSignal)
         continue
+      }
+      if (hooks) {
+        const rate_limit = rateLimitOf(res.headers)
+        if (info) hooks.emit('response', { ...info, status: res.status, duration_ms: Math.round((performance.now() - started) * 100) / 100, rate_limit })
+        else if (rate_limit.limit !== null || rate_limit.remaining !== null) hooks.rateLimit = rate_limit
       }
       if (last || !RETRY_STATUS.has(res.status)) return res
       const retryAfter = Number(res.headers.get('retry-after'))
       const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(attempt)
       if (wait > maxRetryAfter) return res
+      if (info) hooks!.emit('retry', { ...info, status: res.status, reason: `HTTP ${res.status}`, delay_ms: wait })
       await res.body?.cancel()
       await sleep(wait, userSignal)
     }

@@ -1,4 +1,4 @@
-import { StreamMethods } from './methods/stream'
+import { OrderWaitMethods } from './methods/order-wait'
 
 // The methods live by area in ./methods (core, system, market data, trading, risk and
 // administration, stream), each area a class extending the previous one; SMCClient is the last.
@@ -13,4 +13,4 @@ import { StreamMethods } from './methods/stream'
  * const ticker = await client.getMarketData('BTCUSDT')
  * console.log(ticker.price, ticker.bid, ticker.ask)
  */
-export class SMCClient extends StreamMethods {}
+export class SMCClient extends OrderWaitMethods {}

@@ -268,6 +268,16 @@ export type OrderStatus = Schemas['OrderStatus']
  */
 export type CancelOrderResponse = Schemas['CancelOrderResponse']
 /**
+ * The answer to `cancelAllOrders`: the orders cancelled in one transaction.
+ * @example const { cancelled_count, orders }: CancelAllOrdersResponse = await client.cancelAllOrders({ symbol: 'BTCUSDT' })
+ */
+export type CancelAllOrdersResponse = Schemas['CancelAllOrdersResponse']
+/**
+ * The answer to `closeAllPositions`: positions closed (flat or not), denied closes and cancelled orders.
+ * @example const { closed_count, denied, positions_open }: CloseAllPositionsResponse = await client.closeAllPositions()
+ */
+export type CloseAllPositionsResponse = Schemas['CloseAllPositionsResponse']
+/**
  * A position, marked to the last price.
  * @example const { symbol, quantity, unrealized_pnl }: Position = await client.getPosition('pos_123')
  */

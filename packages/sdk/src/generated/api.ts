@@ -1044,7 +1044,11 @@ export interface paths {
         get: operations["listOrders"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancel all open orders
+         * @description Cancel every open order of the caller's account (of one symbol with `symbol`) in one transaction: either all of them are cancelled or none is. Linked exits (stop loss, take profit) are orders too and are cancelled with the rest, leaving their positions unprotected. Nothing open is not an error: the list is empty.
+         */
+        delete: operations["cancelAllOrders"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1088,7 +1092,11 @@ export interface paths {
         get: operations["getPositions"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Close all positions
+         * @description Close every open position of the caller's account (of one symbol with `symbol`) with market orders, in one transaction. With `cancel_orders=true` the open orders of those symbols are cancelled first (otherwise resting orders, linked exits included, stay). Each close is an ordinary order through risk and the book: a denial is reported for its position (`denied`) and the others still close; what the book cannot absorb at once leaves the position partly open (`flat: false`).
+         */
+        delete: operations["closeAllPositions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1918,6 +1926,14 @@ export interface components {
          *     ]
          */
         BookLevel: string[];
+        CancelAllOrdersResponse: {
+            /** @description Orders cancelled. */
+            cancelled_count: number;
+            /** @description The cancelled orders, as they are now (status cancelled). */
+            orders: components["schemas"]["Order"][];
+            /** @description The symbol filter applied, or null for every symbol. */
+            symbol: string | null;
+        };
         CancelOrderResponse: {
             /** Format: date-time */
             cancelled_at: string;
@@ -1974,6 +1990,29 @@ export interface components {
         };
         /** @description Any message a client sends on /v1/ws. */
         ClientMessage: components["schemas"]["SubscribeRequest"] | components["schemas"]["SubscribeAction"] | components["schemas"]["UnsubscribeRequest"] | components["schemas"]["UnsubscribeAction"] | components["schemas"]["AuthenticateRequest"] | components["schemas"]["AuthenticateAction"] | components["schemas"]["ResumeRequest"] | components["schemas"]["PingRequest"];
+        CloseAllPositionsResponse: {
+            /** @description Ids of the orders cancelled first (cancel_orders=true). */
+            cancelled_orders: string[];
+            closed: components["schemas"]["ClosedPositionSummary"][];
+            /** @description Positions now flat. */
+            closed_count: number;
+            denied: components["schemas"]["DeniedClose"][];
+            /** @description Matching positions still open afterwards. */
+            positions_open: number;
+        };
+        ClosedPositionSummary: {
+            /** @description Whether the position is closed; false when the book could not absorb the whole order. */
+            flat: boolean;
+            order: components["schemas"]["Order"];
+            position_id: string;
+            /** @description The quantity the closing market order asked for (the whole open quantity). */
+            quantity: number;
+            /** @description The position's realized PnL after the close (quote currency). */
+            realized_pnl: number;
+            side: components["schemas"]["PositionSide"];
+            /** @example BTCUSDT */
+            symbol: string;
+        };
         ComponentHealth: {
             message?: string;
             /** @description Round-trip time of the check in milliseconds. */
@@ -2129,6 +2168,12 @@ export interface components {
         DecisionList: {
             decisions: components["schemas"]["Decision"][];
             total_count: number;
+        };
+        DeniedClose: {
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+            position_id: string;
+            symbol: string;
         };
         /** @enum {string} */
         Direction: "up" | "flat" | "down";
@@ -6940,6 +6985,42 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    cancelAllOrders: {
+        parameters: {
+            query?: {
+                /** @description Only this trading symbol. */
+                symbol?: components["parameters"]["SymbolFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was cancelled. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelAllOrdersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getOrder: {
         parameters: {
             query?: never;
@@ -7045,6 +7126,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PositionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    closeAllPositions: {
+        parameters: {
+            query?: {
+                /** @description Also cancel the open orders of the symbols closed (all symbols without `symbol`). */
+                cancel_orders?: boolean;
+                /** @description Only this trading symbol. */
+                symbol?: components["parameters"]["SymbolFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was closed, denied and cancelled. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseAllPositionsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

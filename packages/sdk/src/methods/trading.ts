@@ -1,7 +1,9 @@
 import { retryingFetch } from '../client'
 import type {
   Account,
+  CancelAllOrdersResponse,
   CancelOrderResponse,
+  CloseAllPositionsResponse,
   Order,
   OrderList,
   OrdersQuery,
@@ -32,7 +34,7 @@ async function* offsetPages<P extends { total_count: number }, T>(
 /** `SMCClient`'s trading methods: orders, positions, fills and the account. */
 export class TradingMethods extends RunnerMethods {
   /** Retries POSTs too: used only for requests the server deduplicates (an order's client_order_id). */
-  private readonly keyedFetch: (req: Request) => Promise<Response> = retryingFetch(this.options, true)
+  private readonly keyedFetch: (req: Request) => Promise<Response> = retryingFetch(this.options, true, this.hooks)
 
   /**
    * Submit an order. Resolves with the order once it is booked (a market order is usually already
@@ -112,6 +114,28 @@ export class TradingMethods extends RunnerMethods {
    */
   cancelOrder(orderId: string): Promise<CancelOrderResponse> {
     return this.unwrap(this.api.DELETE('/v1/orders/{order_id}', { params: { path: { order_id: orderId } } }))
+  }
+
+  /**
+   * Cancel every open order (of one symbol) in one request and one server transaction: all of them
+   * are cancelled or none is. Linked exits are cancelled too. Nothing open resolves with an empty list.
+   * @example
+   * const { cancelled_count } = await client.cancelAllOrders({ symbol: 'BTCUSDT' })
+   */
+  cancelAllOrders(query: { symbol?: string } = {}): Promise<CancelAllOrdersResponse> {
+    return this.unwrap(this.api.DELETE('/v1/orders', { params: { query } }))
+  }
+
+  /**
+   * Close every open position (of one symbol) at market in one request and one server transaction;
+   * `cancel_orders: true` cancels those symbols' open orders first. A denied close is listed in
+   * `denied` and the others still close.
+   * @example
+   * const r = await client.closeAllPositions({ cancel_orders: true })
+   * console.log(`${r.closed_count} closed, ${r.positions_open} still open`, r.denied)
+   */
+  closeAllPositions(query: { symbol?: string; cancel_orders?: boolean } = {}): Promise<CloseAllPositionsResponse> {
+    return this.unwrap(this.api.DELETE('/v1/positions', { params: { query } }))
   }
 
   /**

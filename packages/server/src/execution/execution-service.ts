@@ -4,6 +4,7 @@ import type { Portfolio, RiskService } from '../risk'
 import type { SettingsService } from '../settings'
 import { sqliteExecutionRepositories, unitOfWork, type Db, type ExecutionRepositories } from '../store'
 import { AccountBook, type AccountState } from './account-book'
+import { closeAllPositions, type CloseAllResult } from './bulk-actions'
 import type { EngineDeps } from './engine-deps'
 import { equityHistory, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { MarketTicks } from './market-ticks'
@@ -154,6 +155,32 @@ export class ExecutionService {
       }
     })
     return cancelled
+  }
+
+  /**
+   * Cancel every open order of the user (of one symbol when given) in one transaction; returns the
+   * orders cancelled (none open → an empty list, not an error).
+   */
+  cancelAll(userId: string, symbol?: string): Order[] {
+    const st = this.book.state(userId)
+    const due = this.lifecycle.open.all().filter((o) => o.accountId === st.account.id && (symbol === undefined || o.symbol === symbol))
+    const cancelled: Order[] = []
+    if (due.length === 0) return cancelled
+    this.changes.run(this.d.clock.now(), (w) => {
+      for (const o of due) {
+        // Cancelling an entry may already have taken its linked exits with it.
+        if (!ACTIVE.has(o.status)) continue
+        this.lifecycle.setStatus(w, st, o, 'cancelled', 'cancelled by the trader (cancel all)')
+        cancelled.push(o)
+      }
+    })
+    return cancelled
+  }
+
+  /** Close the user's open positions (of one symbol) at market in one transaction: see {@link closeAllPositions}. */
+  closeAll(userId: string, opts: { symbol?: string; cancelOrders?: boolean } = {}): CloseAllResult {
+    const deps = { uow: this.d.uow, market: this.d.market, submit: (u: string, r: OrderRequest) => this.submit(u, r), cancelAll: (u: string, s?: string) => this.cancelAll(u, s) }
+    return closeAllPositions(deps, this.book.state(userId), userId, opts)
   }
 
   /** Open positions over every account. */

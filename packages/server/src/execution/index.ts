@@ -1,4 +1,5 @@
 export { ExecutionService, type ExecutionOptions, type AccountState } from './execution-service'
+export type { CloseAllResult, ClosedPosition } from './bulk-actions'
 export {
   listRoundTrips,
   equityHistory,

@@ -47,10 +47,13 @@ export class StateChanges {
     })
     // Executions consume the book's liquidity until it refills at the next tick.
     for (const [symbol, side, quantity] of w.taken) market.take(symbol, side, quantity)
-    // Published after the commit above. A listener that persists what it receives batches its own
-    // writes (the WebSocket replay journal); a listener's failure is contained by the EventBus.
-    for (const e of w.events) events.publish(e)
-    for (const r of w.risk) risk.publish(r, this.book.userOf(r.accountId))
+    // Published after the commit (of the enclosing transaction, when this change is part of a
+    // larger one such as closing every position). A listener that persists what it receives batches
+    // its own writes (the WebSocket replay journal); a listener's failure is contained by the EventBus.
+    uow.afterCommit(() => {
+      for (const e of w.events) events.publish(e)
+      for (const r of w.risk) risk.publish(r, this.book.userOf(r.accountId))
+    })
     return result
   }
 

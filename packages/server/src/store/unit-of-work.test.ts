@@ -84,3 +84,43 @@ describe('unit of work', () => {
     expect(undone).toBe(0)
   })
 })
+
+describe('after commit', () => {
+  it('runs once the outermost transaction commits, in order; at once outside one', () => {
+    const { db, uow } = fresh()
+    const seen: string[] = []
+    uow.afterCommit(() => seen.push('now'))
+    uow.run(() => {
+      uow.afterCommit(() => seen.push('outer'))
+      uow.run(() => {
+        db.$client.exec('INSERT INTO t VALUES (1)')
+        uow.afterCommit(() => seen.push('inner'))
+      })
+      expect(seen).toEqual(['now'])
+    })
+    expect(seen).toEqual(['now', 'outer', 'inner'])
+  })
+
+  it('is dropped with a rolled-back savepoint, and with a rolled-back outer transaction', () => {
+    const { db, uow } = fresh()
+    const seen: string[] = []
+    uow.run(() => {
+      uow.afterCommit(() => seen.push('kept'))
+      expect(() =>
+        uow.run(() => {
+          uow.afterCommit(() => seen.push('failed savepoint'))
+          throw new Error('inner')
+        }),
+      ).toThrow('inner')
+    })
+    expect(() =>
+      uow.run(() => {
+        uow.run(() => uow.afterCommit(() => seen.push('committed savepoint of a failed transaction')))
+        db.$client.exec('INSERT INTO t VALUES (1)')
+        throw new Error('outer')
+      }),
+    ).toThrow('outer')
+    expect(seen).toEqual(['kept'])
+    expect(count(db)).toBe(0)
+  })
+})

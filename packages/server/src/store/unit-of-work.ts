@@ -12,13 +12,19 @@ export interface UnitOfWork {
    * reverse order of registration. Outside a transaction there is nothing to undo: ignored.
    */
   onRollback(undo: () => void): void
+  /**
+   * Run `fn` once the outermost transaction commits (dropped if it rolls back); outside a
+   * transaction, at once. What must never be seen before its writes are durable (published events)
+   * goes here, so a state change nested in a larger one publishes only when the whole commits.
+   */
+  afterCommit(fn: () => void): void
   /** Whether a transaction is open (a cache may then hold writes that are not committed yet). */
   readonly active: boolean
 }
 
 class SqliteUnitOfWork implements UnitOfWork {
-  /** One frame of undos per open transaction or savepoint, innermost last. */
-  private readonly frames: (() => void)[][] = []
+  /** One frame per open transaction or savepoint, innermost last: its undos and its after-commit callbacks. */
+  private readonly frames: { undo: (() => void)[]; after: (() => void)[] }[] = []
 
   constructor(private readonly db: Db) {}
 
@@ -27,24 +33,34 @@ class SqliteUnitOfWork implements UnitOfWork {
   }
 
   run<T>(fn: () => T): T {
-    const frame: (() => void)[] = []
+    const frame = { undo: [] as (() => void)[], after: [] as (() => void)[] }
     this.frames.push(frame)
     let result: T
     try {
       result = transaction(this.db, fn)
     } catch (err) {
       this.frames.pop()
-      for (let i = frame.length - 1; i >= 0; i--) frame[i]!()
+      for (let i = frame.undo.length - 1; i >= 0; i--) frame.undo[i]!()
       throw err
     }
     this.frames.pop()
-    // A committed savepoint's undos still belong to the enclosing transaction.
-    this.frames.at(-1)?.push(...frame)
+    const outer = this.frames.at(-1)
+    if (outer) {
+      // A committed savepoint's undos and callbacks still belong to the enclosing transaction.
+      outer.undo.push(...frame.undo)
+      outer.after.push(...frame.after)
+    } else for (const f of frame.after) f()
     return result
   }
 
   onRollback(undo: () => void): void {
-    this.frames.at(-1)?.push(undo)
+    this.frames.at(-1)?.undo.push(undo)
+  }
+
+  afterCommit(fn: () => void): void {
+    const frame = this.frames.at(-1)
+    if (frame) frame.after.push(fn)
+    else fn()
   }
 }
 

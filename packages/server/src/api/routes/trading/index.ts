@@ -1,7 +1,9 @@
 import { DomainError, isoOrNull } from '../../../core'
 import { accountView, orderView, positionView, tradeView } from '../../../execution'
 import {
+  cancelAllOrdersRoute,
   cancelOrderRoute,
+  closeAllPositionsRoute,
   executeTradeRoute,
   getAccountRoute,
   getTradingStatusRoute,
@@ -98,6 +100,40 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     const result = ex.cancel(userOf(c), order_id)
     if (!result.ok) throw result.denial
     return c.json({ order_id, status: 'cancelled' as const, cancelled_at: new Date(result.order.closedAt ?? s.clock.now()).toISOString() }, 200)
+  })
+
+  app.openapi(secured(cancelAllOrdersRoute, s), (c) => {
+    const symbol = c.req.valid('query').symbol?.toUpperCase()
+    const orders = ex.cancelAll(userOf(c), symbol)
+    return c.json({ cancelled_count: orders.length, orders: orders.map((o) => orderView(o, s.market)), symbol: symbol ?? null }, 200)
+  })
+
+  app.openapi(secured(closeAllPositionsRoute, s), (c) => {
+    const q = c.req.valid('query')
+    const symbol = q.symbol?.toUpperCase()
+    const userId = userOf(c)
+    const r = ex.closeAll(userId, { symbol, cancelOrders: q.cancel_orders })
+    const st = ex.state(userId)
+    let open = 0
+    for (const p of st.positions.values()) if (symbol === undefined || p.symbol === symbol) open++
+    return c.json(
+      {
+        closed_count: r.closed.filter((x) => x.flat).length,
+        closed: r.closed.map((x) => ({
+          position_id: x.positionId,
+          symbol: x.symbol,
+          side: x.side,
+          quantity: x.quantity,
+          order: orderView(x.order, s.market),
+          realized_pnl: x.realizedPnl,
+          flat: x.flat,
+        })),
+        denied: r.denied.map((x) => ({ position_id: x.positionId, symbol: x.symbol, code: x.denial.code, message: x.denial.message })),
+        cancelled_orders: r.cancelled.map((o) => o.id),
+        positions_open: open,
+      },
+      200,
+    )
   })
 
   // GET /v1/trades is seed 000's path for the same operation (a deprecated alias in the contract).
