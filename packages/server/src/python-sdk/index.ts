@@ -1,0 +1,1 @@
+export { contractCheckedApp, streamProxy, type StreamProxy } from './contract-proxy'
