@@ -1658,6 +1658,16 @@ class RiskMetrics(TypedDict):
     #: signed marked value × return_t); VaR is minus the 5th percentile of those PnLs (the
     #: ⌊0.05·n⌋-th smallest), floored at 0. 0 without open positions.
     var_95: float
+    #: One-hour 95 % expected shortfall (CVaR) over the same scenarios as var_95: minus the mean of
+    #: the scenario PnLs at or below the VaR scenario (the ⌊0.05·n⌋ + 1 smallest), floored at 0.
+    #: Always ≥ var_95. 0 without open positions.
+    expected_shortfall_95: float
+    #: One-day 95 % VaR, var_95 scaled by the square-root-of-time rule (× √24), quote currency.
+    var_95_1d: float
+    #: Pearson correlations of the held symbols' hourly returns (the same scenarios as var_95),
+    #: symbol → symbol → coefficient in [−1, 1]: symmetric, 1 on the diagonal, null where undefined
+    #: (a constant series). Empty without open positions.
+    correlation_matrix: dict[str, dict[str, float | None]]
     #: 0.4·u_exposure + 0.3·u_daily_loss + 0.3·u_drawdown (see the schema description), rounded to 4
     #: decimals.
     risk_score: float
