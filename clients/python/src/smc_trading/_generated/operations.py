@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         Account,
         AnalyticsPeriod,
         ApiRoot,
+        AsyncApiDocument,
         BacktestAccepted,
         BacktestTask,
         BacktestTaskList,
@@ -107,6 +108,8 @@ OPERATION_IDS: dict[str, str] = {
     "get_indicators": "getIndicators",
     "get_performance": "getPerformance",
     "get_smc_analysis": "getSmcAnalysis",
+    "get_async_api_document": "getAsyncApiDocument",
+    "get_async_api_yaml": "getAsyncApiYaml",
     "generate_token": "generateToken",
     "refresh_token": "refreshToken",
     "list_backtests": "listBacktests",
@@ -556,6 +559,54 @@ class GeneratedOperations:
                 body=UNSET,
                 body_required=False,
                 ok=(200,),
+            ),
+        )
+
+    def get_async_api_document(
+        self,
+    ) -> AsyncApiDocument:
+        """AsyncAPI document (JSON).
+
+        The description of the `/v1/ws` stream (AsyncAPI 3), bundled by the build from
+        `smc-trading.ws.yaml` with its payload schemas inlined under `components.schemas`: byte for
+        byte the build's `asyncapi.json`.
+
+        `GET /v1/asyncapi.json` (operation `getAsyncApiDocument`).
+        """
+        return cast(
+            "AsyncApiDocument",
+            self._call(
+                "GET",
+                "/v1/asyncapi.json",
+                path={},
+                query={},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def get_async_api_yaml(
+        self,
+    ) -> str:
+        """AsyncAPI document (YAML).
+
+        The same bundled AsyncAPI 3 description of `/v1/ws` as `/v1/asyncapi.json`, in YAML: byte
+        for byte the build's `asyncapi.yaml`.
+
+        `GET /v1/asyncapi.yaml` (operation `getAsyncApiYaml`).
+        """
+        return cast(
+            "str",
+            self._call(
+                "GET",
+                "/v1/asyncapi.yaml",
+                path={},
+                query={},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+                text=True,
             ),
         )
 
@@ -1782,20 +1833,27 @@ class GeneratedOperations:
         self,
         *,
         symbol: str | Unset = UNSET,
-        status: Literal["open", "pending_new", "new", "partially_filled", "filled", "cancelled", "rejected", "expired"] | Unset = UNSET,
+        status: Literal["all", "open", "active", "pending_new", "new", "partially_filled", "filled", "cancelled", "rejected", "expired"] | Unset = UNSET,
+        start_date: str | Unset = UNSET,
+        end_date: str | Unset = UNSET,
         limit: int | Unset = UNSET,
         offset: int | Unset = UNSET,
     ) -> OrderList:
         """List orders.
 
-        Orders of the caller's account, newest first.
+        Orders of the caller's account, newest first, optionally only those created between
+        `start_date` and `end_date` (inclusive).
 
         `GET /v1/orders` (operation `listOrders`).
         Needs scope: read_trades.
 
         Args:
             symbol: Only this trading symbol.
-            status: Filter by status; `open` matches pending_new, new and partially_filled.
+            status: Filter by status; `open` (or its alias `active`, seed 002) matches pending_new, new
+                and partially_filled; `all` (the default) matches every status.
+            start_date: Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date
+                alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`.
+            end_date: End (ISO 8601, inclusive), in the same forms as the start.
             limit: Maximum number of results. Server default: 100.
             offset: Number of results to skip. Server default: 0.
         """
@@ -1805,7 +1863,7 @@ class GeneratedOperations:
                 "GET",
                 "/v1/orders",
                 path={},
-                query={"symbol": symbol, "status": status, "limit": limit, "offset": offset},
+                query={"symbol": symbol, "status": status, "start_date": start_date, "end_date": end_date, "limit": limit, "offset": offset},
                 body=UNSET,
                 body_required=False,
                 ok=(200,),
@@ -1816,7 +1874,9 @@ class GeneratedOperations:
         self,
         *,
         symbol: str | Unset = UNSET,
-        status: Literal["open", "pending_new", "new", "partially_filled", "filled", "cancelled", "rejected", "expired"] | Unset = UNSET,
+        status: Literal["all", "open", "active", "pending_new", "new", "partially_filled", "filled", "cancelled", "rejected", "expired"] | Unset = UNSET,
+        start_date: str | Unset = UNSET,
+        end_date: str | Unset = UNSET,
         limit: int | Unset = UNSET,
     ) -> Iterator[Order]:
         """Every item (`orders`) of `list_orders` matching the filters, fetched `limit` items a page as
@@ -1824,20 +1884,25 @@ class GeneratedOperations:
 
         List orders.
 
-        Orders of the caller's account, newest first.
+        Orders of the caller's account, newest first, optionally only those created between
+        `start_date` and `end_date` (inclusive).
 
         `GET /v1/orders` (operation `listOrders`).
         Needs scope: read_trades.
 
         Args:
             symbol: Only this trading symbol.
-            status: Filter by status; `open` matches pending_new, new and partially_filled.
+            status: Filter by status; `open` (or its alias `active`, seed 002) matches pending_new, new
+                and partially_filled; `all` (the default) matches every status.
+            start_date: Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date
+                alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`.
+            end_date: End (ISO 8601, inclusive), in the same forms as the start.
             limit: Maximum number of results. Server default: 100.
         """
         page_size = limit if isinstance(limit, int) else 100
         offset = 0
         while True:
-            page = self.list_orders(symbol=symbol, status=status, limit=page_size, offset=offset)
+            page = self.list_orders(symbol=symbol, status=status, start_date=start_date, end_date=end_date, limit=page_size, offset=offset)
             items = page["orders"]
             yield from items
             offset += page_size
@@ -2972,6 +3037,7 @@ class GeneratedOperations:
         price: float | None | Unset = UNSET,
         stop_price: float | None | Unset = UNSET,
         time_in_force: TimeInForce | Unset = UNSET,
+        expires_at: str | None | Unset = UNSET,
         stop_loss: float | None | Unset = UNSET,
         take_profit: float | None | Unset = UNSET,
         client_order_id: str | None | Unset = UNSET,
@@ -3003,8 +3069,13 @@ class GeneratedOperations:
                 to the tick: down for a buy, up for a sell.
             time_in_force: `GTC` rests until filled or cancelled; `IOC` fills what it can now and expires the
                 rest; `FOK` fills completely now or not at all (expired); `DAY` rests until the next
-                00:00 UTC, then expires. Market orders never rest: what the book cannot fill
-                expires.
+                00:00 UTC, then expires; `GTD` rests until its `expires_at`, then expires on the
+                first market tick at or after that instant (a tick exactly at `expires_at` expires
+                it, and it never fills on that tick). Market orders never rest: what the book cannot
+                fill expires.
+            expires_at: When a `GTD` order expires (required with GTD, refused with any other time in
+                force); must be in the future. Either mistake is 400 VALIDATION_FAILED with
+                `details.field: expires_at`.
             stop_loss: Protective exit: once the entry fills, a linked reduce-only stop order on the other
                 side at this price. Must be below the entry price for buys, above for sells. Rounded
                 to the tick toward the entry (up for a buy, down for a sell).
@@ -3014,9 +3085,9 @@ class GeneratedOperations:
             client_order_id: Your id for the order, unique per account. Submitting the same order again returns
                 the original order (status 200) instead of creating a second one, even under
                 concurrent submits; submitting a different order (symbol, side, type, quantity,
-                prices, time in force, stop loss or take profit) with an id already used is 409
-                IDEMPOTENCY_CONFLICT naming the fields that differ. Normalised values are compared
-                as they were asked.
+                prices, time in force, stop loss or take profit, expiry) with an id already used is
+                409 IDEMPOTENCY_CONFLICT naming the fields that differ. Normalised values are
+                compared as they were asked.
             precision: `normalize` moves a quantity or price off the instrument's grid onto it (see the
                 order's `adjustments`); `strict` refuses it instead (INVALID_ORDER_SIZE "not a
                 multiple of the lot size", INVALID_PRICE "not a multiple of the tick size"), for
@@ -3029,7 +3100,7 @@ class GeneratedOperations:
                 "/v1/trades",
                 path={},
                 query={},
-                body={"symbol": symbol, "side": side, "type": type, "quantity": quantity, "price": price, "stop_price": stop_price, "time_in_force": time_in_force, "stop_loss": stop_loss, "take_profit": take_profit, "client_order_id": client_order_id, "precision": precision},
+                body={"symbol": symbol, "side": side, "type": type, "quantity": quantity, "price": price, "stop_price": stop_price, "time_in_force": time_in_force, "expires_at": expires_at, "stop_loss": stop_loss, "take_profit": take_profit, "client_order_id": client_order_id, "precision": precision},
                 body_required=True,
                 ok=(200, 201,),
             ),

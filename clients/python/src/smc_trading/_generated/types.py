@@ -10,6 +10,7 @@ __all__ = [
     "AnalyticsPeriod",
     "ApiRoot",
     "AssetBalance",
+    "AsyncApiDocument",
     "AuthenticateAction",
     "AuthenticateRequest",
     "AuthenticatedMessage",
@@ -243,6 +244,14 @@ class AssetBalance(TypedDict):
     total: float
     #: Equity not used as margin by open positions.
     available: float
+
+
+class AsyncApiDocument(TypedDict):
+    """An AsyncAPI 3 document.
+    """
+    asyncapi: str
+    info: dict[str, Any]
+    channels: dict[str, Any]
 
 
 class _AuthenticateActionRequired(TypedDict):
@@ -1166,6 +1175,11 @@ class Order(TypedDict):
     adjustments: list[OrderAdjustment]
     created_at: str
     updated_at: str
+    #: When the order became completely filled (null until then, and for orders that ended
+    #: otherwise).
+    filled_at: str | None
+    #: When a GTD or DAY order expires if still working (null for GTC, IOC, FOK).
+    expires_at: str | None
 
 
 class OrderAdjustment(TypedDict):
@@ -1192,6 +1206,8 @@ class OrderList(TypedDict):
     total_count: int
     limit: int
     offset: int
+    #: Whether more orders match beyond this page (offset + orders returned < total_count).
+    has_more: bool
 
 
 OrderSide: TypeAlias = "Literal[\"buy\", \"sell\"]"
@@ -1199,7 +1215,8 @@ OrderSide: TypeAlias = "Literal[\"buy\", \"sell\"]"
 
 #: `pending_new → new → partially_filled → filled`, or `cancelled` (by the trader, by the linked
 #: exit that filled, or because the position closed), `rejected` (a triggered or crossing order
-#: failed the risk checks) and `expired` (IOC/FOK/market remainder, DAY orders at 00:00 UTC).
+#: failed the risk checks) and `expired` (IOC/FOK/market remainder, DAY orders at 00:00 UTC, GTD
+#: orders at their `expires_at`).
 OrderStatus: TypeAlias = "Literal[\"pending_new\", \"new\", \"partially_filled\", \"filled\", \"cancelled\", \"rejected\", \"expired\"]"
 
 
@@ -2292,9 +2309,11 @@ class Ticker(TypedDict):
 
 
 #: `GTC` rests until filled or cancelled; `IOC` fills what it can now and expires the rest; `FOK`
-#: fills completely now or not at all (expired); `DAY` rests until the next 00:00 UTC, then expires.
-#: Market orders never rest: what the book cannot fill expires.
-TimeInForce: TypeAlias = "Literal[\"GTC\", \"IOC\", \"FOK\", \"DAY\"]"
+#: fills completely now or not at all (expired); `DAY` rests until the next 00:00 UTC, then expires;
+#: `GTD` rests until its `expires_at`, then expires on the first market tick at or after that
+#: instant (a tick exactly at `expires_at` expires it, and it never fills on that tick). Market
+#: orders never rest: what the book cannot fill expires.
+TimeInForce: TypeAlias = "Literal[\"GTC\", \"IOC\", \"FOK\", \"DAY\", \"GTD\"]"
 
 
 class TokenResponse(TypedDict):
@@ -2363,6 +2382,9 @@ class TradeRequest(_TradeRequestRequired, total=False):
     #: tick: down for a buy, up for a sell.
     stop_price: float | None
     time_in_force: TimeInForce
+    #: When a `GTD` order expires (required with GTD, refused with any other time in force); must be
+    #: in the future. Either mistake is 400 VALIDATION_FAILED with `details.field: expires_at`.
+    expires_at: str | None
     #: Protective exit: once the entry fills, a linked reduce-only stop order on the other side at
     #: this price. Must be below the entry price for buys, above for sells. Rounded to the tick
     #: toward the entry (up for a buy, down for a sell).
@@ -2374,8 +2396,8 @@ class TradeRequest(_TradeRequestRequired, total=False):
     #: Your id for the order, unique per account. Submitting the same order again returns the
     #: original order (status 200) instead of creating a second one, even under concurrent submits;
     #: submitting a different order (symbol, side, type, quantity, prices, time in force, stop loss
-    #: or take profit) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields that
-    #: differ. Normalised values are compared as they were asked.
+    #: or take profit, expiry) with an id already used is 409 IDEMPOTENCY_CONFLICT naming the fields
+    #: that differ. Normalised values are compared as they were asked.
     client_order_id: str | None
     #: `normalize` moves a quantity or price off the instrument's grid onto it (see the order's
     #: `adjustments`); `strict` refuses it instead (INVALID_ORDER_SIZE "not a multiple of the lot
