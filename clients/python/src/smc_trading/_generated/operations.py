@@ -16,7 +16,9 @@ if TYPE_CHECKING:
         BacktestAccepted,
         BacktestTask,
         BacktestTaskList,
+        CancelAllOrdersResponse,
         CancelOrderResponse,
+        CloseAllPositionsResponse,
         Config,
         ConfigUpdate,
         DecisionList,
@@ -152,9 +154,11 @@ OPERATION_IDS: dict[str, str] = {
     "get_predictions": "getPredictions",
     "get_open_api_document": "getOpenApiDocument",
     "list_orders": "listOrders",
+    "cancel_all_orders": "cancelAllOrders",
     "get_order": "getOrder",
     "cancel_order": "cancelOrder",
     "get_positions": "getPositions",
+    "close_all_positions": "closeAllPositions",
     "get_position": "getPosition",
     "list_presets": "listPresets",
     "create_preset": "createPreset",
@@ -1909,6 +1913,37 @@ class GeneratedOperations:
             if len(items) < page_size or offset >= page["total_count"]:
                 return
 
+    def cancel_all_orders(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+    ) -> CancelAllOrdersResponse:
+        """Cancel all open orders.
+
+        Cancel every open order of the caller's account (of one symbol with `symbol`) in one
+        transaction: either all of them are cancelled or none is. Linked exits (stop loss, take
+        profit) are orders too and are cancelled with the rest, leaving their positions unprotected.
+        Nothing open is not an error: the list is empty.
+
+        `DELETE /v1/orders` (operation `cancelAllOrders`).
+        Needs scope: write_trades.
+
+        Args:
+            symbol: Only this trading symbol.
+        """
+        return cast(
+            "CancelAllOrdersResponse",
+            self._call(
+                "DELETE",
+                "/v1/orders",
+                path={},
+                query={"symbol": symbol},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
     def get_order(
         self,
         order_id: str,
@@ -2033,6 +2068,42 @@ class GeneratedOperations:
             offset += page_size
             if len(items) < page_size or offset >= page["total_count"]:
                 return
+
+    def close_all_positions(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        cancel_orders: bool | Unset = UNSET,
+    ) -> CloseAllPositionsResponse:
+        """Close all positions.
+
+        Close every open position of the caller's account (of one symbol with `symbol`) with market
+        orders, in one transaction. With `cancel_orders=true` the open orders of those symbols are
+        cancelled first (otherwise resting orders, linked exits included, stay). Each close is an
+        ordinary order through risk and the book: a denial is reported for its position (`denied`)
+        and the others still close; what the book cannot absorb at once leaves the position partly
+        open (`flat: false`).
+
+        `DELETE /v1/positions` (operation `closeAllPositions`).
+        Needs scope: write_trades.
+
+        Args:
+            symbol: Only this trading symbol.
+            cancel_orders: Also cancel the open orders of the symbols closed (all symbols without `symbol`).
+                Server default: False.
+        """
+        return cast(
+            "CloseAllPositionsResponse",
+            self._call(
+                "DELETE",
+                "/v1/positions",
+                path={},
+                query={"symbol": symbol, "cancel_orders": cancel_orders},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
 
     def get_position(
         self,

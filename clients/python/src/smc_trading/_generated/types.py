@@ -20,10 +20,13 @@ __all__ = [
     "BacktestTaskList",
     "BollingerValue",
     "BookLevel",
+    "CancelAllOrdersResponse",
     "CancelOrderResponse",
     "Candle",
     "CheckpointRecord",
     "ClientMessage",
+    "CloseAllPositionsResponse",
+    "ClosedPositionSummary",
     "ComponentHealth",
     "Config",
     "ConfigUpdate",
@@ -33,6 +36,7 @@ __all__ = [
     "CycleStartMessage",
     "Decision",
     "DecisionList",
+    "DeniedClose",
     "Direction",
     "EmergencyStopRequest",
     "EmergencyStopResult",
@@ -356,6 +360,15 @@ class BollingerValue(_BollingerValueRequired, total=False):
 BookLevel: TypeAlias = "list[str]"
 
 
+class CancelAllOrdersResponse(TypedDict):
+    #: Orders cancelled.
+    cancelled_count: int
+    #: The cancelled orders, as they are now (status cancelled).
+    orders: list[Order]
+    #: The symbol filter applied, or null for every symbol.
+    symbol: str | None
+
+
 class CancelOrderResponse(TypedDict):
     order_id: str
     status: Literal["cancelled"]
@@ -404,6 +417,30 @@ class CheckpointRecord(TypedDict):
 
 #: Any message a client sends on /v1/ws.
 ClientMessage: TypeAlias = "SubscribeRequest | SubscribeAction | UnsubscribeRequest | UnsubscribeAction | AuthenticateRequest | AuthenticateAction | ResumeRequest | PingRequest"
+
+
+class CloseAllPositionsResponse(TypedDict):
+    #: Positions now flat.
+    closed_count: int
+    closed: list[ClosedPositionSummary]
+    denied: list[DeniedClose]
+    #: Ids of the orders cancelled first (cancel_orders=true).
+    cancelled_orders: list[str]
+    #: Matching positions still open afterwards.
+    positions_open: int
+
+
+class ClosedPositionSummary(TypedDict):
+    position_id: str
+    symbol: str
+    side: PositionSide
+    #: The quantity the closing market order asked for (the whole open quantity).
+    quantity: float
+    order: Order
+    #: The position's realized PnL after the close (quote currency).
+    realized_pnl: float
+    #: Whether the position is closed; false when the book could not absorb the whole order.
+    flat: bool
 
 
 class _ComponentHealthRequired(TypedDict):
@@ -509,6 +546,13 @@ class Decision(TypedDict):
 class DecisionList(TypedDict):
     decisions: list[Decision]
     total_count: int
+
+
+class DeniedClose(TypedDict):
+    position_id: str
+    symbol: str
+    code: ErrorCode
+    message: str
 
 
 Direction: TypeAlias = "Literal[\"up\", \"flat\", \"down\"]"
