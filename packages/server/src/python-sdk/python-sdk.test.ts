@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen, type RunningServer } from '../http-server'
-import { Proc, PYTHON, killAll, missingPythonModules, readSeed, repoRoot, snippets, startPython, substitute } from '../seed-examples'
+import { Proc, PYTHON, killAll, missingPythonModules, prepare, readSeed, repoRoot, snippets, startPython, substitute } from '../seed-examples'
 import { createTestContext, TEST_DEMO_KEY, type TestContext } from '../testing'
 import { contractCheckedApp, streamProxy, type StreamProxy } from '.'
 
@@ -15,7 +15,7 @@ import { contractCheckedApp, streamProxy, type StreamProxy } from '.'
 
 const CLIENT_DIR = resolve(repoRoot, 'clients/python')
 const SRC = resolve(CLIENT_DIR, 'src')
-const OPTIONAL = ['websockets', 'pandas', 'pytest', 'jsonschema']
+const OPTIONAL = ['websockets', 'pandas', 'pytest', 'jsonschema', 'requests', 'websocket', 'matplotlib']
 
 function pythonProblem(): string | undefined {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`
@@ -136,6 +136,55 @@ describe.skipIf(problem !== undefined)('the Python SDK against a real server', (
         expect(failures).toEqual([])
       },
       45_000,
+    )
+
+    // The seed's other Python examples talk to the API with requests and websocket-client, not the
+    // SDK (seed-examples.test.ts checks what they print): here they run once more against the
+    // checked server, so every answer they get is validated against the contract.
+    it.skipIf(lacking.includes('websocket'))('"WebSocket Example (Python)" through the checking proxy', async () => {
+      const token = await ctx.token(ALL_SCOPES, 'py-seed-ws')
+      const code = prepare(text, 'ws-python', { origin: proxy.controlUrl, tokens: { YOUR_API_TOKEN: token } })
+      const frames = proxy.frames
+      const proc = startPython('seed 000 WebSocket example', code, { timeoutMs: 30_000 })
+      await proc.waitFor(/^Connected to SMC WebSocket API$/m, 10_000)
+      await proc.waitFor(/^Market data update: \{'symbol': 'BTCUSDT'/m, 10_000)
+      proc.signal('SIGKILL')
+      await proc.done()
+      expect(proxy.frames - frames).toBeGreaterThan(2)
+      expect(failures).toEqual([])
+    }, 40_000)
+
+    it.skipIf(lacking.some((m) => ['requests', 'pandas', 'matplotlib'].includes(m)))(
+      '"Data Analysis Integration" against a checked server whose clock is the machine\'s',
+      async () => {
+        // Two days ago by the machine's clock: the analyzer asks for "the last 30 days".
+        const wall = await createTestContext({ RATE_LIMIT_ENABLED: 'false' }, { epoch: Date.now() - 2 * 86_400_000 })
+        const wallServer = await listen(contractCheckedApp(wall.app, failures, seen), 0, '127.0.0.1', { hub: wall.services.stream })
+        try {
+          // 30 days of life: the token is stamped by the server's clock, two days behind the machine's.
+          const admin = { userId: 'admin', scopes: ['admin_full' as const] }
+          const { token } = await wall.services.auth.generate(admin, 'py-seed-analyst', ['read_trades', 'write_trades', 'read_market_data', 'read_risk_metrics'], 30 * 86_400)
+          for (const side of ['buy', 'sell', 'sell', 'buy']) {
+            const res = await wall.call('POST', '/v1/trades', { token, body: { symbol: 'BTCUSDT', side, type: 'market', quantity: 0.01 } })
+            expect(res.status).toBe(201)
+            wall.clock.advance(30 * 60_000)
+            wall.services.market.advance()
+          }
+          const before = seen.count
+          const code = prepare(text, 'data-analyzer', { origin: wallServer.url, tokens: { YOUR_API_TOKEN: token } })
+          const r = await startPython('seed 000 data analyzer', code, { timeoutMs: 45_000 }).done()
+          expect(r.output).not.toMatch(/Traceback/)
+          expect(r).toMatchObject({ code: 0, timedOut: false })
+          expect(r.stdout).toMatch(/^total_trades: 4$/m)
+          expect(r.stdout).toMatch(/^Market Analysis:$/m)
+          expect(seen.count - before).toBeGreaterThanOrEqual(3)
+          expect(failures).toEqual([])
+        } finally {
+          await wallServer.close()
+          await wall.close()
+        }
+      },
+      60_000,
     )
 
     it('"Debug Mode": SMCClient(debug=True) logs each request and response with the token redacted', async () => {
