@@ -24,6 +24,11 @@ export type Config = Schemas['Config']
  */
 export type AsyncApiDocument = Schemas['AsyncApiDocument']
 /**
+ * Seed 002's detailed health (`getDetailedHealth`, admin_full): host, process, components, the last minute, today.
+ * @example const { system, performance, executions_today }: DetailedHealth = await admin.getDetailedHealth()
+ */
+export type DetailedHealth = Schemas['DetailedHealth']
+/**
  * Runtime-tunable configuration by dotted key (`updateConfig`).
  * @example const update: ConfigUpdate = { 'trading.max_position_size': 1500 }
  */

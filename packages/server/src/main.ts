@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     services.market.stop()
     await running.close()
     await services.stream.close()
+    services.system.close()
     closeDatabase(services.db)
     process.exit(0)
   }

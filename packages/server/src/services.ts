@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
+import { dirname, resolve } from 'node:path'
 import { AccessTokens, AuthService, randomSecret, type Scope } from './auth'
 import type { Env } from './config'
 import { EventBus, systemClock, type Clock } from './core'
 import { ExecutionService } from './execution'
 import { RiskService } from './risk'
 import { createSimulatedMarket, type MarketData } from './market'
-import { createLogger, LogBuffer, Metrics, type Logger } from './observability'
+import { createLogger, LogBuffer, Metrics, SystemProbe, type Logger } from './observability'
 import { SettingsService } from './settings'
-import { openDatabase, SqliteApiKeyRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
+import { openDatabase, SqliteActivityRepository, SqliteApiKeyRepository, type ActivityRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
 import { BacktestService } from './backtest'
 import { EngineService } from './engine'
@@ -51,6 +52,10 @@ export interface AppServices {
   engine: EngineService
   /** The recent log records GET /v1/logs serves. */
   logs: LogBuffer
+  /** Order and fill aggregates over time windows (health and metrics). */
+  activity: ActivityRepository
+  /** Host and process measurements (CPU, memory, the data folder's disk, event-loop delay). */
+  system: SystemProbe
   startedAt: number
   version: string
 }
@@ -101,7 +106,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     takerFeeBps: env.PAPER_TAKER_FEE_BPS,
     makerFeeBps: env.PAPER_MAKER_FEE_BPS,
   })
-  const metrics = new Metrics()
+  const metrics = new Metrics(clock)
   const stream = new StreamHub({
     auth,
     market,
@@ -209,6 +214,8 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     runner,
     engine,
     logs,
+    activity: new SqliteActivityRepository(db),
+    system: new SystemProbe(env.DATABASE_URL === ':memory:' ? process.cwd() : dirname(resolve(env.DATABASE_URL))),
     startedAt: clock.now(),
     version: SERVER_VERSION,
   }

@@ -790,6 +790,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/health/detailed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Detailed health
+         * @description Seed 002's detailed health, measured at the request: the host and process (cores, memory, disk of the data folder, process CPU and RSS, event-loop delay), every component of /v1/health with its own latency, the API's performance over the rolling last minute (requests, error rate, p95 of POST /v1/trades) and today's order and fill counts from the store.
+         */
+        get: operations["getDetailedHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/instruments": {
         parameters: {
             query?: never;
@@ -2175,6 +2195,33 @@ export interface components {
             position_id: string;
             symbol: string;
         };
+        DetailedHealth: {
+            /** @description The components of /v1/health, each with its own measured `response_time` (ms). */
+            components: {
+                database: components["schemas"]["ComponentHealth"];
+                environment: components["schemas"]["EnvironmentHealth"];
+                execution: components["schemas"]["ExecutionHealth"];
+                market_data: components["schemas"]["ComponentHealth"];
+                predictor: components["schemas"]["PredictorHealth"];
+                scheduler: components["schemas"]["SchedulerHealth"];
+                system_load: components["schemas"]["SystemLoad"];
+                websocket: components["schemas"]["WebsocketHealth"];
+            } & {
+                [key: string]: components["schemas"]["ComponentHealth"];
+            };
+            executions_today: components["schemas"]["ExecutionCounts"];
+            performance: components["schemas"]["RequestPerformance"];
+            /**
+             * @description The same overall status as /v1/health.
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            system: components["schemas"]["SystemResources"];
+            /** Format: date-time */
+            timestamp: string;
+            uptime: number;
+            version: string;
+        };
         /** @enum {string} */
         Direction: "up" | "flat" | "down";
         /** @description Stop all trading at once: pause globally (until resumed), cancel every open order of every account, and with `flatten_positions` close every open position at market. The confirmation phrase guards against an accidental call. */
@@ -2349,6 +2396,22 @@ export interface components {
             /** @enum {string} */
             type: "engine_update";
         };
+        /** @description Where and how this server runs. */
+        EnvironmentHealth: {
+            arch?: string;
+            /** @enum {string} */
+            database?: "file" | "memory";
+            market_source?: string;
+            message?: string;
+            /** @description NODE_ENV (development when unset). */
+            node_env?: string;
+            node_version?: string;
+            pid?: number;
+            platform?: string;
+            response_time: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+        };
         EquityPoint: {
             balance: number;
             drawdown_pct: number;
@@ -2443,6 +2506,22 @@ export interface components {
              */
             symbols: string[];
         };
+        /** @description Orders and fills stored since 00:00 UTC today, over every account. */
+        ExecutionCounts: {
+            fills: number;
+            maker_fills: number;
+            /** @description Quote notional filled (sum over quote currencies). */
+            notional: number;
+            orders_cancelled: number;
+            orders_filled: number;
+            /** @description Placed today and still working. */
+            orders_open: number;
+            orders_placed: number;
+            orders_rejected: number;
+            /** Format: date-time */
+            since: string;
+            taker_fills: number;
+        };
         ExecutionEquity: {
             count: number;
             equity_curve: components["schemas"]["EquityPoint"][];
@@ -2479,6 +2558,19 @@ export interface components {
             previous: string | null;
             task_id: string;
             task_type: components["schemas"]["TaskType"];
+        };
+        /** @description The paper exchange; degraded while trading is paused for everyone. */
+        ExecutionHealth: {
+            message?: string;
+            /** @description Working orders over all accounts. */
+            open_orders?: number;
+            /** @description Open positions over all accounts. */
+            open_positions?: number;
+            response_time: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Whether a global pause is in force. */
+            trading_paused?: boolean;
         };
         ExecutionList: {
             /** @description Total matching (not the page length). */
@@ -2595,9 +2687,16 @@ export interface components {
             user_id: string;
         };
         Health: {
+            /** @description Each measured when asked. The overall `status` is the worst of the components that serve requests (database, market_data, websocket, execution); scheduler, predictor, environment and system_load are reported beside them (a model still training does not degrade the API). */
             components: {
                 database: components["schemas"]["ComponentHealth"];
+                environment: components["schemas"]["EnvironmentHealth"];
+                execution: components["schemas"]["ExecutionHealth"];
                 market_data: components["schemas"]["ComponentHealth"];
+                predictor: components["schemas"]["PredictorHealth"];
+                scheduler: components["schemas"]["SchedulerHealth"];
+                system_load: components["schemas"]["SystemLoad"];
+                websocket: components["schemas"]["WebsocketHealth"];
             } & {
                 [key: string]: components["schemas"]["ComponentHealth"];
             };
@@ -3384,6 +3483,23 @@ export interface components {
             /** @enum {string} */
             type: "prediction_update";
         };
+        /** @description The direction model (seed 002); degraded while enabled but not trained yet. */
+        PredictorHealth: {
+            enabled?: boolean;
+            interval?: string;
+            /** @description Share of them that were right. */
+            live_hit_rate?: number | null;
+            /** @description Live predictions resolved since training. */
+            live_resolved?: number;
+            message?: string;
+            response_time: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+            symbols?: number;
+            trained?: boolean;
+            /** Format: date-time */
+            trained_at?: string | null;
+        };
         Preset: {
             /** @description The name is a built-in one (possibly replaced by your copy). */
             builtin: boolean;
@@ -3537,6 +3653,26 @@ export interface components {
              * @description When the prediction was made.
              */
             timestamp: string;
+        };
+        /** @description The HTTP API over the rolling last minute, from the live counter the request middleware feeds. */
+        RequestPerformance: {
+            /** @description Share answered 4xx. */
+            client_error_rate_percent: number;
+            /** @description Share of them answered 5xx. */
+            error_rate_percent: number;
+            /** @description p95 latency of every request in the window (null without requests). */
+            latency_p95_ms: number | null;
+            /** @description Requests answered in the window. */
+            requests_per_minute: number;
+            /** @description POST /v1/trades in the window. */
+            trades: {
+                count: number;
+                latency_max_ms: number | null;
+                latency_p50_ms: number | null;
+                latency_p95_ms: number | null;
+            };
+            /** @example 60 */
+            window_seconds: number;
         };
         ResourceHealth: {
             issues: {
@@ -3930,6 +4066,24 @@ export interface components {
             status: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description The trading-cycle scheduler (seed 001); degraded when its last cycle failed. */
+        SchedulerHealth: {
+            cycle_in_progress?: boolean;
+            enabled?: boolean;
+            is_paused?: boolean;
+            is_running?: boolean;
+            /** Format: date-time */
+            last_execution_at?: string | null;
+            last_execution_status?: string | null;
+            message?: string;
+            /** Format: date-time */
+            next_run_at?: string | null;
+            response_time: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+            total_errors?: number;
+            total_executions?: number;
         };
         SchedulerNextRun: {
             interval_minutes: number;
@@ -4451,6 +4605,57 @@ export interface components {
              */
             volume_24h: number;
         };
+        /** @description Measured load of the host and the process; degraded when memory or the data folder's disk is at or above 90 % used. */
+        SystemLoad: {
+            /** @description CPU used by this process since the previous reading (percent of one core). */
+            cpu_percent?: number;
+            /** @description Used share of the data folder's file system (null when it cannot be read). */
+            disk_percent?: number | null;
+            load_average_1m?: number;
+            /** @description Host memory in use. */
+            memory_percent?: number;
+            message?: string;
+            process_rss_mb?: number;
+            response_time: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+        };
+        /** @description The host and this process, measured at the request. */
+        SystemResources: {
+            cpu_cores: number;
+            /** @description The file system of the data folder (fs.statfs). */
+            disk: {
+                free_gb: number | null;
+                path: string;
+                total_gb: number | null;
+                used_percent: number | null;
+            };
+            /** @description perf_hooks.monitorEventLoopDelay over the current window (restarted every minute). */
+            event_loop_delay_ms: {
+                max: number;
+                mean: number;
+                p50: number;
+                p95: number;
+                p99: number;
+            };
+            hostname: string;
+            /** @description The 1, 5 and 15 minute load averages. */
+            load_average: number[];
+            memory_free_mb: number;
+            memory_percent: number;
+            memory_total_mb: number;
+            process: {
+                /** @description Since the previous reading (percent of one core). */
+                cpu_percent: number;
+                cpu_system_seconds: number;
+                /** @description Since the process started. */
+                cpu_user_seconds: number;
+                heap_used_mb: number;
+                pid: number;
+                rss_mb: number;
+                uptime_seconds: number;
+            };
+        };
         /** @enum {string} */
         TaskType: "backtest" | "trading";
         Ticker: {
@@ -4730,6 +4935,25 @@ export interface components {
             symbol?: string;
             /** @enum {string} */
             type: "unsubscribe";
+        };
+        /** @description The /v1/ws hub, from its live counters. */
+        WebsocketHealth: {
+            active_connections?: number;
+            authenticated_connections?: number;
+            dead_peer_disconnects?: number;
+            message?: string;
+            messages_dropped?: number;
+            messages_received?: number;
+            /** @description Frames sent since start. */
+            messages_sent?: number;
+            /** @description Milliseconds the check took. */
+            response_time: number;
+            slow_consumer_disconnects?: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description Channel subscriptions over all connections. */
+            subscriptions?: number;
+            uptime_seconds?: number;
         };
         /** @description Statistics of the stream hub since the server started (seed 001's /ws/stats, extended). */
         WsStats: {
@@ -6509,6 +6733,39 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    getDetailedHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detailed health (also when a component is unhealthy; see `status`). */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailedHealth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     getInstruments: {

@@ -1,5 +1,5 @@
 import { SMCApiError } from '../errors'
-import type { AsyncApiDocument, Config, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
+import type { AsyncApiDocument, Config, DetailedHealth, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
 import { ClientCore } from './core'
 
 /** `SMCClient`'s authentication, health, metrics and configuration methods. */
@@ -37,6 +37,18 @@ export class SystemMethods extends ClientCore {
     if (response.status === 503 && error) return error as unknown as Health
     if (!response.ok) throw SMCApiError.fromResponse(response, error)
     return data as Health
+  }
+
+  /**
+   * Detailed health (needs `admin_full`): cores, memory, the data folder's disk, process CPU and RSS,
+   * event-loop delay, each component with its latency, requests and POST /v1/trades p95 over the
+   * last minute, and today's order and fill counts.
+   * @example
+   * const { system, performance } = await admin.getDetailedHealth()
+   * console.log(system.event_loop_delay_ms.p95, performance.trades.latency_p95_ms)
+   */
+  getDetailedHealth(): Promise<DetailedHealth> {
+    return this.unwrap(this.api.GET('/v1/health/detailed'))
   }
 
   /**

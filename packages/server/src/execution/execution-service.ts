@@ -183,6 +183,11 @@ export class ExecutionService {
     return closeAllPositions(deps, this.book.state(userId), userId, opts)
   }
 
+  /** Working orders over every account (the in-memory index, no query). */
+  openOrderCount(): number {
+    return this.lifecycle.open.count()
+  }
+
   /** Open positions over every account. */
   openPositionCount(): number {
     return this.d.repos.positions.countOpen()

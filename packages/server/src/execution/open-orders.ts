@@ -29,6 +29,11 @@ export class OpenOrders {
     return this.active.get(id)
   }
 
+  /** How many orders are working. */
+  count(): number {
+    return this.active.size
+  }
+
   /** A snapshot of every working order (safe to change the set while iterating it). */
   all(): Order[] {
     return [...this.active.values()]

@@ -199,6 +199,19 @@ export class PredictionService {
     return this.info()
   }
 
+  /** A cheap summary for health checks: when it trained, how many symbols, live results (undefined before training). */
+  summary(): { trainedAt: string; symbols: number; resolved: number; correct: number } | undefined {
+    if (!this.trained) return undefined
+    let resolved = 0
+    let correct = 0
+    for (const state of this.states.values())
+      for (const slot of state.slots.values()) {
+        resolved += slot.resolved
+        correct += slot.correct
+      }
+    return { trainedAt: iso(this.trainedAt), symbols: this.states.size, resolved, correct }
+  }
+
   /** The model set and its measured figures; MODEL_UNAVAILABLE before the first training. */
   info(): ModelInfo {
     this.requireTrained()

@@ -1,5 +1,7 @@
 import os from 'node:os'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { systemClock, type Clock } from '../core'
+import { LiveRequests } from './live-requests'
 
 /** The server's Prometheus metrics, on a registry of its own (no global state). */
 export class Metrics {
@@ -31,7 +33,11 @@ export class Metrics {
     })
   }
 
-  constructor() {
+  /** The last minute of requests (counts, errors, latencies), on the server's clock. */
+  readonly live: LiveRequests
+
+  constructor(clock: Clock = systemClock) {
+    this.live = new LiveRequests(clock)
     let lastCpu = process.cpuUsage()
     let lastAt = process.hrtime.bigint()
     new Gauge({

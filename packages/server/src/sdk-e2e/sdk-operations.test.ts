@@ -26,3 +26,20 @@ describe('SDK: the served contract documents', () => {
     expect(await c.getAsyncApiYaml()).toBe(readFileSync(new URL('../generated/asyncapi.yaml', import.meta.url), 'utf8'))
   })
 })
+
+describe('SDK: health', () => {
+  it('getHealth carries every component; getDetailedHealth (admin_full) measures the host and the last minute', async () => {
+    const health = await client().getHealth()
+    expect(Object.keys(health.components)).toEqual(expect.arrayContaining(['websocket', 'scheduler', 'execution', 'predictor', 'environment', 'system_load']))
+    const trader = client(await ctx.token(['read_trades', 'write_trades']))
+    await trader.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.01 })
+    const admin = client(ctx.adminToken)
+    const d = await admin.getDetailedHealth()
+    expect(d.system.cpu_cores).toBeGreaterThan(0)
+    expect(d.performance.trades.count).toBe(1)
+    expect(d.performance.trades.latency_p95_ms).toBeGreaterThan(0)
+    expect(d.executions_today.orders_filled).toBe(1)
+    const denied = await trader.getDetailedHealth().catch((e) => e)
+    expect(denied.code).toBe('INSUFFICIENT_PERMISSIONS')
+  })
+})

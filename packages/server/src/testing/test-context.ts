@@ -68,6 +68,7 @@ export async function createTestContext(envOverrides: Record<string, string> = {
     async close() {
       await Promise.all(servers.map((s) => s.close()))
       await services.stream.close()
+      services.system.close()
       services.market.stop()
       closeDatabase(services.db)
     },

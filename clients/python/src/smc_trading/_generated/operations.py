@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Config,
         ConfigUpdate,
         DecisionList,
+        DetailedHealth,
         EmergencyStopResult,
         EngineCommandResult,
         EngineCommands,
@@ -141,6 +142,7 @@ OPERATION_IDS: dict[str, str] = {
     "stop_execution": "stopExecution",
     "get_execution_trades": "getExecutionTrades",
     "get_health": "getHealth",
+    "get_detailed_health": "getDetailedHealth",
     "get_instruments": "getInstruments",
     "get_instrument": "getInstrument",
     "get_leaderboard": "getLeaderboard",
@@ -1485,6 +1487,33 @@ class GeneratedOperations:
                 body=UNSET,
                 body_required=False,
                 ok=(200, 503,),
+            ),
+        )
+
+    def get_detailed_health(
+        self,
+    ) -> DetailedHealth:
+        """Detailed health.
+
+        Seed 002's detailed health, measured at the request: the host and process (cores, memory,
+        disk of the data folder, process CPU and RSS, event-loop delay), every component of
+        /v1/health with its own latency, the API's performance over the rolling last minute
+        (requests, error rate, p95 of POST /v1/trades) and today's order and fill counts from the
+        store.
+
+        `GET /v1/health/detailed` (operation `getDetailedHealth`).
+        Needs scope: admin_full.
+        """
+        return cast(
+            "DetailedHealth",
+            self._call(
+                "GET",
+                "/v1/health/detailed",
+                path={},
+                query={},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
             ),
         )
 

@@ -37,6 +37,7 @@ __all__ = [
     "Decision",
     "DecisionList",
     "DeniedClose",
+    "DetailedHealth",
     "Direction",
     "EmergencyStopRequest",
     "EmergencyStopResult",
@@ -51,14 +52,17 @@ __all__ = [
     "EngineStatus",
     "EngineTransitions",
     "EngineUpdateMessage",
+    "EnvironmentHealth",
     "EquityPoint",
     "ErrorBody",
     "ErrorCode",
     "ErrorEnvelope",
     "ExchangeConfig",
+    "ExecutionCounts",
     "ExecutionEquity",
     "ExecutionEvent",
     "ExecutionEvents",
+    "ExecutionHealth",
     "ExecutionList",
     "ExecutionStatus",
     "ExecutionStatusValue",
@@ -111,6 +115,7 @@ __all__ = [
     "PredictionList",
     "PredictionUpdate",
     "PredictionUpdateMessage",
+    "PredictorHealth",
     "Preset",
     "PresetBody",
     "PresetDeleted",
@@ -121,6 +126,7 @@ __all__ = [
     "QuoteUpdate",
     "QuoteUpdateMessage",
     "RecordedPrediction",
+    "RequestPerformance",
     "ResourceHealth",
     "ResumeRequest",
     "ResumedMessage",
@@ -141,6 +147,7 @@ __all__ = [
     "ScanResult",
     "ScannerFilters",
     "SchedulerCommand",
+    "SchedulerHealth",
     "SchedulerNextRun",
     "SchedulerStats",
     "SchedulerStatus",
@@ -181,6 +188,8 @@ __all__ = [
     "SubscribedMessage",
     "SymbolScanReport",
     "SymbolSnapshot",
+    "SystemLoad",
+    "SystemResources",
     "TaskType",
     "Ticker",
     "TimeInForce",
@@ -198,6 +207,7 @@ __all__ = [
     "UnsubscribeAction",
     "UnsubscribeRequest",
     "UnsubscribedMessage",
+    "WebsocketHealth",
     "WsStats",
 ]
 
@@ -555,6 +565,19 @@ class DeniedClose(TypedDict):
     message: str
 
 
+class DetailedHealth(TypedDict):
+    #: The same overall status as /v1/health.
+    status: Literal["healthy", "degraded", "unhealthy"]
+    timestamp: str
+    version: str
+    uptime: int
+    system: SystemResources
+    #: The components of /v1/health, each with its own measured `response_time` (ms).
+    components: dict[str, Any]
+    performance: RequestPerformance
+    executions_today: ExecutionCounts
+
+
 Direction: TypeAlias = "Literal[\"up\", \"flat\", \"down\"]"
 
 
@@ -703,6 +726,25 @@ class EngineUpdateMessage(_EngineUpdateMessageRequired, total=False):
     replayed: bool
 
 
+class _EnvironmentHealthRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    response_time: float
+
+
+class EnvironmentHealth(_EnvironmentHealthRequired, total=False):
+    """Where and how this server runs.
+    """
+    message: str
+    #: NODE_ENV (development when unset).
+    node_env: str
+    node_version: str
+    platform: str
+    arch: str
+    pid: int
+    market_source: str
+    database: Literal["file", "memory"]
+
+
 class EquityPoint(TypedDict):
     sequence: int
     timestamp: str
@@ -784,6 +826,23 @@ class ExchangeConfig(TypedDict):
     symbols: list[str]
 
 
+class ExecutionCounts(TypedDict):
+    """Orders and fills stored since 00:00 UTC today, over every account.
+    """
+    since: str
+    orders_placed: int
+    orders_filled: int
+    orders_cancelled: int
+    orders_rejected: int
+    #: Placed today and still working.
+    orders_open: int
+    fills: int
+    maker_fills: int
+    taker_fills: int
+    #: Quote notional filled (sum over quote currencies).
+    notional: float
+
+
 class ExecutionEquity(TypedDict):
     execution_id: int
     task_type: TaskType
@@ -815,6 +874,23 @@ class ExecutionEvents(TypedDict):
     count: int
     next: str | None
     previous: str | None
+
+
+class _ExecutionHealthRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    response_time: float
+
+
+class ExecutionHealth(_ExecutionHealthRequired, total=False):
+    """The paper exchange; degraded while trading is paused for everyone.
+    """
+    message: str
+    #: Working orders over all accounts.
+    open_orders: int
+    #: Open positions over all accounts.
+    open_positions: int
+    #: Whether a global pause is in force.
+    trading_paused: bool
 
 
 class ExecutionList(TypedDict):
@@ -910,6 +986,9 @@ class Health(TypedDict):
     version: str
     #: Seconds since the server started.
     uptime: int
+    #: Each measured when asked. The overall `status` is the worst of the components that serve
+    #: requests (database, market_data, websocket, execution); scheduler, predictor, environment and
+    #: system_load are reported beside them (a model still training does not degrade the API).
     components: dict[str, Any]
 
 
@@ -1475,6 +1554,26 @@ class PredictionUpdateMessage(TypedDict):
     id: str
 
 
+class _PredictorHealthRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    response_time: float
+
+
+class PredictorHealth(_PredictorHealthRequired, total=False):
+    """The direction model (seed 002); degraded while enabled but not trained yet.
+    """
+    message: str
+    enabled: bool
+    trained: bool
+    trained_at: str | None
+    interval: str
+    symbols: int
+    #: Live predictions resolved since training.
+    live_resolved: int
+    #: Share of them that were right.
+    live_hit_rate: float | None
+
+
 class Preset(TypedDict):
     name: str
     description: str
@@ -1593,6 +1692,22 @@ class RecordedPrediction(TypedDict):
     correct: bool | None
     realized_return_bps: float | None
     resolved_at: str | None
+
+
+class RequestPerformance(TypedDict):
+    """The HTTP API over the rolling last minute, from the live counter the request middleware feeds.
+    """
+    window_seconds: int
+    #: Requests answered in the window.
+    requests_per_minute: int
+    #: Share of them answered 5xx.
+    error_rate_percent: float
+    #: Share answered 4xx.
+    client_error_rate_percent: float
+    #: p95 latency of every request in the window (null without requests).
+    latency_p95_ms: float | None
+    #: POST /v1/trades in the window.
+    trades: dict[str, Any]
 
 
 class ResourceHealth(TypedDict):
@@ -1876,6 +1991,26 @@ class _SchedulerCommandRequired(TypedDict):
 
 class SchedulerCommand(_SchedulerCommandRequired, total=False):
     cycle_id: str
+
+
+class _SchedulerHealthRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    response_time: float
+
+
+class SchedulerHealth(_SchedulerHealthRequired, total=False):
+    """The trading-cycle scheduler (seed 001); degraded when its last cycle failed.
+    """
+    message: str
+    enabled: bool
+    is_running: bool
+    is_paused: bool
+    cycle_in_progress: bool
+    total_executions: int
+    total_errors: int
+    last_execution_at: str | None
+    last_execution_status: str | None
+    next_run_at: str | None
 
 
 class SchedulerNextRun(TypedDict):
@@ -2332,6 +2467,43 @@ class SymbolSnapshot(TypedDict):
     spread_bps: float
 
 
+class _SystemLoadRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    response_time: float
+
+
+class SystemLoad(_SystemLoadRequired, total=False):
+    """Measured load of the host and the process; degraded when memory or the data folder's disk is at
+    or above 90 % used.
+    """
+    message: str
+    #: CPU used by this process since the previous reading (percent of one core).
+    cpu_percent: float
+    load_average_1m: float
+    #: Host memory in use.
+    memory_percent: float
+    #: Used share of the data folder's file system (null when it cannot be read).
+    disk_percent: float | None
+    process_rss_mb: float
+
+
+class SystemResources(TypedDict):
+    """The host and this process, measured at the request.
+    """
+    hostname: str
+    cpu_cores: int
+    #: The 1, 5 and 15 minute load averages.
+    load_average: list[float]
+    memory_total_mb: float
+    memory_free_mb: float
+    memory_percent: float
+    #: The file system of the data folder (fs.statfs).
+    disk: dict[str, Any]
+    process: dict[str, Any]
+    #: perf_hooks.monitorEventLoopDelay over the current window (restarted every minute).
+    event_loop_delay_ms: dict[str, Any]
+
+
 TaskType: TypeAlias = "Literal[\"backtest\", \"trading\"]"
 
 
@@ -2565,6 +2737,29 @@ class UnsubscribedMessage(TypedDict):
     data: StreamUnsubscribed
     timestamp: str
     id: str
+
+
+class _WebsocketHealthRequired(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    #: Milliseconds the check took.
+    response_time: float
+
+
+class WebsocketHealth(_WebsocketHealthRequired, total=False):
+    """The /v1/ws hub, from its live counters.
+    """
+    message: str
+    active_connections: int
+    authenticated_connections: int
+    #: Channel subscriptions over all connections.
+    subscriptions: int
+    #: Frames sent since start.
+    messages_sent: int
+    messages_received: int
+    messages_dropped: int
+    slow_consumer_disconnects: int
+    dead_peer_disconnects: int
+    uptime_seconds: int
 
 
 class WsStats(TypedDict):

@@ -14,6 +14,7 @@ export function observe(metrics: Metrics, logger: Logger): MiddlewareHandler<App
     const status = String(c.res.status)
     metrics.requests.inc({ method, route, status })
     metrics.latency.observe({ method, route }, seconds)
+    metrics.live.record(method, route, c.res.status, seconds)
     if (logger.isLevelEnabled('info'))
       logger.info(
         { request_id: c.get('requestId'), method, path: c.req.path, status: c.res.status, ms: +(seconds * 1000).toFixed(3) },

@@ -3,6 +3,7 @@
 export {}
 export { SqliteApiKeyRepository, type ApiKeyRepository, type ApiKeyRow, type RefreshTokenRow } from './api-keys'
 export { SqliteHealthRepository, type HealthRepository } from './health'
+export { SqliteActivityRepository, type ActivityRepository, type FillAggregateRow } from './activity'
 export { SqliteSettingsRepository, type SettingRow, type SettingsRepository } from './settings'
 export {
   SqliteStreamEventRepository,

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { getApiRootRoute, getAsyncApiDocumentRoute, getAsyncApiYamlRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
+import { getApiRootRoute, getAsyncApiDocumentRoute, getAsyncApiYamlRoute, getDetailedHealthRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 import { registerDocsRoutes } from './docs'
 import { checkHealth } from './health'
+import { detailedHealth } from './health-detailed'
 
 /** The bundled contract, exactly as the build wrote it (read once). */
 const CONTRACT_TEXT = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
@@ -29,6 +30,8 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
 
   app.openapi(secured(getAsyncApiDocumentRoute, s), (c) => c.body(ASYNCAPI_JSON, 200, { 'Content-Type': 'application/json' }) as never)
   app.openapi(secured(getAsyncApiYamlRoute, s), (c) => c.body(ASYNCAPI_YAML, 200, { 'Content-Type': 'application/yaml; charset=utf-8' }) as never)
+
+  app.openapi(secured(getDetailedHealthRoute, s), (c) => c.json(detailedHealth(s), 200))
 
   app.openapi(secured(getHealthRoute, s), (c) => {
     const health = checkHealth(s)
