@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 import unittest
@@ -24,11 +25,11 @@ needs_server = unittest.skipUnless(BASE_URL and TOKEN, "no server: SMC_BASE_URL 
 
 
 def have(module: str) -> bool:
+    """Whether ``module`` is installed (found, not imported: importing setuptools here would disturb distutils)."""
     try:
-        __import__(module)
-    except ImportError:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def client(token: str | None = None, **kw: Any) -> SMCClient:

@@ -10,15 +10,19 @@ from ._version import __version__
 from .client import DEFAULT_BASE_URL, SMCClient
 from .dataframe import to_dataframe
 from .errors import SMCApiError, SMCStreamError
+from .stream import ReconnectPolicy, StreamClient, channel_name  # websockets is imported only when a stream starts
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "ReconnectPolicy",
     "RetryPolicy",
     "SMCApiError",
     "SMCClient",
     "SMCStreamError",
+    "StreamClient",
     "UNSET",
     "Unset",
     "__version__",
+    "channel_name",
     "to_dataframe",
 ]

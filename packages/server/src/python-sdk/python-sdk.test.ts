@@ -15,7 +15,7 @@ import { contractCheckedApp, streamProxy, type StreamProxy } from '.'
 
 const CLIENT_DIR = resolve(repoRoot, 'clients/python')
 const SRC = resolve(CLIENT_DIR, 'src')
-const OPTIONAL = ['websockets', 'pandas', 'pytest', 'jsonschema', 'requests', 'websocket', 'matplotlib']
+const OPTIONAL = ['websockets', 'pandas', 'pytest', 'requests', 'websocket', 'matplotlib']
 
 function pythonProblem(): string | undefined {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`
@@ -29,7 +29,8 @@ if (problem) console.warn(`python-sdk: SKIPPED the Python SDK suite: ${problem} 
 else if (lacking.length)
   console.warn(
     `python-sdk: /usr/bin/python3 lacks ${lacking.join(', ')}: the Python SDK suite SKIPS the tests that need ` +
-      `${lacking.length === 1 ? 'it' : 'them'} (apt-get install ${lacking.map((m) => `python3-${m}`).join(' ')}; .ci/run does so as root).`,
+      `${lacking.length === 1 ? 'it' : 'them'} (apt-get install ${lacking.map((m) => `python3-${m}`).join(' ')}; .ci/run does so as root).` +
+      (lacking.includes('pytest') ? ' Without pytest the suite runs under unittest.' : ''),
   )
 const seed = readSeed()
 if (!seed) console.warn('python-sdk: SKIPPED the seed 000 SDK snippets: seed 000 not found next to the project.')
