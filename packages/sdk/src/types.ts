@@ -240,8 +240,34 @@ export type SmcTrend = Schemas['SmcTrend']
  */
 export type SmcDirection = Schemas['SmcDirection']
 /**
+ * The causal (no look-ahead) analysis, present with `mode: 'causal'`: the analysed timeframe and,
+ * when asked, a higher one aggregated from the same candles.
+ * @example const { base, higher_timeframe }: SmcCausalAnalysis = (await client.getSmcAnalysis('BTCUSDT', { mode: 'causal', interval: '5m', higher_timeframe: '1h' })).causal!
+ */
+export type SmcCausalAnalysis = Schemas['SmcCausalAnalysis']
+/**
+ * One timeframe of the causal analysis: trend, last break, dealing range, live zones.
+ * @example const inDiscount = (t: SmcCausalTimeframe) => t.dealing_range?.zone === 'discount'
+ */
+export type SmcCausalTimeframe = Schemas['SmcCausalTimeframe']
+/**
+ * A structure break of the causal analysis, with the candle that confirmed it.
+ * @example const describe = (b: SmcCausalBreak) => `${b.direction} ${b.type} at ${b.level}, known ${b.confirmed_at}`
+ */
+export type SmcCausalBreak = Schemas['SmcCausalBreak']
+/**
+ * Premium / discount of the dealing range (latest swing high and low).
+ * @example const cheap = (r: SmcDealingRange) => r.zone === 'discount' && r.position > 0
+ */
+export type SmcDealingRange = Schemas['SmcDealingRange']
+/**
+ * An order block, breaker block or fair value gap with its lifecycle state.
+ * @example const untested = (zones: SmcZone[]) => zones.filter((z) => z.state === 'active')
+ */
+export type SmcZone = Schemas['SmcZone']
+/**
  * Query of `getSmcAnalysis`.
- * @example const query: SmcAnalysisQuery = { interval: '1h', lookback: 300, swing_length: 10 }
+ * @example const query: SmcAnalysisQuery = { interval: '5m', lookback: 300, swing_length: 10, mode: 'causal', higher_timeframe: '1h' }
  */
 export type SmcAnalysisQuery = Query<'getSmcAnalysis'>
 

@@ -191,7 +191,7 @@ export interface paths {
         };
         /**
          * SMC analysis
-         * @description Smart Money Concepts analysis of a symbol: trend, unmitigated order blocks, the latest BOS/CHOCH, the latest open fair value gap and swept liquidity pools, computed on the latest `lookback` closed candles of `interval` (see `SmcAnalysis` and its parts for every derivation). When the market has less history, the candles that exist are analysed.
+         * @description Smart Money Concepts analysis of a symbol: trend, unmitigated order blocks, the latest BOS/CHOCH, the latest open fair value gap and swept liquidity pools, computed on the latest `lookback` closed candles of `interval` (see `SmcAnalysis` and its parts for every derivation). When the market has less history, the candles that exist are analysed. `mode=causal` adds the causal analysis (no look-ahead), optionally on a higher timeframe too.
          */
         get: operations["getSmcAnalysis"];
         put?: never;
@@ -4147,6 +4147,8 @@ export interface components {
              * @example 500
              */
             candles_analyzed: number;
+            /** @description Present when `mode=causal`. */
+            causal?: components["schemas"]["SmcCausalAnalysis"];
             interval: components["schemas"]["Interval"];
             /** @example BTCUSDT */
             symbol: string;
@@ -4165,6 +4167,57 @@ export interface components {
             /** @description Unmitigated order blocks, newest first, at most 10. */
             order_blocks: components["schemas"]["SmcOrderBlock"][];
             trend: components["schemas"]["SmcTrend"];
+        };
+        /** @description The causal analysis (engine `smcCausal`): nothing in it depends on a candle after the one that made it known, so a value never changes once reported; requesting again after more candles closed only adds to it. Swings are pivots known `swing_length` candles after the pivot candle; a structure break is a close beyond the latest known swing high (low), a CHOCH when it goes against the previous break; each break forms an order block on the candle with the lowest low (highest high) between the swing and the break. */
+        SmcCausalAnalysis: {
+            base: components["schemas"]["SmcCausalTimeframe"];
+            /** @description Present when `higher_timeframe` is given: the same analysis on candles of that interval aggregated from the analysed candles (UTC-aligned buckets; a bucket counts once its last candle closed, and every `confirmed_at` is the open time of the analysed candle that closed it). */
+            higher_timeframe?: components["schemas"]["SmcCausalTimeframe"];
+        };
+        /** @description A close beyond the latest known swing (break of structure or change of character). */
+        SmcCausalBreak: {
+            /**
+             * Format: date-time
+             * @description Open time of the breaking candle.
+             */
+            confirmed_at: string;
+            direction: components["schemas"]["SmcDirection"];
+            /** @description The broken swing's high (bullish) or low (bearish). */
+            level: number;
+            /**
+             * Format: date-time
+             * @description Open time of the swing candle.
+             */
+            swing_timestamp: string;
+            /**
+             * @description choch when against the previous break's direction.
+             * @enum {string}
+             */
+            type: "bos" | "choch";
+        };
+        /** @description The causal analysis of one timeframe, as of the last analysed candle. */
+        SmcCausalTimeframe: {
+            /** @description Closed candles of this interval analysed. */
+            candles_analyzed: number;
+            /** @description Premium / discount at the last analysed candle; null until a swing high above a swing low is known. */
+            dealing_range: components["schemas"]["SmcDealingRange"] | null;
+            interval: components["schemas"]["Interval"];
+            /** @description The latest structure break, null when none. */
+            last_break: components["schemas"]["SmcCausalBreak"] | null;
+            trend: components["schemas"]["SmcTrend"];
+            /** @description Order blocks, breaker blocks and fair value gaps not invalidated by the last analysed candle, the most recently confirmed first, at most 30. */
+            zones: components["schemas"]["SmcZone"][];
+        };
+        /** @description The dealing range between the latest known swing high and swing low, and where the last close sits in it: position = (close - low) / (high - low); premium above the equilibrium band (0.475 … 0.525 of the range), discount below it. */
+        SmcDealingRange: {
+            /** @description (high + low) / 2. */
+            equilibrium: number;
+            high: number;
+            low: number;
+            /** @description 0 at the low, 1 at the high; outside 0 … 1 when price left the range. */
+            position: number;
+            /** @enum {string} */
+            zone: "premium" | "equilibrium" | "discount";
         };
         /**
          * @description Direction of a structure break, order block or gap.
@@ -4261,6 +4314,39 @@ export interface components {
          * @enum {string}
          */
         SmcTrend: "bullish" | "bearish" | "neutral";
+        /** @description An order block, breaker block or fair value gap with its lifecycle. A bullish order block is tested when a low reaches its top and mitigated when a low trades below its bottom; it then becomes a bearish breaker block (same range, tested when a high reaches its bottom) until a high trades above its top, which invalidates both. A bullish gap is tested when a low reaches its top, mitigated when a low reaches its bottom (filled), invalidated by a close below it. Bearish zones mirror. Every change counts from the candle after the zone became known. */
+        SmcZone: {
+            bottom: number;
+            /**
+             * Format: date-time
+             * @description Open time of the candle at whose close the zone became known.
+             */
+            confirmed_at: string;
+            direction: components["schemas"]["SmcDirection"];
+            /** @enum {string} */
+            kind: "order_block" | "breaker_block" | "fair_value_gap";
+            /**
+             * Format: date-time
+             * @description Open time of the candle that mitigated it.
+             */
+            mitigated_at: string | null;
+            /**
+             * @description State at the last analysed candle (breaker blocks are never mitigated).
+             * @enum {string}
+             */
+            state: "active" | "tested" | "mitigated";
+            /**
+             * Format: date-time
+             * @description Open time of the candle that first tested it.
+             */
+            tested_at: string | null;
+            /**
+             * Format: date-time
+             * @description Open time of the zone candle (order block candle, or the middle candle of a gap).
+             */
+            timestamp: string;
+            top: number;
+        };
         StrategyAccount: {
             account_id: string;
             active: boolean;
@@ -5568,10 +5654,14 @@ export interface operations {
     getSmcAnalysis: {
         parameters: {
             query?: {
+                /** @description With `mode=causal`: also analyse this longer interval, aggregated from the analysed candles (for example 1h structure over 5m candles), in `causal.higher_timeframe`. It must be longer than `interval` (VALIDATION_FAILED otherwise, or without `mode=causal`). */
+                higher_timeframe?: components["schemas"]["Interval"];
                 /** @description Candle timeframe. */
                 interval?: components["schemas"]["Interval"];
                 /** @description Number of closed candles to analyse (the latest ones). */
                 lookback?: number;
+                /** @description `standard`: the `analysis` object only. `causal`: also the `causal` object, the no-look-ahead analysis (values stamped with the candle that made them known, zone lifecycles, breaker blocks, premium / discount). `analysis` is the same in both modes. */
+                mode?: "standard" | "causal";
                 /** @description Candles on each side of a swing high/low. Swings need more than 2 × swing_length candles, so keep it well below lookback / 2; larger values find fewer, more significant swings. */
                 swing_length?: number;
             };

@@ -146,12 +146,17 @@ export class MarketMethods extends SystemMethods {
    * and `volume_ratio`, the latest BOS/CHOCH (`confirmed` once a candle closed beyond its level),
    * the latest open fair value gap and swept liquidity pools. Defaults: `interval` 15m,
    * `lookback` 500 candles (max 5000; fewer when the market has less history), `swing_length` 10.
+   * `mode: 'causal'` adds `causal`: the no-look-ahead analysis (zones with their lifecycle, breaker
+   * blocks, premium / discount, each stamped with the candle that confirmed it), also on
+   * `higher_timeframe` (longer than `interval`) when given.
    * @example
    * const { analysis } = await client.getSmcAnalysis('BTCUSDT', { interval: '1h', lookback: 300 })
    * if (analysis.trend === 'bullish' && analysis.choch_bos.confirmed && analysis.choch_bos.direction === 'bullish') {
    *   const [bottom, top] = analysis.order_blocks[0]?.price_level ?? []
    *   console.log('bullish structure; nearest order block', bottom, top)
    * }
+   * const { causal } = await client.getSmcAnalysis('BTCUSDT', { interval: '5m', mode: 'causal', higher_timeframe: '1h' })
+   * if (causal?.higher_timeframe?.trend === 'bullish' && causal.base.dealing_range?.zone === 'discount') console.log('1h up, 5m in discount')
    */
   getSmcAnalysis(symbol: string, opts: SmcAnalysisQuery = {}): Promise<SmcAnalysis> {
     return this.unwrap(this.api.GET('/v1/analytics/smc/{symbol}', { params: { path: { symbol }, query: opts } }))

@@ -8,3 +8,5 @@ export type {
   SmcOrderBlockView,
   SmcStructureBreakView,
 } from './analysis'
+export { analyzeSmcCausal } from './causal'
+export type { SmcCausalBreakView, SmcCausalOptions, SmcCausalTimeframeView, SmcCausalView, SmcDealingRangeView, SmcZoneView } from './causal'

@@ -536,6 +536,8 @@ class GeneratedOperations:
         interval: Interval | Unset = UNSET,
         lookback: int | Unset = UNSET,
         swing_length: int | Unset = UNSET,
+        mode: Literal["standard", "causal"] | Unset = UNSET,
+        higher_timeframe: Interval | Unset = UNSET,
     ) -> SmcAnalysis:
         """SMC analysis.
 
@@ -543,6 +545,8 @@ class GeneratedOperations:
         BOS/CHOCH, the latest open fair value gap and swept liquidity pools, computed on the latest
         `lookback` closed candles of `interval` (see `SmcAnalysis` and its parts for every
         derivation). When the market has less history, the candles that exist are analysed.
+        `mode=causal` adds the causal analysis (no look-ahead), optionally on a higher timeframe
+        too.
 
         `GET /v1/analytics/smc/{symbol}` (operation `getSmcAnalysis`).
         Needs scope: read_market_data.
@@ -554,6 +558,14 @@ class GeneratedOperations:
             swing_length: Candles on each side of a swing high/low. Swings need more than 2 × swing_length
                 candles, so keep it well below lookback / 2; larger values find fewer, more
                 significant swings. Server default: 10.
+            mode: `standard`: the `analysis` object only. `causal`: also the `causal` object, the
+                no-look-ahead analysis (values stamped with the candle that made them known, zone
+                lifecycles, breaker blocks, premium / discount). `analysis` is the same in both
+                modes. Server default: "standard".
+            higher_timeframe: With `mode=causal`: also analyse this longer interval, aggregated from the analysed
+                candles (for example 1h structure over 5m candles), in `causal.higher_timeframe`. It
+                must be longer than `interval` (VALIDATION_FAILED otherwise, or without
+                `mode=causal`).
         """
         return cast(
             "SmcAnalysis",
@@ -561,7 +573,7 @@ class GeneratedOperations:
                 "GET",
                 "/v1/analytics/smc/{symbol}",
                 path={"symbol": symbol},
-                query={"interval": interval, "lookback": lookback, "swing_length": swing_length},
+                query={"interval": interval, "lookback": lookback, "swing_length": swing_length, "mode": mode, "higher_timeframe": higher_timeframe},
                 body=UNSET,
                 body_required=False,
                 ok=(200,),

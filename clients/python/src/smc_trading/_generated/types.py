@@ -157,12 +157,17 @@ __all__ = [
     "Severity",
     "SmcAnalysis",
     "SmcAnalysisDetail",
+    "SmcCausalAnalysis",
+    "SmcCausalBreak",
+    "SmcCausalTimeframe",
+    "SmcDealingRange",
     "SmcDirection",
     "SmcFairValueGap",
     "SmcLiquiditySweep",
     "SmcOrderBlock",
     "SmcStructureBreak",
     "SmcTrend",
+    "SmcZone",
     "StrategyAccount",
     "StrategyAccountCreate",
     "StrategyAccountDeleted",
@@ -2068,14 +2073,7 @@ ServerMessage: TypeAlias = "MarketDataUpdateMessage | QuoteUpdateMessage | Predi
 Severity: TypeAlias = "Literal[\"low\", \"medium\", \"high\", \"critical\"]"
 
 
-class SmcAnalysis(TypedDict):
-    """Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the
-    forming candle is excluded, so results do not change within a candle). Swings use the engine's
-    clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of
-    the swing_length candles on each side, so the last swing_length candles can't be swings yet;
-    there are no artificial swings on the first and last candle. Nothing looks past the last
-    analysed candle.
-    """
+class _SmcAnalysisRequired(TypedDict):
     symbol: str
     interval: Interval
     #: When the analysis was made (server time).
@@ -2083,6 +2081,18 @@ class SmcAnalysis(TypedDict):
     #: Closed candles analysed; fewer than `lookback` when the market has less history.
     candles_analyzed: int
     analysis: SmcAnalysisDetail
+
+
+class SmcAnalysis(_SmcAnalysisRequired, total=False):
+    """Smart Money Concepts analysis of the latest `candles_analyzed` closed candles of a symbol (the
+    forming candle is excluded, so results do not change within a candle). Swings use the engine's
+    clean mode (parity off): a candle is a swing high (low) when its high (low) is the extreme of
+    the swing_length candles on each side, so the last swing_length candles can't be swings yet;
+    there are no artificial swings on the first and last candle. Nothing looks past the last
+    analysed candle.
+    """
+    #: Present when `mode=causal`.
+    causal: SmcCausalAnalysis
 
 
 class SmcAnalysisDetail(TypedDict):
@@ -2095,6 +2105,70 @@ class SmcAnalysisDetail(TypedDict):
     fvg: SmcFairValueGap
     #: Swept liquidity pools, most recent sweep first, at most 10.
     liquidity_sweeps: list[SmcLiquiditySweep]
+
+
+class _SmcCausalAnalysisRequired(TypedDict):
+    base: SmcCausalTimeframe
+
+
+class SmcCausalAnalysis(_SmcCausalAnalysisRequired, total=False):
+    """The causal analysis (engine `smcCausal`): nothing in it depends on a candle after the one that
+    made it known, so a value never changes once reported; requesting again after more candles
+    closed only adds to it. Swings are pivots known `swing_length` candles after the pivot candle; a
+    structure break is a close beyond the latest known swing high (low), a CHOCH when it goes
+    against the previous break; each break forms an order block on the candle with the lowest low
+    (highest high) between the swing and the break.
+    """
+    #: Present when `higher_timeframe` is given: the same analysis on candles of that interval
+    #: aggregated from the analysed candles (UTC-aligned buckets; a bucket counts once its last
+    #: candle closed, and every `confirmed_at` is the open time of the analysed candle that closed
+    #: it).
+    higher_timeframe: SmcCausalTimeframe
+
+
+class SmcCausalBreak(TypedDict):
+    """A close beyond the latest known swing (break of structure or change of character).
+    """
+    #: choch when against the previous break's direction.
+    type: Literal["bos", "choch"]
+    direction: SmcDirection
+    #: The broken swing's high (bullish) or low (bearish).
+    level: float
+    #: Open time of the swing candle.
+    swing_timestamp: str
+    #: Open time of the breaking candle.
+    confirmed_at: str
+
+
+class SmcCausalTimeframe(TypedDict):
+    """The causal analysis of one timeframe, as of the last analysed candle.
+    """
+    interval: Interval
+    #: Closed candles of this interval analysed.
+    candles_analyzed: int
+    trend: SmcTrend
+    #: The latest structure break, null when none.
+    last_break: SmcCausalBreak | None
+    #: Premium / discount at the last analysed candle; null until a swing high above a swing low is
+    #: known.
+    dealing_range: SmcDealingRange | None
+    #: Order blocks, breaker blocks and fair value gaps not invalidated by the last analysed candle,
+    #: the most recently confirmed first, at most 30.
+    zones: list[SmcZone]
+
+
+class SmcDealingRange(TypedDict):
+    """The dealing range between the latest known swing high and swing low, and where the last close
+    sits in it: position = (close - low) / (high - low); premium above the equilibrium band (0.475 …
+    0.525 of the range), discount below it.
+    """
+    high: float
+    low: float
+    #: (high + low) / 2.
+    equilibrium: float
+    #: 0 at the low, 1 at the high; outside 0 … 1 when price left the range.
+    position: float
+    zone: Literal["premium", "equilibrium", "discount"]
 
 
 #: Direction of a structure break, order block or gap.
@@ -2173,6 +2247,30 @@ class SmcStructureBreak(TypedDict):
 #: close_break, parity off) whose breaking candle is the latest. `neutral` when no signal has been
 #: broken in the analysed candles.
 SmcTrend: TypeAlias = "Literal[\"bullish\", \"bearish\", \"neutral\"]"
+
+
+class SmcZone(TypedDict):
+    """An order block, breaker block or fair value gap with its lifecycle. A bullish order block is
+    tested when a low reaches its top and mitigated when a low trades below its bottom; it then
+    becomes a bearish breaker block (same range, tested when a high reaches its bottom) until a high
+    trades above its top, which invalidates both. A bullish gap is tested when a low reaches its
+    top, mitigated when a low reaches its bottom (filled), invalidated by a close below it. Bearish
+    zones mirror. Every change counts from the candle after the zone became known.
+    """
+    kind: Literal["order_block", "breaker_block", "fair_value_gap"]
+    direction: SmcDirection
+    top: float
+    bottom: float
+    #: Open time of the zone candle (order block candle, or the middle candle of a gap).
+    timestamp: str
+    #: Open time of the candle at whose close the zone became known.
+    confirmed_at: str
+    #: State at the last analysed candle (breaker blocks are never mitigated).
+    state: Literal["active", "tested", "mitigated"]
+    #: Open time of the candle that first tested it.
+    tested_at: str | None
+    #: Open time of the candle that mitigated it.
+    mitigated_at: str | None
 
 
 class StrategyAccount(TypedDict):

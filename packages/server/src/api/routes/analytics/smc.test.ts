@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { INTERVAL_MINUTES, type Interval } from '../../../market'
-import { analyzeSmc } from '../../../smc'
+import { analyzeSmc, analyzeSmcCausal } from '../../../smc'
 import { createTestContext, TEST_EPOCH, type TestContext } from '../../../testing'
 
 let ctx: TestContext
@@ -80,6 +80,71 @@ describe('GET /v1/analytics/smc/{symbol}', () => {
     expect(after.candles_analyzed).toBe(200)
     expect(after.analysis).toEqual(analyzeSmc(closedCandles('SOLUSDT', '1m', 200), { swingLength: 5, priceDecimals: ctx.services.market.requireInstrument('SOLUSDT').pricePrecision }))
     expect(closedCandles('SOLUSDT', '1m', 200).time[199]).toBe(TEST_EPOCH)
+  })
+
+  it('mode=causal adds the no-look-ahead analysis and leaves `analysis` as it is', async () => {
+    const standard = await (await get('/v1/analytics/smc/BTCUSDT?interval=5m&lookback=600&swing_length=3')).json()
+    expect(standard).not.toHaveProperty('causal')
+    const res = await get('/v1/analytics/smc/BTCUSDT?interval=5m&lookback=600&swing_length=3&mode=causal')
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.analysis).toEqual(standard.analysis)
+    const candles = closedCandles('BTCUSDT', '5m', 600)
+    expect(body.causal).toEqual(analyzeSmcCausal(candles, { swingLength: 3, interval: '5m', intervalMs: 300_000 }))
+    const { base } = body.causal
+    expect(base).toMatchObject({ interval: '5m', candles_analyzed: 600 })
+    expect(body.causal).not.toHaveProperty('higher_timeframe')
+    // A random walk has structure: breaks, live zones of every kind, a dealing range.
+    expect(base.last_break).not.toBeNull()
+    expect(base.dealing_range).not.toBeNull()
+    expect(base.dealing_range.low).toBeLessThan(base.dealing_range.high)
+    expect(new Set(base.zones.map((z: { kind: string }) => z.kind)).size).toBeGreaterThanOrEqual(2)
+    for (const z of base.zones) {
+      // Known at or after its own candle, tested / mitigated after it became known.
+      expect(Date.parse(z.confirmed_at)).toBeGreaterThanOrEqual(Date.parse(z.timestamp))
+      if (z.tested_at) expect(Date.parse(z.tested_at)).toBeGreaterThan(Date.parse(z.confirmed_at))
+      if (z.mitigated_at) expect(Date.parse(z.mitigated_at)).toBeGreaterThanOrEqual(Date.parse(z.tested_at))
+      expect(z.bottom).toBeLessThanOrEqual(z.top)
+    }
+  })
+
+  it('higher_timeframe: 1h structure aggregated from the 5m candles, each record known once its hour closed', async () => {
+    const body = await (await get('/v1/analytics/smc/ETHUSDT?interval=5m&lookback=2000&swing_length=2&mode=causal&higher_timeframe=1h')).json()
+    const candles = closedCandles('ETHUSDT', '5m', 2000)
+    expect(body.causal).toEqual(
+      analyzeSmcCausal(candles, { swingLength: 2, interval: '5m', intervalMs: 300_000, higher: { interval: '1h', intervalMs: 3_600_000 } }),
+    )
+    const h = body.causal.higher_timeframe
+    // Whole hours only: the first (partial) one counts too, a still-open last one does not.
+    const first = Math.floor(candles.time[0]! / 3_600_000)
+    const last = Math.floor((candles.time.at(-1)! + 300_000) / 3_600_000)
+    expect(h.candles_analyzed).toBe(last - first)
+    expect(h.zones.length).toBeGreaterThan(0)
+    for (const z of h.zones) {
+      // The zone's hour ends before the 5m candle that confirmed it closes.
+      expect(Date.parse(z.confirmed_at) + 300_000).toBeGreaterThanOrEqual(Date.parse(z.timestamp) + 3_600_000)
+      expect(Date.parse(z.timestamp) % 3_600_000).toBe(0)
+    }
+    // The market's own 1h candles agree with the aggregation (same source, UTC hours).
+    const hourly = closedCandles('ETHUSDT', '1h', 500)
+    const zoneHour = Date.parse(h.zones[0].timestamp)
+    const k = hourly.time.indexOf(zoneHour)
+    expect(k).toBeGreaterThanOrEqual(0)
+    if (h.zones[0].kind !== 'fair_value_gap') expect([h.zones[0].bottom, h.zones[0].top]).toEqual([hourly.low[k], hourly.high[k]])
+  })
+
+  it.each([
+    ['higher_timeframe=1h', 'higher_timeframe'],
+    ['mode=causal&interval=1h&higher_timeframe=15m', 'higher_timeframe'],
+    ['mode=causal&interval=1h&higher_timeframe=1h', 'higher_timeframe'],
+    ['mode=fast', 'mode'],
+    ['mode=causal&higher_timeframe=2h', 'higher_timeframe'],
+  ])('rejects %s with 400 VALIDATION_FAILED', async (query, field) => {
+    const res = await get(`/v1/analytics/smc/BTCUSDT?${query}`)
+    expect(res.status).toBe(400)
+    const { error } = await res.json()
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(JSON.stringify(error.details)).toContain(field)
   })
 
   it.each([
