@@ -60,10 +60,12 @@ class Child<In, Out> {
   }
 }
 let stopping = false
-const spawn = <In, Out>(name: string, file: string, env: Record<string, string>): Child<In, Out> =>
-  new Child<In, Out>(name, fork(join(here, 'ws-saturation', file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+// BENCH_HUB_FLAGS: node flags for the hub process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, `--trace-gc`).
+const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? '').split(' ').filter(Boolean)
+const spawn = <In, Out>(name: string, file: string, env: Record<string, string>, flags: string[] = []): Child<In, Out> =>
+  new Child<In, Out>(name, fork(join(here, 'ws-saturation', file), [], { execArgv: [...flags, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
 
-const hub = spawn<ToServer, FromServer>('hub server', 'hub-server.ts', { BENCH_CLIENTS: String(CLIENTS), BENCH_SYMBOLS: String(SYMBOLS) })
+const hub = spawn<ToServer, FromServer>('hub server', 'hub-server.ts', { BENCH_CLIENTS: String(CLIENTS), BENCH_SYMBOLS: String(SYMBOLS) }, HUB_FLAGS)
 const hubReady = await hub.next()
 if (hubReady.type !== 'ready') throw new Error('hub server did not start')
 const symbols = hubReady.symbols

@@ -16,6 +16,8 @@ export interface ConnectionHost {
   /** Monotonic milliseconds (rate limiting must not depend on a test's manual clock). */
   monotonic(): number
   run(conn: Connection, cmd: ClientCommand | ProtocolError): void | Promise<void>
+  /** Coalesce this turn's frames to `conn` into one socket write (see WriteBatch). */
+  hold(conn: Connection): void
   slowConsumer(conn: Connection): void
   closed(conn: Connection): void
 }
@@ -34,6 +36,8 @@ export class Connection {
   /** Cleared on each heartbeat, set by the peer's pong. */
   alive = true
   closing = false
+  /** Its socket is corked until the end of the current turn (WriteBatch). */
+  held = false
   readonly connectedAt: number
   private tokens: number
   private refilledAt: number
@@ -74,6 +78,7 @@ export class Connection {
       this.host.slowConsumer(this)
       return false
     }
+    this.host.hold(this)
     this.ws.send(frame(++this.seq, tail))
     this.host.counters.messagesSent++
     return true

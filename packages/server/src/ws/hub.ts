@@ -20,6 +20,7 @@ import type { CommandContext, HealthSource, HubMetricsSource } from './ports'
 import { ConnectionRegistry } from './registry'
 import { emptyCounters, type HubCounters, type HubStats } from './stats'
 import { refuseUpgrade, streamUrl, upgradeToken } from './upgrade'
+import { WriteBatch } from './write-batch'
 
 export interface StreamHubDeps {
   auth: { verifyAccessToken(token: string): Promise<Principal | { reason: string }> }
@@ -54,6 +55,7 @@ export class StreamHub implements ConnectionHost, CommandContext, HealthSource, 
   private readonly accountEvents: AccountEventDelivery
   private readonly marketFanOut: MarketFanOut
   private readonly wss: WebSocketServer
+  private readonly writes = new WriteBatch()
   private readonly listeners = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>()
   private readonly unsubscribe: (() => void)[]
   private timers: NodeJS.Timeout[] = []
@@ -153,6 +155,10 @@ export class StreamHub implements ConnectionHost, CommandContext, HealthSource, 
     for (const [server, l] of this.listeners) server.off('upgrade', l)
     this.listeners.clear()
     await this.disconnectAll(() => true, 1001, 'server shutting down')
+  }
+
+  hold(conn: Connection): void {
+    this.writes.hold(conn)
   }
 
   run(conn: Connection, cmd: Parameters<ConnectionHost['run']>[1]): void | Promise<void> {
