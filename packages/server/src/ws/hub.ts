@@ -199,6 +199,12 @@ export class StreamHub implements ConnectionHost, CommandContext, HealthSource, 
     return this.registry.subscriptionCount()
   }
 
+  maxBufferedAmount(): number {
+    let max = 0
+    for (const c of this.registry.connections) if (!c.closing) max = Math.max(max, c.ws.bufferedAmount)
+    return max
+  }
+
   stats(): HubStats {
     return {
       counters: this.counters,

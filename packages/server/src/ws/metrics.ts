@@ -15,6 +15,7 @@ export function registerHubMetrics(registry: Registry, hub: HubMetricsSource): v
   }
   gauge('smc_ws_connections', 'Open /v1/ws connections', () => hub.connectionCount())
   gauge('smc_ws_subscriptions', 'Channel subscriptions over all /v1/ws connections', () => hub.subscriptionCount())
+  gauge('smc_ws_max_buffered_bytes', 'Largest unsent byte count of an open /v1/ws connection (slow consumers are closed past WS_MAX_BUFFERED_BYTES)', () => hub.maxBufferedAmount())
   const c = hub.counters
   gauge('smc_ws_messages_sent', 'Frames sent on /v1/ws since start', () => c.messagesSent)
   gauge('smc_ws_messages_dropped', 'Client frames dropped by the rate limit plus frames not sent to slow consumers', () => c.messagesDropped)

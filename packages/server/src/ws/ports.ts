@@ -47,4 +47,6 @@ export interface HubMetricsSource {
   readonly counters: HubCounters
   connectionCount(): number
   subscriptionCount(): number
+  /** The largest unsent byte count of any connection (bounded by `maxBufferedBytes` + one frame). */
+  maxBufferedAmount(): number
 }
