@@ -3357,6 +3357,25 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description What the fills of one state change did to the position: `opened` (a new position), `increased` / `reduced` (same side, more / less), `closed` (flat), `reversed` (this position was opened by a fill that went through zero; the previous position's frame, sent just before, says `closed`).
+         * @enum {string}
+         */
+        PositionAction: "opened" | "increased" | "reduced" | "closed" | "reversed";
+        /** @description The latest fill of this position in the state change (seed 002's `last_trade`). */
+        PositionLastTrade: {
+            /** @example ord_Xq3v9ZkP2mA1 */
+            order_id: string;
+            /** @example 45000 */
+            price: number;
+            /** @example 0.1 */
+            quantity: number;
+            side: components["schemas"]["OrderSide"];
+            /** Format: date-time */
+            timestamp: string;
+            /** @example trade_123 */
+            trade_id: string;
+        };
         PositionList: {
             positions: components["schemas"]["Position"][];
             /** @description Positions matching the filters (before limit/offset). */
@@ -3374,14 +3393,32 @@ export interface components {
         };
         /** @enum {string} */
         PositionSide: "long" | "short";
-        /** @description A position of the token owner's account changed (channel `positions`); `quantity` is 0 once it closed. More fields may be added; clients must ignore unknown ones. */
+        /** @description A position of the token owner's account changed (channel `positions`); `quantity` is 0 once it closed. One frame per position per state change (an order walking several levels sends one). More fields may be added; clients must ignore unknown ones. */
         PositionUpdate: {
+            action: components["schemas"]["PositionAction"];
             /** @example 45100 */
             current_price: number;
+            /**
+             * @description The account's PnL since 00:00 UTC (equity now − equity at the day's start, quote currency) — what the daily loss limit watches.
+             * @example -12.5
+             */
+            daily_pnl: number;
             /** @example 45000 */
             entry_price: number;
+            /** @description The fill that moved the position (null when none did). */
+            last_trade: components["schemas"]["PositionLastTrade"] | null;
             /** @example pos_123 */
             position_id: string;
+            /**
+             * @description position_value as a percent of the account's equity (unsigned; 0 once closed).
+             * @example 45.1
+             */
+            position_percent: number;
+            /**
+             * @description Marked value of the open quantity (quantity × current price, quote currency; 0 once closed). Unsigned like `quantity`; `side` gives the direction.
+             * @example 4510
+             */
+            position_value: number;
             /** @example 0.1 */
             quantity: number;
             /** @example 0 */
@@ -4884,14 +4921,35 @@ export interface components {
             time_in_force?: components["schemas"]["TimeInForce"];
             type: components["schemas"]["OrderType"];
         };
-        /** @description An order of the token owner's account changed state or filled (channels `trades` and `orders.{symbol}`). On a fill, `price` is that fill's price and `average_price` the order's VWAP. More fields may be added; clients must ignore unknown ones. */
+        /** @description An order of the token owner's account changed state or filled (channels `trades` and `orders.{symbol}`). `event` says what happened; on a fill (`partially_filled`, `filled`) `price` is that fill's price, `average_price` the order's VWAP, and `trade_id`, `fill_price`, `fill_quantity`, `fee`, `realized_pnl` and `liquidity` are the fill exactly as `GET /v1/trades/history` reports it (`id`, `price`, `quantity`, `commission`, `pnl`, `liquidity`); on other events they are null. One frame per fill: a market order walking three book levels sends three. More fields may be added; clients must ignore unknown ones. */
         TradeUpdate: {
             /** @example 45000 */
             average_price: number | null;
             /** @example order_123 */
             client_order_id: string | null;
+            event: components["schemas"]["TradeUpdateEvent"];
+            /**
+             * @description Commission of this fill (quote currency); null when not a fill.
+             * @example 0.45
+             */
+            fee: number | null;
+            /**
+             * @description Price of this fill; null when not a fill.
+             * @example 45000
+             */
+            fill_price: number | null;
+            /**
+             * @description Quantity of this fill; null when not a fill.
+             * @example 0.1
+             */
+            fill_quantity: number | null;
             /** @example 0.1 */
             filled_quantity: number;
+            /**
+             * @description maker (rested) or taker (crossed); null when not a fill.
+             * @enum {string|null}
+             */
+            liquidity: "maker" | "taker" | null;
             /** @example ord_Xq3v9ZkP2mA1 */
             order_id: string;
             /**
@@ -4901,16 +4959,31 @@ export interface components {
             price: number | null;
             /** @example 0.1 */
             quantity: number;
+            /**
+             * @description PnL this fill realized by reducing a position, before commission (0 for opening fills); null when not a fill.
+             * @example 0
+             */
+            realized_pnl: number | null;
             side: components["schemas"]["OrderSide"];
             status: components["schemas"]["OrderStatus"];
             /** @example BTCUSDT */
             symbol: string;
             /** Format: date-time */
             timestamp: string;
+            /**
+             * @description Id of this fill (the trade's `id` in the trade history); null when not a fill.
+             * @example trade_123
+             */
+            trade_id: string | null;
             type: components["schemas"]["OrderType"];
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description What a `trade_update` reports: `placed` (accepted, status new), `triggered` (a stop's trigger price was reached; it now works as a market or limit order), `partially_filled` / `filled` (one fill), `cancelled`, `rejected` (a triggered or crossing order failed the risk checks) or `expired` (IOC/FOK/market remainder, DAY at 00:00 UTC, GTD at its `expires_at`).
+         * @enum {string}
+         */
+        TradeUpdateEvent: "placed" | "triggered" | "partially_filled" | "filled" | "cancelled" | "rejected" | "expired";
         TradeUpdateMessage: {
             /** @example trades */
             channel: string;

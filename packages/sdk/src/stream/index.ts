@@ -16,6 +16,8 @@ export type {
   ExecutionUpdate,
   TradeUpdate,
   PositionUpdate,
+  TradeUpdateEvent,
+  PositionAction,
   RiskEventUpdate,
   HealthUpdate,
   ResyncRequired,

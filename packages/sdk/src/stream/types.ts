@@ -64,6 +64,18 @@ export type TradeUpdate = S['TradeUpdate']
  */
 export type PositionUpdate = S['PositionUpdate']
 /**
+ * What a `trade_update` reports: placed, triggered, partially_filled, filled, cancelled, rejected, expired.
+ * @example
+ * stream.onTradeUpdate((t) => { const e: TradeUpdateEvent = t.event; if (e === 'filled') console.log(t.fill_price, t.fee) })
+ */
+export type TradeUpdateEvent = S['TradeUpdateEvent']
+/**
+ * What a `position_update` reports the fills did: opened, increased, reduced, closed, reversed.
+ * @example
+ * stream.onPositionUpdate((p) => { const a: PositionAction = p.action; if (a === 'closed') console.log(p.realized_pnl) })
+ */
+export type PositionAction = S['PositionAction']
+/**
  * `risk_event` data (channel `risk`).
  * @example
  * stream.onRiskEvent((r: RiskEventUpdate) => console.log(r.severity, r.message))

@@ -38,14 +38,20 @@ describe('domain events', () => {
     const trade = seen.find((s) => s.event.kind === 'trade_update' && (s.event.data as { status: string }).status === 'filled')!.event
     expect(trade).toMatchObject({ accountId: ctx.services.execution.accountIdOf('alice'), userId: 'alice', symbol: 'BTCUSDT' })
     expect(Object.keys(trade.data).sort()).toEqual(
-      ['order_id', 'client_order_id', 'symbol', 'side', 'type', 'quantity', 'price', 'status', 'filled_quantity', 'average_price', 'timestamp'].sort(),
+      [
+        ...['order_id', 'client_order_id', 'symbol', 'side', 'type', 'quantity', 'price', 'status', 'event', 'filled_quantity', 'average_price'],
+        ...['trade_id', 'fill_price', 'fill_quantity', 'fee', 'realized_pnl', 'liquidity', 'timestamp'],
+      ].sort(),
     )
     expect(trade.data).toMatchObject({ order_id: order.order_id, client_order_id: 'evt-1', filled_quantity: 0.01, average_price: order.average_price })
     const position = seen.at(-1)!.event
     expect(Object.keys(position.data).sort()).toEqual(
-      ['position_id', 'symbol', 'side', 'quantity', 'entry_price', 'current_price', 'unrealized_pnl', 'realized_pnl', 'timestamp'].sort(),
+      [
+        ...['position_id', 'symbol', 'side', 'quantity', 'entry_price', 'current_price', 'unrealized_pnl', 'realized_pnl'],
+        ...['action', 'position_value', 'position_percent', 'daily_pnl', 'last_trade', 'timestamp'],
+      ].sort(),
     )
-    expect(position.data).toMatchObject({ symbol: 'BTCUSDT', side: 'long', quantity: 0.01, realized_pnl: 0 })
+    expect(position.data).toMatchObject({ symbol: 'BTCUSDT', side: 'long', quantity: 0.01, realized_pnl: 0, action: 'opened' })
   })
 
   it('a denial publishes a risk_event and no trade_update', async () => {

@@ -73,10 +73,6 @@ export class MarketTicks {
         if (!st) continue
         const levels = sides[o.side]
         const wasTriggered = o.stopPrice !== null && !o.triggered
-        if (wasTriggered) {
-          o.triggered = true
-          w.dirtyOrders.add(o)
-        }
         // A stop that just triggered takes liquidity like a new order; a crossed resting limit makes it.
         const taker = wasTriggered || o.price === null
         const left = o.quantity - o.filledQuantity
@@ -87,19 +83,17 @@ export class MarketTicks {
           const available = liquidity(levels, o.side, o.price)
           fills = available > 0 ? [{ price: o.price!, qty: Math.min(left, available) }] : []
         }
-        if (!o.reduceOnly) {
-          const denial = this.entry().check(st, s, o.symbol, o.side, fills.reduce((n, f) => n + f.qty, 0) || left, fills, o.price ?? last, now)
-          if (denial?.code === 'TRADING_PAUSED') {
-            // A pause holds orders that would add exposure instead of killing them: they stay open
-            // (a stop untriggered) and can fill once trading resumes.
-            if (wasTriggered) o.triggered = false
-            continue
-          }
-          if (denial) {
-            w.risk.push(this.d.risk.recordDenial(st.account.id, denial, o.symbol))
-            this.lifecycle.setStatus(w, st, o, o.status === 'new' ? 'rejected' : 'cancelled', denial.code)
-            continue
-          }
+        const denial = o.reduceOnly
+          ? undefined
+          : this.entry().check(st, s, o.symbol, o.side, fills.reduce((n, f) => n + f.qty, 0) || left, fills, o.price ?? last, now)
+        // A pause holds orders that would add exposure instead of killing them: they stay open
+        // (a stop untriggered) and can fill once trading resumes.
+        if (denial?.code === 'TRADING_PAUSED') continue
+        if (wasTriggered) this.lifecycle.trigger(w, st, o)
+        if (denial) {
+          w.risk.push(this.d.risk.recordDenial(st.account.id, denial, o.symbol))
+          this.lifecycle.setStatus(w, st, o, o.status === 'new' ? 'rejected' : 'cancelled', denial.code)
+          continue
         }
         consume(levels, fills, o.side)
         if (taker) this.lifecycle.executeNow(w, st, o, inst, fills, o.price)

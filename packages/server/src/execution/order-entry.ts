@@ -81,7 +81,7 @@ export class OrderEntry {
       const o = this.lifecycle.newOrder(w, st, v, now)
       this.lifecycle.setStatus(w, st, o, 'new')
       if (triggered) {
-        if (v.stopPrice !== null) o.triggered = true
+        if (v.stopPrice !== null) this.lifecycle.trigger(w, st, o)
         this.lifecycle.executeNow(w, st, o, inst, fills, limit)
       } else this.lifecycle.open.rest(o)
       return o

@@ -12,7 +12,7 @@ import { ACTIVE, transition, type OrderStatus } from './order-state'
 import type { Work } from './state-change'
 import type { Order, Position, PositionSide } from './types'
 import type { ValidOrder } from './validation'
-import { orderEvent } from './views'
+import { orderEvent, type FillRecord, type TradeUpdateEvent } from './views'
 
 /**
  * What happens to an order inside a state change: created, moved through the transition table,
@@ -66,8 +66,11 @@ export class OrderLifecycle {
     return o
   }
 
-  /** The one place an order changes status: checked against the transition table, then announced. */
-  setStatus(w: Work, st: AccountState, o: Order, to: OrderStatus, reason?: string, fillPrice?: number): void {
+  /**
+   * The one place an order changes status: checked against the transition table, then announced
+   * (with the fill that caused it, if one did).
+   */
+  setStatus(w: Work, st: AccountState, o: Order, to: OrderStatus, reason?: string, fill?: FillRecord): void {
     o.status = transition(o.id, o.status, to)
     o.updatedAt = w.now
     if (reason !== undefined) o.rejectReason = reason
@@ -77,7 +80,16 @@ export class OrderLifecycle {
     }
     w.dirtyOrders.add(o)
     w.accounts.add(st)
-    w.events.push(orderEvent(st, o, this.d.market, w.now, fillPrice))
+    w.events.push(orderEvent(st, o, this.d.market, w.now, to === 'new' ? 'placed' : (to as TradeUpdateEvent), fill))
+  }
+
+  /** A stop's trigger price was reached: it now works as a market or limit order. */
+  trigger(w: Work, st: AccountState, o: Order): void {
+    o.triggered = true
+    o.updatedAt = w.now
+    w.dirtyOrders.add(o)
+    w.accounts.add(st)
+    w.events.push(orderEvent(st, o, this.d.market, w.now, 'triggered'))
   }
 
   /** Fill what can fill now (taker), then rest, expire or keep the remainder per time in force. */
@@ -112,6 +124,7 @@ export class OrderLifecycle {
     const notional = notionalAtoms(s, price, qty)
     const commission = feeAtoms(notional, liquidityFlag === 'maker' ? this.d.makerPpm : this.d.takerPpm)
     w.taken.push([o.symbol, o.side, qty / s.qtyScale])
+    if (pos && !w.positionMoves.has(pos.id)) w.positionMoves.set(pos.id, { before: pos.quantity, reversed: false, lastFill: null })
     const booking = bookExecution(pos, { side: o.side, qty, notional, commission }, (side, lots, cost, fee) => this.newPosition(st, o.symbol, side, lots, cost, fee, w.now), w.now)
     const a = st.account
     a.balance = safe(BigInt(a.balance) + booking.realized - commission)
@@ -128,9 +141,7 @@ export class OrderLifecycle {
       w.positions.set(booking.open.id, { st, pos: booking.open })
     }
     pos = booking.open ?? booking.closed!
-    w.fills.push({
-      st,
-      row: {
+    const row: FillRecord = {
         id: this.d.ids('trade'),
         orderId: o.id,
         accountId: a.id,
@@ -145,12 +156,18 @@ export class OrderLifecycle {
         realizedPnl: safe(booking.realized),
         equity: null,
         createdAt: w.now,
-      },
-    })
+    }
+    w.fills.push({ st, row })
+    for (const p of [booking.closed, booking.open]) {
+      if (!p) continue
+      const move = w.positionMoves.get(p.id)
+      if (move) move.lastFill = row
+      else w.positionMoves.set(p.id, { before: null, reversed: booking.closed !== undefined && p === booking.open, lastFill: row })
+    }
     o.filledQuantity += qty
     o.filledNotional = safe(BigInt(o.filledNotional) + notional)
     o.commission = safe(BigInt(o.commission) + commission)
-    this.setStatus(w, st, o, o.filledQuantity >= o.quantity ? 'filled' : 'partially_filled', undefined, price)
+    this.setStatus(w, st, o, o.filledQuantity >= o.quantity ? 'filled' : 'partially_filled', undefined, row)
     if (booking.closed) this.exits.cancelExits(w, st, o.symbol)
     if (o.parentOrderId !== null) this.exits.onExitFill(w, st, o, qty)
     else if (!o.reduceOnly && qty > booking.closingQty) this.exits.syncExits(w, st, o, inst, qty - booking.closingQty)

@@ -1,10 +1,16 @@
 import type { DomainEvent } from '../core'
-import type { RiskEventRow } from '../risk'
+import type { Portfolio, RiskEventRow } from '../risk'
 import type { AccountBook, AccountState } from './account-book'
 import type { EngineDeps } from './engine-deps'
 import type { OpenOrders } from './open-orders'
 import type { Fill, Order, Position, Side } from './types'
-import { positionEvent } from './views'
+import { positionEvent, type FillRecord, type PositionAction } from './views'
+
+export interface PositionMove {
+  before: number | null
+  reversed: boolean
+  lastFill: FillRecord | null
+}
 
 /** Everything one state change touched: written in one transaction, published after commit. */
 export class Work {
@@ -17,6 +23,9 @@ export class Work {
   /** Fill rows, written at flush so the last one of each account can carry its equity mark. */
   readonly fills: { st: AccountState; row: Omit<Fill, 'seq'> }[] = []
   readonly positions = new Map<string, { st: AccountState; pos: Position }>()
+  /** Per position touched: its open quantity before this change (absent: opened here), whether a
+   *  reversal opened it, and its latest fill here — what `position_update` reports. */
+  readonly positionMoves = new Map<string, PositionMove>()
   /** Executed quantities (symbol, side, base units): taken from the market's book after commit. */
   readonly taken: [symbol: string, side: Side, quantity: number][] = []
   constructor(readonly now: number) {}
@@ -64,10 +73,17 @@ export class StateChanges {
       w.dirtyOrders.delete(o)
     }
     for (const o of w.dirtyOrders) repos.orders.update(o)
+    const portfolios = new Map<AccountState, Portfolio>()
+    const portfolioOf = (st: AccountState): Portfolio => {
+      let p = portfolios.get(st)
+      if (!p) portfolios.set(st, (p = this.book.portfolio(st, w.now)))
+      return p
+    }
     for (const { st, pos } of w.positions.values()) {
       if (pos.seq === 0) pos.seq = repos.positions.insert(pos)
       else repos.positions.update(pos)
-      w.events.push(positionEvent(st, pos, market, (s) => this.book.mark(s), w.now))
+      const move = w.positionMoves.get(pos.id) ?? { before: null, reversed: false, lastFill: null }
+      w.events.push(positionEvent(st, pos, market, (s) => this.book.mark(s), w.now, { action: actionOf(pos, move), portfolio: portfolioOf(st), lastFill: move.lastFill }))
     }
     const lastFill = new Map<AccountState, Omit<Fill, 'seq'>>()
     for (const f of w.fills) lastFill.set(f.st, f.row)
@@ -77,7 +93,7 @@ export class StateChanges {
         a.updatedAt = w.now
         repos.accounts.updateTotals(a)
       }
-      const p = this.book.portfolio(st, w.now)
+      const p = portfolioOf(st)
       const last = lastFill.get(st)
       if (last) {
         last.equity = p.equity
@@ -88,4 +104,11 @@ export class StateChanges {
     }
     for (const f of w.fills) repos.fills.insert(f.row)
   }
+}
+
+/** What the fills of one state change did to a position. */
+function actionOf(pos: Position, m: PositionMove): PositionAction {
+  if (pos.status === 'closed') return 'closed'
+  if (m.before === null) return m.reversed ? 'reversed' : 'opened'
+  return pos.quantity > m.before ? 'increased' : 'reduced'
 }

@@ -153,10 +153,20 @@ interface Owner {
   account: Account
 }
 
-/** `trade_update`: an order changed state or filled (`fillPrice` is the price of that fill). */
-export function orderEvent(st: Owner, o: Order, market: MarketData, now: number, fillPrice?: number): DomainEvent {
+/** What a `trade_update` reports (the contract's TradeUpdateEvent). */
+export type TradeUpdateEvent = 'placed' | 'triggered' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected' | 'expired'
+
+/** A fill row as the events see it (before it is stored, so no sequence number yet). */
+export type FillRecord = Omit<Fill, 'seq'>
+
+/**
+ * `trade_update`: an order changed state, triggered or filled. A fill's fields are the fill row's,
+ * through the same conversions as {@link tradeView}, so they equal what the trade history reports.
+ */
+export function orderEvent(st: Owner, o: Order, market: MarketData, now: number, event: TradeUpdateEvent, fill?: FillRecord): DomainEvent {
   const s = scales(market, o.symbol)
   const v = orderView(o, market)
+  const t = fill ? tradeView({ ...fill, seq: 0 }, market) : undefined
   return {
     kind: 'trade_update',
     accountId: st.account.id,
@@ -169,21 +179,41 @@ export function orderEvent(st: Owner, o: Order, market: MarketData, now: number,
       side: v.side,
       type: v.type,
       quantity: v.quantity,
-      price: fillPrice !== undefined ? fromUnits(fillPrice, s.priceScale) : v.price,
+      price: fill ? fromUnits(fill.price, s.priceScale) : v.price,
       status: v.status,
+      event,
       filled_quantity: v.filled_quantity,
       average_price: v.average_price,
+      trade_id: t?.id ?? null,
+      fill_price: t?.price ?? null,
+      fill_quantity: t?.quantity ?? null,
+      fee: t?.commission ?? null,
+      realized_pnl: t?.pnl ?? null,
+      liquidity: t?.liquidity ?? null,
       timestamp: iso(now),
     },
     at: now,
   }
 }
 
+/** What a `position_update` reports the fills did (the contract's PositionAction). */
+export type PositionAction = 'opened' | 'increased' | 'reduced' | 'closed' | 'reversed'
+
+/** The account side of a `position_update`: the action, the account marked now, the latest fill. */
+export interface PositionChange {
+  action: PositionAction
+  portfolio: { equity: number; dayStartEquity: number }
+  lastFill: FillRecord | null
+}
+
 /** `position_update`: a position changed (quantity 0 once it closed). */
-export function positionEvent(st: Owner, p: Position, market: MarketData, mark: (symbol: string) => number, now: number): DomainEvent {
+export function positionEvent(st: Owner, p: Position, market: MarketData, mark: (symbol: string) => number, now: number, change: PositionChange): DomainEvent {
   const s = scales(market, p.symbol)
   const open = p.status === 'open'
   const v = positionView(p, market, mark)
+  const value = open ? Number(notionalAtoms(s, Math.round(v.current_price * s.priceScale), p.quantity)) : 0
+  const equity = change.portfolio.equity
+  const f = change.lastFill
   return {
     kind: 'position_update',
     accountId: st.account.id,
@@ -198,6 +228,20 @@ export function positionEvent(st: Owner, p: Position, market: MarketData, mark: 
       current_price: open ? v.current_price : mark(p.symbol),
       unrealized_pnl: v.unrealized_pnl,
       realized_pnl: v.realized_pnl,
+      action: change.action,
+      position_value: fromAtoms(value),
+      position_percent: equity > 0 ? Math.round((value / equity) * 100 * 1e4) / 1e4 : 0,
+      daily_pnl: fromAtoms(equity - change.portfolio.dayStartEquity),
+      last_trade: f
+        ? {
+            trade_id: f.id,
+            order_id: f.orderId,
+            side: f.side,
+            price: fromUnits(f.price, s.priceScale),
+            quantity: fromUnits(f.quantity, s.qtyScale),
+            timestamp: iso(f.createdAt),
+          }
+        : null,
       timestamp: iso(now),
     },
     at: now,

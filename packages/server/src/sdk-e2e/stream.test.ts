@@ -61,7 +61,7 @@ function publishTrade(ctx: TestContext, userId = 'demo'): string {
     kind: 'trade_update',
     userId,
     symbol: 'BTCUSDT',
-    data: { order_id: orderId, client_order_id: null, symbol: 'BTCUSDT', side: 'sell', type: 'limit', quantity: 1, price: 2, status: 'new', filled_quantity: 0, average_price: null, timestamp: new Date(at).toISOString() },
+    data: { order_id: orderId, client_order_id: null, symbol: 'BTCUSDT', side: 'sell', type: 'limit', quantity: 1, price: 2, status: 'new', event: 'placed', filled_quantity: 0, average_price: null, trade_id: null, fill_price: null, fill_quantity: null, fee: null, realized_pnl: null, liquidity: null, timestamp: new Date(at).toISOString() },
     at,
   })
   return orderId

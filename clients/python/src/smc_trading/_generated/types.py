@@ -107,6 +107,8 @@ __all__ = [
     "PingRequest",
     "PongMessage",
     "Position",
+    "PositionAction",
+    "PositionLastTrade",
     "PositionList",
     "PositionSide",
     "PositionUpdate",
@@ -203,6 +205,7 @@ __all__ = [
     "TradeHistory",
     "TradeRequest",
     "TradeUpdate",
+    "TradeUpdateEvent",
     "TradeUpdateMessage",
     "TradingControl",
     "TradingPauseRequest",
@@ -1460,6 +1463,23 @@ class Position(TypedDict):
     closed_at: str | None
 
 
+#: What the fills of one state change did to the position: `opened` (a new position), `increased` /
+#: `reduced` (same side, more / less), `closed` (flat), `reversed` (this position was opened by a
+#: fill that went through zero; the previous position's frame, sent just before, says `closed`).
+PositionAction: TypeAlias = "Literal[\"opened\", \"increased\", \"reduced\", \"closed\", \"reversed\"]"
+
+
+class PositionLastTrade(TypedDict):
+    """The latest fill of this position in the state change (seed 002's `last_trade`).
+    """
+    trade_id: str
+    order_id: str
+    side: OrderSide
+    price: float
+    quantity: float
+    timestamp: str
+
+
 class PositionList(TypedDict):
     positions: list[Position]
     #: Marked value of the open positions among the matches (quote currency).
@@ -1475,7 +1495,8 @@ PositionSide: TypeAlias = "Literal[\"long\", \"short\"]"
 
 class PositionUpdate(TypedDict):
     """A position of the token owner's account changed (channel `positions`); `quantity` is 0 once it
-    closed. More fields may be added; clients must ignore unknown ones.
+    closed. One frame per position per state change (an order walking several levels sends one).
+    More fields may be added; clients must ignore unknown ones.
     """
     position_id: str
     symbol: str
@@ -1485,6 +1506,17 @@ class PositionUpdate(TypedDict):
     current_price: float
     unrealized_pnl: float
     realized_pnl: float
+    action: PositionAction
+    #: Marked value of the open quantity (quantity × current price, quote currency; 0 once closed).
+    #: Unsigned like `quantity`; `side` gives the direction.
+    position_value: float
+    #: position_value as a percent of the account's equity (unsigned; 0 once closed).
+    position_percent: float
+    #: The account's PnL since 00:00 UTC (equity now − equity at the day's start, quote currency) —
+    #: what the daily loss limit watches.
+    daily_pnl: float
+    #: The fill that moved the position (null when none did).
+    last_trade: PositionLastTrade | None
     timestamp: str
 
 
@@ -2721,8 +2753,12 @@ class TradeRequest(_TradeRequestRequired, total=False):
 
 class TradeUpdate(TypedDict):
     """An order of the token owner's account changed state or filled (channels `trades` and
-    `orders.{symbol}`). On a fill, `price` is that fill's price and `average_price` the order's
-    VWAP. More fields may be added; clients must ignore unknown ones.
+    `orders.{symbol}`). `event` says what happened; on a fill (`partially_filled`, `filled`) `price`
+    is that fill's price, `average_price` the order's VWAP, and `trade_id`, `fill_price`,
+    `fill_quantity`, `fee`, `realized_pnl` and `liquidity` are the fill exactly as `GET
+    /v1/trades/history` reports it (`id`, `price`, `quantity`, `commission`, `pnl`, `liquidity`); on
+    other events they are null. One frame per fill: a market order walking three book levels sends
+    three. More fields may be added; clients must ignore unknown ones.
     """
     order_id: str
     client_order_id: str | None
@@ -2733,9 +2769,30 @@ class TradeUpdate(TypedDict):
     #: Price of this fill, else the order's limit price (null for an unfilled market or stop order).
     price: float | None
     status: OrderStatus
+    event: TradeUpdateEvent
     filled_quantity: float
     average_price: float | None
+    #: Id of this fill (the trade's `id` in the trade history); null when not a fill.
+    trade_id: str | None
+    #: Price of this fill; null when not a fill.
+    fill_price: float | None
+    #: Quantity of this fill; null when not a fill.
+    fill_quantity: float | None
+    #: Commission of this fill (quote currency); null when not a fill.
+    fee: float | None
+    #: PnL this fill realized by reducing a position, before commission (0 for opening fills); null
+    #: when not a fill.
+    realized_pnl: float | None
+    #: maker (rested) or taker (crossed); null when not a fill.
+    liquidity: Literal["maker", "taker"] | None
     timestamp: str
+
+
+#: What a `trade_update` reports: `placed` (accepted, status new), `triggered` (a stop's trigger
+#: price was reached; it now works as a market or limit order), `partially_filled` / `filled` (one
+#: fill), `cancelled`, `rejected` (a triggered or crossing order failed the risk checks) or
+#: `expired` (IOC/FOK/market remainder, DAY at 00:00 UTC, GTD at its `expires_at`).
+TradeUpdateEvent: TypeAlias = "Literal[\"placed\", \"triggered\", \"partially_filled\", \"filled\", \"cancelled\", \"rejected\", \"expired\"]"
 
 
 class _TradeUpdateMessageRequired(TypedDict):
