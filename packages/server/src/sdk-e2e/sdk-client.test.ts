@@ -47,7 +47,8 @@ describe('SMCClient against a real server', () => {
     expect(err.status).toBe(400)
     expect(err.code).toBe('INVALID_SYMBOL')
     expect(err.details.symbol).toBe('NOPE')
-    expect(err.requestId).toMatch(/^req_/)
+    // The SDK names each call (X-Request-Id) and the server keeps that id.
+    expect(err.requestId).toMatch(/^sdk_/)
     const denied = await c.getConfig().catch((e) => e)
     expect(denied.code).toBe('INSUFFICIENT_PERMISSIONS')
   })

@@ -30,8 +30,42 @@ function publish(ctx: TestContext, userId = 'demo'): void {
     symbol: 'BTCUSDT',
     data:
       k % 2 === 0
-        ? { order_id: `ord_${n}`, client_order_id: null, symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 1, price: 1, status: 'filled', filled_quantity: 1, average_price: 1, timestamp: new Date(at).toISOString() }
-        : { position_id: 'pos_1', symbol: 'BTCUSDT', side: 'long', quantity: n, entry_price: 1, current_price: 1, unrealized_pnl: 0, realized_pnl: 0, timestamp: new Date(at).toISOString() },
+        ? {
+            order_id: `ord_${n}`,
+            client_order_id: null,
+            symbol: 'BTCUSDT',
+            side: 'buy',
+            type: 'market',
+            quantity: 1,
+            price: 1,
+            status: 'filled',
+            event: 'filled',
+            filled_quantity: 1,
+            average_price: 1,
+            trade_id: `trade_${n}`,
+            fill_price: 1,
+            fill_quantity: 1,
+            fee: 0,
+            realized_pnl: 0,
+            liquidity: 'taker',
+            timestamp: new Date(at).toISOString(),
+          }
+        : {
+            position_id: 'pos_1',
+            symbol: 'BTCUSDT',
+            side: 'long',
+            quantity: n,
+            entry_price: 1,
+            current_price: 1,
+            unrealized_pnl: 0,
+            realized_pnl: 0,
+            action: 'increased',
+            position_value: n,
+            position_percent: 0,
+            daily_pnl: 0,
+            last_trade: null,
+            timestamp: new Date(at).toISOString(),
+          },
     at,
   })
 }
