@@ -35,6 +35,8 @@ export class LiveRun {
   private readonly trades: RunTrade[] = []
   private readonly seenFills = new Set<string>()
   private readonly seenTrips = new Set<string>()
+  /** Position id → the order of its latest fill seen (a round trip's exit reason). */
+  private readonly lastOrderOf = new Map<string, string>()
   private lastFillAt: number
   private lastTripAt: number
   private peak: number
@@ -106,6 +108,7 @@ export class LiveRun {
         this.lastFillAt = f.createdAt
       }
       this.seenFills.add(f.id)
+      this.lastOrderOf.set(f.positionId, f.orderId)
       this.sink.event({ event_type: 'trade_executed', time: f.createdAt, data: tradeView(f, this.d.market) as unknown as Record<string, unknown> })
       fills++
     }
@@ -126,7 +129,7 @@ export class LiveRun {
         quantity: t.quantity,
         fees: t.commission,
         pnl: t.pnl,
-        exit_reason: 'SIGNAL',
+        exit_reason: this.exitReason(t.positionId),
       }
       this.trades.push(trade)
       this.sink.trade(trade)
@@ -146,6 +149,17 @@ export class LiveRun {
     }
     this.sink.flush()
     return { fills, trips }
+  }
+
+  /**
+   * Why a round trip ended, from the order of its last fill: a position's linked stop loss or take
+   * profit says so; anything else (the strategy's own close or reversal) is a SIGNAL.
+   */
+  private exitReason(positionId: string): RunTrade['exit_reason'] {
+    const orderId = this.lastOrderOf.get(positionId)
+    this.lastOrderOf.delete(positionId)
+    const link = orderId ? this.d.execution.order(this.userId, orderId)?.linkType : null
+    return link === 'stop_loss' ? 'STOP_LOSS' : link === 'take_profit' ? 'TAKE_PROFIT' : 'SIGNAL'
   }
 
   /** A metrics checkpoint now (the backtest engine's figures over the round trips recorded). */

@@ -106,6 +106,31 @@ describe('strategy account runs: signals, fills, round trips, checkpoints', () =
   })
 })
 
+describe('strategy account runs: exit reasons', () => {
+  let rc: RunnerContext
+  afterEach(async () => {
+    await rc.close()
+  })
+
+  it('a round trip closed by its linked stop loss says STOP_LOSS; one the strategy closed says SIGNAL', async () => {
+    rc = await runnerContext({ executions: true, interval: 1 })
+    const store = rc.ctx.services.executions
+    // A stop 0.02 % away: the simulated market's minute moves hit it on some round trips, not all.
+    const a = rc.r.accounts.create('demo', { name: 'tight', strategy: 'flip', params: { stop_pct: 0.0002 }, symbols: ['BTCUSDT'], interval: '1m' })
+    const id = rc.r.live!.executionOf(a.account_id)!
+    await runMinutes(rc, 40)
+    const trades = store.trades(id).trades.map((t) => t.trade)
+    const reasons = new Set(trades.map((t) => t.exit_reason))
+    expect(reasons).toEqual(new Set(['STOP_LOSS', 'SIGNAL']))
+    // The ledger agrees: as many round trips ended by a filled linked stop as say STOP_LOSS.
+    const ex = rc.ctx.services.execution
+    const owner = rc.r.accounts.get('demo', a.account_id)
+    const orders = ex.queries.listOrders(owner.paper_account_id, { status: 'filled', limit: 1000, offset: 0 }).rows
+    const stops = orders.filter((o) => o.linkType === 'stop_loss').length
+    expect(trades.filter((t) => t.exit_reason === 'STOP_LOSS')).toHaveLength(stops)
+  })
+})
+
 describe('after a restart', () => {
   it('the interrupted run is failed ("server restarted during the run"); the account’s first cycle starts execution #2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runner-restart-'))
