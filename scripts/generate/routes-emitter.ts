@@ -72,6 +72,9 @@ function emitRequest(doc: OpenApiDoc, op: OperationObject): string | undefined {
   return parts.length > 0 ? `{ ${parts.join(', ')} }` : undefined
 }
 
+/** The rate-limit tiers of the contract (`x-rate-limit-tier` on every operation). */
+export const RATE_LIMIT_TIERS = ['trading', 'market_data', 'health', 'metrics', 'admin', 'ml'] as const
+
 /** TypeScript source: one `createRoute` per operation plus the operation table the server's auth reads. */
 export function emitRoutes(doc: OpenApiDoc, schemaNames: string[]): string {
   const ops = listOperations(doc)
@@ -117,12 +120,23 @@ export function emitRoutes(doc: OpenApiDoc, schemaNames: string[]): string {
     fields.push(`responses: { ${responses.join(', ')} }`)
     lines.push(`export const ${operationId}Route = createRoute({ ${fields.join(', ')} })`, '')
   }
+  for (const { operationId, method, path, op } of ops) {
+    const tier = op['x-rate-limit-tier']
+    if (!tier || !(RATE_LIMIT_TIERS as readonly string[]).includes(tier))
+      throw new Error(
+        `${method.toUpperCase()} ${path} (${operationId}): x-rate-limit-tier must be one of ${RATE_LIMIT_TIERS.join(', ')} (got ${String(tier)}); every operation names the tier its requests count against`,
+      )
+  }
   lines.push(
-    '/** Every operation: its id, method, OpenAPI path and security requirements (alternatives, each with scopes). */',
+    '/** The rate-limit tiers an operation can name (`x-rate-limit-tier`). */',
+    `export const rateLimitTiers = ${lit(RATE_LIMIT_TIERS)} as const`,
+    'export type RateLimitTier = (typeof rateLimitTiers)[number]',
+    '',
+    '/** Every operation: its id, method, OpenAPI path, security requirements (alternatives, each with scopes) and rate-limit tier. */',
     'export const operations = [',
     ...ops.map(
       ({ operationId, method, path, op }) =>
-        `  { operationId: ${lit(operationId)}, method: ${lit(method)}, path: ${lit(path)}, security: ${lit(op.security ?? doc.security ?? [])} },`,
+        `  { operationId: ${lit(operationId)}, method: ${lit(method)}, path: ${lit(path)}, security: ${lit(op.security ?? doc.security ?? [])}, rateLimitTier: ${lit(op['x-rate-limit-tier'])} },`,
     ),
     '] as const',
     '',

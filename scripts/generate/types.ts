@@ -57,6 +57,8 @@ export interface OperationObject {
   parameters?: ParameterObject[]
   requestBody?: { required?: boolean; content: Record<string, MediaObject> }
   responses: Record<string, ResponseObject>
+  /** The rate-limit tier the operation's requests count against (see openapi/README or docs/operations.md). */
+  'x-rate-limit-tier'?: string
 }
 
 export interface OpenApiDoc {

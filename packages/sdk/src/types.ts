@@ -29,6 +29,21 @@ export type AsyncApiDocument = Schemas['AsyncApiDocument']
  */
 export type DetailedHealth = Schemas['DetailedHealth']
 /**
+ * Seed 002's metrics summary (`getMetricsSummary`, admin_full): requests since start and this minute, today, the hub, the process.
+ * @example const { requests, last_minute, trading }: MetricsSummary = await admin.getMetricsSummary()
+ */
+export type MetricsSummary = Schemas['MetricsSummary']
+/**
+ * The API's last minute per route (`getMetricsPerformance`, admin_full).
+ * @example const { routes, latency_ms }: MetricsPerformance = await admin.getMetricsPerformance()
+ */
+export type MetricsPerformance = Schemas['MetricsPerformance']
+/**
+ * The caller's account over a window (`getTradingMetrics`): volume by market, maker/taker fills, round trips, risk now.
+ * @example const { volume, fills, risk }: TradingMetrics = await client.getTradingMetrics({ hours: 24 })
+ */
+export type TradingMetrics = Schemas['TradingMetrics']
+/**
  * Runtime-tunable configuration by dotted key (`updateConfig`).
  * @example const update: ConfigUpdate = { 'trading.max_position_size': 1500 }
  */

@@ -990,6 +990,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Request performance
+         * @description The HTTP API over the rolling last minute: requests per second, error rates, latency percentiles of every request and of each route (the route template, never the raw path), with the event-loop delay beside them. From the live counter the request middleware feeds.
+         */
+        get: operations["getMetricsPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics summary
+         * @description Seed 002's metrics summary as JSON, measured at the request: requests since start and over the rolling last minute, today's orders and fills from the store, working orders and open positions, the stream hub's connections and frames, and the process (CPU, memory, event-loop delay).
+         */
+        get: operations["getMetricsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/trading": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trading metrics
+         * @description The caller's paper account over the last 24 hours (or `hours`): volume by market, fill statistics (maker / taker counts, notional, fees), the round trips closed in the window and the account's risk now (equity, exposure, daily PnL). Computed from the store.
+         */
+        get: operations["getTradingMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ml/model/info": {
         parameters: {
             query?: never;
@@ -2051,9 +2111,18 @@ export interface components {
                 email_enabled: boolean;
                 slack_enabled: boolean;
             };
+            /** @description Requests per caller (token, else client address) and tier: every operation names its tier in the contract (`x-rate-limit-tier`). `requests_per_minute` and `burst_per_second` are seed 000's limits, applied to the trading and market_data tiers (each its own bucket). */
             rate_limits: {
                 burst_per_second: number;
                 requests_per_minute: number;
+                tiers: {
+                    admin: components["schemas"]["RateLimitTierLimit"];
+                    health: components["schemas"]["RateLimitTierLimit"];
+                    market_data: components["schemas"]["RateLimitTierLimit"];
+                    metrics: components["schemas"]["RateLimitTierLimit"];
+                    ml: components["schemas"]["RateLimitTierLimit"];
+                    trading: components["schemas"]["RateLimitTierLimit"];
+                };
             };
             scheduler: {
                 /** @description SCHEDULER_ENABLED. */
@@ -2091,7 +2160,19 @@ export interface components {
             "exchanges.simulated.symbols"?: string[];
             "notifications.email_enabled"?: boolean;
             "notifications.slack_enabled"?: boolean;
+            /** @description Requests per window of the admin tier (default 10 a minute). */
+            "rate_limits.admin.limit"?: number;
+            "rate_limits.admin.window_seconds"?: number;
             "rate_limits.burst_per_second"?: number;
+            /** @description Requests per window of the health tier (default 100 requests per 10 s). */
+            "rate_limits.health.limit"?: number;
+            "rate_limits.health.window_seconds"?: number;
+            /** @description Requests per window of the metrics tier (default 30 a minute). */
+            "rate_limits.metrics.limit"?: number;
+            "rate_limits.metrics.window_seconds"?: number;
+            /** @description Requests per window of the ml tier (default 20 a minute). */
+            "rate_limits.ml.limit"?: number;
+            "rate_limits.ml.window_seconds"?: number;
             "rate_limits.requests_per_minute"?: number;
             "scheduler.interval_minutes"?: number;
             "trading.max_daily_loss"?: number;
@@ -2670,6 +2751,11 @@ export interface components {
             /** @enum {string} */
             type: "execution_update";
         };
+        FillStats: {
+            count: number;
+            fees: number;
+            notional: number;
+        };
         GenerateTokenRequest: {
             /**
              * @description Lifetime of the access token in seconds.
@@ -2825,6 +2911,13 @@ export interface components {
         LastScan: {
             /** @description Your latest scan; null before your first. */
             scan: components["schemas"]["ScanResult"] | null;
+        };
+        /** @description Latency percentiles (nearest rank) in milliseconds; null without requests. */
+        LatencySummary: {
+            max: number | null;
+            p50: number | null;
+            p95: number | null;
+            p99: number | null;
         };
         LatestMetrics: {
             checkpoint: components["schemas"]["CheckpointRecord"] | null;
@@ -2987,6 +3080,79 @@ export interface components {
             /** @description Every enabled symbol, by symbol. */
             symbols: {
                 [key: string]: components["schemas"]["SymbolSnapshot"];
+            };
+        };
+        /** @description The HTTP API over the rolling last minute. */
+        MetricsPerformance: {
+            /** @description Share answered 4xx. */
+            client_error_rate_percent: number;
+            /** @description Share answered 5xx. */
+            error_rate_percent: number;
+            event_loop_delay_ms: {
+                max: number;
+                mean: number;
+                p50: number;
+                p95: number;
+                p99: number;
+            };
+            latency_ms: components["schemas"]["LatencySummary"];
+            requests: number;
+            requests_per_second: number;
+            /** @description Each route answered in the window (method and route template), the busiest first, at most 50. */
+            routes: {
+                /** @description Answered 5xx. */
+                errors: number;
+                latency_ms: components["schemas"]["LatencySummary"];
+                /** @example POST */
+                method: string;
+                requests: number;
+                /**
+                 * @description The route template (`unmatched` for paths no route has).
+                 * @example /v1/trades
+                 */
+                route: string;
+            }[];
+            /** Format: date-time */
+            timestamp: string;
+            /** @example 60 */
+            window_seconds: number;
+        };
+        /** @description The server at a glance, measured at the request (seed 002's /metrics/summary). */
+        MetricsSummary: {
+            executions_today: components["schemas"]["ExecutionCounts"];
+            last_minute: components["schemas"]["RequestPerformance"];
+            process: {
+                /** @description Since the previous reading (percent of one core). */
+                cpu_percent: number;
+                event_loop_delay_p95_ms: number;
+                heap_used_mb: number;
+                rss_mb: number;
+            };
+            /** @description HTTP requests answered since the server started. */
+            requests: {
+                /** @description Answered 4xx. */
+                client_errors: number;
+                /** @description Answered 5xx. */
+                server_errors: number;
+                total: number;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @description The execution engine now, over every account. */
+            trading: {
+                open_positions: number;
+                /** @description A global admin pause is in force. */
+                trading_paused: boolean;
+                working_orders: number;
+            };
+            uptime_seconds: number;
+            version: string;
+            websocket: {
+                active_connections: number;
+                messages_dropped: number;
+                messages_sent: number;
+                /** @description Channel subscriptions over every connection. */
+                subscriptions: number;
             };
         };
         /** @description The trained models and their measured figures, all computed on the stored candles: per symbol and horizon the training and held-out windows, sample counts, class distribution, held-out accuracy and log loss against the majority-class baseline, walk-forward folds, and the live hit rate. Kept in memory: retrained at start and every `retrain_every` closed candles. */
@@ -3641,6 +3807,15 @@ export interface components {
             timestamp: string;
             /** @enum {string} */
             type: "quote_update";
+        };
+        /** @description One tier's limit per caller; `limit` requests per `window_seconds` and, where set, at most `burst_per_second` a second. */
+        RateLimitTierLimit: {
+            /** @example 20 */
+            burst_per_second: number | null;
+            /** @example 100 */
+            limit: number;
+            /** @example 60 */
+            window_seconds: number;
         };
         /** @description A prediction as recorded (the Prediction fields), resolved once its target candle closes. */
         RecordedPrediction: {
@@ -5024,6 +5199,63 @@ export interface components {
             /** @example demo */
             user_id: string | null;
         };
+        /** @description The caller's paper account over a window ending now. */
+        TradingMetrics: {
+            account_id: string;
+            /** @description Maker (resting orders) and taker fills in the window. */
+            fills: {
+                average_fill_notional: number | null;
+                maker: components["schemas"]["FillStats"];
+                /** @description Share of fills that were maker fills (0 without fills). */
+                maker_percent: number;
+                taker: components["schemas"]["FillStats"];
+            };
+            /** @description The account now. */
+            risk: {
+                balance: number;
+                /** @description Equity now minus equity at 00:00 UTC. */
+                daily_pnl: number;
+                equity: number;
+                /** @description Marked value of the open positions (unsigned). */
+                exposure: number;
+                /** @description Exposure as a percent of equity. */
+                exposure_percent: number;
+                open_positions: number;
+            };
+            /** @description Round trips closed in the window. */
+            round_trips: {
+                count: number;
+                fees: number;
+                losses: number;
+                /** @description PnL net of fees. */
+                net_pnl: number;
+                /** @description Null without round trips. */
+                win_rate_percent: number | null;
+                wins: number;
+            };
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            volume: {
+                /** @description One entry per symbol filled in the window, the largest notional first. */
+                by_market: {
+                    fees: number;
+                    fills: number;
+                    notional: number;
+                    orders: number;
+                    /** @description Before fees. */
+                    realized_pnl: number;
+                    /** @example BTCUSDT */
+                    symbol: string;
+                }[];
+                fills: number;
+                /** @description Quote notional filled in the window. */
+                notional: number;
+                /** @description Orders with at least one fill in the window. */
+                orders: number;
+            };
+        };
         /** @description Pause trading for everyone, or for one user's account with `user_id`. While paused, orders that would add exposure (open, add to or reverse a position) are denied with TRADING_PAUSED; orders that only reduce a position and the SL/TP exits still execute, so positions stay protected and can be closed; resting orders that would add exposure are held (they neither fill nor expire because of the pause). Reading, cancelling and risk endpoints keep working. Pausing again keeps paused_at and replaces the reason and the duration. */
         TradingPauseRequest: {
             /**
@@ -5273,15 +5505,17 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Rate limit exceeded (RATE_LIMIT_EXCEEDED, details.limit / window / retry_after). */
+        /** @description Rate limit exceeded (RATE_LIMIT_EXCEEDED, details.tier / limit / window / retry_after). */
         TooManyRequests: {
             headers: {
                 "API-Version": components["headers"]["API-Version"];
                 "Retry-After": components["headers"]["Retry-After"];
                 "X-Process-Time": components["headers"]["X-Process-Time"];
+                "X-RateLimit-Burst-Remaining": components["headers"]["X-RateLimit-Burst-Remaining"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -5358,12 +5592,16 @@ export interface components {
         "Retry-After": number;
         /** @description Seconds the server spent on this request (measured, microsecond resolution). */
         "X-Process-Time": number;
+        /** @description Requests left in the current second, on tiers with a burst limit (trading and market_data); absent on the others. */
+        "X-RateLimit-Burst-Remaining": number;
         /** @description Requests allowed per window (per token, or per IP when unauthenticated). */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current window. */
         "X-RateLimit-Remaining": number;
         /** @description Unix time (seconds) at which the current window resets. */
         "X-RateLimit-Reset": number;
+        /** @description The rate-limit tier the request counted against (the operation's `x-rate-limit-tier`). */
+        "X-RateLimit-Tier": "trading" | "market_data" | "health" | "metrics" | "admin" | "ml";
         /** @description Identifier of this request; echoed as `request_id` in error envelopes and in server logs. */
         "X-Request-Id": string;
     };
@@ -7249,6 +7487,108 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetricsPerformance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request performance. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsPerformance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetricsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics summary. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTradingMetrics: {
+        parameters: {
+            query?: {
+                /** @description The window, in hours back from now. */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trading metrics. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

@@ -1,5 +1,5 @@
 import { SMCApiError } from '../errors'
-import type { AsyncApiDocument, Config, DetailedHealth, ConfigUpdate, GenerateTokenRequest, Health, TokenResponse, WsStats } from '../types'
+import type { AsyncApiDocument, Config, DetailedHealth, ConfigUpdate, GenerateTokenRequest, Health, MetricsPerformance, MetricsSummary, TokenResponse, TradingMetrics, WsStats } from '../types'
 import { ClientCore } from './core'
 
 /** `SMCClient`'s authentication, health, metrics and configuration methods. */
@@ -58,6 +58,37 @@ export class SystemMethods extends ClientCore {
    */
   getMetrics(): Promise<string> {
     return this.unwrap(this.api.GET('/v1/metrics', { parseAs: 'text' })) as Promise<string>
+  }
+
+  /**
+   * The server at a glance as JSON (needs `admin_full`): requests since start and over the last
+   * minute, today's orders and fills, working orders and open positions, the stream hub, the process.
+   * @example
+   * const { requests, last_minute } = await admin.getMetricsSummary()
+   * console.log(requests.total, last_minute.error_rate_percent)
+   */
+  getMetricsSummary(): Promise<MetricsSummary> {
+    return this.unwrap(this.api.GET('/v1/metrics/summary'))
+  }
+
+  /**
+   * The API over the last minute, per route template, the busiest first (needs `admin_full`).
+   * @example
+   * const { routes } = await admin.getMetricsPerformance()
+   * for (const r of routes) console.log(r.method, r.route, r.requests, r.latency_ms.p95)
+   */
+  getMetricsPerformance(): Promise<MetricsPerformance> {
+    return this.unwrap(this.api.GET('/v1/metrics/performance'))
+  }
+
+  /**
+   * Your account over the last `hours` (default 24): volume by market, maker/taker fills, round trips, risk now.
+   * @example
+   * const { volume, fills } = await client.getTradingMetrics({ hours: 24 })
+   * console.log(volume.by_market, fills.maker_percent)
+   */
+  getTradingMetrics(query: { hours?: number } = {}): Promise<TradingMetrics> {
+    return this.unwrap(this.api.GET('/v1/metrics/trading', { params: { query } }))
   }
 
   /**

@@ -6,7 +6,8 @@ import type { AppServices } from '../services'
 import { errorResponse, toDomainError, validationError } from './errors'
 import { identify } from './middleware/identify'
 import { observe } from './middleware/observe'
-import { rateLimit } from './middleware/rate-limit'
+import { rateLimit, type RateLimits } from './middleware/rate-limit'
+import { tierLimits } from './middleware/tier-limits'
 import { corsFor } from './middleware/cors'
 import { apiVersion, processTime } from './middleware/process-time'
 import { requestId } from './middleware/request-id'
@@ -38,15 +39,14 @@ export function createApp(services: AppServices): App {
   })
   app.use('*', observe(services.metrics, services.logger))
   app.use('*', identify(services.auth, services.clock))
+  // The settings object changes only on PUT /v1/config: the limits are rebuilt then, not per request.
+  let limitsOf: { settings: unknown; limits: RateLimits } | undefined
   app.use(
     '*',
     rateLimit(services.clock, () => {
       const s = services.settings.get()
-      return {
-        perMinute: s['rate_limits.requests_per_minute'],
-        perSecond: s['rate_limits.burst_per_second'],
-        enabled: services.env.RATE_LIMIT_ENABLED,
-      }
+      if (limitsOf?.settings !== s) limitsOf = { settings: s, limits: { enabled: services.env.RATE_LIMIT_ENABLED, tiers: tierLimits(s) } }
+      return limitsOf.limits
     }),
   )
 

@@ -21,6 +21,7 @@ if (mode === 'bare') {
     // The limiter runs on every request, with a budget the benchmark cannot exhaust.
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_BURST_PER_SECOND: '1000000',
+    RATE_LIMIT_HEALTH_PER_10S: '1000000',
   })
   const services = createServices(env)
   services.market.start(env.MARKET_TICK_MS)

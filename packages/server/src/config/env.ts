@@ -64,6 +64,11 @@ const EnvObject = z.object({
   RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
   RATE_LIMIT_BURST_PER_SECOND: int(20, 1, 1_000_000),
   RATE_LIMIT_ENABLED: bool(true),
+  /** The other tiers' defaults (every operation names its tier; PUT /v1/config changes them at runtime). */
+  RATE_LIMIT_HEALTH_PER_10S: int(100, 1, 1_000_000),
+  RATE_LIMIT_METRICS_PER_MINUTE: int(30, 1, 1_000_000),
+  RATE_LIMIT_ADMIN_PER_MINUTE: int(10, 1, 1_000_000),
+  RATE_LIMIT_ML_PER_MINUTE: int(20, 1, 1_000_000),
   /** Quote-currency balance of a new paper account (one per user, created on first use). */
   PAPER_INITIAL_BALANCE: z.coerce.number().positive().max(10_000_000).default(10_000),
   /** Fees in basis points of the fill value: taker (orders that take liquidity) and maker (resting orders). */

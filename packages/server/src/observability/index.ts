@@ -1,6 +1,6 @@
 export { Metrics } from './metrics'
 export { createLogger, REDACTED_PATHS, type Logger } from './logger'
 export { LogBuffer, LEVELS, type LevelName, type LogEntry } from './log-buffer'
-export { LiveRequests, percentile, type RequestWindow } from './live-requests'
+export { LiveRequests, percentile, type RequestTotals, type RequestWindow, type RouteWindow } from './live-requests'
 export { SystemProbe, type DiskUsage, type EventLoopDelay, type LoadSample, type ProcessUsage } from './system-probe'
-export { requestPerformance } from './request-performance'
+export { latencySummary, requestPerformance, routePerformance } from './request-performance'

@@ -10,6 +10,24 @@ export interface RequestWindow {
   latenciesMs: number[]
   /** Latencies (ms) of POST /v1/trades in the window, unsorted. */
   tradeLatenciesMs: number[]
+  /** Per method and route template: counts and latencies (ms, unsorted). */
+  routes: Map<string, RouteWindow>
+}
+
+/** One route's share of the window. */
+export interface RouteWindow {
+  method: string
+  route: string
+  requests: number
+  serverErrors: number
+  latenciesMs: number[]
+}
+
+/** Requests since the counter started (the server's life). */
+export interface RequestTotals {
+  total: number
+  clientErrors: number
+  serverErrors: number
 }
 
 const WINDOW_S = 60
@@ -23,6 +41,7 @@ interface Slot {
   serverErrors: number
   latencies: number[]
   trades: number[]
+  routes: Map<string, RouteWindow>
 }
 
 const TRADE_ROUTES = new Set(['/v1/trades', '/api/v1/trades'])
@@ -33,7 +52,16 @@ const TRADE_ROUTES = new Set(['/v1/trades', '/api/v1/trades'])
  * beside the Prometheus counters (which only grow, so they cannot answer "per minute").
  */
 export class LiveRequests {
-  private readonly slots: Slot[] = Array.from({ length: WINDOW_S }, () => ({ second: -1, requests: 0, clientErrors: 0, serverErrors: 0, latencies: [], trades: [] }))
+  private readonly slots: Slot[] = Array.from({ length: WINDOW_S }, () => ({
+    second: -1,
+    requests: 0,
+    clientErrors: 0,
+    serverErrors: 0,
+    latencies: [],
+    trades: [],
+    routes: new Map(),
+  }))
+  private readonly totals: RequestTotals = { total: 0, clientErrors: 0, serverErrors: 0 }
 
   constructor(private readonly clock: Clock) {}
 
@@ -45,19 +73,36 @@ export class LiveRequests {
       slot.requests = slot.clientErrors = slot.serverErrors = 0
       slot.latencies.length = 0
       slot.trades.length = 0
+      slot.routes.clear()
     }
     slot.requests++
-    if (status >= 500) slot.serverErrors++
-    else if (status >= 400) slot.clientErrors++
+    this.totals.total++
+    if (status >= 500) {
+      slot.serverErrors++
+      this.totals.serverErrors++
+    } else if (status >= 400) {
+      slot.clientErrors++
+      this.totals.clientErrors++
+    }
     const ms = seconds * 1000
     if (slot.latencies.length < SAMPLES_PER_SECOND) slot.latencies.push(ms)
+    // Route templates are bounded by the contract (and `unmatched`), so the map stays small.
+    const key = `${method} ${route}`
+    let r = slot.routes.get(key)
+    if (!r) {
+      r = { method, route, requests: 0, serverErrors: 0, latenciesMs: [] }
+      slot.routes.set(key, r)
+    }
+    r.requests++
+    if (status >= 500) r.serverErrors++
+    if (r.latenciesMs.length < SAMPLES_PER_SECOND) r.latenciesMs.push(ms)
     if (method === 'POST' && TRADE_ROUTES.has(route) && slot.trades.length < SAMPLES_PER_SECOND) slot.trades.push(ms)
   }
 
   /** The last 60 s (the current second included). */
   window(): RequestWindow {
     const now = Math.floor(this.clock.now() / 1000)
-    const out: RequestWindow = { windowSeconds: WINDOW_S, requests: 0, clientErrors: 0, serverErrors: 0, latenciesMs: [], tradeLatenciesMs: [] }
+    const out: RequestWindow = { windowSeconds: WINDOW_S, requests: 0, clientErrors: 0, serverErrors: 0, latenciesMs: [], tradeLatenciesMs: [], routes: new Map() }
     for (const s of this.slots) {
       if (s.second < 0 || now - s.second >= WINDOW_S) continue
       out.requests += s.requests
@@ -65,8 +110,22 @@ export class LiveRequests {
       out.serverErrors += s.serverErrors
       out.latenciesMs.push(...s.latencies)
       out.tradeLatenciesMs.push(...s.trades)
+      for (const [key, r] of s.routes) {
+        const acc = out.routes.get(key)
+        if (!acc) out.routes.set(key, { ...r, latenciesMs: [...r.latenciesMs] })
+        else {
+          acc.requests += r.requests
+          acc.serverErrors += r.serverErrors
+          acc.latenciesMs.push(...r.latenciesMs)
+        }
+      }
     }
     return out
+  }
+
+  /** Requests since start. */
+  sinceStart(): Readonly<RequestTotals> {
+    return this.totals
   }
 }
 

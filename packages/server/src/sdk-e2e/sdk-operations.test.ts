@@ -43,3 +43,20 @@ describe('SDK: health', () => {
     expect(denied.code).toBe('INSUFFICIENT_PERMISSIONS')
   })
 })
+
+describe('SDK: JSON metrics', () => {
+  it('getMetricsSummary and getMetricsPerformance (admin_full), getTradingMetrics (the caller’s account)', async () => {
+    const trader = client(await ctx.token(['read_trades', 'write_trades'], 'metrics-sdk'))
+    await trader.executeTrade({ symbol: 'ETHUSDT', side: 'buy', type: 'market', quantity: 0.1 })
+    const admin = client(ctx.adminToken)
+    const summary = await admin.getMetricsSummary()
+    expect(summary.requests.total).toBeGreaterThan(0)
+    expect(summary.executions_today.orders_filled).toBeGreaterThanOrEqual(1)
+    const perf = await admin.getMetricsPerformance()
+    expect(perf.routes.find((r) => r.method === 'POST' && r.route === '/v1/trades')?.requests).toBeGreaterThanOrEqual(1)
+    const mine = await trader.getTradingMetrics({ hours: 1 })
+    expect(mine.volume.by_market.map((m) => m.symbol)).toEqual(['ETHUSDT'])
+    expect(mine.risk.open_positions).toBe(1)
+    expect((await trader.getMetricsSummary().catch((e) => e)).code).toBe('INSUFFICIENT_PERMISSIONS')
+  })
+})

@@ -10,6 +10,14 @@ export interface RuntimeSettings {
   'notifications.email_enabled': boolean
   'rate_limits.requests_per_minute': number
   'rate_limits.burst_per_second': number
+  'rate_limits.health.limit': number
+  'rate_limits.health.window_seconds': number
+  'rate_limits.metrics.limit': number
+  'rate_limits.metrics.window_seconds': number
+  'rate_limits.admin.limit': number
+  'rate_limits.admin.window_seconds': number
+  'rate_limits.ml.limit': number
+  'rate_limits.ml.window_seconds': number
   'exchanges.simulated.symbols': string[]
   /** Minutes between the strategy runner's trading cycles. */
   'scheduler.interval_minutes': number

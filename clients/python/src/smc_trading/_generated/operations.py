@@ -45,6 +45,8 @@ if TYPE_CHECKING:
         LevelSettings,
         LogList,
         MarketSnapshot,
+        MetricsPerformance,
+        MetricsSummary,
         ModelInfo,
         Ohlcv,
         OpenApiDocument,
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
         Trade,
         TradeHistory,
         TradingControl,
+        TradingMetrics,
         TradingStatus,
         WsStats,
     )
@@ -152,6 +155,9 @@ OPERATION_IDS: dict[str, str] = {
     "get_ohlcv": "getOhlcv",
     "get_order_book": "getOrderBook",
     "get_metrics": "getMetrics",
+    "get_metrics_performance": "getMetricsPerformance",
+    "get_metrics_summary": "getMetricsSummary",
+    "get_trading_metrics": "getTradingMetrics",
     "get_model_info": "getModelInfo",
     "get_predictions": "getPredictions",
     "get_open_api_document": "getOpenApiDocument",
@@ -1788,6 +1794,87 @@ class GeneratedOperations:
                 body_required=False,
                 ok=(200,),
                 text=True,
+            ),
+        )
+
+    def get_metrics_performance(
+        self,
+    ) -> MetricsPerformance:
+        """Request performance.
+
+        The HTTP API over the rolling last minute: requests per second, error rates, latency
+        percentiles of every request and of each route (the route template, never the raw path),
+        with the event-loop delay beside them. From the live counter the request middleware feeds.
+
+        `GET /v1/metrics/performance` (operation `getMetricsPerformance`).
+        Needs scope: admin_full.
+        """
+        return cast(
+            "MetricsPerformance",
+            self._call(
+                "GET",
+                "/v1/metrics/performance",
+                path={},
+                query={},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def get_metrics_summary(
+        self,
+    ) -> MetricsSummary:
+        """Metrics summary.
+
+        Seed 002's metrics summary as JSON, measured at the request: requests since start and over
+        the rolling last minute, today's orders and fills from the store, working orders and open
+        positions, the stream hub's connections and frames, and the process (CPU, memory, event-loop
+        delay).
+
+        `GET /v1/metrics/summary` (operation `getMetricsSummary`).
+        Needs scope: admin_full.
+        """
+        return cast(
+            "MetricsSummary",
+            self._call(
+                "GET",
+                "/v1/metrics/summary",
+                path={},
+                query={},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def get_trading_metrics(
+        self,
+        *,
+        hours: int | Unset = UNSET,
+    ) -> TradingMetrics:
+        """Trading metrics.
+
+        The caller's paper account over the last 24 hours (or `hours`): volume by market, fill
+        statistics (maker / taker counts, notional, fees), the round trips closed in the window and
+        the account's risk now (equity, exposure, daily PnL). Computed from the store.
+
+        `GET /v1/metrics/trading` (operation `getTradingMetrics`).
+        Needs scope: read_trades.
+
+        Args:
+            hours: The window, in hours back from now. Server default: 24.
+        """
+        return cast(
+            "TradingMetrics",
+            self._call(
+                "GET",
+                "/v1/metrics/trading",
+                path={},
+                query={"hours": hours},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
             ),
         )
 

@@ -3,7 +3,17 @@ import { cors } from 'hono/cors'
 import type { AppEnv } from '../types'
 
 /** Headers a browser client may read: rate limits, request id, timing, version. */
-const EXPOSED = ['X-Request-Id', 'X-Process-Time', 'API-Version', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After']
+const EXPOSED = [
+  'X-Request-Id',
+  'X-Process-Time',
+  'API-Version',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Burst-Remaining',
+  'X-RateLimit-Reset',
+  'X-RateLimit-Tier',
+  'Retry-After',
+]
 
 /**
  * CORS for browser clients (`CORS_ORIGINS`: `*` or a comma-separated list). Registered before

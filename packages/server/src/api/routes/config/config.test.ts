@@ -18,7 +18,15 @@ describe('GET/PUT /v1/config', () => {
     const cfg = await res.json()
     expect(cfg.trading).toEqual({ max_position_size: 1000, max_daily_loss: 500, risk_enabled: true })
     expect(cfg.exchanges.simulated.symbols).toContain('BTCUSDT')
-    expect(cfg.rate_limits).toEqual({ requests_per_minute: 100, burst_per_second: 20 })
+    expect(cfg.rate_limits).toMatchObject({ requests_per_minute: 100, burst_per_second: 20 })
+    expect(cfg.rate_limits.tiers).toEqual({
+      trading: { limit: 100, window_seconds: 60, burst_per_second: 20 },
+      market_data: { limit: 100, window_seconds: 60, burst_per_second: 20 },
+      health: { limit: 100, window_seconds: 10, burst_per_second: null },
+      metrics: { limit: 30, window_seconds: 60, burst_per_second: null },
+      admin: { limit: 10, window_seconds: 60, burst_per_second: null },
+      ml: { limit: 20, window_seconds: 60, burst_per_second: null },
+    })
     expect(JSON.stringify(cfg)).not.toMatch(/secret|smc_demo|smc_admin/)
   })
 

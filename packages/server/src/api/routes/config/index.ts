@@ -2,6 +2,7 @@ import { getConfigRoute, updateConfigRoute } from '../../../generated'
 import type { Config } from '../../../generated/schemas'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
+import { tierLimits } from '../../middleware/tier-limits'
 import type { App } from '../../types'
 
 /** The effective configuration in the contract's nested shape; secrets are never included. */
@@ -16,7 +17,13 @@ export function effectiveConfig(s: AppServices): Config {
     },
     exchanges: { simulated: { enabled: s.env.MARKET_SOURCE === 'simulated', symbols: r['exchanges.simulated.symbols'] } },
     notifications: { slack_enabled: r['notifications.slack_enabled'], email_enabled: r['notifications.email_enabled'] },
-    rate_limits: { requests_per_minute: r['rate_limits.requests_per_minute'], burst_per_second: r['rate_limits.burst_per_second'] },
+    rate_limits: {
+      requests_per_minute: r['rate_limits.requests_per_minute'],
+      burst_per_second: r['rate_limits.burst_per_second'],
+      tiers: Object.fromEntries(
+        Object.entries(tierLimits(r)).map(([tier, t]) => [tier, { limit: t.limit, window_seconds: t.windowSeconds, burst_per_second: t.burstPerSecond }]),
+      ) as Config['rate_limits']['tiers'],
+    },
     scheduler: { enabled: s.env.SCHEDULER_ENABLED, interval_minutes: r['scheduler.interval_minutes'] },
     server: {
       version: s.version,

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { getApiRootRoute, getAsyncApiDocumentRoute, getAsyncApiYamlRoute, getDetailedHealthRoute, getHealthRoute, getLogsRoute, getMetricsRoute, getOpenApiDocumentRoute } from '../../../generated'
+import { getApiRootRoute, getAsyncApiDocumentRoute, getAsyncApiYamlRoute, getDetailedHealthRoute, getHealthRoute, getLogsRoute, getMetricsPerformanceRoute, getMetricsRoute, getMetricsSummaryRoute, getOpenApiDocumentRoute, getTradingMetricsRoute } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 import { registerDocsRoutes } from './docs'
 import { checkHealth } from './health'
 import { detailedHealth } from './health-detailed'
+import { metricsPerformance, metricsSummary, tradingMetrics } from './metrics'
+import { userOf } from '../../route-helpers'
 
 /** The bundled contract, exactly as the build wrote it (read once). */
 const CONTRACT_TEXT = readFileSync(new URL('../../../generated/openapi.json', import.meta.url), 'utf8')
@@ -37,6 +39,10 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
     const health = checkHealth(s)
     return health.status === 'unhealthy' ? c.json(health, 503) : c.json(health, 200)
   })
+
+  app.openapi(secured(getMetricsSummaryRoute, s), (c) => c.json(metricsSummary(s), 200))
+  app.openapi(secured(getMetricsPerformanceRoute, s), (c) => c.json(metricsPerformance(s), 200))
+  app.openapi(secured(getTradingMetricsRoute, s), (c) => c.json(tradingMetrics(s, userOf(c), c.req.valid('query').hours), 200))
 
   app.openapi(secured(getMetricsRoute, s), async (c) => {
     const text = await s.metrics.registry.metrics()
