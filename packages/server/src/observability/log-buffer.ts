@@ -16,41 +16,63 @@ export interface LogEntry {
 /**
  * The last `size` log records, for `GET /v1/logs`: fed by a pino stream of its own level, so it fills
  * even when stdout logging is silent. Ids increase; reads are newest first.
+ *
+ * A write only stores pino's line in a ring (every request logs one, so the hot path must stay O(1)
+ * and allocation-free); a record is parsed when a read first reaches it.
  */
 export class LogBuffer {
-  private readonly entries: LogEntry[] = []
+  private readonly lines: (string | undefined)[]
+  private readonly ids: number[]
+  private readonly parsed: (LogEntry | null | undefined)[]
+  private head = 0
+  private count = 0
   private nextId = 1
 
-  constructor(readonly size = 1000) {}
+  constructor(readonly size = 1000) {
+    this.lines = new Array<string | undefined>(size)
+    this.ids = new Array<number>(size).fill(0)
+    this.parsed = new Array<LogEntry | null | undefined>(size)
+  }
 
   /** A pino stream: one JSON line per record. */
   write(line: string): void {
+    this.lines[this.head] = line
+    this.ids[this.head] = this.nextId++
+    this.parsed[this.head] = undefined
+    this.head = (this.head + 1) % this.size
+    if (this.count < this.size) this.count++
+  }
+
+  /** The record in ring slot `i`, parsed once; null for a line that is not a JSON record. */
+  private entry(i: number): LogEntry | null {
+    const cached = this.parsed[i]
+    if (cached !== undefined) return cached
     let rec: Record<string, unknown>
     try {
-      rec = JSON.parse(line) as Record<string, unknown>
+      rec = JSON.parse(this.lines[i]!) as Record<string, unknown>
     } catch {
-      return
+      return (this.parsed[i] = null)
     }
     const { level, time, msg, component, service: _service, pid: _pid, hostname: _host, ...fields } = rec
-    this.entries.push({
-      id: this.nextId++,
+    return (this.parsed[i] = {
+      id: this.ids[i]!,
       level: NAMES[Number(level)] ?? 'info',
       time: new Date(typeof time === 'number' ? time : Date.now()).toISOString(),
       component: typeof component === 'string' ? component : 'server',
       message: typeof msg === 'string' ? msg : '',
       fields,
     })
-    if (this.entries.length > this.size) this.entries.splice(0, this.entries.length - this.size)
   }
 
   /** Newest first; `level` is a minimum; `since_id` strictly greater. */
   query(q: { level?: LevelName; component?: string; limit?: number; since_id?: number } = {}): LogEntry[] {
     const min = q.level ? LEVELS[q.level] : 0
     const out: LogEntry[] = []
-    for (let i = this.entries.length - 1; i >= 0 && out.length < (q.limit ?? 100); i--) {
-      const e = this.entries[i]!
-      if (q.since_id !== undefined && e.id <= q.since_id) break
-      if (LEVELS[e.level] < min || (q.component !== undefined && e.component !== q.component)) continue
+    for (let k = 1; k <= this.count && out.length < (q.limit ?? 100); k++) {
+      const i = (this.head - k + this.size) % this.size
+      if (q.since_id !== undefined && this.ids[i]! <= q.since_id) break
+      const e = this.entry(i)
+      if (!e || LEVELS[e.level] < min || (q.component !== undefined && e.component !== q.component)) continue
       out.push(e)
     }
     return out

@@ -30,8 +30,11 @@ export class SqlitePositionRepository implements PositionRepository {
 
   /** The common read of live executions (closed since a time, no symbol, no end): prepared once. */
   private readonly closedSinceQ
+  /** Health and metrics count open positions on every poll: prepared once. */
+  private readonly countOpenQ
 
   constructor(private readonly db: Db) {
+    this.countOpenQ = db.select({ n: count() }).from(p).where(eq(p.status, 'open')).prepare()
     this.closedSinceQ = db
       .select()
       .from(p)
@@ -98,7 +101,7 @@ export class SqlitePositionRepository implements PositionRepository {
   }
 
   countOpen(): number {
-    return this.db.select({ n: count() }).from(p).where(eq(p.status, 'open')).get()?.n ?? 0
+    return this.countOpenQ.get()?.n ?? 0
   }
 
   openWithOwners(): { userId: string; symbol: string; side: PositionRow['side']; quantity: number }[] {
