@@ -6,7 +6,8 @@ import { createTestContext, openSocket, type TestSocket, type TestContext } from
 let ctx: TestContext
 let server: RunningServer
 beforeAll(async () => {
-  ctx = await createTestContext({ WS_AUTH_TIMEOUT_MS: '300' })
+  // Short enough for the never-authenticates test, long enough for a loaded CI machine to authenticate in time.
+  ctx = await createTestContext({ WS_AUTH_TIMEOUT_MS: '2000' })
   server = await ctx.listen()
 })
 afterAll(() => ctx.close())
@@ -149,7 +150,7 @@ describe('/v1/ws protocol', () => {
   it('closes a connection that never authenticates (1008)', async () => {
     const s = await openSocket(server.wsUrl)
     await s.next('connected')
-    const err = await s.next('error', 2000)
+    const err = await s.next('error', 6000)
     expect(err.data.code).toBe('AUTHENTICATION_FAILED')
     expect((await s.closed).code).toBe(1008)
   })

@@ -11,7 +11,7 @@ const dbs: Db[] = []
 const dirs: string[] = []
 afterEach(() => {
   for (const db of dbs.splice(0)) closeDatabase(db)
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 5 })
 })
 
 function service(db: Db = track(openDatabase(':memory:')), inUse?: (u: string, n: string) => boolean) {
