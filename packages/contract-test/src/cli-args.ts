@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatJunit, formatSummary } from './report'
-import { runContractTests, type RunOptions } from './runner'
+import { runContractTests } from './run'
+import type { RunOptions } from './runner'
 import type { RunReport } from './results'
 
 export const USAGE = `usage: smc-contract-test --base-url URL (--api-key KEY | --token TOKEN) [options]

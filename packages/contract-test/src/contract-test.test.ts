@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from 'smc-server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadBundledDocuments } from './documents'
 import { formatJunit, formatSummary } from './report'
-import { runContractTests } from './runner'
+import { runContractTests } from './run'
 
 // The documents the build ships, read from where the build copies them from.
 const documents = loadBundledDocuments(resolve(dirname(fileURLToPath(import.meta.url)), '../../server/src/generated'))

@@ -1,5 +1,6 @@
 // @smc-trading/contract-test: check a running SMC Trading server against the bundled contract.
-export { runContractTests, Runner, type RunOptions } from './runner'
+export { runContractTests } from './run'
+export { Runner, type RunOptions } from './runner'
 export { formatSummary, formatJunit, describeFailure } from './report'
 export { loadBundledDocuments, type ContractDocuments } from './documents'
 export type { CaseResult, CaseStatus, RunReport } from './results'

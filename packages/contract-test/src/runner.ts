@@ -9,10 +9,8 @@ import { createRng, type Rng } from './rng'
 import { exampleOf, generateValid, resolveSchema } from './schema/generate'
 import { invalidBodies, invalidParameterValues } from './schema/invalid'
 import { ContractValidator } from './schema/validator'
-import type { CaseResult, RunReport } from './results'
-import { LAST, LAST_REASON, phaseOf } from './policy'
-import { runLinks } from './stateful'
-import { runWebSocket } from './ws'
+import type { CaseResult } from './results'
+import { LAST, LAST_REASON } from './policy'
 
 export interface RunOptions {
   /** `http://host:8000`. */
@@ -401,47 +399,6 @@ export class Runner {
     const body = ex?.json as Json | undefined
     return ex && ex.status < 300 && typeof body?.token === 'string' ? (body as { token: string; refresh_token: string }) : undefined
   }
-
-  async execute(): Promise<RunReport> {
-    const started = performance.now()
-    const startedAt = new Date().toISOString()
-    await this.authenticate()
-    const ops = this.operations
-      .filter((op) => this.selected(op))
-      .map((op, i) => ({ op, i, phase: phaseOf(op.label, op.method) }))
-      .sort((a, b) => a.phase - b.phase || a.i - b.i)
-      .map((x) => x.op)
-    const wanted = (tag: string): boolean => this.wants(tag)
-    // Stateful links first: they place the order and create the preset, account and backtest
-    // whose ids the operations' path parameters then use.
-    if (!this.options.readOnly) await runLinks(this)
-    let wsDone = false
-    for (const op of ops) {
-      // The stream is checked once the reads and ordinary writes are done, before the state changers.
-      if (!wsDone && phaseOf(op.label, op.method) >= 100 && wanted('streaming')) {
-        wsDone = true
-        await runWebSocket(this)
-      }
-      this.log(`${op.label}`)
-      await this.runOperation(op)
-    }
-    if (!wsDone && wanted('streaming')) await runWebSocket(this)
-    return {
-      baseUrl: this.options.baseUrl,
-      seed: this.options.seed ?? 1,
-      startedAt,
-      durationMs: performance.now() - started,
-      requests: this.requests,
-      rateLimitWaits: this.rateLimitWaits,
-      rateLimitWaitSeconds: this.rateLimitWaitSeconds,
-      results: this.results,
-    }
-  }
-}
-
-/** Check a running server against the contract. Never throws for a failed check: see the report. */
-export async function runContractTests(options: RunOptions): Promise<RunReport> {
-  return new Runner(options).execute()
 }
 
 function headersOf(h: Headers): Record<string, string> {
