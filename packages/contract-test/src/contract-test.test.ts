@@ -35,6 +35,8 @@ describe('smc-contract-test against our own server', () => {
       'GET /v1/trades/history [link: the fill is in the trade history]',
       'GET /v1/orders/{order_id} [link: a cancelled order shows status cancelled]',
       'WS /v1/ws [trades: trade_update of an order placed through REST]',
+      'WS /v1/ws [connect without a token, then authenticate → authenticated]',
+      'WS /v1/ws [connect with a bad token → error frame, close 1008]',
       'POST /v1/trades [invalid: missing required field "symbol"]',
       'POST /v1/trades [invalid: field "side" with an unknown enum value]',
       'GET /v1/market-data/{symbol}/ohlcv [invalid: query limit above maximum 1000]',
@@ -88,6 +90,52 @@ async function brokenProxy(target: string): Promise<{ url: string; close(): Prom
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) }
 }
+
+describe('smc-contract-test and rate limits', () => {
+  let server: TestServer
+  let proxy: { url: string; close(): Promise<void> }
+  let refused = 0
+  beforeAll(async () => {
+    server = await startTestServer()
+    // Every tenth request is refused once with 429 and Retry-After: 1, as a limited server would.
+    let n = 0
+    const http = createServer(async (req, res) => {
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      if (++n % 10 === 0) {
+        refused++
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+        res.end(JSON.stringify({ error: { code: 'RATE_LIMIT_EXCEEDED', message: 'slow down', details: {}, timestamp: new Date().toISOString(), request_id: 'req_x' } }))
+        return
+      }
+      const headers: Record<string, string> = {}
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v
+      const up = await fetch(`${server.baseUrl}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined })
+      const out: Record<string, string> = {}
+      up.headers.forEach((v, k) => {
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)) out[k] = v
+      })
+      res.writeHead(up.status, out)
+      res.end(await up.text())
+    })
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+    proxy = { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, close: () => new Promise((r) => http.close(() => r())) }
+  })
+  afterAll(async () => {
+    await proxy?.close()
+    await server?.close()
+  })
+
+  it('waits out a 429 (Retry-After) and retries, counting the waits in the summary', async () => {
+    const report = await runContractTests({ baseUrl: proxy.url, apiKey: server.apiKey, documents, only: ['market-data'], readOnly: true, validCases: 0 })
+    const summary = formatSummary(report)
+    expect(report.results.filter((r) => r.status === 'failed'), summary).toEqual([])
+    expect(refused).toBeGreaterThan(2)
+    expect(report.rateLimitWaits).toBe(refused)
+    expect(report.rateLimitWaitSeconds).toBe(refused)
+    expect(summary).toMatch(new RegExp(`\\(${refused} rate-limit waits, ${refused} s\\)`))
+  }, 60_000)
+})
 
 describe('smc-contract-test against a deliberately broken server', () => {
   let server: TestServer

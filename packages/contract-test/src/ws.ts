@@ -207,6 +207,25 @@ export async function runWebSocket(r: Runner): Promise<void> {
   })
   record(`${s.frames.length} frames valid against the AsyncAPI document, seq gapless`, problems.slice(0, 20), t)
 
+  // No token in the URL, then an authenticate message: an authenticated frame, valid, seq from 1.
+  t = performance.now()
+  const later = await open(`${wsBase}${address}`)
+  if (later instanceof Error) record('connect without a token, then authenticate', [{ message: `cannot connect: ${later.message}` }], t)
+  else {
+    send(later, { type: 'authenticate', token: r.tokens.user, request_id: 'ct-auth' })
+    const ok = await later.next((f) => f.json.type === 'authenticated' || f.json.type === 'error')
+    const p: Problem[] = []
+    if (!ok) p.push({ message: 'no authenticated frame within 5 s of an authenticate message' })
+    else if (ok.json.type !== 'authenticated') p.push({ message: `authenticate answered with ${ok.raw.slice(0, 300)}` })
+    later.frames.forEach((f, i) => {
+      p.push(...frameProblems(f))
+      if (f.json.seq !== i + 1) p.push({ message: `frame ${i + 1} has seq ${JSON.stringify(f.json.seq)}, expected ${i + 1}` })
+    })
+    later.ws.close(1000)
+    await later.whenClosed()
+    record('connect without a token, then authenticate → authenticated', p, t)
+  }
+
   // A bad token: an error frame (AUTHENTICATION_FAILED) and close 1008, or the upgrade refused.
   t = performance.now()
   const bad = await open(`${wsBase}${address}?token=not-a-token`)
