@@ -57,6 +57,9 @@ export function formatSummary(report: RunReport): string {
     lines.push('', `Failures (${failures.length}):`)
     for (const r of failures) lines.push(describeFailure(r))
   }
+  // How many generated valid inputs got past validation into the handler (2xx), for a sense of depth.
+  const valid = report.results.filter((r) => r.name.startsWith('valid #') && r.httpStatus !== undefined)
+  if (valid.length) lines.push('', `Generated valid inputs answered 2xx: ${valid.filter((r) => r.httpStatus! < 300).length} of ${valid.length} (the rest a documented 4xx: unknown ids, ranges, risk).`)
   const operations = new Set(report.results.map((r) => r.operation)).size
   lines.push(
     '',

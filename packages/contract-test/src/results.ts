@@ -11,6 +11,8 @@ export interface CaseResult {
   name: string
   status: CaseStatus
   durationMs: number
+  /** The HTTP status the server answered (the last one, after 429s waited out). */
+  httpStatus?: number
   /** Why it failed: each problem with the contract location that failed, when there is one. */
   problems?: { message: string; schemaPath?: string }[]
   skipReason?: string

@@ -189,6 +189,7 @@ export class Runner {
       status: problems.length ? 'failed' : skipReason ? 'skipped' : 'passed',
       durationMs: performance.now() - started,
     }
+    if (ex) result.httpStatus = ex.status
     if (skipReason) result.skipReason = skipReason
     if (problems.length) {
       result.problems = problems
@@ -213,6 +214,23 @@ export class Runner {
       if (v !== undefined && v !== null) q[p.name] = String(v)
     }
     return q
+  }
+
+  /**
+   * Random symbols are almost all unknown to the server: most of the time a generated `symbol`
+   * (parameter or body field) is the run's known symbol, so valid inputs reach the handler's logic.
+   */
+  withKnownValues(name: string, value: unknown): unknown {
+    const symbol = this.ids.symbol
+    if (!symbol || !this.rng.chance(0.7)) return value
+    if (name === 'symbol' && typeof value === 'string') return symbol
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const out = { ...(value as Json) }
+      if (typeof out.symbol === 'string') out.symbol = symbol
+      if (Array.isArray(out.symbols) && out.symbols.every((x: unknown) => typeof x === 'string')) out.symbols = [symbol]
+      return out
+    }
+    return value
   }
 
   /** A generated value that the schema accepts (a few tries), else undefined. */
@@ -255,11 +273,12 @@ export class Runner {
       for (let i = 1; i <= n; i++) {
         const q = this.query(op, (p) => {
           if (!p.required && !this.rng.chance(0.5)) return undefined
-          return this.validValue(`${op.label}#${p.name}`, p.schema)
+          return this.withKnownValues(p.name, this.validValue(`${op.label}#${p.name}`, p.schema))
         })
         let body: unknown
         if (op.body) {
-          body = this.validValue(`${op.label}#body`, op.body.schema)
+          body = this.withKnownValues('', this.validValue(`${op.label}#body`, op.body.schema))
+          if (body !== undefined && !this.validator.matches(`${op.label}#body`, op.body.schema, body)) body = this.validValue(`${op.label}#body`, op.body.schema)
           if (body === undefined) {
             this.skip(op, `valid #${i}`, 'no generated body matched the schema')
             continue
