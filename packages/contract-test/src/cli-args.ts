@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatJunit, formatSummary } from './report'
-import { runContractTests } from './run'
+import { runContractTests, UsageError } from './run'
 import type { RunOptions } from './runner'
 import type { RunReport } from './results'
 
@@ -103,7 +103,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     report = await runContractTests({ ...options, log: options.quiet ? undefined : (line) => io.out(`${line}\n`) })
   } catch (e) {
     io.err(`smc-contract-test: ${(e as Error).message}\n`)
-    return 1
+    return e instanceof UsageError ? 2 : 1
   }
   io.out(`${formatSummary(report)}\n`)
   if (options.junit) {

@@ -1,5 +1,5 @@
 // @smc-trading/contract-test: check a running SMC Trading server against the bundled contract.
-export { runContractTests } from './run'
+export { runContractTests, UsageError } from './run'
 export { Runner, type RunOptions } from './runner'
 export { formatSummary, formatJunit, describeFailure } from './report'
 export { loadBundledDocuments, type ContractDocuments } from './documents'

@@ -6,9 +6,15 @@ import { Runner, type RunOptions } from './runner'
 import { runLinks } from './stateful'
 import { runWebSocket } from './ws'
 
+/** A run that cannot start as asked (the CLI exits 2). */
+export class UsageError extends Error {}
+
 /** Check a running server against the contract. Never throws for a failed check: see the report. */
 export async function runContractTests(options: RunOptions): Promise<RunReport> {
   const r = new Runner(options)
+  const tags = new Set([...r.operations.map((o) => o.tag), 'streaming'])
+  const unknown = (options.only ?? []).filter((t) => !tags.has(t))
+  if (unknown.length) throw new UsageError(`--only: no operation has the tag ${unknown.map((t) => `"${t}"`).join(', ')} (tags: ${[...tags].sort().join(', ')})`)
   const started = performance.now()
   const startedAt = new Date().toISOString()
   await r.authenticate()
