@@ -79,6 +79,8 @@ async function brokenProxy(target: string): Promise<{ url: string; close(): Prom
     }
     // (b) a declared header dropped
     if (req.method === 'GET' && path === '/v1/positions') delete out['x-request-id']
+    // (d) the rate-limit tier of another operation
+    if (req.method === 'GET' && path === '/v1/trades/history' && out['x-ratelimit-tier']) out['x-ratelimit-tier'] = 'admin'
     if (req.method === 'GET' && path === '/v1/trading/status') {
       // (c) a 500 for one operation (in the envelope, so only the status is wrong)
       status = 500
@@ -149,17 +151,19 @@ describe('smc-contract-test against a deliberately broken server', () => {
     await server?.close()
   })
 
-  it('catches a wrong type, a dropped header and a 500, naming the operation and the schema path', async () => {
+  it('catches a wrong type, a dropped header, a 500 and a wrong rate-limit tier, naming the operation and the schema path', async () => {
     const report = await runContractTests({ baseUrl: proxy.url, apiKey: server.apiKey, documents, only: ['trading'] })
     const summary = formatSummary(report)
     const failures = report.results.filter((r) => r.status === 'failed')
     const ops = new Set(failures.map((f) => f.operation))
-    expect([...ops].sort(), summary).toEqual(['GET /v1/account', 'GET /v1/positions', 'GET /v1/trading/status'])
+    expect([...ops].sort(), summary).toEqual(['GET /v1/account', 'GET /v1/positions', 'GET /v1/trades/history', 'GET /v1/trading/status'])
 
     const account = failures.find((f) => f.operation === 'GET /v1/account')!
     expect(account.problems).toContainEqual({ message: 'body/balance: must be number', schemaPath: '#/components/schemas/Account/properties/balance/type' })
     const positions = failures.filter((f) => f.operation === 'GET /v1/positions')
     expect(positions.every((f) => f.problems!.some((p) => p.message === 'missing header X-Request-Id' && p.schemaPath === '#/components/headers/X-Request-Id'))).toBe(true)
+    const tier = failures.find((f) => f.operation === 'GET /v1/trades/history')!
+    expect(tier.problems).toContainEqual({ message: 'X-RateLimit-Tier is "admin", the contract\'s x-rate-limit-tier is "trading"', schemaPath: '#/paths/~1v1~1trades~1history/get/x-rate-limit-tier' })
     const status = failures.find((f) => f.operation === 'GET /v1/trading/status')!
     expect(status.problems![0]!.message).toBe('server error 500 (a 5xx is never acceptable)')
 

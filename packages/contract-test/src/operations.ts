@@ -23,6 +23,8 @@ export interface Operation {
   security: Json[]
   /** `GET /v1/orders/{order_id}`. */
   label: string
+  /** The operation's `x-rate-limit-tier`, when the contract names one. */
+  rateLimitTier?: string
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete']
@@ -56,6 +58,7 @@ export function listOperations(doc: Json): Operation[] {
         responses: op.responses ?? {},
         security: op.security ?? doc.security ?? [],
         label: `${method.toUpperCase()} ${path}`,
+        rateLimitTier: typeof op['x-rate-limit-tier'] === 'string' ? op['x-rate-limit-tier'] : undefined,
       })
     }
   }

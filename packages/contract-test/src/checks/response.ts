@@ -48,6 +48,10 @@ export function checkResponse(doc: Json, validator: ContractValidator, op: Opera
     for (const p of validator.validate(`${headerPath}/schema`, header.schema ?? {}, headerValue(header.schema ?? {}, value)))
       problems.push({ message: `header ${name}: "${value}" ${p.message}`, schemaPath: p.schemaPath })
   }
+  // The tier a request counted against is the one the contract gives the operation.
+  const tier = ex.headers.get('x-ratelimit-tier')
+  if (tier !== null && op.rateLimitTier && tier !== op.rateLimitTier)
+    problems.push({ message: `X-RateLimit-Tier is "${tier}", the contract's x-rate-limit-tier is "${op.rateLimitTier}"`, schemaPath: pointerOf('paths', op.path, op.method, 'x-rate-limit-tier') })
   const content = declared.content as Json | undefined
   if (content && ex.status !== 204) {
     const type = (ex.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
