@@ -363,6 +363,26 @@ export type OrdersQuery = Query<'listOrders'>
  * @example const query: TradeHistoryQuery = { symbol: 'BTCUSDT', start_date: '2024-01-01T00:00:00Z' }
  */
 export type TradeHistoryQuery = Query<'getTradeHistory'>
+/**
+ * One closed round trip (open → flat) with its net PnL, fees, duration and exit reason.
+ * @example const { pnl, exit_reason, duration_seconds }: RoundTrip = (await client.listRoundTrips()).round_trips[0]
+ */
+export type RoundTrip = Schemas['RoundTrip']
+/**
+ * Why a round trip ended (LIQUIDATION is never produced: margin is 1×).
+ * @example const stopped = (r: ExitReason) => r === 'STOP_LOSS'
+ */
+export type ExitReason = Schemas['ExitReason']
+/**
+ * A page of round trips (`listRoundTrips`).
+ * @example const { round_trips, has_more }: RoundTripList = await client.listRoundTrips({ symbol: 'BTCUSDT' })
+ */
+export type RoundTripList = Schemas['RoundTripList']
+/**
+ * Query of `listRoundTrips` / `roundTrips`.
+ * @example const query: RoundTripsQuery = { symbol: 'BTCUSDT', start_date: '2024-01-01T00:00:00Z', limit: 50 }
+ */
+export type RoundTripsQuery = Query<'listRoundTrips'>
 
 // ---- risk -------------------------------------------------------------------------------------------
 

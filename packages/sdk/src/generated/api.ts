@@ -1358,6 +1358,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/round-trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Closed round trips
+         * @description Closed positions of the caller's account as round trips (open → flat), newest close first, optionally only those of one symbol or closed between `start_date` and `end_date` (inclusive, on `closed_at`). A partial close belongs to the round trip of the position it reduced; a reversal closes one round trip and opens the next. `pnl` is net of every fee of the round trip (entry and exit). `exit_reason` comes from the order of the round trip's last fill: a linked stop loss or take profit, a manual close (`DELETE /v1/positions`, a strategy account deleted, an engine stopped), an emergency stop (`POST /v1/admin/emergency-stop` with `flatten_positions`, an engine's), or else SIGNAL (an order of the account's own trading). LIQUIDATION is never produced: margin is 1×, so no position can be liquidated.
+         */
+        get: operations["listRoundTrips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/scanner/last": {
         parameters: {
             query?: never;
@@ -2751,6 +2771,11 @@ export interface components {
             /** @enum {string} */
             type: "execution_update";
         };
+        /**
+         * @description Why a round trip ended, from the order of its last fill: TAKE_PROFIT / STOP_LOSS (a linked exit filled), MANUAL (the owner closed by hand: `DELETE /v1/positions`, a strategy account deleted, an engine stopped), EMERGENCY_STOP (an administrator's emergency stop flattening positions, or an engine's), SIGNAL (any other order: the account's own trading, a strategy's or an engine's decision). LIQUIDATION is listed for leveraged venues and never produced here: margin is 1×.
+         * @enum {string}
+         */
+        ExitReason: "TAKE_PROFIT" | "STOP_LOSS" | "SIGNAL" | "MANUAL" | "EMERGENCY_STOP" | "LIQUIDATION";
         FillStats: {
             count: number;
             fees: number;
@@ -4143,6 +4168,58 @@ export interface components {
             risk_per_trade: number;
             stop_atr_multiple: number;
             take_profit_r: number;
+        };
+        /** @description One closed position, open → flat. */
+        RoundTrip: {
+            /** Format: date-time */
+            closed_at: string;
+            /**
+             * @description closed_at − opened_at, whole seconds.
+             * @example 1800
+             */
+            duration_seconds: number;
+            /**
+             * @description Volume-weighted average entry price of the quantity closed.
+             * @example 45000
+             */
+            entry_price: number;
+            /**
+             * @description Volume-weighted average exit price.
+             * @example 45500
+             */
+            exit_price: number;
+            exit_reason: components["schemas"]["ExitReason"];
+            /**
+             * @description Commissions of the round trip's fills (quote currency).
+             * @example 9.1
+             */
+            fees: number;
+            /** Format: date-time */
+            opened_at: string;
+            /**
+             * @description Realized PnL net of every fee of the round trip (entry and exit), quote currency.
+             * @example 40.9
+             */
+            pnl: number;
+            /** @example pos_123 */
+            position_id: string;
+            /**
+             * @description Quantity closed over the round trip.
+             * @example 0.1
+             */
+            quantity: number;
+            side: components["schemas"]["PositionSide"];
+            /** @example BTCUSDT */
+            symbol: string;
+        };
+        RoundTripList: {
+            /** @description Whether more round trips match beyond this page (offset + round_trips returned < total_count). */
+            has_more: boolean;
+            limit: number;
+            offset: number;
+            round_trips: components["schemas"]["RoundTrip"][];
+            /** @description Round trips matching the filters. */
+            total_count: number;
         };
         ScanCandidate: {
             /** @enum {string|null} */
@@ -8370,6 +8447,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RiskMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRoundTrips: {
+        parameters: {
+            query?: {
+                /** @description End (ISO 8601, inclusive), in the same forms as the start. */
+                end_date?: components["parameters"]["EndDate"];
+                /** @description Maximum number of results. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of results to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`. */
+                start_date?: components["parameters"]["StartDate"];
+                /** @description Only this trading symbol. */
+                symbol?: components["parameters"]["SymbolFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Round trips. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundTripList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -10,6 +10,9 @@ import type {
   Position,
   PositionList,
   PositionsQuery,
+  RoundTrip,
+  RoundTripList,
+  RoundTripsQuery,
   Trade,
   TradeHistory,
   TradeHistoryQuery,
@@ -136,6 +139,27 @@ export class TradingMethods extends RunnerMethods {
    */
   closeAllPositions(query: { symbol?: string; cancel_orders?: boolean } = {}): Promise<CloseAllPositionsResponse> {
     return this.unwrap(this.api.DELETE('/v1/positions', { params: { query } }))
+  }
+
+  /**
+   * Closed round trips (open → flat), newest close first: net PnL, fees, duration and why each ended
+   * (TAKE_PROFIT, STOP_LOSS, SIGNAL, MANUAL, EMERGENCY_STOP). `start_date` / `end_date` bound the close time.
+   * @example
+   * const { round_trips, has_more } = await client.listRoundTrips({ symbol: 'BTCUSDT', limit: 50 })
+   * const stopped = round_trips.filter((t) => t.exit_reason === 'STOP_LOSS').length
+   */
+  listRoundTrips(query: RoundTripsQuery = {}): Promise<RoundTripList> {
+    return this.unwrap(this.api.GET('/v1/round-trips', { params: { query } }))
+  }
+
+  /**
+   * Every round trip matching `query`, fetched page by page as you iterate.
+   * @example
+   * for await (const t of client.roundTrips({ symbol: 'BTCUSDT' })) console.log(t.exit_reason, t.pnl)
+   */
+  async *roundTrips(query: Omit<RoundTripsQuery, 'offset'> = {}): AsyncGenerator<RoundTrip, void, undefined> {
+    const limit = query.limit ?? 100
+    yield* offsetPages(limit, (offset) => this.listRoundTrips({ ...query, limit, offset }), (page) => page.round_trips)
   }
 
   /**

@@ -39,7 +39,8 @@ export interface RunTrade {
   quantity: number
   fees: number
   pnl: number
-  exit_reason: 'TAKE_PROFIT' | 'STOP_LOSS' | 'SIGNAL' | 'END_OF_DATA'
+  /** Backtests end with END_OF_DATA; live runs also see MANUAL and EMERGENCY_STOP closes. */
+  exit_reason: 'TAKE_PROFIT' | 'STOP_LOSS' | 'SIGNAL' | 'END_OF_DATA' | 'MANUAL' | 'EMERGENCY_STOP'
 }
 
 /** Account value at a candle's close. */

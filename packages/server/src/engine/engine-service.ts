@@ -1,5 +1,5 @@
 import { DomainError, fromAtoms, idFactory, toAtoms, type Clock, type ErrorCode, type IdFactory } from '../core'
-import { positionView, type ExecutionService } from '../execution'
+import { positionView, type ExecutionService, type OrderOrigin } from '../execution'
 import type { ExecutionStore } from '../executions/store'
 import type { MarketData } from '../market'
 import { LiveRun } from '../runner/live-run'
@@ -274,7 +274,7 @@ export class EngineService {
     const e = this.engineOf(owner)
     const from = e.row.state as EngineState
     if (commandTarget(from, 'stop').same) return this.result(e, 'stop', from, 'Engine is already stopped', false)
-    const flat = this.flatten(e, 'engine stopped')
+    const flat = this.flatten(e, 'engine stopped', 'manual')
     e.ctx.candidate = null
     e.ctx.signal = null
     this.move(e, 'STOPPED', {
@@ -374,7 +374,7 @@ export class EngineService {
   }
 
   private emergency(e: Engine, trigger: EngineTrigger, reason: string): Flat {
-    const flat = this.flatten(e, `engine emergency stop: ${reason}`)
+    const flat = this.flatten(e, `engine emergency stop: ${reason}`, 'emergency_stop')
     e.ctx.candidate = null
     e.ctx.signal = null
     this.move(e, 'EMERGENCY', {
@@ -759,7 +759,7 @@ export class EngineService {
   }
 
   /** Close the engine account's positions at market, then cancel its open orders (that account only). */
-  private flatten(e: Engine, why: string): Flat {
+  private flatten(e: Engine, why: string, origin: OrderOrigin): Flat {
     const out: Flat = { orders_cancelled: 0, positions_closed: 0, positions_open: 0, denials: [] }
     if (e.row.paperAccountId === null) return out
     const ex = this.o.execution
@@ -767,7 +767,7 @@ export class EngineService {
     const st = ex.state(userId)
     for (const pos of [...st.positions.values()]) {
       const v = positionView(pos, this.o.market, (s) => ex.mark(s))
-      const res = ex.submit(userId, { symbol: pos.symbol, side: pos.side === 'long' ? 'sell' : 'buy', type: 'market', quantity: v.quantity })
+      const res = ex.submit(userId, { symbol: pos.symbol, side: pos.side === 'long' ? 'sell' : 'buy', type: 'market', quantity: v.quantity, origin })
       if (!res.ok) out.denials.push({ symbol: pos.symbol, code: res.denial.code, message: res.denial.message })
       else if (!st.positions.has(pos.symbol)) out.positions_closed++
     }

@@ -47,7 +47,8 @@ export function closeAllPositions(d: BulkDeps, st: AccountState, userId: string,
       if (!inst) continue
       const side: Side = pos.side === 'long' ? 'sell' : 'buy'
       const quantity = fromUnits(pos.quantity, scalesOf(inst).qtyScale)
-      const res = d.submit(userId, { symbol: pos.symbol, side, type: 'market', quantity })
+      // A close the owner asked for by hand: its round trip ends MANUAL.
+      const res = d.submit(userId, { symbol: pos.symbol, side, type: 'market', quantity, origin: 'manual' })
       if (!res.ok) {
         out.denied.push({ positionId: pos.id, symbol: pos.symbol, denial: res.denial })
         continue

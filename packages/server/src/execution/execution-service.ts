@@ -6,7 +6,7 @@ import { sqliteExecutionRepositories, unitOfWork, type Db, type ExecutionReposit
 import { AccountBook, type AccountState } from './account-book'
 import { closeAllPositions, type CloseAllResult } from './bulk-actions'
 import type { EngineDeps } from './engine-deps'
-import { equityHistory, listRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
+import { equityHistory, listRoundTrips, pageRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
 import { MarketTicks } from './market-ticks'
 import { fromAtoms, fromUnits, scalesOf } from './money'
 import { OpenOrders } from './open-orders'
@@ -204,7 +204,7 @@ export class ExecutionService {
       const inst = this.d.market.instrument(r.symbol)
       if (!inst) continue
       const side: Side = r.side === 'long' ? 'sell' : 'buy'
-      const res = this.submit(r.userId, { symbol: r.symbol, side, type: 'market', quantity: fromUnits(r.quantity, scalesOf(inst).qtyScale) })
+      const res = this.submit(r.userId, { symbol: r.symbol, side, type: 'market', quantity: fromUnits(r.quantity, scalesOf(inst).qtyScale), origin: 'emergency_stop' })
       if (res.ok && res.order.status === 'filled') closed++
     }
     return { closed, open: this.openPositionCount() }
@@ -226,6 +226,11 @@ export class ExecutionService {
   /** Closed round trips of an account (see {@link listRoundTrips}). */
   listRoundTrips(accountId: string, q: RoundTripQuery = {}): RoundTrip[] {
     return listRoundTrips(this.d.repos, this.d.market, accountId, q)
+  }
+
+  /** A page of an account's round trips, newest close first (see {@link pageRoundTrips}). */
+  roundTripPage(accountId: string, q: RoundTripQuery & { limit: number; offset: number }): { trips: RoundTrip[]; total: number } {
+    return pageRoundTrips(this.d.repos, this.d.market, accountId, q)
   }
 
   /** Equity marks of an account (see {@link equityHistory}). */

@@ -2,6 +2,7 @@ export { ExecutionService, type ExecutionOptions, type AccountState } from './ex
 export type { CloseAllResult, ClosedPosition } from './bulk-actions'
 export {
   listRoundTrips,
+  pageRoundTrips,
   equityHistory,
   type RoundTrip,
   type RoundTripQuery,
@@ -9,5 +10,6 @@ export {
 } from './history'
 export { ORDER_STATUSES, TRANSITIONS, TERMINAL, ACTIVE, canTransition, transition, IllegalTransitionError, type OrderStatus } from './order-state'
 export { orderView, positionView, tradeView, accountView } from './views'
+export { exitReasonOf, type ExitReason, type OrderOrigin } from './exit-reason'
 export type { OrderRequest, Denial, SubmitResult, Order, Position, Fill, Account } from './types'
 export type { OrderFilter, PositionFilter, TradeFilter } from './queries'

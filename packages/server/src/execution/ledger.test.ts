@@ -22,6 +22,8 @@ const open = (side: PositionSide, quantity: number, cost: bigint, commission: bi
   exitNotional: 0,
   realizedPnl: 0,
   commission: Number(commission),
+  initialStopLoss: null,
+  exitReason: null,
   openedAt: 0,
   updatedAt: 0,
   closedAt: null,

@@ -71,6 +71,7 @@ export class LinkedExits {
           clientOrderId: null,
           expiresAt: null,
           adjustments: [],
+          origin: null,
         },
         w.now,
         { parent: entry, type },

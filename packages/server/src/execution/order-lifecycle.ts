@@ -3,6 +3,7 @@ import type { AccountState } from './account-book'
 import type { AccountBook } from './account-book'
 import type { EngineDeps } from './engine-deps'
 import { DAY_MS } from './engine-deps'
+import { exitReasonOf } from './exit-reason'
 import { bookExecution } from './ledger'
 import { LinkedExits } from './linked-exits'
 import type { Level } from './matching'
@@ -56,6 +57,7 @@ export class OrderLifecycle {
       rejectReason: null,
       adjustments: v.adjustments.length > 0 ? JSON.stringify(v.adjustments) : null,
       expiresAt: v.timeInForce === 'DAY' ? (Math.floor(now / DAY_MS) + 1) * DAY_MS : v.timeInForce === 'GTD' ? v.expiresAt : null,
+      origin: v.origin,
       createdAt: now,
       updatedAt: now,
       closedAt: null,
@@ -168,9 +170,18 @@ export class OrderLifecycle {
     o.filledNotional = safe(BigInt(o.filledNotional) + notional)
     o.commission = safe(BigInt(o.commission) + commission)
     this.setStatus(w, st, o, o.filledQuantity >= o.quantity ? 'filled' : 'partially_filled', undefined, row)
-    if (booking.closed) this.exits.cancelExits(w, st, o.symbol)
+    if (booking.closed) {
+      // The order of a round trip's last fill says why it ended.
+      booking.closed.exitReason = exitReasonOf(o)
+      this.exits.cancelExits(w, st, o.symbol)
+    }
     if (o.parentOrderId !== null) this.exits.onExitFill(w, st, o, qty)
-    else if (!o.reduceOnly && qty > booking.closingQty) this.exits.syncExits(w, st, o, inst, qty - booking.closingQty)
+    else if (!o.reduceOnly && qty > booking.closingQty) {
+      this.exits.syncExits(w, st, o, inst, qty - booking.closingQty)
+      // The first stop loss a position gets is the base of its R figures (initial risk).
+      const opened = booking.open
+      if (opened && opened.initialStopLoss === null && o.stopLoss !== null) opened.initialStopLoss = o.stopLoss
+    }
   }
 
   private newPosition(st: AccountState, symbol: string, side: PositionSide, qty: number, cost: bigint, commission: bigint, now: number): Position {
@@ -189,6 +200,8 @@ export class OrderLifecycle {
       exitNotional: 0,
       realizedPnl: 0,
       commission: safe(commission),
+      initialStopLoss: null,
+      exitReason: null,
       openedAt: now,
       updatedAt: now,
       closedAt: null,

@@ -1,5 +1,6 @@
 import { DomainError, type ErrorCode } from '../core'
 import type { tables } from '../store'
+import type { OrderOrigin } from './exit-reason'
 import type { OrderStatus } from './order-state'
 
 export type Side = 'buy' | 'sell'
@@ -30,6 +31,8 @@ export interface OrderRequest {
   clientOrderId?: string | null
   /** `normalize` (default): values off the instrument's grid are moved onto it; `strict`: refused. */
   precision?: 'normalize' | 'strict'
+  /** Who placed it when not the account's own trading: a manual close or an emergency stop (see exit-reason.ts). */
+  origin?: OrderOrigin
 }
 
 /**

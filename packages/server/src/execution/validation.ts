@@ -1,5 +1,6 @@
 import { isOnStep, isOnTick, type Instrument } from '../market'
 import { ATOMS, scalesOf, toUnits, type Scales } from './money'
+import type { OrderOrigin } from './exit-reason'
 import { type Adjustment, normalizeOrder } from './normalize'
 import { deny, type Denial, type OrderRequest, type OrderType, type Side, type TimeInForce } from './types'
 
@@ -24,6 +25,8 @@ export interface ValidOrder {
   expiresAt: number | null
   /** Values the server moved onto the grid (empty when the order was on it, or strict). */
   adjustments: Adjustment[]
+  /** Who placed it, when not the account's own trading. */
+  origin: OrderOrigin | null
 }
 
 const present = (v: number | null | undefined): v is number => v !== null && v !== undefined
@@ -156,6 +159,7 @@ export function validateOrder(asked: OrderRequest, inst: Instrument, lastPrice: 
     clientOrderId: req.clientOrderId ?? null,
     expiresAt: expiry,
     adjustments,
+    origin: asked.origin ?? null,
   }
 }
 

@@ -215,7 +215,8 @@ export class StrategyAccountService {
     const st = ex.state(userId)
     for (const pos of [...st.positions.values()]) {
       const v = positionView(pos, this.o.market, (s) => ex.mark(s))
-      const res = ex.submit(userId, { symbol: pos.symbol, side: pos.side === 'long' ? 'sell' : 'buy', type: 'market', quantity: v.quantity })
+      // The owner deleting the account closes by hand: MANUAL round trips.
+      const res = ex.submit(userId, { symbol: pos.symbol, side: pos.side === 'long' ? 'sell' : 'buy', type: 'market', quantity: v.quantity, origin: 'manual' })
       if (!res.ok) throw res.denial
     }
     if (st.positions.size > 0)

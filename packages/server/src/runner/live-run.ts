@@ -35,8 +35,6 @@ export class LiveRun {
   private readonly trades: RunTrade[] = []
   private readonly seenFills = new Set<string>()
   private readonly seenTrips = new Set<string>()
-  /** Position id → the order of its latest fill seen (a round trip's exit reason). */
-  private readonly lastOrderOf = new Map<string, string>()
   private lastFillAt: number
   private lastTripAt: number
   private peak: number
@@ -108,7 +106,6 @@ export class LiveRun {
         this.lastFillAt = f.createdAt
       }
       this.seenFills.add(f.id)
-      this.lastOrderOf.set(f.positionId, f.orderId)
       this.sink.event({ event_type: 'trade_executed', time: f.createdAt, data: tradeView(f, this.d.market) as unknown as Record<string, unknown> })
       fills++
     }
@@ -129,7 +126,9 @@ export class LiveRun {
         quantity: t.quantity,
         fees: t.commission,
         pnl: t.pnl,
-        exit_reason: this.exitReason(t.positionId),
+        // The round trip's own reason (execution/exit-reason.ts, decided when it closed): the REST
+        // round trips say the same.
+        exit_reason: t.exitReason,
       }
       this.trades.push(trade)
       this.sink.trade(trade)
@@ -149,17 +148,6 @@ export class LiveRun {
     }
     this.sink.flush()
     return { fills, trips }
-  }
-
-  /**
-   * Why a round trip ended, from the order of its last fill: a position's linked stop loss or take
-   * profit says so; anything else (the strategy's own close or reversal) is a SIGNAL.
-   */
-  private exitReason(positionId: string): RunTrade['exit_reason'] {
-    const orderId = this.lastOrderOf.get(positionId)
-    this.lastOrderOf.delete(positionId)
-    const link = orderId ? this.d.execution.order(this.userId, orderId)?.linkType : null
-    return link === 'stop_loss' ? 'STOP_LOSS' : link === 'take_profit' ? 'TAKE_PROFIT' : 'SIGNAL'
   }
 
   /** A metrics checkpoint now (the backtest engine's figures over the round trips recorded). */

@@ -71,6 +71,8 @@ if TYPE_CHECKING:
         RiskLimits,
         RiskMetrics,
         RiskSettings,
+        RoundTrip,
+        RoundTripList,
         ScanRequest,
         ScanResult,
         ScannerFilters,
@@ -179,6 +181,7 @@ OPERATION_IDS: dict[str, str] = {
     "get_risk_limits": "getRiskLimits",
     "update_risk_limits": "updateRiskLimits",
     "get_risk_metrics": "getRiskMetrics",
+    "list_round_trips": "listRoundTrips",
     "get_last_scan": "getLastScan",
     "get_symbol_scan": "getSymbolScan",
     "scan": "scan",
@@ -2587,6 +2590,94 @@ class GeneratedOperations:
                 ok=(200,),
             ),
         )
+
+    def list_round_trips(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        start_date: str | Unset = UNSET,
+        end_date: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+    ) -> RoundTripList:
+        """Closed round trips.
+
+        Closed positions of the caller's account as round trips (open → flat), newest close first,
+        optionally only those of one symbol or closed between `start_date` and `end_date`
+        (inclusive, on `closed_at`). A partial close belongs to the round trip of the position it
+        reduced; a reversal closes one round trip and opens the next. `pnl` is net of every fee of
+        the round trip (entry and exit). `exit_reason` comes from the order of the round trip's last
+        fill: a linked stop loss or take profit, a manual close (`DELETE /v1/positions`, a strategy
+        account deleted, an engine stopped), an emergency stop (`POST /v1/admin/emergency-stop` with
+        `flatten_positions`, an engine's), or else SIGNAL (an order of the account's own trading).
+        LIQUIDATION is never produced: margin is 1×, so no position can be liquidated.
+
+        `GET /v1/round-trips` (operation `listRoundTrips`).
+        Needs scope: read_trades.
+
+        Args:
+            symbol: Only this trading symbol.
+            start_date: Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date
+                alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`.
+            end_date: End (ISO 8601, inclusive), in the same forms as the start.
+            limit: Maximum number of results. Server default: 100.
+            offset: Number of results to skip. Server default: 0.
+        """
+        return cast(
+            "RoundTripList",
+            self._call(
+                "GET",
+                "/v1/round-trips",
+                path={},
+                query={"symbol": symbol, "start_date": start_date, "end_date": end_date, "limit": limit, "offset": offset},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def iter_round_trips(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        start_date: str | Unset = UNSET,
+        end_date: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+    ) -> Iterator[RoundTrip]:
+        """Every item (`round_trips`) of `list_round_trips` matching the filters, fetched `limit` items
+        a page as you iterate.
+
+        Closed round trips.
+
+        Closed positions of the caller's account as round trips (open → flat), newest close first,
+        optionally only those of one symbol or closed between `start_date` and `end_date`
+        (inclusive, on `closed_at`). A partial close belongs to the round trip of the position it
+        reduced; a reversal closes one round trip and opens the next. `pnl` is net of every fee of
+        the round trip (entry and exit). `exit_reason` comes from the order of the round trip's last
+        fill: a linked stop loss or take profit, a manual close (`DELETE /v1/positions`, a strategy
+        account deleted, an engine stopped), an emergency stop (`POST /v1/admin/emergency-stop` with
+        `flatten_positions`, an engine's), or else SIGNAL (an order of the account's own trading).
+        LIQUIDATION is never produced: margin is 1×, so no position can be liquidated.
+
+        `GET /v1/round-trips` (operation `listRoundTrips`).
+        Needs scope: read_trades.
+
+        Args:
+            symbol: Only this trading symbol.
+            start_date: Start (ISO 8601, inclusive): `Z` or an offset, no offset (read as UTC), or a date
+                alone (midnight UTC); 0–9 fractional digits, e.g. `2026-11-06T22:56:19.858731`.
+            end_date: End (ISO 8601, inclusive), in the same forms as the start.
+            limit: Maximum number of results. Server default: 100.
+        """
+        page_size = limit if isinstance(limit, int) else 100
+        offset = 0
+        while True:
+            page = self.list_round_trips(symbol=symbol, start_date=start_date, end_date=end_date, limit=page_size, offset=offset)
+            items = page["round_trips"]
+            yield from items
+            offset += page_size
+            if len(items) < page_size or offset >= page["total_count"]:
+                return
 
     def get_last_scan(
         self,

@@ -70,7 +70,7 @@ __all__ = [
     "ExecutionTrade",
     "ExecutionTrades",
     "ExecutionUpdateMessage",
-    "FillStats",
+    "ExitReason",
     "GenerateTokenRequest",
     "Health",
     "HealthUpdate",
@@ -81,7 +81,6 @@ __all__ = [
     "InstrumentList",
     "Interval",
     "LastScan",
-    "LatencySummary",
     "LatestMetrics",
     "Leaderboard",
     "LeaderboardEntry",
@@ -94,8 +93,6 @@ __all__ = [
     "MarketDataUpdate",
     "MarketDataUpdateMessage",
     "MarketSnapshot",
-    "MetricsPerformance",
-    "MetricsSummary",
     "ModelInfo",
     "NullableSeries",
     "Ohlcv",
@@ -131,7 +128,6 @@ __all__ = [
     "Probabilities",
     "QuoteUpdate",
     "QuoteUpdateMessage",
-    "RateLimitTierLimit",
     "RecordedPrediction",
     "RequestPerformance",
     "ResourceHealth",
@@ -145,6 +141,8 @@ __all__ = [
     "RiskLimitsUpdate",
     "RiskMetrics",
     "RiskSettings",
+    "RoundTrip",
+    "RoundTripList",
     "ScanCandidate",
     "ScanFilters",
     "ScanLevel",
@@ -213,7 +211,6 @@ __all__ = [
     "TradeUpdateEvent",
     "TradeUpdateMessage",
     "TradingControl",
-    "TradingMetrics",
     "TradingPauseRequest",
     "TradingResumeRequest",
     "TradingStatus",
@@ -483,9 +480,6 @@ class Config(TypedDict):
     trading: dict[str, Any]
     exchanges: dict[str, ExchangeConfig]
     notifications: dict[str, Any]
-    #: Requests per caller (token, else client address) and tier: every operation names its tier in
-    #: the contract (`x-rate-limit-tier`). `requests_per_minute` and `burst_per_second` are seed
-    #: 000's limits, applied to the trading and market_data tiers (each its own bucket).
     rate_limits: dict[str, Any]
     scheduler: dict[str, Any]
     server: dict[str, Any]
@@ -501,14 +495,6 @@ ConfigUpdate = TypedDict(
         "notifications.email_enabled": "bool",
         "rate_limits.requests_per_minute": "int",
         "rate_limits.burst_per_second": "int",
-        "rate_limits.health.limit": "int",
-        "rate_limits.health.window_seconds": "int",
-        "rate_limits.metrics.limit": "int",
-        "rate_limits.metrics.window_seconds": "int",
-        "rate_limits.admin.limit": "int",
-        "rate_limits.admin.window_seconds": "int",
-        "rate_limits.ml.limit": "int",
-        "rate_limits.ml.window_seconds": "int",
         "scheduler.interval_minutes": "int",
         "exchanges.simulated.symbols": "list[str]",
     },
@@ -994,10 +980,12 @@ class ExecutionUpdateMessage(TypedDict):
     id: str
 
 
-class FillStats(TypedDict):
-    count: int
-    notional: float
-    fees: float
+#: Why a round trip ended, from the order of its last fill: TAKE_PROFIT / STOP_LOSS (a linked exit
+#: filled), MANUAL (the owner closed by hand: `DELETE /v1/positions`, a strategy account deleted, an
+#: engine stopped), EMERGENCY_STOP (an administrator's emergency stop flattening positions, or an
+#: engine's), SIGNAL (any other order: the account's own trading, a strategy's or an engine's
+#: decision). LIQUIDATION is listed for leveraged venues and never produced here: margin is 1×.
+ExitReason: TypeAlias = "Literal[\"TAKE_PROFIT\", \"STOP_LOSS\", \"SIGNAL\", \"MANUAL\", \"EMERGENCY_STOP\", \"LIQUIDATION\"]"
 
 
 class _GenerateTokenRequestRequired(TypedDict):
@@ -1119,15 +1107,6 @@ Interval: TypeAlias = "Literal[\"1m\", \"5m\", \"15m\", \"1h\", \"4h\", \"1d\"]"
 class LastScan(TypedDict):
     #: Your latest scan; null before your first.
     scan: ScanResult | None
-
-
-class LatencySummary(TypedDict):
-    """Latency percentiles (nearest rank) in milliseconds; null without requests.
-    """
-    p50: float | None
-    p95: float | None
-    p99: float | None
-    max: float | None
 
 
 class LatestMetrics(TypedDict):
@@ -1254,39 +1233,6 @@ class MarketSnapshot(TypedDict):
     #: Every enabled symbol, by symbol.
     symbols: dict[str, SymbolSnapshot]
     summary: dict[str, Any]
-
-
-class MetricsPerformance(TypedDict):
-    """The HTTP API over the rolling last minute.
-    """
-    timestamp: str
-    window_seconds: int
-    requests: int
-    requests_per_second: float
-    #: Share answered 5xx.
-    error_rate_percent: float
-    #: Share answered 4xx.
-    client_error_rate_percent: float
-    latency_ms: LatencySummary
-    #: Each route answered in the window (method and route template), the busiest first, at most 50.
-    routes: list[dict[str, Any]]
-    event_loop_delay_ms: dict[str, Any]
-
-
-class MetricsSummary(TypedDict):
-    """The server at a glance, measured at the request (seed 002's /metrics/summary).
-    """
-    timestamp: str
-    uptime_seconds: float
-    version: str
-    #: HTTP requests answered since the server started.
-    requests: dict[str, Any]
-    last_minute: RequestPerformance
-    executions_today: ExecutionCounts
-    #: The execution engine now, over every account.
-    trading: dict[str, Any]
-    websocket: dict[str, Any]
-    process: dict[str, Any]
 
 
 class ModelInfo(TypedDict):
@@ -1764,15 +1710,6 @@ class QuoteUpdateMessage(TypedDict):
     id: str
 
 
-class RateLimitTierLimit(TypedDict):
-    """One tier's limit per caller; `limit` requests per `window_seconds` and, where set, at most
-    `burst_per_second` a second.
-    """
-    limit: int
-    window_seconds: int
-    burst_per_second: int | None
-
-
 class RecordedPrediction(TypedDict):
     """A prediction as recorded (the Prediction fields), resolved once its target candle closes.
     """
@@ -1977,6 +1914,40 @@ class RiskSettings(TypedDict):
     stop_atr_multiple: float
     take_profit_r: float
     max_positions: int
+
+
+class RoundTrip(TypedDict):
+    """One closed position, open → flat.
+    """
+    position_id: str
+    symbol: str
+    side: PositionSide
+    #: Quantity closed over the round trip.
+    quantity: float
+    #: Volume-weighted average entry price of the quantity closed.
+    entry_price: float
+    #: Volume-weighted average exit price.
+    exit_price: float
+    #: Realized PnL net of every fee of the round trip (entry and exit), quote currency.
+    pnl: float
+    #: Commissions of the round trip's fills (quote currency).
+    fees: float
+    opened_at: str
+    closed_at: str
+    #: closed_at − opened_at, whole seconds.
+    duration_seconds: int
+    exit_reason: ExitReason
+
+
+class RoundTripList(TypedDict):
+    round_trips: list[RoundTrip]
+    #: Round trips matching the filters.
+    total_count: int
+    limit: int
+    offset: int
+    #: Whether more round trips match beyond this page (offset + round_trips returned <
+    #: total_count).
+    has_more: bool
 
 
 class ScanCandidate(TypedDict):
@@ -2897,21 +2868,6 @@ class TradingControl(TypedDict):
     resume_at: str | None
     #: Open orders this call cancelled (cancel_orders).
     orders_cancelled: int
-
-
-class TradingMetrics(TypedDict):
-    """The caller's paper account over a window ending now.
-    """
-    account_id: str
-    since: str
-    until: str
-    volume: dict[str, Any]
-    #: Maker (resting orders) and taker fills in the window.
-    fills: dict[str, Any]
-    #: Round trips closed in the window.
-    round_trips: dict[str, Any]
-    #: The account now.
-    risk: dict[str, Any]
 
 
 class TradingPauseRequest(TypedDict, total=False):

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, lte, sql } from 'drizzle-orm'
 import type { Db } from '../database'
 import { accounts as a, positions as p } from '../schema'
 import type { ClosedPositionFilter, Page, PositionFilter, PositionRow } from './execution-rows'
@@ -22,6 +22,8 @@ export interface PositionRepository {
   openWithOwners(): { userId: string; symbol: string; side: PositionRow['side']; quantity: number }[]
   /** An account's closed positions, oldest close first. */
   closed(accountId: string, q: ClosedPositionFilter): PositionRow[]
+  /** A page of an account's closed positions that closed something, newest close first. */
+  closedPage(accountId: string, q: ClosedPositionFilter & { limit: number; offset: number }): Page<PositionRow>
 }
 
 export class SqlitePositionRepository implements PositionRepository {
@@ -44,7 +46,7 @@ export class SqlitePositionRepository implements PositionRepository {
     this.ins = positionalInsert(db, p)
     this.upd = db.$client.prepare(
       `UPDATE positions SET status = ?, quantity = ?, cost_basis = ?, opened_quantity = ?, closed_quantity = ?, closed_cost = ?,
-         exit_notional = ?, realized_pnl = ?, commission = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+         exit_notional = ?, realized_pnl = ?, commission = ?, initial_stop_loss = ?, exit_reason = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
     )
   }
 
@@ -63,6 +65,8 @@ export class SqlitePositionRepository implements PositionRepository {
       x.exitNotional,
       x.realizedPnl,
       x.commission,
+      x.initialStopLoss,
+      x.exitReason,
       x.updatedAt,
       x.closedAt,
       x.id,
@@ -126,5 +130,16 @@ export class SqlitePositionRepository implements PositionRepository {
       .where(and(...where))
       .orderBy(asc(p.closedAt), asc(p.seq))
       .all()
+  }
+
+  closedPage(accountId: string, q: ClosedPositionFilter & { limit: number; offset: number }): Page<PositionRow> {
+    const where = [eq(p.accountId, accountId), eq(p.status, 'closed'), gt(p.closedQuantity, 0)]
+    if (q.symbol) where.push(eq(p.symbol, q.symbol))
+    if (q.since !== undefined) where.push(gte(p.closedAt, q.since))
+    if (q.until !== undefined) where.push(lte(p.closedAt, q.until))
+    const cond = and(...where)
+    const rows = this.db.select().from(p).where(cond).orderBy(desc(p.closedAt), desc(p.seq)).limit(q.limit).offset(q.offset).all()
+    const total = this.db.select({ n: count() }).from(p).where(cond).get()?.n ?? 0
+    return { rows, total }
   }
 }

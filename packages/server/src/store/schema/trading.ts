@@ -60,6 +60,13 @@ export const orders = sqliteTable(
     adjustments: text('adjustments'),
     /** When a DAY or GTD order expires (ms). */
     expiresAt: integer('expires_at'),
+    /**
+     * Who placed the order when it was not the account's own trading (an API order, a strategy's):
+     * `manual` (the owner closing positions by hand: close all, a strategy account deleted, an
+     * engine stopped) or `emergency_stop` (an administrator's or an engine's). Null otherwise. What a
+     * round trip's exit reason is made of, with `link_type`.
+     */
+    origin: text('origin', { enum: ['manual', 'emergency_stop'] }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),
@@ -124,6 +131,10 @@ export const positions = sqliteTable(
     exitNotional: integer('exit_notional').notNull(),
     realizedPnl: integer('realized_pnl').notNull(),
     commission: integer('commission').notNull(),
+    /** The first stop loss the position had (price units): the base of its R figures; null: never had one. */
+    initialStopLoss: integer('initial_stop_loss'),
+    /** Why it closed, from the order of its last fill (execution/exit-reason.ts); null while open. */
+    exitReason: text('exit_reason', { enum: ['TAKE_PROFIT', 'STOP_LOSS', 'SIGNAL', 'MANUAL', 'EMERGENCY_STOP'] }),
     openedAt: integer('opened_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),

@@ -13,6 +13,7 @@ import {
   getTradeHistoryAliasRoute,
   getTradeHistoryRoute,
   listOrdersRoute,
+  listRoundTripsRoute,
 } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { timeOf as time, userOf } from '../../route-helpers'
@@ -131,6 +132,36 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
         denied: r.denied.map((x) => ({ position_id: x.positionId, symbol: x.symbol, code: x.denial.code, message: x.denial.message })),
         cancelled_orders: r.cancelled.map((o) => o.id),
         positions_open: open,
+      },
+      200,
+    )
+  })
+
+  app.openapi(secured(listRoundTripsRoute, s), (c) => {
+    const q = c.req.valid('query')
+    const st = ex.state(userOf(c))
+    const { since, until } = dateRange(q)
+    const { trips, total } = ex.roundTripPage(st.account.id, { symbol: q.symbol?.toUpperCase(), since, until, limit: q.limit, offset: q.offset })
+    return c.json(
+      {
+        round_trips: trips.map((t) => ({
+          position_id: t.positionId,
+          symbol: t.symbol,
+          side: t.side,
+          quantity: t.quantity,
+          entry_price: t.entryPrice,
+          exit_price: t.exitPrice,
+          pnl: t.pnl,
+          fees: t.commission,
+          opened_at: new Date(t.openedAt).toISOString(),
+          closed_at: new Date(t.closedAt).toISOString(),
+          duration_seconds: Math.max(0, Math.floor((t.closedAt - t.openedAt) / 1000)),
+          exit_reason: t.exitReason,
+        })),
+        total_count: total,
+        limit: q.limit,
+        offset: q.offset,
+        has_more: q.offset + trips.length < total,
       },
       200,
     )
