@@ -128,6 +128,9 @@ describe('strategy account runs: exit reasons', () => {
     const orders = ex.queries.listOrders(owner.paper_account_id, { status: 'filled', limit: 1000, offset: 0 }).rows
     const stops = orders.filter((o) => o.linkType === 'stop_loss').length
     expect(trades.filter((t) => t.exit_reason === 'STOP_LOSS')).toHaveLength(stops)
+    // And the account's round trips (GET /v1/round-trips) say the same, trip for trip.
+    const trips = ex.listRoundTrips(owner.paper_account_id)
+    expect(trips.map((t) => [new Date(t.closedAt).toISOString(), t.exitReason])).toEqual(trades.map((t) => [t.exit_time, t.exit_reason]))
   })
 })
 
