@@ -3514,12 +3514,37 @@ export interface components {
              */
             current_price: number;
             /**
+             * @description Seconds since it opened (until it closed, for closed positions).
+             * @example 1800
+             */
+            duration_seconds: number;
+            /**
              * @description Volume-weighted average entry price.
              * @example 45000
              */
             entry_price: number;
             /** @example pos_123 */
             id: string;
+            /**
+             * @description |entry_price − the first stop loss the position had| × quantity (quote currency): what the position stood to lose at its stop. The first stop is the entry's (or the risk limits' default stop loss) when it opened, or the first one set later by PATCH. Null without one.
+             * @example 100
+             */
+            initial_risk: number | null;
+            /**
+             * @description Always 1: margin is 1× (the marked value).
+             * @example 1
+             */
+            leverage: number;
+            /**
+             * @description Always null here: a 1× position cannot be liquidated (a price on leveraged venues).
+             * @example null
+             */
+            liquidation_price: number | null;
+            /**
+             * @description Margin the position uses: its marked value at 1× (quantity × current_price); 0 when closed.
+             * @example 4510
+             */
+            margin: number;
             /**
              * @description Open positions, unrealized PnL as a percent of the entry value; closed ones, realized PnL as a percent of the entry value.
              * @example 0.22
@@ -3531,6 +3556,11 @@ export interface components {
              */
             quantity: number;
             /**
+             * @description Closed positions, (realized_pnl − commission) / initial_risk, 4 decimals: the outcome in units of the risk taken, net of fees (a stop filled at its price is −1 minus the fees); null while open or without an initial risk.
+             * @example -1.02
+             */
+            r_multiple: number | null;
+            /**
              * @description PnL of the closed part, before commissions.
              * @example 0
              */
@@ -3538,13 +3568,28 @@ export interface components {
             side: components["schemas"]["PositionSide"];
             /** @enum {string} */
             status: "open" | "closed";
+            /**
+             * @description Trigger price of the position's working linked stop loss (the one that triggers first when several entries left one each); null when none is working, and for closed positions. Move it with `PATCH /v1/positions/{position_id}`.
+             * @example 44000
+             */
+            stop_loss: number | null;
             /** @example BTCUSDT */
             symbol: string;
+            /**
+             * @description Limit price of the working linked take profit (the nearest one); null when none, and for closed positions.
+             * @example 47000
+             */
+            take_profit: number | null;
             /**
              * @description (current − entry) × quantity, negated for shorts; 0 when closed.
              * @example 10
              */
             unrealized_pnl: number;
+            /**
+             * @description Open positions, unrealized_pnl / initial_risk (4 decimals); null when closed or without an initial risk.
+             * @example 0.1
+             */
+            unrealized_r: number | null;
             /** Format: date-time */
             updated_at: string;
         };

@@ -13,6 +13,7 @@ import { OpenOrders } from './open-orders'
 import { OrderEntry } from './order-entry'
 import { OrderLifecycle } from './order-lifecycle'
 import { ACTIVE } from './order-state'
+import type { ExitPrices } from './views'
 import { OrderQueries } from './queries'
 import { StateChanges } from './state-change'
 import { deny, type Denial, type Order, type OrderRequest, type Side, type SubmitResult } from './types'
@@ -217,6 +218,25 @@ export class ExecutionService {
     const st = this.book.state(userId)
     const o = this.lifecycle.open.get(orderId) ?? this.d.repos.orders.byId(orderId)
     return o && o.accountId === st.account.id ? o : undefined
+  }
+
+  /**
+   * The working linked exits of an account's positions by symbol: per symbol the stop that triggers
+   * first and the nearest take profit (several entries can each have left a pair).
+   */
+  exitPrices(accountId: string): Map<string, ExitPrices> {
+    const out = new Map<string, ExitPrices>()
+    for (const o of this.lifecycle.open.all()) {
+      if (o.accountId !== accountId || o.linkType === null) continue
+      let e = out.get(o.symbol)
+      if (!e) out.set(o.symbol, (e = { stopLoss: null, takeProfit: null }))
+      // A long's exits sell: its highest stop triggers first, its lowest take profit is nearest.
+      const pick = (cur: number | null, v: number | null, higher: boolean): number | null =>
+        v === null ? cur : cur === null ? v : higher ? Math.max(cur, v) : Math.min(cur, v)
+      if (o.linkType === 'stop_loss') e.stopLoss = pick(e.stopLoss, o.stopPrice, o.side === 'sell')
+      else e.takeProfit = pick(e.takeProfit, o.price, o.side === 'buy')
+    }
+    return out
   }
 
   get queries(): OrderQueries {

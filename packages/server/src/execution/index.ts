@@ -9,7 +9,7 @@ export {
   type EquityPoint,
 } from './history'
 export { ORDER_STATUSES, TRANSITIONS, TERMINAL, ACTIVE, canTransition, transition, IllegalTransitionError, type OrderStatus } from './order-state'
-export { orderView, positionView, tradeView, accountView } from './views'
+export { orderView, positionView, tradeView, accountView, type ExitPrices, type PositionContext } from './views'
 export { exitReasonOf, type ExitReason, type OrderOrigin } from './exit-reason'
 export type { OrderRequest, Denial, SubmitResult, Order, Position, Fill, Account } from './types'
 export type { OrderFilter, PositionFilter, TradeFilter } from './queries'

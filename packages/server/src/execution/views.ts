@@ -79,20 +79,42 @@ export function orderView(o: Order, market: MarketData) {
   }
 }
 
-/** The contract's Position; `mark` is the last price of an open position's symbol. */
-export function positionView(p: Position, market: MarketData, mark: (symbol: string) => number) {
+/** The working linked exits of a position (price units, null when none). */
+export interface ExitPrices {
+  stopLoss: number | null
+  takeProfit: number | null
+}
+
+/** What a position view needs beyond the row: the time now (its duration) and its working exits. */
+export interface PositionContext {
+  /** Epoch ms; without it an open position's duration runs to its last update. */
+  now?: number
+  exits?: ExitPrices
+}
+
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4 + 0
+
+/**
+ * The contract's Position; `mark` is the last price of an open position's symbol. R figures are
+ * in units of the initial risk: |entry − the first stop loss| × quantity, in atoms (exact).
+ */
+export function positionView(p: Position, market: MarketData, mark: (symbol: string) => number, at: PositionContext = {}) {
   const s = scales(market, p.symbol)
   const open = p.status === 'open'
   const lots = open ? p.quantity : p.closedQuantity
   const entryCost = open ? p.costBasis : p.closedCost
   let current: number
   let unrealized = 0
+  let value = 0
   if (open) {
     current = mark(p.symbol)
-    const value = Number(notionalAtoms(s, Math.round(current * s.priceScale), p.quantity))
+    value = Number(notionalAtoms(s, Math.round(current * s.priceScale), p.quantity))
     unrealized = p.side === 'long' ? value - p.costBasis : p.costBasis - value
   } else current = averagePrice(s, p.exitNotional, p.closedQuantity)
   const pnlBase = open ? unrealized : p.realizedPnl
+  const risk = p.initialStopLoss === null ? null : Math.abs(entryCost - Number(notionalAtoms(s, p.initialStopLoss, lots)))
+  const exits = open ? at.exits : undefined
+  const end = p.closedAt ?? at.now ?? p.updatedAt
   return {
     id: p.id,
     symbol: p.symbol,
@@ -105,6 +127,15 @@ export function positionView(p: Position, market: MarketData, mark: (symbol: str
     realized_pnl: fromAtoms(p.realizedPnl),
     percentage_pnl: entryCost > 0 ? Math.round((pnlBase / entryCost) * 100 * 1e4) / 1e4 : 0,
     commission: fromAtoms(p.commission),
+    stop_loss: price(s, exits?.stopLoss ?? null),
+    take_profit: price(s, exits?.takeProfit ?? null),
+    initial_risk: risk === null ? null : fromAtoms(risk),
+    unrealized_r: open && risk ? r4(unrealized / risk) : null,
+    r_multiple: !open && risk ? r4((p.realizedPnl - p.commission) / risk) : null,
+    duration_seconds: Math.max(0, Math.floor((end - p.openedAt) / 1000)),
+    leverage: 1,
+    margin: fromAtoms(value),
+    liquidation_price: null,
     created_at: iso(p.openedAt),
     updated_at: iso(p.updatedAt),
     closed_at: p.closedAt === null ? null : iso(p.closedAt),

@@ -330,10 +330,12 @@ export class StrategyAccountService {
       limit: q.limit ?? 100,
       offset: q.offset ?? 0,
     })
+    const exits = ex.exitPrices(r.paperAccountId)
+    const now = this.o.clock.now()
     const positions = rows.map((p) => ({
       account_id: r.id,
       account_name: r.name,
-      ...positionView(p.status === 'open' ? (st.positions.get(p.symbol) ?? p) : p, this.o.market, mark),
+      ...positionView(p.status === 'open' ? (st.positions.get(p.symbol) ?? p) : p, this.o.market, mark, { now, exits: exits.get(p.symbol) }),
     }))
     return { positions, total_count: total }
   }

@@ -1469,6 +1469,32 @@ class Position(TypedDict):
     percentage_pnl: float
     #: Commissions paid on this position's fills.
     commission: float
+    #: Trigger price of the position's working linked stop loss (the one that triggers first when
+    #: several entries left one each); null when none is working, and for closed positions. Move it
+    #: with `PATCH /v1/positions/{position_id}`.
+    stop_loss: float | None
+    #: Limit price of the working linked take profit (the nearest one); null when none, and for
+    #: closed positions.
+    take_profit: float | None
+    #: |entry_price − the first stop loss the position had| × quantity (quote currency): what the
+    #: position stood to lose at its stop. The first stop is the entry's (or the risk limits'
+    #: default stop loss) when it opened, or the first one set later by PATCH. Null without one.
+    initial_risk: float | None
+    #: Open positions, unrealized_pnl / initial_risk (4 decimals); null when closed or without an
+    #: initial risk.
+    unrealized_r: float | None
+    #: Closed positions, (realized_pnl − commission) / initial_risk, 4 decimals: the outcome in
+    #: units of the risk taken, net of fees (a stop filled at its price is −1 minus the fees); null
+    #: while open or without an initial risk.
+    r_multiple: float | None
+    #: Seconds since it opened (until it closed, for closed positions).
+    duration_seconds: int
+    #: Always 1: margin is 1× (the marked value).
+    leverage: float
+    #: Margin the position uses: its marked value at 1× (quantity × current_price); 0 when closed.
+    margin: float
+    #: Always null here: a 1× position cannot be liquidated (a price on leveraged venues).
+    liquidation_price: float | None
     created_at: str
     updated_at: str
     closed_at: str | None

@@ -57,8 +57,12 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     const q = c.req.valid('query')
     const st = ex.state(userOf(c))
     const { rows, total } = ex.queries.listPositions(st.account.id, pageFilter(q))
+    const exits = ex.exitPrices(st.account.id)
+    const now = s.clock.now()
     // Open positions come from memory: the live state the next order will see.
-    const positions = rows.map((r) => positionView(r.status === 'open' ? (st.positions.get(r.symbol) ?? r) : r, s.market, mark))
+    const positions = rows.map((r) =>
+      positionView(r.status === 'open' ? (st.positions.get(r.symbol) ?? r) : r, s.market, mark, { now, exits: exits.get(r.symbol) }),
+    )
     let exposure = 0
     let pnl = 0
     for (const p of positions) {
@@ -75,7 +79,7 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     if (!row || row.accountId !== st.account.id)
       throw new DomainError('POSITION_NOT_FOUND', `Position ${position_id} not found`, { position_id })
     const live = row.status === 'open' ? (st.positions.get(row.symbol) ?? row) : row
-    return c.json(positionView(live, s.market, mark), 200)
+    return c.json(positionView(live, s.market, mark, { now: s.clock.now(), exits: ex.exitPrices(st.account.id).get(row.symbol) }), 200)
   })
 
   app.openapi(secured(listOrdersRoute, s), (c) => {
