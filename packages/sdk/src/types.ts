@@ -329,6 +329,11 @@ export type CloseAllPositionsResponse = Schemas['CloseAllPositionsResponse']
  */
 export type Position = Schemas['Position']
 /**
+ * New exit prices of an open position (`updatePosition`): a price sets or moves that exit, null removes it.
+ * @example const change: UpdatePositionRequest = { stop_loss: 44000, take_profit: null }
+ */
+export type UpdatePositionRequest = Schemas['UpdatePositionRequest']
+/**
  * Positions with total exposure and PnL (`getPositions`).
  * @example const { positions, total_pnl }: PositionList = await client.getPositions({ symbol: 'BTCUSDT' })
  */

@@ -1199,7 +1199,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move a position's stop loss / take profit
+         * @description Set, move or remove the linked exits of an open position of the caller's account: a price moves that exit (or creates it when the position has none), null removes it, an absent field keeps it. Prices go onto the instrument's tick grid the way order entry rounds them (a long's exits up, a short's down) and must be on the right side of the current (last) price: a long's stop loss below it and its take profit above, a short's the other way round (else 400 VALIDATION_FAILED with `details.field`). In one transaction the working exits of that type are cancelled and one replacement covering the whole position is placed in the same one-cancels-the-other group, so the stream shows a `cancelled` and a `placed` trade_update. A position that had no stop loss takes the first one set here as the base of its R figures. Unknown (or another account's) position: 404 POSITION_NOT_FOUND; a closed one: 400 INVALID_STATE_TRANSITION.
+         */
+        patch: operations["updatePosition"];
         trace?: never;
     };
     "/v1/presets": {
@@ -5449,6 +5453,19 @@ export interface components {
             /** @enum {string} */
             type: "unsubscribe";
         };
+        /** @description New exit prices of an open position; a price sets or moves that exit, null removes it, an absent field keeps it. */
+        UpdatePositionRequest: {
+            /**
+             * @description Trigger price of the stop loss (a long's below the current price, a short's above).
+             * @example 44000
+             */
+            stop_loss?: number | null;
+            /**
+             * @description Limit price of the take profit (a long's above the current price, a short's below).
+             * @example 47000
+             */
+            take_profit?: number | null;
+        };
         /** @description The /v1/ws hub, from its live counters. */
         WebsocketHealth: {
             active_connections?: number;
@@ -8089,6 +8106,49 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updatePosition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Position id. */
+                position_id: components["parameters"]["PositionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePositionRequest"];
+            };
+        };
+        responses: {
+            /** @description The position with its exits as they are now. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Position"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

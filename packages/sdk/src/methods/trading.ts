@@ -17,6 +17,7 @@ import type {
   TradeHistory,
   TradeHistoryQuery,
   TradeRequest,
+  UpdatePositionRequest,
 } from '../types'
 import { RunnerMethods } from './runner'
 
@@ -70,6 +71,19 @@ export class TradingMethods extends RunnerMethods {
    */
   getPosition(positionId: string): Promise<Position> {
     return this.unwrap(this.api.GET('/v1/positions/{position_id}', { params: { path: { position_id: positionId } } }))
+  }
+
+  /**
+   * Move, add or remove an open position's stop loss / take profit (a price moves or creates that
+   * linked exit, null removes it); resolves with the position showing its exits now. Prices are put
+   * on the tick grid; one on the wrong side of the current price throws `SMCApiError`
+   * VALIDATION_FAILED (`details.field`); a closed position INVALID_STATE_TRANSITION.
+   * @example
+   * const pos = await client.updatePosition('pos_123', { stop_loss: 44000 })   // move the stop
+   * await client.updatePosition(pos.id, { take_profit: null })                 // drop the take profit
+   */
+  updatePosition(positionId: string, change: UpdatePositionRequest): Promise<Position> {
+    return this.unwrap(this.api.PATCH('/v1/positions/{position_id}', { params: { path: { position_id: positionId } }, body: change }))
   }
 
   /**

@@ -14,9 +14,10 @@ import { OrderEntry } from './order-entry'
 import { OrderLifecycle } from './order-lifecycle'
 import { ACTIVE } from './order-state'
 import type { ExitPrices } from './views'
+import { PositionExits, type ExitUpdate } from './position-exits'
 import { OrderQueries } from './queries'
 import { StateChanges } from './state-change'
-import { deny, type Denial, type Order, type OrderRequest, type Side, type SubmitResult } from './types'
+import { deny, type Denial, type Order, type OrderRequest, type Position, type Side, type SubmitResult } from './types'
 
 export interface ExecutionOptions {
   db: Db
@@ -53,6 +54,7 @@ export class ExecutionService {
   private readonly entry: OrderEntry
   private readonly ticks: MarketTicks
   private readonly q: OrderQueries
+  private readonly exits: PositionExits
   private readonly unsubscribe: () => void
 
   constructor(o: ExecutionOptions) {
@@ -78,6 +80,7 @@ export class ExecutionService {
     this.ticks = new MarketTicks(this.d, this.book, this.lifecycle, this.changes, () => this.entry)
     this.entry = new OrderEntry(this.d, this.book, this.lifecycle, this.changes, (now) => this.ticks.expireDue(now))
     this.q = new OrderQueries(repos)
+    this.exits = new PositionExits(this.d, this.book, this.lifecycle, this.changes)
     // Accounts with open positions are marked every minute even before anyone calls the API.
     for (const accountId of repos.positions.accountsWithOpen()) this.book.stateById(accountId)
     this.unsubscribe = o.market.onTick((t) => this.ticks.onTick(t))
@@ -182,6 +185,14 @@ export class ExecutionService {
   closeAll(userId: string, opts: { symbol?: string; cancelOrders?: boolean } = {}): CloseAllResult {
     const deps = { uow: this.d.uow, market: this.d.market, submit: (u: string, r: OrderRequest) => this.submit(u, r), cancelAll: (u: string, s?: string) => this.cancelAll(u, s) }
     return closeAllPositions(deps, this.book.state(userId), userId, opts)
+  }
+
+  /**
+   * Move, add or remove an open position's linked stop loss / take profit (see {@link PositionExits}):
+   * POSITION_NOT_FOUND, INVALID_STATE_TRANSITION (closed) or VALIDATION_FAILED (details.field) otherwise.
+   */
+  updatePositionExits(userId: string, positionId: string, u: ExitUpdate): { ok: true; position: Position } | { ok: false; denial: Denial } {
+    return this.exits.update(userId, positionId, u)
   }
 
   /** Working orders over every account (the in-memory index, no query). */

@@ -11,11 +11,17 @@ import type { ValidOrder } from './validation'
 /** What linked exits need of the order lifecycle (kept narrow: no import circle). */
 export interface ExitHost {
   readonly open: OpenOrders
-  newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: { parent: Order; type: 'stop_loss' | 'take_profit' }): Order
+  newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: ExitLink): Order
   setStatus(w: Work, st: AccountState, o: Order, to: OrderStatus, reason?: string): void
 }
 
-const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy')
+/** What makes an order a linked exit: the entry it protects (its OCO group) and which exit it is. */
+export interface ExitLink {
+  parentId: string
+  type: 'stop_loss' | 'take_profit'
+}
+
+export const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy')
 
 /** Stop-loss and take-profit exits of an entry: created with its fills, one-cancels-the-other. */
 export class LinkedExits {
@@ -74,7 +80,7 @@ export class LinkedExits {
           origin: null,
         },
         w.now,
-        { parent: entry, type },
+        { parentId: entry.id, type },
       )
       this.host.setStatus(w, st, exit, 'new')
       this.host.open.rest(exit)

@@ -5,7 +5,7 @@ import type { EngineDeps } from './engine-deps'
 import { DAY_MS } from './engine-deps'
 import { exitReasonOf } from './exit-reason'
 import { bookExecution } from './ledger'
-import { LinkedExits } from './linked-exits'
+import { LinkedExits, type ExitLink } from './linked-exits'
 import type { Level } from './matching'
 import { feeAtoms, notionalAtoms, safe, scalesOf } from './money'
 import type { OpenOrders } from './open-orders'
@@ -30,7 +30,7 @@ export class OrderLifecycle {
     this.exits = new LinkedExits(d.risk, this)
   }
 
-  newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: { parent: Order; type: 'stop_loss' | 'take_profit' }): Order {
+  newOrder(w: Work, st: AccountState, v: ValidOrder, now: number, link?: ExitLink): Order {
     const o: Order = {
       seq: 0,
       id: this.d.ids('ord'),
@@ -51,7 +51,7 @@ export class OrderLifecycle {
       commission: 0,
       stopLoss: v.stopLoss,
       takeProfit: v.takeProfit,
-      parentOrderId: link?.parent.id ?? null,
+      parentOrderId: link?.parentId ?? null,
       linkType: link?.type ?? null,
       reduceOnly: link !== undefined,
       rejectReason: null,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SMCClient, type RoundTrip } from 'smc-trading-sdk'
+import { SMCApiError, SMCClient, type RoundTrip } from 'smc-trading-sdk'
 import type { RunningServer } from '../http-server'
 import { contractFetch, createTestContext, type TestContext } from '../testing'
 
@@ -42,5 +42,34 @@ describe('listRoundTrips / roundTrips', () => {
     expect(all.map((t) => t.exit_reason)).toEqual(['MANUAL', 'SIGNAL', 'SIGNAL', 'SIGNAL'])
     expect(all.slice(1).every((t) => t.duration_seconds === 30)).toBe(true)
     expect((await client.listRoundTrips({ symbol: 'BTCUSDT' })).round_trips).toHaveLength(2)
+  })
+})
+
+describe('updatePosition', () => {
+  it('adds, moves and removes exits; the position shows them with its R figures; bad prices throw typed errors', async () => {
+    const client = await trader()
+    const order = await client.executeTrade({ symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 0.01 })
+    const [pos] = (await client.getPositions({ symbol: 'BTCUSDT' })).positions
+    expect(pos).toMatchObject({ stop_loss: null, take_profit: null, initial_risk: null, leverage: 1, liquidation_price: null })
+    const price = pos!.current_price
+    const stop = Math.round(price * 0.98 * 100) / 100
+    const target = Math.round(price * 1.03 * 100) / 100
+    const set = await client.updatePosition(pos!.id, { stop_loss: stop, take_profit: target })
+    expect(set).toMatchObject({ id: pos!.id, stop_loss: stop, take_profit: target })
+    expect(set.initial_risk).toBeCloseTo(Math.abs(order.average_price! - stop) * 0.01, 6)
+    expect(set.unrealized_r).toBeCloseTo(set.unrealized_pnl / set.initial_risk!, 3)
+    const open = (await client.listOrders({ status: 'open' })).orders
+    expect(open.map((o) => o.link_type).sort()).toEqual(['stop_loss', 'take_profit'])
+    expect(open.every((o) => o.parent_order_id === order.order_id)).toBe(true)
+
+    const tighter = Math.round(price * 0.99 * 100) / 100
+    expect(await client.updatePosition(pos!.id, { stop_loss: tighter, take_profit: null })).toMatchObject({ stop_loss: tighter, take_profit: null })
+    expect(await client.getPosition(pos!.id)).toMatchObject({ stop_loss: tighter, take_profit: null })
+
+    const wrong = await client.updatePosition(pos!.id, { stop_loss: price * 1.05 }).catch((e: unknown) => e)
+    expect(wrong).toBeInstanceOf(SMCApiError)
+    expect(wrong).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: { field: 'stop_loss' } })
+    const missing = await client.updatePosition('pos_missing', { stop_loss: stop }).catch((e: unknown) => e)
+    expect(missing).toMatchObject({ status: 404, code: 'POSITION_NOT_FOUND' })
   })
 })

@@ -170,6 +170,7 @@ OPERATION_IDS: dict[str, str] = {
     "get_positions": "getPositions",
     "close_all_positions": "closeAllPositions",
     "get_position": "getPosition",
+    "update_position": "updatePosition",
     "list_presets": "listPresets",
     "create_preset": "createPreset",
     "get_preset": "getPreset",
@@ -2259,6 +2260,48 @@ class GeneratedOperations:
                 query={},
                 body=UNSET,
                 body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def update_position(
+        self,
+        position_id: str,
+        *,
+        stop_loss: float | None | Unset = UNSET,
+        take_profit: float | None | Unset = UNSET,
+    ) -> Position:
+        """Move a position's stop loss / take profit.
+
+        Set, move or remove the linked exits of an open position of the caller's account: a price
+        moves that exit (or creates it when the position has none), null removes it, an absent field
+        keeps it. Prices go onto the instrument's tick grid the way order entry rounds them (a
+        long's exits up, a short's down) and must be on the right side of the current (last) price:
+        a long's stop loss below it and its take profit above, a short's the other way round (else
+        400 VALIDATION_FAILED with `details.field`). In one transaction the working exits of that
+        type are cancelled and one replacement covering the whole position is placed in the same
+        one-cancels-the-other group, so the stream shows a `cancelled` and a `placed` trade_update.
+        A position that had no stop loss takes the first one set here as the base of its R figures.
+        Unknown (or another account's) position: 404 POSITION_NOT_FOUND; a closed one: 400
+        INVALID_STATE_TRANSITION.
+
+        `PATCH /v1/positions/{position_id}` (operation `updatePosition`).
+        Needs scope: write_trades.
+
+        Args:
+            position_id: Position id.
+            stop_loss: Trigger price of the stop loss (a long's below the current price, a short's above).
+            take_profit: Limit price of the take profit (a long's above the current price, a short's below).
+        """
+        return cast(
+            "Position",
+            self._call(
+                "PATCH",
+                "/v1/positions/{position_id}",
+                path={"position_id": position_id},
+                query={},
+                body={"stop_loss": stop_loss, "take_profit": take_profit},
+                body_required=True,
                 ok=(200,),
             ),
         )

@@ -218,6 +218,7 @@ __all__ = [
     "UnsubscribeAction",
     "UnsubscribeRequest",
     "UnsubscribedMessage",
+    "UpdatePositionRequest",
     "WebsocketHealth",
     "WsStats",
 ]
@@ -2963,6 +2964,16 @@ class UnsubscribedMessage(TypedDict):
     data: StreamUnsubscribed
     timestamp: str
     id: str
+
+
+class UpdatePositionRequest(TypedDict, total=False):
+    """New exit prices of an open position; a price sets or moves that exit, null removes it, an absent
+    field keeps it.
+    """
+    #: Trigger price of the stop loss (a long's below the current price, a short's above).
+    stop_loss: float | None
+    #: Limit price of the take profit (a long's above the current price, a short's below).
+    take_profit: float | None
 
 
 class _WebsocketHealthRequired(TypedDict):

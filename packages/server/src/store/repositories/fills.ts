@@ -13,6 +13,8 @@ export interface FillRepository {
   since(accountId: string, since: number, limit: number): FillRow[]
   /** Equity marks carried by fills, ascending (atoms). */
   equityMarks(accountId: string, since?: number): { at: number; equity: number }[]
+  /** The order of a position's first fill (the one that opened it), if any. */
+  openingOrderId(accountId: string, positionId: string): string | undefined
 }
 
 export class SqliteFillRepository implements FillRepository {
@@ -36,6 +38,17 @@ export class SqliteFillRepository implements FillRepository {
 
   insert(row: Omit<FillRow, 'seq'>): void {
     this.ins.run(row)
+  }
+
+  openingOrderId(accountId: string, positionId: string): string | undefined {
+    // Rare (moving a position's exits): the account's index and a scan of its fills is enough.
+    return this.db
+      .select({ orderId: f.orderId })
+      .from(f)
+      .where(and(eq(f.accountId, accountId), eq(f.positionId, positionId)))
+      .orderBy(asc(f.seq))
+      .limit(1)
+      .get()?.orderId
   }
 
   list(accountId: string, q: TradeFilter): Page<FillRow> {

@@ -14,6 +14,7 @@ import {
   getTradeHistoryRoute,
   listOrdersRoute,
   listRoundTripsRoute,
+  updatePositionRoute,
 } from '../../../generated'
 import type { AppServices } from '../../../services'
 import { timeOf as time, userOf } from '../../route-helpers'
@@ -80,6 +81,15 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
       throw new DomainError('POSITION_NOT_FOUND', `Position ${position_id} not found`, { position_id })
     const live = row.status === 'open' ? (st.positions.get(row.symbol) ?? row) : row
     return c.json(positionView(live, s.market, mark, { now: s.clock.now(), exits: ex.exitPrices(st.account.id).get(row.symbol) }), 200)
+  })
+
+  app.openapi(secured(updatePositionRoute, s), (c) => {
+    const { position_id } = c.req.valid('param')
+    const b = c.req.valid('json')
+    const st = ex.state(userOf(c))
+    const r = ex.updatePositionExits(userOf(c), position_id, { stopLoss: b.stop_loss, takeProfit: b.take_profit })
+    if (!r.ok) throw r.denial
+    return c.json(positionView(r.position, s.market, mark, { now: s.clock.now(), exits: ex.exitPrices(st.account.id).get(r.position.symbol) }), 200)
   })
 
   app.openapi(secured(listOrdersRoute, s), (c) => {
