@@ -71,6 +71,7 @@ __all__ = [
     "ExecutionTrades",
     "ExecutionUpdateMessage",
     "ExitReason",
+    "FillStats",
     "GenerateTokenRequest",
     "Health",
     "HealthUpdate",
@@ -81,6 +82,7 @@ __all__ = [
     "InstrumentList",
     "Interval",
     "LastScan",
+    "LatencySummary",
     "LatestMetrics",
     "Leaderboard",
     "LeaderboardEntry",
@@ -93,6 +95,8 @@ __all__ = [
     "MarketDataUpdate",
     "MarketDataUpdateMessage",
     "MarketSnapshot",
+    "MetricsPerformance",
+    "MetricsSummary",
     "ModelInfo",
     "NullableSeries",
     "Ohlcv",
@@ -128,6 +132,7 @@ __all__ = [
     "Probabilities",
     "QuoteUpdate",
     "QuoteUpdateMessage",
+    "RateLimitTierLimit",
     "RecordedPrediction",
     "RequestPerformance",
     "ResourceHealth",
@@ -211,6 +216,7 @@ __all__ = [
     "TradeUpdateEvent",
     "TradeUpdateMessage",
     "TradingControl",
+    "TradingMetrics",
     "TradingPauseRequest",
     "TradingResumeRequest",
     "TradingStatus",
@@ -481,6 +487,9 @@ class Config(TypedDict):
     trading: dict[str, Any]
     exchanges: dict[str, ExchangeConfig]
     notifications: dict[str, Any]
+    #: Requests per caller (token, else client address) and tier: every operation names its tier in
+    #: the contract (`x-rate-limit-tier`). `requests_per_minute` and `burst_per_second` are seed
+    #: 000's limits, applied to the trading and market_data tiers (each its own bucket).
     rate_limits: dict[str, Any]
     scheduler: dict[str, Any]
     server: dict[str, Any]
@@ -496,6 +505,14 @@ ConfigUpdate = TypedDict(
         "notifications.email_enabled": "bool",
         "rate_limits.requests_per_minute": "int",
         "rate_limits.burst_per_second": "int",
+        "rate_limits.health.limit": "int",
+        "rate_limits.health.window_seconds": "int",
+        "rate_limits.metrics.limit": "int",
+        "rate_limits.metrics.window_seconds": "int",
+        "rate_limits.admin.limit": "int",
+        "rate_limits.admin.window_seconds": "int",
+        "rate_limits.ml.limit": "int",
+        "rate_limits.ml.window_seconds": "int",
         "scheduler.interval_minutes": "int",
         "exchanges.simulated.symbols": "list[str]",
     },
@@ -989,6 +1006,12 @@ class ExecutionUpdateMessage(TypedDict):
 ExitReason: TypeAlias = "Literal[\"TAKE_PROFIT\", \"STOP_LOSS\", \"SIGNAL\", \"MANUAL\", \"EMERGENCY_STOP\", \"LIQUIDATION\"]"
 
 
+class FillStats(TypedDict):
+    count: int
+    notional: float
+    fees: float
+
+
 class _GenerateTokenRequestRequired(TypedDict):
     user_id: str
     permissions: list[Scope]
@@ -1108,6 +1131,15 @@ Interval: TypeAlias = "Literal[\"1m\", \"5m\", \"15m\", \"1h\", \"4h\", \"1d\"]"
 class LastScan(TypedDict):
     #: Your latest scan; null before your first.
     scan: ScanResult | None
+
+
+class LatencySummary(TypedDict):
+    """Latency percentiles (nearest rank) in milliseconds; null without requests.
+    """
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    max: float | None
 
 
 class LatestMetrics(TypedDict):
@@ -1234,6 +1266,39 @@ class MarketSnapshot(TypedDict):
     #: Every enabled symbol, by symbol.
     symbols: dict[str, SymbolSnapshot]
     summary: dict[str, Any]
+
+
+class MetricsPerformance(TypedDict):
+    """The HTTP API over the rolling last minute.
+    """
+    timestamp: str
+    window_seconds: int
+    requests: int
+    requests_per_second: float
+    #: Share answered 5xx.
+    error_rate_percent: float
+    #: Share answered 4xx.
+    client_error_rate_percent: float
+    latency_ms: LatencySummary
+    #: Each route answered in the window (method and route template), the busiest first, at most 50.
+    routes: list[dict[str, Any]]
+    event_loop_delay_ms: dict[str, Any]
+
+
+class MetricsSummary(TypedDict):
+    """The server at a glance, measured at the request (seed 002's /metrics/summary).
+    """
+    timestamp: str
+    uptime_seconds: float
+    version: str
+    #: HTTP requests answered since the server started.
+    requests: dict[str, Any]
+    last_minute: RequestPerformance
+    executions_today: ExecutionCounts
+    #: The execution engine now, over every account.
+    trading: dict[str, Any]
+    websocket: dict[str, Any]
+    process: dict[str, Any]
 
 
 class ModelInfo(TypedDict):
@@ -1735,6 +1800,15 @@ class QuoteUpdateMessage(TypedDict):
     data: QuoteUpdate
     timestamp: str
     id: str
+
+
+class RateLimitTierLimit(TypedDict):
+    """One tier's limit per caller; `limit` requests per `window_seconds` and, where set, at most
+    `burst_per_second` a second.
+    """
+    limit: int
+    window_seconds: int
+    burst_per_second: int | None
 
 
 class RecordedPrediction(TypedDict):
@@ -2895,6 +2969,21 @@ class TradingControl(TypedDict):
     resume_at: str | None
     #: Open orders this call cancelled (cancel_orders).
     orders_cancelled: int
+
+
+class TradingMetrics(TypedDict):
+    """The caller's paper account over a window ending now.
+    """
+    account_id: str
+    since: str
+    until: str
+    volume: dict[str, Any]
+    #: Maker (resting orders) and taker fills in the window.
+    fills: dict[str, Any]
+    #: Round trips closed in the window.
+    round_trips: dict[str, Any]
+    #: The account now.
+    risk: dict[str, Any]
 
 
 class TradingPauseRequest(TypedDict, total=False):
