@@ -102,7 +102,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   const jwtSecret = env.JWT_SECRET ?? settings.secret('jwt', () => randomSecret('', 48))
   const auth = new AuthService(new SqliteApiKeyRepository(db), new AccessTokens(jwtSecret), clock)
   const events = new EventBus((err, event) => logger.error({ err, kind: event.kind }, 'event listener failed'))
-  const risk = new RiskService(db, clock, market, settings, events)
+  const risk = new RiskService(db, clock, market, settings, events, undefined, { staleMs: env.MARKET_STALE_MS })
   const execution = new ExecutionService({
     db,
     clock,

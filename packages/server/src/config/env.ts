@@ -48,8 +48,11 @@ const EnvObject = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be a JSON object' })
       return z.NEVER
     }),
-  /** A live market older than this is stale: new orders are refused until it updates. */
-  MARKET_STALE_MS: int(30_000, 1000, 3_600_000),
+  /**
+   * Largest age of the last price: a live feed older than this is stale (orders refused, MARKET_CLOSED),
+   * and on any source an order that adds exposure on an older price is denied (STALE_PRICE).
+   */
+  MARKET_STALE_MS: int(60_000, 1000, 3_600_000),
   /** The strategy runner's scheduler: whether cycles run on their own, and the initial interval. */
   SCHEDULER_ENABLED: bool(true),
   SCHEDULER_INTERVAL_MINUTES: int(5, 1, 1440),
@@ -92,6 +95,9 @@ const EnvObject = z.object({
 export const EnvSchema = EnvObject.superRefine((env, ctx) => {
   if (env.MARKET_SOURCE === 'csv' && !env.MARKET_CSV)
     ctx.addIssue({ code: 'custom', path: ['MARKET_CSV'], message: 'is required with MARKET_SOURCE=csv (a CSV file or a folder of them)' })
+  // Between two ticks the price ages by up to a tick: a shorter limit would deny every order.
+  if (env.MARKET_STALE_MS <= env.MARKET_TICK_MS)
+    ctx.addIssue({ code: 'custom', path: ['MARKET_STALE_MS'], message: `must be greater than MARKET_TICK_MS (${env.MARKET_TICK_MS})` })
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -1,4 +1,4 @@
-export { RiskService } from './risk-service'
+export { RiskService, type RiskOptions } from './risk-service'
 export { riskEventView } from './event-log'
 export { DEFAULT_MAX_DRAWDOWN } from './limits'
 export { VAR_SCENARIOS, VAR_1D_SCALE } from './metrics-view'

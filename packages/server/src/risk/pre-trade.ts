@@ -10,21 +10,38 @@ export interface PreTradeContext {
   riskEnabled: boolean
   /** The account's limits; needed only when `riskEnabled` and no pause (the caller may skip the lookup otherwise). */
   limits: EffectiveLimits | undefined
+  /** How old the symbol's last price is, when it is older than allowed (MARKET_STALE_MS); undefined: fresh. */
+  stalePrice?: StalePrice | undefined
+}
+
+/** A price older than allowed: its age and time (ms) and the largest age accepted. */
+export interface StalePrice {
+  ageMs: number
+  maxAgeMs: number
+  lastPriceAt: number
 }
 
 /**
- * Every pre-trade check of an exposure-increasing order, in order: TRADING_PAUSED; with risk
+ * Every pre-trade check of an exposure-increasing order, in order: TRADING_PAUSED; STALE_PRICE; with risk
  * enabled POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED and MAX_DRAWDOWN_EXCEEDED; then
  * INSUFFICIENT_BALANCE (always: it is the ledger's own constraint). Orders that only reduce a
  * position are never blocked, not even by a pause, so a trader can always get flat. Pure.
  */
-export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits }: PreTradeContext): RiskDenial | undefined {
+export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits, stalePrice }: PreTradeContext): RiskDenial | undefined {
   if (!o.increasesExposure) return undefined
   if (pause)
     return new DomainError('TRADING_PAUSED', pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account', {
       scope: pause.scope,
       reason: pause.reason,
       resume_at: isoOrNull(pause.resumeAt),
+    })
+  // Sizing and margin on an old price would be guesses: new exposure waits for a fresh one.
+  if (stalePrice)
+    return new DomainError('STALE_PRICE', `The last price of ${o.symbol} is ${Math.round(stalePrice.ageMs / 1000)} s old: orders that add exposure wait for a fresh price`, {
+      symbol: o.symbol,
+      age_ms: stalePrice.ageMs,
+      max_age_ms: stalePrice.maxAgeMs,
+      last_price_at: new Date(stalePrice.lastPriceAt).toISOString(),
     })
   if (riskEnabled && limits) {
     const denial = limitDenial(p, o, limits)

@@ -5,7 +5,7 @@ import { SqliteRiskEventRepository, SqliteRiskLimitsRepository, SqliteTradingCon
 import { RiskEventLog } from './event-log'
 import { RiskLimits } from './limits'
 import { riskMetrics, type RiskMetrics } from './metrics-view'
-import { preTrade } from './pre-trade'
+import { preTrade, type StalePrice } from './pre-trade'
 import { TradingPauses } from './trading-pauses'
 import type {
   EffectiveLimits,
@@ -20,6 +20,15 @@ import type {
   TradingPause,
 } from './types'
 
+/** Options of the risk service. */
+export interface RiskOptions {
+  /**
+   * Largest age (ms) of the last price for an order that adds exposure (MARKET_STALE_MS); older is
+   * STALE_PRICE. Undefined: no check (a backtest's market moves only with its data).
+   */
+  staleMs?: number
+}
+
 /**
  * Pre-trade checks, limits, metrics and risk events: one facade over the limits, the trading
  * pauses and the event log. Checks return a denial (stable code and details) instead of throwing;
@@ -29,6 +38,7 @@ export class RiskService {
   private readonly limitsOf: RiskLimits
   private readonly pauses: TradingPauses
   private readonly log: RiskEventLog
+  private readonly staleMs: number | undefined
 
   constructor(
     db: Db,
@@ -37,7 +47,9 @@ export class RiskService {
     private readonly settings: SettingsService,
     events: EventBus,
     newId: IdFactory = idFactory(),
+    options: RiskOptions = {},
   ) {
+    this.staleMs = options.staleMs
     const uow = unitOfWork(db)
     this.limitsOf = new RiskLimits(new SqliteRiskLimitsRepository(db), uow, clock, market, settings)
     this.log = new RiskEventLog(new SqliteRiskEventRepository(db), uow, clock, events, newId)
@@ -87,7 +99,18 @@ export class RiskService {
     const pause = this.pauses.pauseOf(p.accountId, p.now)
     const riskEnabled = this.settings.get()['trading.risk_enabled']
     const limits = riskEnabled && !pause ? this.limitsOf.limits(p.accountId) : undefined
-    return preTrade(p, o, { pause, riskEnabled, limits })
+    return preTrade(p, o, { pause, riskEnabled, limits, stalePrice: this.stalePrice(p.now) })
+  }
+
+  /**
+   * The age of the last price when older than MARKET_STALE_MS. Every market source updates all its
+   * symbols' prices together, so a symbol's last price is as old as the market's last update.
+   */
+  private stalePrice(now: number): StalePrice | undefined {
+    if (this.staleMs === undefined) return undefined
+    const lastPriceAt = this.market.lastUpdate()
+    const ageMs = now - lastPriceAt
+    return ageMs > this.staleMs ? { ageMs, maxAgeMs: this.staleMs, lastPriceAt } : undefined
   }
 
   /** Write an `order_denied` event (call inside a transaction); returns it for publishing after commit. */

@@ -7,7 +7,9 @@ let ctx: TestContext
 let token: string
 
 beforeEach(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', PAPER_INITIAL_BALANCE: '100000' })
+  // Some tests move the clock alone (no market tick) and still trade: prices never go stale (STALE_PRICE
+  // has its own suite, risk/stale-price.test.ts).
+  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', PAPER_INITIAL_BALANCE: '100000', MARKET_STALE_MS: '3600000' })
   token = await ctx.token(['read_trades', 'write_trades', 'read_market_data'], 'gtd-trader')
 })
 afterEach(() => ctx.close())

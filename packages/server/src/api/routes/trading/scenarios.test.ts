@@ -11,7 +11,9 @@ let user = 0
 const fetch = contractFetch((req) => globalThis.fetch(req))
 
 beforeEach(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', PAPER_INITIAL_BALANCE: '100000' })
+  // Some tests move the clock alone (no market tick) and still trade: prices never go stale (STALE_PRICE
+  // has its own suite, risk/stale-price.test.ts).
+  ctx = await createTestContext({ RATE_LIMIT_ENABLED: 'false', PAPER_INITIAL_BALANCE: '100000', MARKET_STALE_MS: '3600000' })
   server = await ctx.listen()
 })
 afterEach(() => ctx.close())
