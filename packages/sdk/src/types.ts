@@ -422,6 +422,26 @@ export type RiskEventList = Schemas['RiskEventList']
  */
 export type RiskEventsQuery = Query<'getRiskEvents'>
 /**
+ * An account's protections (cooldown, stoploss_guard, max_drawdown; each null when off), in `RiskLimits`.
+ * @example const p: Protections = { cooldown: { losing_trades: 3, lock_minutes: 60, lookback_minutes: 1440 }, stoploss_guard: null, max_drawdown: null }
+ */
+export type Protections = Schemas['Protections']
+/**
+ * A lock a protection created (`listRiskLocks`, `deleteRiskLock`).
+ * @example const blocksBtc = (l: RiskLock) => l.active && (l.symbol === null || l.symbol === 'BTCUSDT')
+ */
+export type RiskLock = Schemas['RiskLock']
+/**
+ * Protection locks, newest first (`listRiskLocks`).
+ * @example const { locks }: RiskLockList = await client.listRiskLocks({ active: true })
+ */
+export type RiskLockList = Schemas['RiskLockList']
+/**
+ * Query of `listRiskLocks`.
+ * @example const query: RiskLocksQuery = { active: true, limit: 10 }
+ */
+export type RiskLocksQuery = Query<'listRiskLocks'>
+/**
  * Whether orders are accepted now (`getTradingStatus`).
  * @example const { status, reason, resume_at }: TradingStatus = await client.getTradingStatus()
  */

@@ -1342,6 +1342,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/risk/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Protection locks
+         * @description The locks the caller's account protections created (cooldown, stoploss_guard, max_drawdown), newest first. While a lock is active, orders that add exposure (on its symbol, or on any symbol when symbol is null) are denied with RISK_LOCKED; orders that reduce exposure still execute.
+         */
+        get: operations["listRiskLocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/locks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a protection lock
+         * @description Lift a lock before its time (the owner's account, or any account's with admin_full). The lock stays listed as inactive with removed_at; the protection does not lock again on the same evidence (it needs a new losing round trip, a new day or a new drawdown). NOT_FOUND (404) for unknown ids and other accounts' locks.
+         */
+        delete: operations["deleteRiskLock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/risk/metrics": {
         parameters: {
             query?: never;
@@ -2213,6 +2253,15 @@ export interface components {
             /** @enum {string} */
             type: "connected";
         };
+        /** @description After losing_trades consecutive losing round trips of one symbol (net of commission, closed within the last lookback_minutes), that symbol is locked for lock_minutes. */
+        CooldownProtection: {
+            /** @example 60 */
+            lock_minutes: number;
+            /** @example 1440 */
+            lookback_minutes: number;
+            /** @example 3 */
+            losing_trades: number;
+        };
         CycleCompleteMessage: {
             /** @enum {string} */
             channel: "cycles";
@@ -2556,6 +2605,7 @@ export interface components {
          *     - `POSITION_LIMIT_EXCEEDED` (400: the order would exceed a position or exposure limit)
          *     - `DAILY_LOSS_LIMIT_EXCEEDED` (400: the daily loss limit is reached)
          *     - `MAX_DRAWDOWN_EXCEEDED` (400: the maximum drawdown is reached)
+         *     - `RISK_LOCKED` (400: a protection lock is active (GET /v1/risk/locks); details lock_id, protection, symbol, until)
          *     - `STALE_PRICE` (400: the symbol's last price is older than MARKET_STALE_MS; details age_ms, max_age_ms, last_price_at)
          *     - `TRADING_PAUSED` (400: trading is paused (admin pause or emergency stop))
          *     - `ORDER_NOT_CANCELLABLE` (400: the order is already filled, cancelled or rejected)
@@ -2597,7 +2647,7 @@ export interface components {
          * @example INSUFFICIENT_BALANCE
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "STALE_PRICE" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "LIVE_TRADING_UNAVAILABLE" | "PRESET_NOT_FOUND" | "STRATEGY_NOT_FOUND" | "INSUFFICIENT_HISTORY" | "INVALID_STATE_TRANSITION" | "CONCURRENT_RUN_LIMIT" | "STRATEGY_ACCOUNT_LIMIT" | "CYCLE_IN_PROGRESS" | "SCHEDULER_ALREADY_PAUSED" | "SCHEDULER_NOT_PAUSED" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "UNSUPPORTED_API_VERSION" | "INVALID_SYMBOL" | "INVALID_ORDER_TYPE" | "INVALID_ORDER_SIZE" | "INVALID_PRICE" | "INSUFFICIENT_BALANCE" | "POSITION_LIMIT_EXCEEDED" | "DAILY_LOSS_LIMIT_EXCEEDED" | "MAX_DRAWDOWN_EXCEEDED" | "STALE_PRICE" | "RISK_LOCKED" | "TRADING_PAUSED" | "ORDER_NOT_CANCELLABLE" | "MARKET_CLOSED" | "INVALID_MESSAGE" | "INVALID_CHANNEL" | "AUTHENTICATION_FAILED" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | "ORDER_NOT_FOUND" | "POSITION_NOT_FOUND" | "NOT_FOUND" | "IDEMPOTENCY_CONFLICT" | "PRESET_IN_USE" | "LIVE_TRADING_UNAVAILABLE" | "PRESET_NOT_FOUND" | "STRATEGY_NOT_FOUND" | "INSUFFICIENT_HISTORY" | "INVALID_STATE_TRANSITION" | "CONCURRENT_RUN_LIMIT" | "STRATEGY_ACCOUNT_LIMIT" | "CYCLE_IN_PROGRESS" | "SCHEDULER_ALREADY_PAUSED" | "SCHEDULER_NOT_PAUSED" | "PRESET_MISMATCH" | "MODEL_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "MESSAGE_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "SUBSCRIPTION_LIMIT_EXCEEDED" | "CONNECTION_LIMIT_EXCEEDED" | "RATE_LIMIT_EXCEEDED" | "EXCHANGE_API_ERROR" | "SYSTEM_OVERLOAD" | "INTERNAL_ERROR";
         /** @description Every error response, from any layer, uses this envelope with a stable SCREAMING_SNAKE code. */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
@@ -3111,6 +3161,13 @@ export interface components {
             symbols: {
                 [key: string]: components["schemas"]["SymbolSnapshot"];
             };
+        };
+        /** @description When equity falls max_drawdown_percent below its peak (the peak since the last lock of this protection, or ever), the account is locked for lock_minutes. */
+        MaxDrawdownProtection: {
+            /** @example 120 */
+            lock_minutes: number;
+            /** @example 10 */
+            max_drawdown_percent: number;
         };
         /** @description The HTTP API over the rolling last minute. */
         MetricsPerformance: {
@@ -3842,6 +3899,18 @@ export interface components {
             flat: number;
             up: number;
         };
+        /** @description The account's protections (after Freqtrade's CooldownPeriod / StoplossGuard / MaxDrawdown), each null when off (the default). A protection that triggers creates a lock (GET /v1/risk/locks): while it is active, orders that add exposure are denied with RISK_LOCKED. */
+        Protections: {
+            cooldown: components["schemas"]["CooldownProtection"] | null;
+            max_drawdown: components["schemas"]["MaxDrawdownProtection"] | null;
+            stoploss_guard: components["schemas"]["StoplossGuardProtection"] | null;
+        };
+        /** @description Protections present replace the account's (null turns one off); omitted ones keep theirs. */
+        ProtectionsUpdate: {
+            cooldown?: components["schemas"]["CooldownProtection"] | null;
+            max_drawdown?: components["schemas"]["MaxDrawdownProtection"] | null;
+            stoploss_guard?: components["schemas"]["StoplossGuardProtection"] | null;
+        };
         /** @description Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`). */
         QuoteUpdate: {
             /** @example 45123.45 */
@@ -4020,7 +4089,7 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             /**
-             * @description position_limit_warning, exposure_warning, daily_loss_warning, drawdown_warning (usage ≥ 80 %; high from 95 %), order_denied (a pre-trade check denied an order; details.code names it), or trading_paused (an administrator paused trading for the account or everyone; details.scope, reason, resume_at; resolved when trading resumes).
+             * @description position_limit_warning, exposure_warning, daily_loss_warning, drawdown_warning (usage ≥ 80 %; high from 95 %), order_denied (a pre-trade check denied an order; details.code names it), or trading_paused (an administrator paused trading for the account or everyone; details.scope, reason, resume_at; resolved when trading resumes), or protection_lock (a protection locked trading; details lock_id, protection, reason, until; resolved when the lock expires or is removed).
              * @example position_limit_warning
              */
             type: string;
@@ -4068,6 +4137,7 @@ export interface components {
             position_limits: {
                 [key: string]: number;
             };
+            protections: components["schemas"]["Protections"];
             /**
              * @description When set, entries without a stop_loss get a linked stop loss this percent away from their average fill price.
              * @example 2.5
@@ -4096,8 +4166,39 @@ export interface components {
             position_limits?: {
                 [key: string]: number;
             };
+            protections?: components["schemas"]["ProtectionsUpdate"];
             /** @example 2.5 */
             stop_loss_percent?: number | null;
+        };
+        /** @description A lock created by a protection. Active while until is in the future and nobody removed it. */
+        RiskLock: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @example lock_3f9a2c */
+            id: string;
+            /**
+             * @example cooldown
+             * @enum {string}
+             */
+            protection: "cooldown" | "stoploss_guard" | "max_drawdown";
+            /** @example 3 consecutive losing round trips of BTCUSDT */
+            reason: string;
+            /**
+             * Format: date-time
+             * @description When DELETE /v1/risk/locks/{id} lifted it.
+             */
+            removed_at: string | null;
+            /**
+             * @description The symbol locked, or null for every symbol.
+             * @example BTCUSDT
+             */
+            symbol: string | null;
+            /** Format: date-time */
+            until: string;
+        };
+        RiskLockList: {
+            locks: components["schemas"]["RiskLock"][];
         };
         /** @description Computed from the account's ledger and open positions marked to the last price, at the time of the request. `risk_score` = 0.4·u_exposure + 0.3·u_daily_loss + 0.3·u_drawdown, each usage clamped to [0, 1]: u_exposure = total_exposure / position_limits.total.limit, u_daily_loss = daily_loss / max_daily_loss, u_drawdown = current drawdown / max_drawdown. */
         RiskMetrics: {
@@ -4685,6 +4786,11 @@ export interface components {
              */
             timestamp: string;
             top: number;
+        };
+        /** @description When the day's realized loss (fills since 00:00 UTC, net of commission) reaches max_daily_loss_percent of the equity at 00:00 UTC, the account is locked until the next 00:00 UTC. */
+        StoplossGuardProtection: {
+            /** @example 3 */
+            max_daily_loss_percent: number;
         };
         StrategyAccount: {
             account_id: string;
@@ -8526,6 +8632,81 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRiskLocks: {
+        parameters: {
+            query?: {
+                /** @description Only active (true) or inactive (false, i.e. expired or removed) locks. */
+                active?: boolean;
+                /** @description Maximum number of results. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Locks. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskLockList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteRiskLock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The lock's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lock, now inactive. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskLock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

@@ -5,6 +5,9 @@ import type {
   RiskEventsQuery,
   RiskLimits,
   RiskLimitsUpdate,
+  RiskLock,
+  RiskLockList,
+  RiskLocksQuery,
   RiskMetrics,
   TradingControl,
   TradingPauseRequest,
@@ -49,6 +52,28 @@ export class RiskMethods extends TradingMethods {
    */
   getRiskEvents(query: RiskEventsQuery = {}): Promise<RiskEventList> {
     return this.unwrap(this.api.GET('/v1/risk/events', { params: { query } }))
+  }
+
+  /**
+   * Your account's protection locks, newest first. While one is active, orders that add exposure
+   * (on its symbol, or any symbol when `symbol` is null) are denied with `RISK_LOCKED`.
+   * @example
+   * const { locks } = await client.listRiskLocks({ active: true })
+   * for (const l of locks) console.log(`${l.protection} locks ${l.symbol ?? 'everything'} until ${l.until}`)
+   */
+  listRiskLocks(query: RiskLocksQuery = {}): Promise<RiskLockList> {
+    return this.unwrap(this.api.GET('/v1/risk/locks', { params: { query } }))
+  }
+
+  /**
+   * Lift a protection lock before its time (yours; any account's with `admin_full`). Returns the
+   * lock, now inactive. Unknown ids are `NOT_FOUND`.
+   * @example
+   * const { locks } = await client.listRiskLocks({ active: true })
+   * if (locks[0]) await client.deleteRiskLock(locks[0].id)
+   */
+  deleteRiskLock(id: string): Promise<RiskLock> {
+    return this.unwrap(this.api.DELETE('/v1/risk/locks/{id}', { params: { path: { id } } }))
   }
 
   /**

@@ -86,9 +86,9 @@ export class MarketTicks {
         const denial = o.reduceOnly
           ? undefined
           : this.entry().check(st, s, o.symbol, o.side, fills.reduce((n, f) => n + f.qty, 0) || left, fills, o.price ?? last, now)
-        // A pause holds orders that would add exposure instead of killing them: they stay open
-        // (a stop untriggered) and can fill once trading resumes.
-        if (denial?.code === 'TRADING_PAUSED') continue
+        // A pause (or a protection lock) holds orders that would add exposure instead of killing
+        // them: they stay open (a stop untriggered) and can fill once trading resumes.
+        if (denial?.code === 'TRADING_PAUSED' || denial?.code === 'RISK_LOCKED') continue
         if (wasTriggered) this.lifecycle.trigger(w, st, o)
         if (denial) {
           w.risk.push(this.d.risk.recordDenial(st.account.id, denial, o.symbol))

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { DomainError, EventBus, ManualClock, idFactory, toAtoms, type DomainEvent } from '../core'
 import { openDatabase, SqliteRiskEventRepository, unitOfWork } from '../store'
 import { RiskEventLog } from './event-log'
+import { NO_PROTECTIONS } from './protections'
 import type { EffectiveLimits, Portfolio } from './types'
 
-const limits: EffectiveLimits = { maxPositionSize: 1, maxDailyLoss: 1_000, maxDrawdown: 0.2, stopLossPercent: null, positionLimits: {}, updatedAt: null }
+const limits: EffectiveLimits = { maxPositionSize: 1, maxDailyLoss: 1_000, maxDrawdown: 0.2, stopLossPercent: null, positionLimits: {}, protections: NO_PROTECTIONS, updatedAt: null }
 const portfolio = (exposure: number, now: number): Portfolio => ({
   accountId: 'acc_1',
   userId: 'alice',

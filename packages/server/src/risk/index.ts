@@ -1,6 +1,7 @@
 export { RiskService, type RiskOptions } from './risk-service'
 export { riskEventView } from './event-log'
 export { DEFAULT_MAX_DRAWDOWN } from './limits'
+export { NO_PROTECTIONS, type ProtectionName } from './protections'
 export { VAR_SCENARIOS, VAR_1D_SCALE } from './metrics-view'
 export { correlationMatrix, historicalVar, pearson, scenarioPnls, tailRisk, maxDrawdown, riskScore, returns, usage, usageSeverity, WARNING_USAGE, HIGH_USAGE } from './calculations'
 export type {
@@ -13,6 +14,8 @@ export type {
   RiskEventQuery,
   RiskEventRow,
   RiskEventView,
+  RiskLockRow,
+  ProtectionsConfig,
   Severity,
   TradingControlRow,
   TradingPause,

@@ -2,6 +2,7 @@ import { DomainError, invalidSymbol, type Clock } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import type { RiskLimitsRepository, RiskLimitsRow, UnitOfWork } from '../store'
+import { NO_PROTECTIONS } from './protections'
 import type { EffectiveLimits, LimitsUpdate } from './types'
 
 /** Default largest drawdown (fraction of the equity peak) when neither the account nor config sets one. */
@@ -35,6 +36,7 @@ export class RiskLimits {
             maxDrawdown: row.maxDrawdown ?? NaN,
             stopLossPercent: row.stopLossPercent,
             positionLimits: row.positionLimits,
+            protections: row.protections ?? NO_PROTECTIONS,
             updatedAt: row.updatedAt,
           }
         : null
@@ -48,6 +50,7 @@ export class RiskLimits {
       maxDrawdown: pick(own?.maxDrawdown, DEFAULT_MAX_DRAWDOWN),
       stopLossPercent: own?.stopLossPercent ?? null,
       positionLimits: own?.positionLimits ?? {},
+      protections: own?.protections ?? NO_PROTECTIONS,
       updatedAt: own?.updatedAt ?? null,
     }
   }
@@ -67,6 +70,7 @@ export class RiskLimits {
         patch.position_limits !== undefined
           ? Object.fromEntries(Object.entries(patch.position_limits).map(([s, v]) => [s.toUpperCase(), v]))
           : (row?.positionLimits ?? {}),
+      protections: patch.protections !== undefined ? { ...(row?.protections ?? NO_PROTECTIONS), ...patch.protections } : (row?.protections ?? null),
       updatedAt: this.clock.now(),
     }
     this.uow.run(() => this.repo.upsert(next))

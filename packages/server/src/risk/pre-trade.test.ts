@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { toAtoms } from '../core'
 import { preTrade } from './pre-trade'
+import { NO_PROTECTIONS } from './protections'
 import type { EffectiveLimits, OrderImpact, Portfolio } from './types'
 
 const portfolio = (over: Partial<Portfolio> = {}): Portfolio => ({
@@ -25,7 +26,7 @@ const buy = (over: Partial<OrderImpact> = {}): OrderImpact => ({
   requiredMargin: toAtoms(500),
   ...over,
 })
-const limits: EffectiveLimits = { maxPositionSize: 0.5, maxDailyLoss: 1_000, maxDrawdown: 0.2, stopLossPercent: null, positionLimits: {}, updatedAt: null }
+const limits: EffectiveLimits = { maxPositionSize: 0.5, maxDailyLoss: 1_000, maxDrawdown: 0.2, stopLossPercent: null, positionLimits: {}, protections: NO_PROTECTIONS, updatedAt: null }
 const open = { pause: undefined, riskEnabled: true, limits }
 
 describe('preTrade (pure)', () => {

@@ -1,6 +1,7 @@
 import { DomainError, drawdown, fromAtoms, isoOrNull, roundHalfUp } from '../core'
 import { positionLimit } from './limits'
-import type { EffectiveLimits, OrderImpact, Portfolio, RiskDenial, TradingPause } from './types'
+import { Protections } from './protections'
+import type { EffectiveLimits, OrderImpact, Portfolio, RiskDenial, RiskLockRow, TradingPause } from './types'
 
 /** What the pre-trade checks need besides the portfolio and the order. */
 export interface PreTradeContext {
@@ -12,6 +13,8 @@ export interface PreTradeContext {
   limits: EffectiveLimits | undefined
   /** How old the symbol's last price is, when it is older than allowed (MARKET_STALE_MS); undefined: fresh. */
   stalePrice?: StalePrice | undefined
+  /** The protection lock over the order's symbol, if one is active. */
+  lock?: RiskLockRow | undefined
 }
 
 /** A price older than allowed: its age and time (ms) and the largest age accepted. */
@@ -22,12 +25,12 @@ export interface StalePrice {
 }
 
 /**
- * Every pre-trade check of an exposure-increasing order, in order: TRADING_PAUSED; STALE_PRICE; with risk
+ * Every pre-trade check of an exposure-increasing order, in order: TRADING_PAUSED; STALE_PRICE; RISK_LOCKED; with risk
  * enabled POSITION_LIMIT_EXCEEDED, DAILY_LOSS_LIMIT_EXCEEDED and MAX_DRAWDOWN_EXCEEDED; then
  * INSUFFICIENT_BALANCE (always: it is the ledger's own constraint). Orders that only reduce a
  * position are never blocked, not even by a pause, so a trader can always get flat. Pure.
  */
-export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits, stalePrice }: PreTradeContext): RiskDenial | undefined {
+export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits, stalePrice, lock }: PreTradeContext): RiskDenial | undefined {
   if (!o.increasesExposure) return undefined
   if (pause)
     return new DomainError('TRADING_PAUSED', pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account', {
@@ -43,6 +46,7 @@ export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, lim
       max_age_ms: stalePrice.maxAgeMs,
       last_price_at: new Date(stalePrice.lastPriceAt).toISOString(),
     })
+  if (lock) return Protections.denial(lock)
   if (riskEnabled && limits) {
     const denial = limitDenial(p, o, limits)
     if (denial) return denial

@@ -1,11 +1,23 @@
 import { idFactory, type Clock, type EventBus, type IdFactory } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
-import { SqliteRiskEventRepository, SqliteRiskLimitsRepository, SqliteTradingControlRepository, unitOfWork, type Db } from '../store'
+import {
+  SqliteActivityRepository,
+  SqliteFillRepository,
+  SqlitePositionRepository,
+  SqliteRiskEventRepository,
+  SqliteRiskLimitsRepository,
+  SqliteRiskLockRepository,
+  SqliteTradingControlRepository,
+  unitOfWork,
+  type Db,
+  type TradingControlRepository,
+} from '../store'
 import { RiskEventLog } from './event-log'
 import { RiskLimits } from './limits'
 import { riskMetrics, type RiskMetrics } from './metrics-view'
 import { preTrade, type StalePrice } from './pre-trade'
+import { Protections } from './protections'
 import { TradingPauses } from './trading-pauses'
 import type {
   EffectiveLimits,
@@ -16,6 +28,7 @@ import type {
   RiskEventQuery,
   RiskEventRow,
   RiskEventView,
+  RiskLockRow,
   TradingControlRow,
   TradingPause,
 } from './types'
@@ -39,6 +52,8 @@ export class RiskService {
   private readonly pauses: TradingPauses
   private readonly log: RiskEventLog
   private readonly staleMs: number | undefined
+  private readonly protections: Protections
+  private readonly owners: TradingControlRepository
 
   constructor(
     db: Db,
@@ -53,7 +68,10 @@ export class RiskService {
     const uow = unitOfWork(db)
     this.limitsOf = new RiskLimits(new SqliteRiskLimitsRepository(db), uow, clock, market, settings)
     this.log = new RiskEventLog(new SqliteRiskEventRepository(db), uow, clock, events, newId)
-    this.pauses = new TradingPauses(new SqliteTradingControlRepository(db), uow, clock, this.log)
+    this.owners = new SqliteTradingControlRepository(db)
+    this.pauses = new TradingPauses(this.owners, uow, clock, this.log)
+    const stores = { locks: new SqliteRiskLockRepository(db), positions: new SqlitePositionRepository(db), fills: new SqliteFillRepository(db), activity: new SqliteActivityRepository(db) }
+    this.protections = new Protections(stores, uow, clock, this.log, newId)
   }
 
   /** The limits in force for an account: its own values, else the server's trading.* config. */
@@ -83,9 +101,34 @@ export class RiskService {
     return this.pauses.accountOpened(accountId)
   }
 
-  /** Record pauses whose time ran out as resumed (and resolve their events); the market tick calls it. */
+  /**
+   * Record pauses whose time ran out as resumed, and resolve the events of protection locks that ran
+   * out; the market tick calls it.
+   */
   expirePauses(now = this.clock.now()): void {
     this.pauses.expirePauses(now)
+    for (const r of this.protections.expire(now)) this.publish(r, this.userOf(r.accountId))
+  }
+
+  private userOf(accountId: string): string | undefined {
+    return this.owners.accountOwners(accountId)[0]?.userId
+  }
+
+  /** An account's protection locks, newest first. */
+  listLocks(accountId: string, f: { active?: boolean; limit?: number } = {}): RiskLockRow[] {
+    return this.protections.list(accountId, f)
+  }
+
+  /** A protection lock by id (any account's). */
+  lock(id: string): RiskLockRow | undefined {
+    return this.protections.byId(id)
+  }
+
+  /** Lift a protection lock now (one transaction); its event is resolved and published. */
+  removeLock(lock: RiskLockRow): RiskLockRow {
+    const { lock: removed, events } = this.protections.remove(lock)
+    for (const r of events) this.publish(r, this.userOf(r.accountId))
+    return removed
   }
 
   /** The pause in force for an account, if any (the global one first). */
@@ -99,7 +142,8 @@ export class RiskService {
     const pause = this.pauses.pauseOf(p.accountId, p.now)
     const riskEnabled = this.settings.get()['trading.risk_enabled']
     const limits = riskEnabled && !pause ? this.limitsOf.limits(p.accountId) : undefined
-    return preTrade(p, o, { pause, riskEnabled, limits, stalePrice: this.stalePrice(p.now) })
+    const lock = this.protections.lockOf(p.accountId, o.symbol, p.now)
+    return preTrade(p, o, { pause, riskEnabled, limits, stalePrice: this.stalePrice(p.now), lock })
   }
 
   /**
@@ -123,7 +167,11 @@ export class RiskService {
    * from 80 % usage, resolutions below it. Returns the rows written, for publishing after commit.
    */
   evaluate(p: Portfolio): RiskEventRow[] {
-    return this.log.evaluate(p, this.limitsOf.limits(p.accountId))
+    const limits = this.limitsOf.limits(p.accountId)
+    const rows = this.log.evaluate(p, limits)
+    // Protections lock in the same transaction, so the very next order already sees the lock.
+    rows.push(...this.protections.evaluate(p, limits.protections))
+    return rows
   }
 
   /** Publish risk events (after the transaction that wrote them committed). */

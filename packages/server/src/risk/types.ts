@@ -1,8 +1,8 @@
 import type { DomainError } from '../core'
-import type { RiskEventRow, RiskSeverity, TradingControlRow } from '../store'
+import type { ProtectionsConfig, RiskEventRow, RiskLockRow, RiskSeverity, TradingControlRow } from '../store'
 
 /** Stored rows (their shape belongs to the store's repositories). */
-export type { RiskEventRow, TradingControlRow }
+export type { ProtectionsConfig, RiskEventRow, RiskLockRow, TradingControlRow }
 
 /** An open position as risk sees it. Money in atoms (1e-8 quote), quantities in lots. */
 export interface PositionExposure {
@@ -53,6 +53,8 @@ export interface EffectiveLimits {
   maxDrawdown: number
   stopLossPercent: number | null
   positionLimits: Record<string, number>
+  /** The account's protections (each null when off). */
+  protections: ProtectionsConfig
   updatedAt: number | null
 }
 
@@ -90,6 +92,8 @@ export interface LimitsUpdate {
   max_drawdown?: number | null
   stop_loss_percent?: number | null
   position_limits?: Record<string, number>
+  /** Protections present replace the account's (null turns one off). */
+  protections?: Partial<ProtectionsConfig>
 }
 
 /** Which of an account's risk events to list (times in ms; `limit` defaults to 100). */

@@ -66,9 +66,12 @@ if TYPE_CHECKING:
         PresetList,
         Price,
         PriceList,
+        ProtectionsUpdate,
         ResourceHealth,
         RiskEventList,
         RiskLimits,
+        RiskLock,
+        RiskLockList,
         RiskMetrics,
         RiskSettings,
         RoundTrip,
@@ -181,6 +184,8 @@ OPERATION_IDS: dict[str, str] = {
     "get_risk_events": "getRiskEvents",
     "get_risk_limits": "getRiskLimits",
     "update_risk_limits": "updateRiskLimits",
+    "list_risk_locks": "listRiskLocks",
+    "delete_risk_lock": "deleteRiskLock",
     "get_risk_metrics": "getRiskMetrics",
     "list_round_trips": "listRoundTrips",
     "get_last_scan": "getLastScan",
@@ -2581,6 +2586,7 @@ class GeneratedOperations:
         max_drawdown: float | None | Unset = UNSET,
         stop_loss_percent: float | None | Unset = UNSET,
         position_limits: dict[str, float] | Unset = UNSET,
+        protections: ProtectionsUpdate | Unset = UNSET,
     ) -> RiskLimits:
         """Update risk limits.
 
@@ -2596,6 +2602,8 @@ class GeneratedOperations:
             max_drawdown: (no description)
             stop_loss_percent: (no description)
             position_limits: (no description)
+            protections: Protections present replace the account's (null turns one off); omitted ones keep
+                theirs.
         """
         return cast(
             "RiskLimits",
@@ -2604,8 +2612,71 @@ class GeneratedOperations:
                 "/v1/risk/limits",
                 path={},
                 query={},
-                body={"max_position_size": max_position_size, "max_daily_loss": max_daily_loss, "max_drawdown": max_drawdown, "stop_loss_percent": stop_loss_percent, "position_limits": position_limits},
+                body={"max_position_size": max_position_size, "max_daily_loss": max_daily_loss, "max_drawdown": max_drawdown, "stop_loss_percent": stop_loss_percent, "position_limits": position_limits, "protections": protections},
                 body_required=True,
+                ok=(200,),
+            ),
+        )
+
+    def list_risk_locks(
+        self,
+        *,
+        active: bool | Unset = UNSET,
+        limit: int | Unset = UNSET,
+    ) -> RiskLockList:
+        """Protection locks.
+
+        The locks the caller's account protections created (cooldown, stoploss_guard, max_drawdown),
+        newest first. While a lock is active, orders that add exposure (on its symbol, or on any
+        symbol when symbol is null) are denied with RISK_LOCKED; orders that reduce exposure still
+        execute.
+
+        `GET /v1/risk/locks` (operation `listRiskLocks`).
+        Needs scope: read_trades.
+
+        Args:
+            active: Only active (true) or inactive (false, i.e. expired or removed) locks.
+            limit: Maximum number of results. Server default: 100.
+        """
+        return cast(
+            "RiskLockList",
+            self._call(
+                "GET",
+                "/v1/risk/locks",
+                path={},
+                query={"active": active, "limit": limit},
+                body=UNSET,
+                body_required=False,
+                ok=(200,),
+            ),
+        )
+
+    def delete_risk_lock(
+        self,
+        id: str,
+    ) -> RiskLock:
+        """Remove a protection lock.
+
+        Lift a lock before its time (the owner's account, or any account's with admin_full). The
+        lock stays listed as inactive with removed_at; the protection does not lock again on the
+        same evidence (it needs a new losing round trip, a new day or a new drawdown). NOT_FOUND
+        (404) for unknown ids and other accounts' locks.
+
+        `DELETE /v1/risk/locks/{id}` (operation `deleteRiskLock`).
+        Needs scope: write_trades.
+
+        Args:
+            id: The lock's id.
+        """
+        return cast(
+            "RiskLock",
+            self._call(
+                "DELETE",
+                "/v1/risk/locks/{id}",
+                path={"id": id},
+                query={},
+                body=UNSET,
+                body_required=False,
                 ok=(200,),
             ),
         )

@@ -31,6 +31,7 @@ __all__ = [
     "Config",
     "ConfigUpdate",
     "ConnectedMessage",
+    "CooldownProtection",
     "CycleCompleteMessage",
     "CycleRecord",
     "CycleStartMessage",
@@ -95,6 +96,7 @@ __all__ = [
     "MarketDataUpdate",
     "MarketDataUpdateMessage",
     "MarketSnapshot",
+    "MaxDrawdownProtection",
     "MetricsPerformance",
     "MetricsSummary",
     "ModelInfo",
@@ -130,6 +132,8 @@ __all__ = [
     "Price",
     "PriceList",
     "Probabilities",
+    "Protections",
+    "ProtectionsUpdate",
     "QuoteUpdate",
     "QuoteUpdateMessage",
     "RateLimitTierLimit",
@@ -144,6 +148,8 @@ __all__ = [
     "RiskEventMessage",
     "RiskLimits",
     "RiskLimitsUpdate",
+    "RiskLock",
+    "RiskLockList",
     "RiskMetrics",
     "RiskSettings",
     "RoundTrip",
@@ -178,6 +184,7 @@ __all__ = [
     "SmcStructureBreak",
     "SmcTrend",
     "SmcZone",
+    "StoplossGuardProtection",
     "StrategyAccount",
     "StrategyAccountCreate",
     "StrategyAccountDeleted",
@@ -530,6 +537,15 @@ class ConnectedMessage(TypedDict):
     id: str
 
 
+class CooldownProtection(TypedDict):
+    """After losing_trades consecutive losing round trips of one symbol (net of commission, closed
+    within the last lookback_minutes), that symbol is locked for lock_minutes.
+    """
+    losing_trades: int
+    lock_minutes: int
+    lookback_minutes: int
+
+
 class CycleCompleteMessage(TypedDict):
     seq: int
     type: Literal["cycle_complete"]
@@ -803,6 +819,8 @@ class ErrorBody(TypedDict):
 #: - `POSITION_LIMIT_EXCEEDED` (400: the order would exceed a position or exposure limit)
 #: - `DAILY_LOSS_LIMIT_EXCEEDED` (400: the daily loss limit is reached)
 #: - `MAX_DRAWDOWN_EXCEEDED` (400: the maximum drawdown is reached)
+#: - `RISK_LOCKED` (400: a protection lock is active (GET /v1/risk/locks); details lock_id,
+#: protection, symbol, until)
 #: - `STALE_PRICE` (400: the symbol's last price is older than MARKET_STALE_MS; details age_ms,
 #: max_age_ms, last_price_at)
 #: - `TRADING_PAUSED` (400: trading is paused (admin pause or emergency stop))
@@ -843,7 +861,7 @@ class ErrorBody(TypedDict):
 #: - `EXCHANGE_API_ERROR` (502: the live exchange (market source) failed)
 #: - `SYSTEM_OVERLOAD` (503: the server is temporarily overloaded)
 #: - `INTERNAL_ERROR` (500: an unexpected server error)
-ErrorCode: TypeAlias = "Literal[\"VALIDATION_FAILED\", \"UNSUPPORTED_API_VERSION\", \"INVALID_SYMBOL\", \"INVALID_ORDER_TYPE\", \"INVALID_ORDER_SIZE\", \"INVALID_PRICE\", \"INSUFFICIENT_BALANCE\", \"POSITION_LIMIT_EXCEEDED\", \"DAILY_LOSS_LIMIT_EXCEEDED\", \"MAX_DRAWDOWN_EXCEEDED\", \"STALE_PRICE\", \"TRADING_PAUSED\", \"ORDER_NOT_CANCELLABLE\", \"MARKET_CLOSED\", \"INVALID_MESSAGE\", \"INVALID_CHANNEL\", \"AUTHENTICATION_FAILED\", \"AUTHENTICATION_REQUIRED\", \"TOKEN_EXPIRED\", \"INSUFFICIENT_PERMISSIONS\", \"ORDER_NOT_FOUND\", \"POSITION_NOT_FOUND\", \"NOT_FOUND\", \"IDEMPOTENCY_CONFLICT\", \"PRESET_IN_USE\", \"LIVE_TRADING_UNAVAILABLE\", \"PRESET_NOT_FOUND\", \"STRATEGY_NOT_FOUND\", \"INSUFFICIENT_HISTORY\", \"INVALID_STATE_TRANSITION\", \"CONCURRENT_RUN_LIMIT\", \"STRATEGY_ACCOUNT_LIMIT\", \"CYCLE_IN_PROGRESS\", \"SCHEDULER_ALREADY_PAUSED\", \"SCHEDULER_NOT_PAUSED\", \"PRESET_MISMATCH\", \"MODEL_UNAVAILABLE\", \"PAYLOAD_TOO_LARGE\", \"MESSAGE_TOO_LARGE\", \"URI_TOO_LONG\", \"UNSUPPORTED_MEDIA_TYPE\", \"HEADERS_TOO_LARGE\", \"SUBSCRIPTION_LIMIT_EXCEEDED\", \"CONNECTION_LIMIT_EXCEEDED\", \"RATE_LIMIT_EXCEEDED\", \"EXCHANGE_API_ERROR\", \"SYSTEM_OVERLOAD\", \"INTERNAL_ERROR\"]"
+ErrorCode: TypeAlias = "Literal[\"VALIDATION_FAILED\", \"UNSUPPORTED_API_VERSION\", \"INVALID_SYMBOL\", \"INVALID_ORDER_TYPE\", \"INVALID_ORDER_SIZE\", \"INVALID_PRICE\", \"INSUFFICIENT_BALANCE\", \"POSITION_LIMIT_EXCEEDED\", \"DAILY_LOSS_LIMIT_EXCEEDED\", \"MAX_DRAWDOWN_EXCEEDED\", \"STALE_PRICE\", \"RISK_LOCKED\", \"TRADING_PAUSED\", \"ORDER_NOT_CANCELLABLE\", \"MARKET_CLOSED\", \"INVALID_MESSAGE\", \"INVALID_CHANNEL\", \"AUTHENTICATION_FAILED\", \"AUTHENTICATION_REQUIRED\", \"TOKEN_EXPIRED\", \"INSUFFICIENT_PERMISSIONS\", \"ORDER_NOT_FOUND\", \"POSITION_NOT_FOUND\", \"NOT_FOUND\", \"IDEMPOTENCY_CONFLICT\", \"PRESET_IN_USE\", \"LIVE_TRADING_UNAVAILABLE\", \"PRESET_NOT_FOUND\", \"STRATEGY_NOT_FOUND\", \"INSUFFICIENT_HISTORY\", \"INVALID_STATE_TRANSITION\", \"CONCURRENT_RUN_LIMIT\", \"STRATEGY_ACCOUNT_LIMIT\", \"CYCLE_IN_PROGRESS\", \"SCHEDULER_ALREADY_PAUSED\", \"SCHEDULER_NOT_PAUSED\", \"PRESET_MISMATCH\", \"MODEL_UNAVAILABLE\", \"PAYLOAD_TOO_LARGE\", \"MESSAGE_TOO_LARGE\", \"URI_TOO_LONG\", \"UNSUPPORTED_MEDIA_TYPE\", \"HEADERS_TOO_LARGE\", \"SUBSCRIPTION_LIMIT_EXCEEDED\", \"CONNECTION_LIMIT_EXCEEDED\", \"RATE_LIMIT_EXCEEDED\", \"EXCHANGE_API_ERROR\", \"SYSTEM_OVERLOAD\", \"INTERNAL_ERROR\"]"
 
 
 class ErrorEnvelope(TypedDict):
@@ -1268,6 +1286,14 @@ class MarketSnapshot(TypedDict):
     #: Every enabled symbol, by symbol.
     symbols: dict[str, SymbolSnapshot]
     summary: dict[str, Any]
+
+
+class MaxDrawdownProtection(TypedDict):
+    """When equity falls max_drawdown_percent below its peak (the peak since the last lock of this
+    protection, or ever), the account is locked for lock_minutes.
+    """
+    max_drawdown_percent: float
+    lock_minutes: int
 
 
 class MetricsPerformance(TypedDict):
@@ -1778,6 +1804,24 @@ class Probabilities(TypedDict):
     down: float
 
 
+class Protections(TypedDict):
+    """The account's protections (after Freqtrade's CooldownPeriod / StoplossGuard / MaxDrawdown), each
+    null when off (the default). A protection that triggers creates a lock (GET /v1/risk/locks):
+    while it is active, orders that add exposure are denied with RISK_LOCKED.
+    """
+    cooldown: CooldownProtection | None
+    stoploss_guard: StoplossGuardProtection | None
+    max_drawdown: MaxDrawdownProtection | None
+
+
+class ProtectionsUpdate(TypedDict, total=False):
+    """Protections present replace the account's (null turns one off); omitted ones keep theirs.
+    """
+    cooldown: CooldownProtection | None
+    stoploss_guard: StoplossGuardProtection | None
+    max_drawdown: MaxDrawdownProtection | None
+
+
 class QuoteUpdate(TypedDict):
     """Top of book of one symbol (channel `trading.{symbol}`, seed 002's `quote_update`).
     """
@@ -1898,7 +1942,9 @@ class RiskEvent(TypedDict):
     #: position_limit_warning, exposure_warning, daily_loss_warning, drawdown_warning (usage ≥ 80 %;
     #: high from 95 %), order_denied (a pre-trade check denied an order; details.code names it), or
     #: trading_paused (an administrator paused trading for the account or everyone; details.scope,
-    #: reason, resume_at; resolved when trading resumes).
+    #: reason, resume_at; resolved when trading resumes), or protection_lock (a protection locked
+    #: trading; details lock_id, protection, reason, until; resolved when the lock expires or is
+    #: removed).
     type: str
     severity: Severity
     message: str
@@ -1942,6 +1988,7 @@ class RiskLimits(TypedDict):
     stop_loss_percent: float | None
     #: Largest position per symbol, base-asset units.
     position_limits: dict[str, float]
+    protections: Protections
     #: Last change of the account's limits (null when never set).
     updated_at: str | None
 
@@ -1955,6 +2002,26 @@ class RiskLimitsUpdate(TypedDict, total=False):
     max_drawdown: float | None
     stop_loss_percent: float | None
     position_limits: dict[str, float]
+    protections: ProtectionsUpdate
+
+
+class RiskLock(TypedDict):
+    """A lock created by a protection. Active while until is in the future and nobody removed it.
+    """
+    id: str
+    protection: Literal["cooldown", "stoploss_guard", "max_drawdown"]
+    #: The symbol locked, or null for every symbol.
+    symbol: str | None
+    reason: str
+    created_at: str
+    until: str
+    active: bool
+    #: When DELETE /v1/risk/locks/{id} lifted it.
+    removed_at: str | None
+
+
+class RiskLockList(TypedDict):
+    locks: list[RiskLock]
 
 
 class RiskMetrics(TypedDict):
@@ -2451,6 +2518,14 @@ class SmcZone(TypedDict):
     tested_at: str | None
     #: Open time of the candle that mitigated it.
     mitigated_at: str | None
+
+
+class StoplossGuardProtection(TypedDict):
+    """When the day's realized loss (fills since 00:00 UTC, net of commission) reaches
+    max_daily_loss_percent of the equity at 00:00 UTC, the account is locked until the next 00:00
+    UTC.
+    """
+    max_daily_loss_percent: float
 
 
 class StrategyAccount(TypedDict):

@@ -35,7 +35,8 @@ export {
   type RiskEventRow,
   type RiskSeverity,
 } from './risk-events'
-export { SqliteRiskLimitsRepository, type RiskLimitsRepository, type RiskLimitsRow } from './risk-limits'
+export { SqliteRiskLimitsRepository, type ProtectionsConfig, type RiskLimitsRepository, type RiskLimitsRow } from './risk-limits'
+export { SqliteRiskLockRepository, type RiskLockFilter, type RiskLockRepository, type RiskLockRow } from './risk-locks'
 export {
   SqliteTradingControlRepository,
   type AccountOwner,

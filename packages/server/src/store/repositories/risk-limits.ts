@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../database'
-import { riskLimits } from '../schema'
+import { riskLimits, type ProtectionsConfig } from '../schema'
+
+export type { ProtectionsConfig }
 
 /** An account's own limits; null: the server's default applies. Sizes in base units, losses in quote. */
 export interface RiskLimitsRow {
@@ -11,6 +13,8 @@ export interface RiskLimitsRow {
   stopLossPercent: number | null
   /** Largest position per symbol (base units). */
   positionLimits: Record<string, number>
+  /** Null: every protection off. */
+  protections: ProtectionsConfig | null
   updatedAt: number
 }
 

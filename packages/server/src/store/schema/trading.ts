@@ -166,8 +166,37 @@ export const riskLimits = sqliteTable('risk_limits', {
   maxDrawdown: real('max_drawdown'),
   stopLossPercent: real('stop_loss_percent'),
   positionLimits: text('position_limits', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  /** The account's protections (the contract's Protections; null: all off). */
+  protections: text('protections', { mode: 'json' }).$type<ProtectionsConfig>(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/** An account's protections as the contract writes them (snake case); each null when off. */
+export interface ProtectionsConfig {
+  cooldown: { losing_trades: number; lock_minutes: number; lookback_minutes: number } | null
+  stoploss_guard: { max_daily_loss_percent: number } | null
+  max_drawdown: { max_drawdown_percent: number; lock_minutes: number } | null
+}
+
+/** Locks created by an account's protections; kept after they end (expired or removed). */
+export const riskLocks = sqliteTable(
+  'risk_locks',
+  {
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull().unique(),
+    accountId: text('account_id').notNull(),
+    /** cooldown | stoploss_guard | max_drawdown */
+    protection: text('protection').notNull(),
+    /** The symbol locked; null: every symbol. */
+    symbol: text('symbol'),
+    reason: text('reason').notNull(),
+    createdAt: integer('created_at').notNull(),
+    until: integer('until').notNull(),
+    /** When the owner or an administrator lifted it early. */
+    removedAt: integer('removed_at'),
+  },
+  (t) => [index('risk_locks_account').on(t.accountId, t.createdAt), index('risk_locks_until').on(t.until)],
+)
 
 /** Risk events: limits approached (≥ 80 %) and denied orders; resolved when usage falls back. */
 export const riskEvents = sqliteTable(
