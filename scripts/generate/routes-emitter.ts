@@ -1,4 +1,4 @@
-import { zodFor } from './zod-emitter'
+import { collectRefs, holdsDateTime, zodFor } from './zod-emitter'
 import { HTTP_METHODS, type OpenApiDoc, type OperationObject, type ParameterObject, type ResponseObject } from './types'
 
 const lit = (v: unknown): string => JSON.stringify(v)
@@ -48,7 +48,32 @@ function resolveParameter(doc: OpenApiDoc, p: ParameterObject): ParameterObject 
   return found
 }
 
-function emitRequest(doc: OpenApiDoc, op: OperationObject): string | undefined {
+/** The name of the request-body form of a component (see bodyForms). */
+const bodyFormName = (component: string): string => `${component}BodyForm`
+
+/**
+ * The components a request body reaches that hold a date-time, in dependency order. Each gets a body
+ * form in which date-times are parsed leniently and normalised to `…Z` (the response schemas stay
+ * strict): every body field with `format: date-time`, present or future, takes ISO 8601 as people
+ * write it, exactly as query and path parameters do.
+ */
+function bodyForms(doc: OpenApiDoc, order: string[]): string[] {
+  const schemas = doc.components.schemas
+  const reached = new Set<string>()
+  const visit = (name: string): void => {
+    if (reached.has(name)) return
+    reached.add(name)
+    for (const dep of collectRefs(schemas[name]!)) visit(dep)
+  }
+  for (const { op } of listOperations(doc))
+    for (const m of Object.values(op.requestBody?.content ?? {})) for (const name of collectRefs(m.schema)) visit(name)
+  const forms = order.filter((name) => reached.has(name) && holdsDateTime(schemas[name]!, schemas))
+  for (const name of forms)
+    if (schemas[bodyFormName(name)]) throw new Error(`component ${bodyFormName(name)} collides with the body form of ${name}`)
+  return forms
+}
+
+function emitRequest(doc: OpenApiDoc, op: OperationObject, forms: Set<string>): string | undefined {
   const parts: string[] = []
   const all = (op.parameters ?? []).map((p) => resolveParameter(doc, p))
   for (const where of ['path', 'query', 'header'] as const) {
@@ -66,7 +91,8 @@ function emitRequest(doc: OpenApiDoc, op: OperationObject): string | undefined {
     parts.push(`${where === 'path' ? 'params' : where === 'query' ? 'query' : 'headers'}: z.object({ ${fields.join(', ')} })`)
   }
   if (op.requestBody) {
-    const media = Object.entries(op.requestBody.content).map(([type, m]) => `${lit(type)}: { schema: ${zodFor(m.schema)} }`)
+    const body = (name: string): string => (forms.has(name) ? bodyFormName(name) : name)
+    const media = Object.entries(op.requestBody.content).map(([type, m]) => `${lit(type)}: { schema: ${zodFor(m.schema, { body })} }`)
     parts.push(`body: { required: ${op.requestBody.required ?? false}, content: { ${media.join(', ')} } }`)
   }
   return parts.length > 0 ? `{ ${parts.join(', ')} }` : undefined
@@ -104,6 +130,15 @@ export function emitRoutes(doc: OpenApiDoc, schemaNames: string[]): string {
     `void [${schemaNames.join(', ')}]`,
     '',
   ]
+  const forms = bodyForms(doc, schemaNames)
+  const body = (name: string): string => (forms.includes(name) ? bodyFormName(name) : name)
+  if (forms.length > 0)
+    lines.push(
+      '// Request-body forms of the components holding a date-time: the same wire schema under the same',
+      '// name (so the emitted document is unchanged), but date-times are read leniently, as in a query.',
+      ...forms.map((name) => `const ${bodyFormName(name)} = ${zodFor(doc.components.schemas[name]!, { body })}.openapi(${lit(name)})`),
+      '',
+    )
   for (const { operationId, method, path, op } of ops) {
     const fields = [
       `operationId: ${lit(operationId)}`,
@@ -114,7 +149,7 @@ export function emitRoutes(doc: OpenApiDoc, schemaNames: string[]): string {
       op.description ? `description: ${lit(op.description)}` : undefined,
       `security: ${lit(op.security ?? doc.security ?? [])} as Array<Record<string, string[]>>`,
     ].filter(Boolean)
-    const request = emitRequest(doc, op)
+    const request = emitRequest(doc, op, new Set(forms))
     if (request) fields.push(`request: ${request}`)
     const responses = Object.entries(op.responses).map(([code, r]) => `${code}: ${emitResponse(doc, r)}`)
     fields.push(`responses: { ${responses.join(', ')} }`)

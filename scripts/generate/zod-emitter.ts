@@ -25,6 +25,12 @@ export interface EmitOptions {
    * leniently (ISO 8601 as people write it), both by the parsers in the server's core/wire-formats.
    */
   coerce?: boolean
+  /**
+   * A request body (JSON): date-times are parsed as leniently as in a query (ISO 8601 as people write
+   * it, normalised to `…Z`), and a component ref is replaced by the name this returns (the body form
+   * of a component that holds a date-time, see routes-emitter).
+   */
+  body?: (component: string) => string
 }
 
 /** Zod source for one JSON schema. Component refs become the generated constant of that name. */
@@ -39,7 +45,7 @@ export function zodFor(s: SchemaObject, opts: EmitOptions = {}): string {
 }
 
 function baseZod(s: SchemaObject, opts: EmitOptions): string {
-  if (s.$ref) return refName(s.$ref)
+  if (s.$ref) return opts.body ? opts.body(refName(s.$ref)) : refName(s.$ref)
   if (s.oneOf || s.anyOf) return `z.union([${(s.oneOf ?? s.anyOf)!.map((x) => zodFor(x, opts)).join(', ')}])`
   if (s.allOf) {
     if (s.allOf.length === 1) return zodFor(s.allOf[0]!, opts)
@@ -61,6 +67,8 @@ function scalarOrStructure(type: string | undefined, s: SchemaObject, opts: Emit
   if (s.enum) return `z.enum(${lit(s.enum.filter((v) => v !== null))})`
   switch (type) {
     case 'string': {
+      // The wire schema of a lenient date-time stays `string` + `date-time` in the emitted document.
+      if (s.format === 'date-time' && opts.body) return `textDateTime().openapi(${lit({ format: 'date-time' })})`
       let e = s.format === 'date-time' ? (opts.coerce ? 'textDateTime()' : 'z.iso.datetime({ offset: true })') : 'z.string()'
       if (s.minLength !== undefined) e += `.min(${s.minLength})`
       if (s.maxLength !== undefined) e += `.max(${s.maxLength})`
@@ -108,6 +116,26 @@ function scalarOrStructure(type: string | undefined, s: SchemaObject, opts: Emit
     default:
       throw new Error(`unsupported schema type ${type}`)
   }
+}
+
+/** Whether a schema holds a `date-time` string anywhere (following component refs). */
+export function holdsDateTime(s: SchemaObject, schemas: Record<string, SchemaObject>, seen = new Set<string>()): boolean {
+  if (s.$ref) {
+    const name = refName(s.$ref)
+    if (seen.has(name)) return false
+    seen.add(name)
+    return holdsDateTime(schemas[name] ?? {}, schemas, seen)
+  }
+  if (s.format === 'date-time') return true
+  const subs = [
+    ...(s.items ? [s.items] : []),
+    ...Object.values(s.properties ?? {}),
+    ...(s.additionalProperties && typeof s.additionalProperties === 'object' ? [s.additionalProperties] : []),
+    ...(s.oneOf ?? []),
+    ...(s.anyOf ?? []),
+    ...(s.allOf ?? []),
+  ]
+  return subs.some((x) => holdsDateTime(x, schemas, seen))
 }
 
 /** Order component names so every schema comes after the ones it refers to. */
