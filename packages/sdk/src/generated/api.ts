@@ -2391,6 +2391,8 @@ export interface components {
             reason: string;
         };
         EmergencyStopResult: {
+            /** @description Every tradable symbol. */
+            affected_markets: string[];
             /**
              * @description Names this stop in the server log.
              * @example inc_20240120_3f9a2c
@@ -2399,6 +2401,8 @@ export interface components {
             orders_cancelled: number;
             /** @description Positions closed completely by this call. */
             positions_flattened: number;
+            /** @description False when flatten_positions closed the positions. */
+            positions_maintained: boolean;
             /** @description Positions still open afterwards (all of them without flatten_positions; with it, those the book could not absorb at once). */
             positions_open: number;
             reason: string;
@@ -2406,6 +2410,11 @@ export interface components {
             status: "emergency_stopped";
             /** Format: date-time */
             stopped_at: string;
+            /**
+             * @description Net marked value (quote currency) of every open position of every account after the stop (longs positive, shorts negative).
+             * @example -61.25
+             */
+            total_position: number;
         };
         /** @enum {string} */
         EngineCommand: "start" | "stop" | "pause" | "resume" | "reload" | "emergency_stop";
@@ -5411,10 +5420,21 @@ export interface components {
         };
         /** @description The trading control of one scope after a pause or a resume. */
         TradingControl: {
+            /**
+             * @description The symbols the control covers (every tradable symbol for global and account scopes).
+             * @example [
+             *       "BTCUSDT"
+             *     ]
+             */
+            affected_markets: string[];
             /** @description Open orders this call cancelled (cancel_orders). */
             orders_cancelled: number;
+            /** @description Resume: the held orders released, i.e. working orders in scope that are not reduce-only exits (they fill again from the next market tick); 0 for a pause. */
+            orders_placed: number;
             /** Format: date-time */
             paused_at: string | null;
+            /** @description Always true: a pause or a resume never closes positions (reducing orders and SL/TP exits keep working). */
+            positions_maintained: boolean;
             /** @example Manual intervention required */
             reason: string | null;
             /**
@@ -5423,10 +5443,15 @@ export interface components {
              */
             resume_at: string | null;
             /**
-             * @description global: every account; account: the account of user_id.
+             * Format: date-time
+             * @description When this call lifted the pause (resume; null for a pause).
+             */
+            resumed_at: string | null;
+            /**
+             * @description global: every account; account: the account of user_id; market: the symbols of affected_markets, every account.
              * @enum {string}
              */
-            scope: "global" | "account";
+            scope: "global" | "account" | "market";
             /** @enum {string} */
             status: "active" | "paused";
             /** @example demo */
@@ -5501,6 +5526,13 @@ export interface components {
              * @example 300
              */
             duration_seconds?: number;
+            /**
+             * @description Pause only these symbols, for every account (details.scope market in the denials); other symbols keep trading. Not combinable with user_id. Unknown symbols are INVALID_SYMBOL.
+             * @example [
+             *       "BTCUSDT"
+             *     ]
+             */
+            markets?: string[];
             /** @example Manual intervention required */
             reason?: string;
             /**
@@ -5509,8 +5541,14 @@ export interface components {
              */
             user_id?: string;
         };
-        /** @description Resume trading for everyone, or lift the pause of one user's account with `user_id`. */
+        /** @description Resume trading for everyone (the global pause; market pauses stay), lift the pause of one user's account with `user_id`, or of some markets with `markets`. */
         TradingResumeRequest: {
+            /**
+             * @example [
+             *       "BTCUSDT"
+             *     ]
+             */
+            markets?: string[];
             /** @example demo */
             user_id?: string;
         };

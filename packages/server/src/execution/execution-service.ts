@@ -145,8 +145,8 @@ export class ExecutionService {
    * Cancel every open order of an account, or of every account when `accountId` is undefined (an
    * administrator's pause), in one transaction. Returns how many were cancelled.
    */
-  cancelOpenOrders(accountId: string | undefined, reason: string): number {
-    const due = this.lifecycle.open.all().filter((o) => accountId === undefined || o.accountId === accountId)
+  cancelOpenOrders(accountId: string | undefined, reason: string, symbols?: ReadonlySet<string>): number {
+    const due = this.lifecycle.open.all().filter((o) => (accountId === undefined || o.accountId === accountId) && (!symbols || symbols.has(o.symbol)))
     if (due.length === 0) return 0
     let cancelled = 0
     this.changes.run(this.d.clock.now(), (w) => {
@@ -201,6 +201,28 @@ export class ExecutionService {
   }
 
   /** Open positions over every account. */
+  /**
+   * Open orders that a pause holds in scope (of an account, of symbols; every one when undefined):
+   * the working orders that are not reduce-only exits. They work again when the pause is lifted.
+   */
+  heldOrderCount(accountId: string | undefined, symbols?: ReadonlySet<string>): number {
+    return this.lifecycle.open
+      .all()
+      .filter((o) => !o.reduceOnly && (accountId === undefined || o.accountId === accountId) && (!symbols || symbols.has(o.symbol))).length
+  }
+
+  /** Net marked value (quote currency) of every open position of every account: longs positive, shorts negative. */
+  totalPositionValue(): number {
+    let total = 0
+    for (const r of this.d.repos.positions.openWithOwners()) {
+      const inst = this.d.market.instrument(r.symbol)
+      if (!inst) continue
+      const value = fromUnits(r.quantity, scalesOf(inst).qtyScale) * this.book.mark(r.symbol)
+      total += r.side === 'long' ? value : -value
+    }
+    return Math.round(total * 100) / 100
+  }
+
   openPositionCount(): number {
     return this.d.repos.positions.countOpen()
   }

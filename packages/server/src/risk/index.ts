@@ -1,4 +1,5 @@
 export { RiskService, type RiskOptions } from './risk-service'
+export { marketScope } from './trading-pauses'
 export { riskEventView } from './event-log'
 export { DEFAULT_MAX_DRAWDOWN } from './limits'
 export { NO_PROTECTIONS, type ProtectionName } from './protections'

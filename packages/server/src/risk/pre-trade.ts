@@ -33,11 +33,13 @@ export interface StalePrice {
 export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits, stalePrice, lock }: PreTradeContext): RiskDenial | undefined {
   if (!o.increasesExposure) return undefined
   if (pause)
-    return new DomainError('TRADING_PAUSED', pause.scope === 'global' ? 'Trading is paused' : 'Trading is paused for this account', {
-      scope: pause.scope,
-      reason: pause.reason,
-      resume_at: isoOrNull(pause.resumeAt),
-    })
+    return new DomainError(
+      'TRADING_PAUSED',
+      pause.scope === 'global' ? 'Trading is paused' : pause.scope === 'market' ? `Trading is paused for ${pause.symbol}` : 'Trading is paused for this account',
+      pause.scope === 'market'
+        ? { scope: pause.scope, symbol: pause.symbol, reason: pause.reason, resume_at: isoOrNull(pause.resumeAt) }
+        : { scope: pause.scope, reason: pause.reason, resume_at: isoOrNull(pause.resumeAt) },
+    )
   // Sizing and margin on an old price would be guesses: new exposure waits for a fresh one.
   if (stalePrice)
     return new DomainError('STALE_PRICE', `The last price of ${o.symbol} is ${Math.round(stalePrice.ageMs / 1000)} s old: orders that add exposure wait for a fresh price`, {

@@ -139,7 +139,7 @@ export class RiskService {
   /** The pre-trade checks of an order (see {@link preTrade}); the limits are looked up only when they apply. */
   preTrade(p: Portfolio, o: OrderImpact): RiskDenial | undefined {
     if (!o.increasesExposure) return undefined
-    const pause = this.pauses.pauseOf(p.accountId, p.now)
+    const pause = this.pauses.pauseOf(p.accountId, p.now, o.symbol)
     const riskEnabled = this.settings.get()['trading.risk_enabled']
     const limits = riskEnabled && !pause ? this.limitsOf.limits(p.accountId) : undefined
     const lock = this.protections.lockOf(p.accountId, o.symbol, p.now)

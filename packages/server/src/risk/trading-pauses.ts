@@ -6,6 +6,9 @@ import type { RiskEventRow, TradingControlRow, TradingPause } from './types'
 
 const PAUSE_EVENT = 'trading_paused'
 
+/** The control scope of one market's pause (every account's orders on that symbol). */
+export const marketScope = (symbol: string): string => `market:${symbol}`
+
 /**
  * Trading pauses, global (`scope = 'global'`) or per account (its id), with every stored control
  * cached: the order path reads {@link pauseOf} without touching the store.
@@ -39,7 +42,8 @@ export class TradingPauses {
       resumeAt: paused ? resumeAt : null,
       updatedAt: now,
     }
-    const targets = this.repo.accountOwners(scope === 'global' ? undefined : scope)
+    // A market pause concerns symbols, not accounts: it has no per-account `trading_paused` event.
+    const targets = scope.startsWith('market:') ? [] : this.repo.accountOwners(scope === 'global' ? undefined : scope)
     const changed: RiskEventRow[] = []
     this.uow.run(() => {
       this.repo.upsert(row)
@@ -96,12 +100,14 @@ export class TradingPauses {
     return c?.paused && (c.resumeAt === null || c.resumeAt > now) ? c : undefined
   }
 
-  /** The pause in force for an account, if any (the global one first). */
-  pauseOf(accountId: string, now = this.clock.now()): TradingPause | undefined {
+  /** The pause in force for an account (and for a symbol's market when given), if any: global, account, market. */
+  pauseOf(accountId: string, now = this.clock.now(), symbol?: string): TradingPause | undefined {
     const g = this.activeControl('global', now)
     if (g) return { scope: 'global', reason: g.reason, pausedAt: g.pausedAt ?? now, resumeAt: g.resumeAt }
     const a = this.activeControl(accountId, now)
     if (a) return { scope: 'account', reason: a.reason, pausedAt: a.pausedAt ?? now, resumeAt: a.resumeAt }
+    const m = symbol === undefined ? undefined : this.activeControl(marketScope(symbol), now)
+    if (m) return { scope: 'market', symbol, reason: m.reason, pausedAt: m.pausedAt ?? now, resumeAt: m.resumeAt }
     return undefined
   }
 }

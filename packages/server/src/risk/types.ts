@@ -75,7 +75,9 @@ export interface RiskEventView {
 
 /** The pause in force for an account. */
 export interface TradingPause {
-  scope: 'global' | 'account'
+  scope: 'global' | 'account' | 'market'
+  /** The symbol of a market pause. */
+  symbol?: string
   reason: string | null
   pausedAt: number
   /** When it lifts by itself (null: until resumed). */

@@ -388,6 +388,7 @@ class GeneratedOperations:
         user_id: str | Unset = UNSET,
         duration_seconds: int | Unset = UNSET,
         cancel_orders: bool | Unset = UNSET,
+        markets: list[str] | Unset = UNSET,
     ) -> TradingControl:
         """Pause trading.
 
@@ -405,6 +406,9 @@ class GeneratedOperations:
                 lasts until resumed.
             cancel_orders: Also cancel every open order in scope (resting limits, untriggered stops, linked
                 SL/TP exits). Server default: False.
+            markets: Pause only these symbols, for every account (details.scope market in the denials);
+                other symbols keep trading. Not combinable with user_id. Unknown symbols are
+                INVALID_SYMBOL.
         """
         return cast(
             "TradingControl",
@@ -413,7 +417,7 @@ class GeneratedOperations:
                 "/v1/admin/pause",
                 path={},
                 query={},
-                body={"reason": reason, "user_id": user_id, "duration_seconds": duration_seconds, "cancel_orders": cancel_orders},
+                body={"reason": reason, "user_id": user_id, "duration_seconds": duration_seconds, "cancel_orders": cancel_orders, "markets": markets},
                 body_required=True,
                 ok=(200,),
             ),
@@ -423,6 +427,7 @@ class GeneratedOperations:
         self,
         *,
         user_id: str | Unset = UNSET,
+        markets: list[str] | Unset = UNSET,
     ) -> TradingControl:
         """Resume trading.
 
@@ -434,6 +439,7 @@ class GeneratedOperations:
 
         Args:
             user_id: (no description)
+            markets: (no description)
         """
         return cast(
             "TradingControl",
@@ -442,7 +448,7 @@ class GeneratedOperations:
                 "/v1/admin/resume",
                 path={},
                 query={},
-                body={"user_id": user_id},
+                body={"user_id": user_id, "markets": markets},
                 body_required=True,
                 ok=(200,),
             ),

@@ -652,6 +652,13 @@ class EmergencyStopResult(TypedDict):
     positions_open: int
     #: Names this stop in the server log.
     incident_id: str
+    #: Every tradable symbol.
+    affected_markets: list[str]
+    #: False when flatten_positions closed the positions.
+    positions_maintained: bool
+    #: Net marked value (quote currency) of every open position of every account after the stop
+    #: (longs positive, shorts negative).
+    total_position: float
 
 
 EngineCommand: TypeAlias = "Literal[\"start\", \"stop\", \"pause\", \"resume\", \"reload\", \"emergency_stop\"]"
@@ -3037,8 +3044,9 @@ class TradingControl(TypedDict):
     """The trading control of one scope after a pause or a resume.
     """
     status: Literal["active", "paused"]
-    #: global: every account; account: the account of user_id.
-    scope: Literal["global", "account"]
+    #: global: every account; account: the account of user_id; market: the symbols of
+    #: affected_markets, every account.
+    scope: Literal["global", "account", "market"]
     user_id: str | None
     reason: str | None
     paused_at: str | None
@@ -3046,6 +3054,16 @@ class TradingControl(TypedDict):
     resume_at: str | None
     #: Open orders this call cancelled (cancel_orders).
     orders_cancelled: int
+    #: The symbols the control covers (every tradable symbol for global and account scopes).
+    affected_markets: list[str]
+    #: Always true: a pause or a resume never closes positions (reducing orders and SL/TP exits keep
+    #: working).
+    positions_maintained: bool
+    #: When this call lifted the pause (resume; null for a pause).
+    resumed_at: str | None
+    #: Resume: the held orders released, i.e. working orders in scope that are not reduce-only exits
+    #: (they fill again from the next market tick); 0 for a pause.
+    orders_placed: int
 
 
 class TradingMetrics(TypedDict):
@@ -3080,12 +3098,17 @@ class TradingPauseRequest(TypedDict, total=False):
     #: Also cancel every open order in scope (resting limits, untriggered stops, linked SL/TP
     #: exits).
     cancel_orders: bool
+    #: Pause only these symbols, for every account (details.scope market in the denials); other
+    #: symbols keep trading. Not combinable with user_id. Unknown symbols are INVALID_SYMBOL.
+    markets: list[str]
 
 
 class TradingResumeRequest(TypedDict, total=False):
-    """Resume trading for everyone, or lift the pause of one user's account with `user_id`.
+    """Resume trading for everyone (the global pause; market pauses stay), lift the pause of one user's
+    account with `user_id`, or of some markets with `markets`.
     """
     user_id: str
+    markets: list[str]
 
 
 class TradingStatus(TypedDict):

@@ -207,7 +207,8 @@ export function registerTradingRoutes(app: App, s: AppServices): void {
     return c.json(
       {
         status: 'paused' as const,
-        scope: pause.scope,
+        // Without a symbol only global and account pauses apply (market pauses show in the denials).
+        scope: pause.scope === 'market' ? ('global' as const) : pause.scope,
         reason: pause.reason,
         paused_at: isoOrNull(pause.pausedAt),
         resume_at: isoOrNull(pause.resumeAt),
