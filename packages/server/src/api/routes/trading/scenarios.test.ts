@@ -567,7 +567,7 @@ describe('trading pause (admin)', () => {
   it('validates the request and is for administrators only', async () => {
     const c = await trader()
     const admin = adminClient()
-    for (const bad of [{ duration_seconds: 0 }, { duration_seconds: 1.5 }, { reason: '' }, { cancel_orders: 'yes' }, { markets: ['BTCUSDT'] }])
+    for (const bad of [{ duration_seconds: 0 }, { duration_seconds: 1.5 }, { reason: '' }, { cancel_orders: 'yes' }, { markets: [] }, { markets: ['BTCUSDT'], user_id: 'x' }])
       expect((await failure(admin.pauseTrading(bad as never))).code).toBe('VALIDATION_FAILED')
     expect((await failure(c.pauseTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
     expect((await failure(c.resumeTrading({}))).code).toBe('INSUFFICIENT_PERMISSIONS')
