@@ -16,12 +16,15 @@ import { ExecutionStore } from './executions'
 import { PredictionService, type PredictionView } from './ml'
 import { createRunner, type Runner } from './runner'
 import { PresetService, ScanStore } from './scanner'
+import { DISABLED_NOTIFIER, WebhookNotifier, type Notifier } from './notifications'
 
 export const SERVER_VERSION = '1.0.0'
 
 /** Everything the API layer talks to. Built once per server (or per test). */
 export interface AppServices {
   env: Env
+  /** Signed webhook notifications of the administrator's trading controls (NOTIFY_WEBHOOK_URL). */
+  notifier: Notifier
   clock: Clock
   db: Db
   logger: Logger
@@ -201,8 +204,21 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   market.onTick(() => void engine!.tick())
   // Timed pauses lift on their own; the tick records them as resumed (and resolves their events).
   market.onTick(() => risk.expirePauses())
+  const notifier: Notifier =
+    env.NOTIFY_WEBHOOK_URL && env.NOTIFY_WEBHOOK_SECRET
+      ? new WebhookNotifier({
+          url: env.NOTIFY_WEBHOOK_URL,
+          secret: env.NOTIFY_WEBHOOK_SECRET,
+          logger: logger.child({ component: 'webhook' }),
+          maxAttempts: env.NOTIFY_WEBHOOK_MAX_ATTEMPTS,
+          queueSize: env.NOTIFY_WEBHOOK_QUEUE_SIZE,
+          backoffMs: env.NOTIFY_WEBHOOK_BACKOFF_MS,
+          timeoutMs: env.NOTIFY_WEBHOOK_TIMEOUT_MS,
+        })
+      : DISABLED_NOTIFIER
   return {
     env,
+    notifier,
     clock,
     db,
     logger,

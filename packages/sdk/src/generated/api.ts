@@ -2398,6 +2398,7 @@ export interface components {
              * @example inc_20240120_3f9a2c
              */
             incident_id: string;
+            notification: components["schemas"]["WebhookNotification"];
             orders_cancelled: number;
             /** @description Positions closed completely by this call. */
             positions_flattened: number;
@@ -5427,6 +5428,7 @@ export interface components {
              *     ]
              */
             affected_markets: string[];
+            notification: components["schemas"]["WebhookNotification"];
             /** @description Open orders this call cancelled (cancel_orders). */
             orders_cancelled: number;
             /** @description Resume: the held orders released, i.e. working orders in scope that are not reduce-only exits (they fill again from the next market tick); 0 for a pause. */
@@ -5610,6 +5612,13 @@ export interface components {
              * @example 47000
              */
             take_profit?: number | null;
+        };
+        /** @description The signed webhook notification of this call (NOTIFY_WEBHOOK_URL). Delivery runs in the background with retries, so the call never waits on the receiver: `queued` names the delivery (`X-SMC-Delivery` on the receiver's request), `disabled` means no webhook is configured. */
+        WebhookNotification: {
+            /** @example ntf_3f9a2c1b1 */
+            delivery_id: string | null;
+            /** @enum {string} */
+            status: "disabled" | "queued";
         };
         /** @description The /v1/ws hub, from its live counters. */
         WebsocketHealth: {

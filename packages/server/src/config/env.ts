@@ -89,6 +89,14 @@ const EnvObject = z.object({
   WS_REPLAY_MAX_AGE_MS: int(300_000, 1000, 86_400_000),
   WS_HEALTH_INTERVAL_MS: int(5000, 50, 3_600_000),
   WS_MAX_AUTH_FAILURES_PER_MINUTE: int(5, 0, 100_000),
+  /** Admin pause / resume / emergency stop notify this URL with a signed JSON body (off when unset). */
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 key of the X-SMC-Signature header; required with NOTIFY_WEBHOOK_URL. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  NOTIFY_WEBHOOK_MAX_ATTEMPTS: int(5, 1, 20),
+  NOTIFY_WEBHOOK_QUEUE_SIZE: int(100, 1, 10_000),
+  NOTIFY_WEBHOOK_BACKOFF_MS: int(1000, 1, 60_000),
+  NOTIFY_WEBHOOK_TIMEOUT_MS: int(5000, 100, 60_000),
 })
 
 /** Every environment variable the server reads, with its embedded default, and the rules across them. */
@@ -98,6 +106,8 @@ export const EnvSchema = EnvObject.superRefine((env, ctx) => {
   // Between two ticks the price ages by up to a tick: a shorter limit would deny every order.
   if (env.MARKET_STALE_MS <= env.MARKET_TICK_MS)
     ctx.addIssue({ code: 'custom', path: ['MARKET_STALE_MS'], message: `must be greater than MARKET_TICK_MS (${env.MARKET_TICK_MS})` })
+  if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required with NOTIFY_WEBHOOK_URL (at least 16 characters; receivers check the signature with it)' })
 })
 
 export type Env = z.infer<typeof EnvSchema>

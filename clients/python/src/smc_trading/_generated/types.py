@@ -232,6 +232,7 @@ __all__ = [
     "UnsubscribeRequest",
     "UnsubscribedMessage",
     "UpdatePositionRequest",
+    "WebhookNotification",
     "WebsocketHealth",
     "WsStats",
 ]
@@ -659,6 +660,7 @@ class EmergencyStopResult(TypedDict):
     #: Net marked value (quote currency) of every open position of every account after the stop
     #: (longs positive, shorts negative).
     total_position: float
+    notification: WebhookNotification
 
 
 EngineCommand: TypeAlias = "Literal[\"start\", \"stop\", \"pause\", \"resume\", \"reload\", \"emergency_stop\"]"
@@ -3064,6 +3066,7 @@ class TradingControl(TypedDict):
     #: Resume: the held orders released, i.e. working orders in scope that are not reduce-only exits
     #: (they fill again from the next market tick); 0 for a pause.
     orders_placed: int
+    notification: WebhookNotification
 
 
 class TradingMetrics(TypedDict):
@@ -3163,6 +3166,15 @@ class UpdatePositionRequest(TypedDict, total=False):
     stop_loss: float | None
     #: Limit price of the take profit (a long's above the current price, a short's below).
     take_profit: float | None
+
+
+class WebhookNotification(TypedDict):
+    """The signed webhook notification of this call (NOTIFY_WEBHOOK_URL). Delivery runs in the
+    background with retries, so the call never waits on the receiver: `queued` names the delivery
+    (`X-SMC-Delivery` on the receiver's request), `disabled` means no webhook is configured.
+    """
+    status: Literal["disabled", "queued"]
+    delivery_id: str | None
 
 
 class _WebsocketHealthRequired(TypedDict):

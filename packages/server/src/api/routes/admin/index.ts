@@ -54,7 +54,8 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     const symbols = markets ? new Set(markets) : undefined
     const cancelled = body.cancel_orders ? s.execution.cancelOpenOrders(accountId, 'cancelled by an administrator’s pause', symbols) : 0
     s.logger.warn({ scopes, userId, reason: body.reason ?? null, resumeAt: isoOrNull(resumeAt), cancelled }, 'trading paused')
-    return c.json(controlView(rows[0]!, userId, { markets, affected: markets ?? s.market.symbols(), ordersCancelled: cancelled, resumedAt: null, ordersPlaced: 0 }), 200)
+    const view = controlView(rows[0]!, userId, { markets, affected: markets ?? s.market.symbols(), ordersCancelled: cancelled, resumedAt: null, ordersPlaced: 0 })
+    return c.json({ ...view, notification: s.notifier.notify('trading.paused', view, s.clock.now()) }, 200)
   })
 
   app.openapi(secured(resumeTradingRoute, s), (c) => {
@@ -67,7 +68,8 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     // The orders the pause held work again (they fill from the next market tick on).
     const placed = s.execution.heldOrderCount(accountId, markets ? new Set(markets) : undefined)
     s.logger.warn({ scopes, userId, released: placed }, 'trading resumed')
-    return c.json(controlView(rows[0]!, userId, { markets, affected: markets ?? s.market.symbols(), ordersCancelled: 0, resumedAt: s.clock.now(), ordersPlaced: placed }), 200)
+    const view = controlView(rows[0]!, userId, { markets, affected: markets ?? s.market.symbols(), ordersCancelled: 0, resumedAt: s.clock.now(), ordersPlaced: placed })
+    return c.json({ ...view, notification: s.notifier.notify('trading.resumed', view, s.clock.now()) }, 200)
   })
 
   app.openapi(secured(emergencyStopRoute, s), (c) => {
@@ -80,20 +82,18 @@ export function registerAdminRoutes(app: App, s: AppServices): void {
     // Every trading engine goes to EMERGENCY as well (their own orders and positions included).
     s.engine.forceEmergency(`admin emergency stop: ${body.reason}`)
     s.logger.error({ incident, reason: body.reason, cancelled, flattened: flat.closed, open: flat.open }, 'emergency stop')
-    return c.json(
-      {
-        status: 'emergency_stopped' as const,
-        stopped_at: new Date(row.updatedAt).toISOString(),
-        reason: body.reason,
-        orders_cancelled: cancelled,
-        positions_flattened: flat.closed,
-        positions_open: flat.open,
-        incident_id: incident,
-        affected_markets: s.market.symbols(),
-        positions_maintained: !body.flatten_positions,
-        total_position: s.execution.totalPositionValue(),
-      },
-      200,
-    )
+    const result = {
+      status: 'emergency_stopped' as const,
+      stopped_at: new Date(row.updatedAt).toISOString(),
+      reason: body.reason,
+      orders_cancelled: cancelled,
+      positions_flattened: flat.closed,
+      positions_open: flat.open,
+      incident_id: incident,
+      affected_markets: s.market.symbols(),
+      positions_maintained: !body.flatten_positions,
+      total_position: s.execution.totalPositionValue(),
+    }
+    return c.json({ ...result, notification: s.notifier.notify('trading.emergency_stop', result, s.clock.now()) }, 200)
   })
 }
