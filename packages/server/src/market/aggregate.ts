@@ -1,6 +1,6 @@
 import { DomainError } from '../core'
 import type { CandleSeries } from './candle-series'
-import { type Interval, intervalMinutes, intervalName, MINUTE_MS } from './intervals'
+import { type Interval, intervalMinutes, intervalName, intervalsFrom, MINUTE_MS } from './intervals'
 import { type Grid, roundToGrid } from './precision'
 import type { Candle, CandleColumns, CandleQuery } from './types'
 
@@ -56,12 +56,15 @@ export function queryColumns(
 ): CandleColumns {
   const span = intervalMinutes(interval)
   const step = series.stepMinutes
-  if (span < step || span % step !== 0)
-    throw new DomainError('VALIDATION_FAILED', `This market's finest interval is ${intervalName(step)}: ${interval} candles cannot be made from it`, {
-      field: 'interval',
-      value: interval,
-      finest: intervalName(step),
-    })
+  if (span < step || span % step !== 0) {
+    const served = intervalsFrom(step)
+    const why = span < step ? `${interval} is finer than that` : `${interval} is not a whole number of ${intervalName(step)} candles`
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `This market's candles are ${intervalName(step)} (its finest interval) and ${why}; intervals served: ${served.length > 0 ? served.join(', ') : 'none of the contract\'s'}`,
+      { field: 'interval', value: interval, finest: intervalName(step), allowed: served },
+    )
+  }
   const limit = resolveLimit(query.limit, maxLimit)
   const startTime = resolveTime('startTime', query.startTime, Number.NEGATIVE_INFINITY)
   const endTime = resolveTime('endTime', query.endTime, Number.POSITIVE_INFINITY)

@@ -18,13 +18,29 @@ export const INTERVAL_MINUTES: Readonly<Record<Interval, number>> = Object.freez
 })
 
 /**
- * The interval of a number of minutes (`60` → `1h`), or `<n>m` when it is not one of the contract's.
+ * The name of an interval of whole minutes, in the largest unit that divides it (`60` → `1h`,
+ * `120` → `2h`, `3` → `3m`), the contract's names included.
  *
  * @example
  * intervalName(240) // '4h'
+ * intervalName(3)   // '3m'
  */
 export function intervalName(minutes: number): string {
-  return INTERVALS.find((i) => INTERVAL_MINUTES[i] === minutes) ?? `${minutes}m`
+  if (minutes % DAY_MINUTES === 0) return `${minutes / DAY_MINUTES}d`
+  if (minutes % 60 === 0) return `${minutes / 60}h`
+  return `${minutes}m`
+}
+
+/**
+ * The contract's intervals that can be built from candles `stepMinutes` long: those that are whole
+ * multiples of it (a 3m file serves 15m, 1h, 4h and 1d, not 5m).
+ *
+ * @example
+ * intervalsFrom(3)   // ['15m', '1h', '4h', '1d']
+ * intervalsFrom(120) // ['4h', '1d']
+ */
+export function intervalsFrom(stepMinutes: number): Interval[] {
+  return INTERVALS.filter((i) => INTERVAL_MINUTES[i] % stepMinutes === 0)
 }
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { type Candles, CsvInputError, readCandleCsv } from '@smc-trading/smc'
 import { DEFAULT_INSTRUMENTS, type Instrument } from '../instruments'
-import { INTERVAL_MINUTES, INTERVALS, intervalName, MINUTE_MS } from '../intervals'
+import { DAY_MINUTES, intervalName, MINUTE_MS } from '../intervals'
 import { decimalsOf } from '../precision'
 
 /** A CSV source that cannot be served: one line naming the file, the line and what is wrong. */
@@ -33,8 +33,8 @@ const SYMBOL = /^[A-Z0-9]{2,20}$/
  * Read `MARKET_CSV`: a file, or a folder of `*.csv` files (one per symbol, the symbol taken from the
  * file name unless the file has a `symbol` column). Refuses anything it cannot serve exactly with a
  * {@link CsvSourceError}: a missing file, an unknown column layout, a non-numeric value, high < low,
- * times out of order or duplicated, an interval that is not one of the contract's or candles off
- * its UTC boundaries.
+ * times out of order or duplicated, an interval that is not a whole number of minutes, or candles
+ * off its UTC boundaries.
  */
 export function loadCsvSource(path: string): CsvSource {
   let files: string[]
@@ -74,12 +74,17 @@ export function loadCsvSource(path: string): CsvSource {
   let step = Number.POSITIVE_INFINITY
   for (const c of series.values()) for (let i = 1; i < c.time.length; i++) step = Math.min(step, (c.time[i]! - c.time[i - 1]!) / MINUTE_MS)
   if (!Number.isFinite(step)) step = 1
-  if (!INTERVALS.some((i) => INTERVAL_MINUTES[i] === step))
-    throw new CsvSourceError(files[0]!, null, `candles are ${step} minutes apart; the interval must be one of ${INTERVALS.join(', ')}`)
+  // Any whole number of minutes (3m, 2h, …): the API aggregates it to the contract's intervals that
+  // are multiples of it and refuses the others with a 400 naming the ones it serves.
+  if (!Number.isInteger(step) || step < 1)
+    throw new CsvSourceError(files[0]!, null, `candles are ${+step.toFixed(4)} minutes apart; the interval must be a whole number of minutes, at least 1m`)
+  // Buckets of larger intervals are aligned to the UTC epoch (so to UTC days for an interval that
+  // divides a day): a candle opening elsewhere would straddle two of them.
+  const where = DAY_MINUTES % step === 0 ? '' : ` (a whole number of ${intervalName(step)} since 1970-01-01T00:00Z)`
   for (const [symbol, c] of series) {
     for (let i = 0; i < c.time.length; i++) {
       if (c.time[i]! % (step * MINUTE_MS) !== 0)
-        throw new CsvSourceError(origin.get(symbol)!, lineOf(origin.get(symbol)!, symbol, i), `a ${intervalName(step)} candle must open on a UTC ${intervalName(step)} boundary, not at ${new Date(c.time[i]!).toISOString()}`)
+        throw new CsvSourceError(origin.get(symbol)!, lineOf(origin.get(symbol)!, symbol, i), `a ${intervalName(step)} candle must open on a UTC ${intervalName(step)} boundary${where}, not at ${new Date(c.time[i]!).toISOString()}`)
     }
   }
   return { stepMinutes: step, series, instruments: [...series].map(([symbol, c]) => instrumentFor(symbol, c)), files }

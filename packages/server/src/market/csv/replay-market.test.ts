@@ -132,7 +132,7 @@ describe('bad CSV input is refused naming the file, the line and the problem', (
     ['high below low', `${header}\n${at(0, 1, 0.4, 0.5)}`, 2, /high 0.4 is below low 0.5/],
     ['times out of order', `${header}\n${at(1)}\n${at(0)}`, 3, /not in ascending time order/],
     ['a duplicated time', `${header}\n${at(0)}\n${at(0)}`, 3, /duplicate time/],
-    ['an interval outside the contract', `${header}\n${at(0)}\n${(T0 + 180_000) / 1000},1,2,0.5,1,1`, null, /3 minutes apart; the interval must be one of 1m, 5m, 15m, 1h, 4h, 1d/],
+    ['an interval that is not whole minutes', `${header}\n${at(0)}\n${(T0 + 30_000) / 1000},1,2,0.5,1,1`, null, /0\.5 minutes apart; the interval must be a whole number of minutes, at least 1m/],
     ['a candle off its boundary', `${header}\n${(T0 + 60_000) / 1000},1,2,0.5,1,1\n${(T0 + HOUR + 60_000) / 1000},1,2,0.5,1,1`, 2, /must open on a UTC 1h boundary/],
   ])('%s', (_, text, line, problem) => {
     const path = join(dir, `case-${Math.random().toString(36).slice(2)}`, 'BTCUSDT.csv')
