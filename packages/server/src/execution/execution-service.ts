@@ -36,6 +36,12 @@ export interface ExecutionOptions {
   repos?: ExecutionRepositories
   /** Id source; a random session prefix and a counter unless given (fix it to replay a run exactly). */
   ids?: IdFactory
+  /**
+   * How often accounts with open positions are marked (an equity snapshot and a risk evaluation);
+   * default once a minute. A backtest's sandbox passes Infinity: its marks only fed the daily-loss
+   * and drawdown limits it turns off, and a 1m backtest wrote one per candle while in a position.
+   */
+  markIntervalMs?: number
 }
 
 export type { AccountState } from './account-book'
@@ -77,7 +83,7 @@ export class ExecutionService {
     const open = new OpenOrders(repos.orders)
     this.lifecycle = new OrderLifecycle(this.d, this.book, open)
     this.changes = new StateChanges(this.d, this.book, open)
-    this.ticks = new MarketTicks(this.d, this.book, this.lifecycle, this.changes, () => this.entry)
+    this.ticks = new MarketTicks(this.d, this.book, this.lifecycle, this.changes, () => this.entry, o.markIntervalMs)
     this.entry = new OrderEntry(this.d, this.book, this.lifecycle, this.changes, (now) => this.ticks.expireDue(now))
     this.q = new OrderQueries(repos)
     this.exits = new PositionExits(this.d, this.book, this.lifecycle, this.changes)

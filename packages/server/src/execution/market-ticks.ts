@@ -27,6 +27,7 @@ export class MarketTicks {
     private readonly lifecycle: OrderLifecycle,
     private readonly changes: StateChanges,
     private readonly entry: () => OrderEntry,
+    private readonly markIntervalMs = MARK_INTERVAL_MS,
   ) {}
 
   onTick(t: Ticker): void {
@@ -104,8 +105,8 @@ export class MarketTicks {
 
   /** Equity marks (and risk warnings) for accounts with open positions, at most once a minute. */
   private markAccounts(now: number): void {
-    this.nextMarkSweep = now + MARK_INTERVAL_MS
-    const due = [...this.book.loaded()].filter((st) => st.positions.size > 0 && now - st.lastMarkAt >= MARK_INTERVAL_MS)
+    this.nextMarkSweep = now + this.markIntervalMs
+    const due = [...this.book.loaded()].filter((st) => st.positions.size > 0 && now - st.lastMarkAt >= this.markIntervalMs)
     if (due.length === 0) return
     this.changes.run(now, (w) => {
       for (const st of due) {

@@ -4,7 +4,7 @@ import { CandleSeries } from './candle-series'
 import { freezeInstruments, type Instrument } from './instruments'
 import { MINUTE_MS } from './intervals'
 import { type BookSpec, bookSpec, buildOrderBook, MAX_BOOK_DEPTH, resolveDepth, skipTop, topOfBook } from './order-book'
-import { computeTicker } from './ticker'
+import { computeTicker, type TickerCache } from './ticker'
 import type { Candle, CandleColumns, CandleQuery, MarketData, MarketStatus, OrderBook, Ticker, TickListener } from './types'
 
 interface SymbolState {
@@ -15,6 +15,8 @@ interface SymbolState {
   book: OrderBook | undefined
   /** Liquidity executed against the current book instant, in lot-grid units from the top. */
   taken: { time: number; price: number; bids: number; asks: number } | undefined
+  /** 24 h sums of the rows before the forming one: only the last row is ever rewritten here. */
+  tickerCache: TickerCache
 }
 
 /**
@@ -40,7 +42,7 @@ export class SeriesMarket {
   ) {
     const frozen = freezeInstruments(instruments)
     this.symbolList = frozen.map((i) => i.symbol)
-    this.states = new Map(frozen.map((i) => [i.symbol, { instrument: i, spec: bookSpec(i), series: undefined, book: undefined, taken: undefined }]))
+    this.states = new Map(frozen.map((i) => [i.symbol, { instrument: i, spec: bookSpec(i), series: undefined, book: undefined, taken: undefined, tickerCache: {} }]))
   }
 
   symbols(): string[] {
@@ -146,7 +148,7 @@ export class SeriesMarket {
       const b = this.bookOf(s, 1)
       touch = { bid: b.bids[0]?.[0] ?? touch.bid, ask: b.asks[0]?.[0] ?? touch.ask }
     }
-    return computeTicker(symbol, series, s.spec.lotGrid, touch, this.time)
+    return computeTicker(symbol, series, s.spec.lotGrid, touch, this.time, s.tickerCache)
   }
 
   /** The MarketData of this series market, with the driver's time and lifecycle. */

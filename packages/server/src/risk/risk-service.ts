@@ -40,6 +40,12 @@ export interface RiskOptions {
    * STALE_PRICE. Undefined: no check (a backtest's market moves only with its data).
    */
   staleMs?: number
+  /**
+   * Whether limit usage is logged as risk events (warnings from 80 %, resolutions); default true. A
+   * backtest's sandbox turns it off: nobody reads its risk events, and an entry of 99 % of the
+   * balance wrote and resolved an exposure warning per round trip (a sixth of a trading backtest's time).
+   */
+  logUsage?: boolean
 }
 
 /**
@@ -52,6 +58,7 @@ export class RiskService {
   private readonly pauses: TradingPauses
   private readonly log: RiskEventLog
   private readonly staleMs: number | undefined
+  private readonly logUsage: boolean
   private readonly protections: Protections
   private readonly owners: TradingControlRepository
 
@@ -65,6 +72,7 @@ export class RiskService {
     options: RiskOptions = {},
   ) {
     this.staleMs = options.staleMs
+    this.logUsage = options.logUsage ?? true
     const uow = unitOfWork(db)
     this.limitsOf = new RiskLimits(new SqliteRiskLimitsRepository(db), uow, clock, market, settings)
     this.log = new RiskEventLog(new SqliteRiskEventRepository(db), uow, clock, events, newId)
@@ -168,7 +176,7 @@ export class RiskService {
    */
   evaluate(p: Portfolio): RiskEventRow[] {
     const limits = this.limitsOf.limits(p.accountId)
-    const rows = this.log.evaluate(p, limits)
+    const rows = this.logUsage ? this.log.evaluate(p, limits) : []
     // Protections lock in the same transaction, so the very next order already sees the lock.
     rows.push(...this.protections.evaluate(p, limits.protections))
     return rows

@@ -109,7 +109,8 @@ function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOp
     throw err
   })
   const ids = idFactory('bt')
-  const risk = new RiskService(db, clock, market, settings, events, ids)
+  // No usage warnings: a sandbox's risk events are never read (the balance check still denies).
+  const risk = new RiskService(db, clock, market, settings, events, ids, { logUsage: false })
   const execution = new ExecutionService({
     db,
     clock,
@@ -121,6 +122,9 @@ function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOp
     takerFeeBps: spec.taker_fee_bps,
     makerFeeBps: spec.maker_fee_bps,
     ids,
+    // No equity marks: they fed only the daily-loss and drawdown limits that are off here, and cost
+    // a transaction per candle while a position is open.
+    markIntervalMs: Number.POSITIVE_INFINITY,
   })
   market.onTick(() => risk.expirePauses())
   risk.updateLimits(execution.accountIdOf(SANDBOX_USER), { max_drawdown: NO_LIMIT })
