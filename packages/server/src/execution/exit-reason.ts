@@ -1,13 +1,12 @@
-import type { Order } from './types'
+import type { Order, OrderOrigin } from './types'
+
+export type { OrderOrigin }
 
 /**
  * Why a round trip ended, as its closing order says. LIQUIDATION is in the contract's enum for
  * leveraged venues but never produced here: margin is 1×, so a position cannot be liquidated.
  */
 export type ExitReason = 'TAKE_PROFIT' | 'STOP_LOSS' | 'SIGNAL' | 'MANUAL' | 'EMERGENCY_STOP'
-
-/** Who placed an order, when not the account's own trading (see the orders table's `origin`). */
-export type OrderOrigin = 'manual' | 'emergency_stop'
 
 /**
  * The exit reason of a round trip whose last fill came from `o`: its linked exit type (stop loss,

@@ -1,7 +1,9 @@
 import { DomainError, type ErrorCode } from '../core'
 import type { tables } from '../store'
-import type { OrderOrigin } from './exit-reason'
 import type { OrderStatus } from './order-state'
+
+/** Who placed an order, when not the account's own trading (see the orders table's `origin`). */
+export type OrderOrigin = 'manual' | 'emergency_stop'
 
 export type Side = 'buy' | 'sell'
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit'

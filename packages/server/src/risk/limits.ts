@@ -2,7 +2,7 @@ import { DomainError, invalidSymbol, type Clock } from '../core'
 import type { MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import type { RiskLimitsRepository, RiskLimitsRow, UnitOfWork } from '../store'
-import { NO_PROTECTIONS } from './protections'
+import { NO_PROTECTIONS } from './protections-config'
 import type { EffectiveLimits, LimitsUpdate } from './types'
 
 /** Default largest drawdown (fraction of the equity peak) when neither the account nor config sets one. */

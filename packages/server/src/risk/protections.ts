@@ -6,8 +6,7 @@ import type { Portfolio, RiskDenial, RiskEventRow } from './types'
 const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000
 
-/** Every protection off: the default of an account that never set any. */
-export const NO_PROTECTIONS: ProtectionsConfig = { cooldown: null, stoploss_guard: null, max_drawdown: null }
+export { NO_PROTECTIONS } from './protections-config'
 
 /** The protection names, as locks and denials carry them. */
 export type ProtectionName = keyof ProtectionsConfig
