@@ -10,7 +10,8 @@ let server: RunningServer
 let user = 0
 const fetch = contractFetch((req) => globalThis.fetch(req))
 beforeAll(async () => {
-  ctx = await createTestContext({ PAPER_INITIAL_BALANCE: '100000', RATE_LIMIT_ENABLED: 'false' })
+  // The clock moves without the market here (durations of round trips): no STALE_PRICE denials.
+  ctx = await createTestContext({ PAPER_INITIAL_BALANCE: '100000', RATE_LIMIT_ENABLED: 'false', MARKET_STALE_MS: '3600000' })
   server = await ctx.listen()
 })
 afterAll(() => ctx.close())
