@@ -1,12 +1,8 @@
 // The server half of `pnpm bench ws-fanout`, in its own process (forked with IPC): the real
 // services, HTTP + /v1/ws hub on loopback, and a feed that ticks each symbol BENCH_RATE times a
 // second. It reports its address and client tokens, then tick counts, RSS and CPU at the end.
-import { loadEnv } from '../../../packages/server/src/config'
-import { startServer } from '../../../packages/server/src/http-server'
-import { createSimulatedMarket, type MarketData, type Ticker, type TickListener } from '../../../packages/server/src/market'
-import { createLogger } from '../../../packages/server/src/observability'
-import { createServices } from '../../../packages/server/src/services'
-import { systemClock } from '../../../packages/server/src/core'
+import type { Ticker } from '../../../packages/server/src/market'
+import { startBenchHub } from '../../lib/bench-hub'
 
 export type ToServer = { type: 'start'; seconds: number; rate: number } | { type: 'stop' }
 export type FromServer =
@@ -18,33 +14,10 @@ const send = (m: FromServer): void => void process.send!(m)
 const clients = Number(process.env.BENCH_CLIENTS ?? 1000)
 const symbolCount = Number(process.env.BENCH_SYMBOLS ?? 5)
 
-const env = loadEnv({
-  ...process.env,
-  DATABASE_URL: ':memory:',
-  LOG_LEVEL: 'warn',
-  MARKET_HISTORY_DAYS: '1',
-  RATE_LIMIT_ENABLED: 'false',
-  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-})
-// The simulated market for everything but ticks, which the bench drives itself at a fixed rate.
-const sim = createSimulatedMarket({ clock: systemClock, seed: env.MARKET_SEED, historyDays: env.MARKET_HISTORY_DAYS })
-const listeners = new Set<TickListener>()
-const market: MarketData = {
-  ...sim,
-  onTick(l) {
-    listeners.add(l)
-    return () => listeners.delete(l)
-  },
-}
-const services = createServices(env, { clock: systemClock, market, logger: createLogger('warn') })
-const server = await startServer(services, 0, '127.0.0.1')
+const { services, server, market, listeners, tokens: tokensFor } = await startBenchHub()
 const symbols = market.symbols().slice(0, symbolCount)
 
-const tokens: string[] = []
-for (let i = 0; i < clients; i++) {
-  const pair = await services.auth.generate({ userId: 'admin', scopes: ['admin_full'] }, `bench${i}`, ['read_market_data'], 3600)
-  tokens.push(pair.token)
-}
+const tokens = await tokensFor(clients)
 send({ type: 'ready', wsUrl: server.wsUrl, tokens, symbols })
 
 let rssPeak = 0
