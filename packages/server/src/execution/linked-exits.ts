@@ -23,6 +23,30 @@ export interface ExitLink {
 
 export const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy')
 
+/**
+ * The order of a linked exit closing a `side` position: a GTC stop (stop loss) or limit (take
+ * profit) of the opposite side at `price` (price units), for `qty` lots.
+ */
+export function exitOrder(inst: Instrument, symbol: string, side: Side, type: 'stop_loss' | 'take_profit', qty: number, price: number): ValidOrder {
+  return {
+    inst,
+    s: scalesOf(inst),
+    symbol,
+    side: opposite(side),
+    type: type === 'stop_loss' ? 'stop' : 'limit',
+    timeInForce: 'GTC',
+    qty,
+    price: type === 'take_profit' ? price : null,
+    stopPrice: type === 'stop_loss' ? price : null,
+    stopLoss: null,
+    takeProfit: null,
+    clientOrderId: null,
+    expiresAt: null,
+    adjustments: [],
+    origin: null,
+  }
+}
+
 /** Stop-loss and take-profit exits of an entry: created with its fills, one-cancels-the-other. */
 export class LinkedExits {
   constructor(
@@ -59,29 +83,7 @@ export class LinkedExits {
         w.dirtyOrders.add(child)
         continue
       }
-      const exit = this.host.newOrder(
-        w,
-        st,
-        {
-          inst,
-          s,
-          symbol: entry.symbol,
-          side: opposite(entry.side),
-          type: type === 'stop_loss' ? 'stop' : 'limit',
-          timeInForce: 'GTC',
-          qty,
-          price: type === 'take_profit' ? price : null,
-          stopPrice: type === 'stop_loss' ? price : null,
-          stopLoss: null,
-          takeProfit: null,
-          clientOrderId: null,
-          expiresAt: null,
-          adjustments: [],
-          origin: null,
-        },
-        w.now,
-        { parentId: entry.id, type },
-      )
+      const exit = this.host.newOrder(w, st, exitOrder(inst, entry.symbol, entry.side, type, qty, price), w.now, { parentId: entry.id, type })
       this.host.setStatus(w, st, exit, 'new')
       this.host.open.rest(exit)
     }

@@ -1,7 +1,7 @@
 import { ceilToGrid, floorToGrid, gridOf } from '../market'
 import type { AccountBook } from './account-book'
 import type { EngineDeps } from './engine-deps'
-import { opposite } from './linked-exits'
+import { exitOrder } from './linked-exits'
 import { fromUnits, scalesOf, toUnits } from './money'
 import type { OrderLifecycle } from './order-lifecycle'
 import type { StateChanges } from './state-change'
@@ -82,29 +82,7 @@ export class PositionExits {
         const why = units === null ? `${type} removed by the trader` : `${type} moved to ${fromUnits(units, s.priceScale)} by the trader`
         for (const o of working(type)) this.lifecycle.setStatus(w, st, o, 'cancelled', why)
         if (units === null) continue
-        const exit = this.lifecycle.newOrder(
-          w,
-          st,
-          {
-            inst,
-            s,
-            symbol: pos.symbol,
-            side: opposite(long ? 'buy' : 'sell'),
-            type: type === 'stop_loss' ? 'stop' : 'limit',
-            timeInForce: 'GTC',
-            qty: pos.quantity,
-            price: type === 'take_profit' ? units : null,
-            stopPrice: type === 'stop_loss' ? units : null,
-            stopLoss: null,
-            takeProfit: null,
-            clientOrderId: null,
-            expiresAt: null,
-            adjustments: [],
-            origin: null,
-          },
-          now,
-          { parentId: group, type },
-        )
+        const exit = this.lifecycle.newOrder(w, st, exitOrder(inst, pos.symbol, long ? 'buy' : 'sell', type, pos.quantity, units), now, { parentId: group, type })
         this.lifecycle.setStatus(w, st, exit, 'new')
         this.lifecycle.open.rest(exit)
       }
