@@ -39,6 +39,12 @@ export class SeriesMarket {
     /** Seeds the synthesised books: the same data and seed give the same books. */
     private readonly seed: string,
     private readonly report: (error: unknown) => void = (error) => queueMicrotask(() => { throw error }),
+    /**
+     * Rows the tickers' "24 h" figures cover; default a day's. A backtest's sandbox passes 1 (the
+     * forming candle): its ticks feed only the paper engine, which reads price, bid and ask, and a
+     * day's window cost a 1,440-row loop per candle while a position was open.
+     */
+    private readonly tickerRows?: number,
   ) {
     const frozen = freezeInstruments(instruments)
     this.symbolList = frozen.map((i) => i.symbol)
@@ -148,7 +154,7 @@ export class SeriesMarket {
       const b = this.bookOf(s, 1)
       touch = { bid: b.bids[0]?.[0] ?? touch.bid, ask: b.asks[0]?.[0] ?? touch.ask }
     }
-    return computeTicker(symbol, series, s.spec.lotGrid, touch, this.time, s.tickerCache)
+    return computeTicker(symbol, series, s.spec.lotGrid, touch, this.time, s.tickerCache, this.tickerRows)
   }
 
   /** The MarketData of this series market, with the driver's time and lifecycle. */

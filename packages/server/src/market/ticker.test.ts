@@ -28,3 +28,17 @@ describe('computeTicker with a cache of the rows before the forming one', () => 
     }
   })
 })
+
+describe('computeTicker over a window of rows', () => {
+  it('covers only the last windowRows rows: 1 gives the forming candle’s own figures', () => {
+    const series = new CandleSeries(1_000_000, 16, 1)
+    series.push(100, 120, 90, 110, 2)
+    series.push(110, 112, 105, 111, 3)
+    const touch = { bid: 110.99, ask: 111.01 }
+    const one = computeTicker('X', series, gridOf(0.0001), touch, 0, {}, 1)
+    expect(one).toMatchObject({ price: 111, open_24h: 110, high_24h: 112, low_24h: 105, volume_24h: 3, change_24h: (1 / 110) * 100 })
+    expect(one.quote_volume_24h).toBe(Math.round(((3 * (112 + 105 + 111)) / 3) * 100) / 100)
+    const day = computeTicker('X', series, gridOf(0.0001), touch, 0)
+    expect(day).toMatchObject({ open_24h: 100, high_24h: 120, low_24h: 90, volume_24h: 5 })
+  })
+})

@@ -14,7 +14,8 @@ export interface TickerCache {
 
 /**
  * 24 h statistics over the last 1440 one-minute rows (the forming one included), or fewer when the
- * history is shorter. `price` is the forming candle's close; bid/ask come from the book so the
+ * history is shorter (or `windowRows` rows, when given: a market whose tickers feed nobody's 24 h
+ * figures, a backtest's sandbox, passes 1). `price` is the forming candle's close; bid/ask come from the book so the
  * ticker can never quote a different touch than the book shows.
  *
  * @example
@@ -27,9 +28,10 @@ export function computeTicker(
   touch: { bid: number; ask: number },
   timestamp: number,
   cache?: TickerCache,
+  windowRows = Math.ceil(DAY_MINUTES / series.stepMinutes),
 ): Ticker {
   const end = series.length - 1
-  const start = Math.max(0, end - Math.ceil(DAY_MINUTES / series.stepMinutes) + 1)
+  const start = Math.max(0, end - windowRows + 1)
   let high = series.high[start]!
   let low = series.low[start]!
   let volume = 0

@@ -17,7 +17,7 @@ import { RiskEventLog } from './event-log'
 import { RiskLimits } from './limits'
 import { riskMetrics, type RiskMetrics } from './metrics-view'
 import { preTrade, type StalePrice } from './pre-trade'
-import { Protections } from './protections'
+import { Protections, type ProtectionStores } from './protections'
 import { TradingPauses } from './trading-pauses'
 import type {
   EffectiveLimits,
@@ -46,6 +46,12 @@ export interface RiskOptions {
    * balance wrote and resolved an exposure warning per round trip (a sixth of a trading backtest's time).
    */
   logUsage?: boolean
+  /**
+   * Where the protections read an account's history (closed positions, equity marks, fill sums);
+   * the SQLite repositories on `db` unless given. A backtest's sandbox keeps its paper exchange in
+   * memory and passes the same repositories here.
+   */
+  history?: Omit<ProtectionStores, 'locks'>
 }
 
 /**
@@ -78,7 +84,8 @@ export class RiskService {
     this.log = new RiskEventLog(new SqliteRiskEventRepository(db), uow, clock, events, newId)
     this.owners = new SqliteTradingControlRepository(db)
     this.pauses = new TradingPauses(this.owners, uow, clock, this.log)
-    const stores = { locks: new SqliteRiskLockRepository(db), positions: new SqlitePositionRepository(db), fills: new SqliteFillRepository(db), activity: new SqliteActivityRepository(db) }
+    const history = options.history ?? { positions: new SqlitePositionRepository(db), fills: new SqliteFillRepository(db), activity: new SqliteActivityRepository(db) }
+    const stores = { locks: new SqliteRiskLockRepository(db), ...history }
     this.protections = new Protections(stores, uow, clock, this.log, newId)
   }
 

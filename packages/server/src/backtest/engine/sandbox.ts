@@ -1,11 +1,10 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import { EventBus, idFactory, ManualClock } from '../../core'
 import { ExecutionService, listRoundTrips, type Fill, type RoundTrip } from '../../execution'
 import { INTERVAL_MINUTES, SeriesMarket, type Instrument, type Interval, type MarketData } from '../../market'
 import { MINUTE_MS } from '../../market/intervals'
 import { RiskService } from '../../risk'
 import { SettingsService } from '../../settings'
-import { closeDatabase, openDatabase, SqliteSettingsRepository, tables, type Db, type ExecutionRepositories } from '../../store'
+import { closeDatabase, memoryExecutionRepositories, openDatabase, SqliteSettingsRepository, type Db, type ExecutionRepositories, type MemoryExecutionRepositories } from '../../store'
 import type { BacktestSpec } from '../types'
 import { CandleReplay } from './replay'
 import { withSlippage } from './slippage'
@@ -31,10 +30,10 @@ export interface Sandbox {
   /** Fills of an account after `afterSeq` (the ledger's own rows), oldest first. */
   fillsAfter(accountId: string, afterSeq: number): Fill[]
   /**
-   * Forget the account's equity snapshots older than the last one at or before `cutoff` (the start
-   * of the current UTC day). The paper engine reads every mark of the account once a day to find the
+   * Forget the account's equity marks older than the last one at or before `cutoff` (the start of
+   * the current UTC day). The paper engine reads every mark of the account once a day to find the
    * day's starting equity (the last mark at or before 00:00 UTC) — the same answer after this — and a
-   * backtest writes a mark per tick while a position is open: without it that read grows with the run.
+   * backtest's fills each carry a mark: without it that read grows with the run.
    */
   pruneMarks(accountId: string, cutoff: number): void
   /** The round trip of a closed position, by the execution module's `listRoundTrips` (read by id). */
@@ -59,6 +58,8 @@ export const intervalMs = (interval: Interval): number => INTERVAL_MINUTES[inter
 /** The paper exchange of a sandbox: what the server's createServices wires for trading, nothing else. */
 export interface SandboxServices {
   db: Db
+  /** The paper exchange's orders, fills, positions and account, in memory. */
+  repos: MemoryExecutionRepositories
   clock: ManualClock
   market: MarketData
   events: EventBus
@@ -70,7 +71,9 @@ export interface SandboxServices {
 /**
  * The trading part of the server's `createServices` (services.ts), on an in-memory store: settings,
  * the event bus, the risk service and the execution service, with paper trading's classes and the
- * same wiring (pauses expire on market ticks); no auth, WebSocket hub, metrics, scanner or model.
+ * same wiring (pauses expire on market ticks). The paper exchange's own rows (orders, fills,
+ * positions, the account) live in in-memory repositories with the SQLite ones' interfaces, so an
+ * order or a fill costs no query building and no SQL; settings and risk stay on an in-memory SQLite; no auth, WebSocket hub, metrics, scanner or model.
  * Built here rather than through createServices, which owns the backtest service (an import cycle)
  * and would give each run a hub, a model and an executions store of its own. Ids are fixed
  * (`bt` session), so a re-run books the same ids.
@@ -109,8 +112,10 @@ function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOp
     throw err
   })
   const ids = idFactory('bt')
+  const repos = memoryExecutionRepositories()
   // No usage warnings: a sandbox's risk events are never read (the balance check still denies).
-  const risk = new RiskService(db, clock, market, settings, events, ids, { logUsage: false })
+  // Protections read the account's history where the exchange keeps it.
+  const risk = new RiskService(db, clock, market, settings, events, ids, { logUsage: false, history: repos })
   const execution = new ExecutionService({
     db,
     clock,
@@ -122,13 +127,14 @@ function sandboxServices(clock: ManualClock, market: MarketData, spec: SandboxOp
     takerFeeBps: spec.taker_fee_bps,
     makerFeeBps: spec.maker_fee_bps,
     ids,
+    repos,
     // No equity marks: they fed only the daily-loss and drawdown limits that are off here, and cost
     // a transaction per candle while a position is open.
     markIntervalMs: Number.POSITIVE_INFINITY,
   })
   market.onTick(() => risk.expirePauses())
   risk.updateLimits(execution.accountIdOf(SANDBOX_USER), { max_drawdown: NO_LIMIT })
-  return { db, clock, market, events, settings, risk, execution }
+  return { db, repos, clock, market, events, settings, risk, execution }
 }
 
 export function openSandbox(o: SandboxOptions): Sandbox {
@@ -136,9 +142,16 @@ export function openSandbox(o: SandboxOptions): Sandbox {
   if (instrument.symbol !== spec.symbol) throw new RangeError(`instrument ${instrument.symbol} is not ${spec.symbol}`)
   const clock = new ManualClock(o.epoch)
   const stepMs = intervalMs(spec.interval)
-  const series = new SeriesMarket([instrument], stepMs / MINUTE_MS, o.bookSeed, (error) => {
-    throw error
-  })
+  // Tickers over the forming candle only (see SeriesMarket's tickerRows): nothing here reads 24 h figures.
+  const series = new SeriesMarket(
+    [instrument],
+    stepMs / MINUTE_MS,
+    o.bookSeed,
+    (error) => {
+      throw error
+    },
+    1,
+  )
   series.time = o.epoch
   const market = withSlippage(
     series.marketData({
@@ -152,21 +165,7 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     spec.slippage_bps,
   )
   const services = sandboxServices(clock, market, spec)
-  const { fills, positions } = tables
-  const fillsQuery = services.db
-    .select()
-    .from(fills)
-    .where(and(eq(fills.accountId, sql.placeholder('account')), gt(fills.seq, sql.placeholder('after'))))
-    .orderBy(asc(fills.seq))
-    .prepare()
-  const positionQuery = services.db
-    .select()
-    .from(positions)
-    .where(eq(positions.id, sql.placeholder('id')))
-    .prepare()
-  const prune = services.db.$client.prepare(
-    'DELETE FROM equity_snapshots WHERE account_id = @account AND at < (SELECT MAX(at) FROM equity_snapshots WHERE account_id = @account AND at <= @cutoff)',
-  )
+  const { repos } = services
   let closed = false
   return {
     services,
@@ -176,17 +175,15 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     replay: new CandleReplay(series, clock, spec.symbol, stepMs),
     instrument,
     userId: SANDBOX_USER,
-    fillsAfter: (account, after) => fillsQuery.all({ account, after }),
+    fillsAfter: (account, after) => repos.fillsAfter(account, after),
     roundTrip(positionId) {
-      const row = positionQuery.get({ id: positionId })
+      const row = repos.positions.byId(positionId)
       if (!row || row.status !== 'closed') return undefined
       // listRoundTrips reads closed positions through `repos.positions.closed` only: give it this one.
       const one = { positions: { closed: () => [row] } } as unknown as ExecutionRepositories
       return listRoundTrips(one, market, row.accountId)[0]
     },
-    pruneMarks(accountId, cutoff) {
-      prune.run({ account: accountId, cutoff })
-    },
+    pruneMarks: (accountId, cutoff) => repos.pruneMarks(accountId, cutoff),
     async close() {
       if (closed) return
       closed = true

@@ -27,6 +27,7 @@ export { SqliteFillRepository, type FillRepository } from './fills'
 export { SqliteOrderRepository, type OrderRepository } from './orders'
 export { SqlitePositionRepository, type PositionRepository } from './positions'
 export { sqliteExecutionRepositories, type ExecutionRepositories } from './execution'
+export { memoryExecutionRepositories, type MemoryExecutionRepositories } from './memory-execution'
 export {
   SqliteRiskEventRepository,
   type NewRiskEvent,
