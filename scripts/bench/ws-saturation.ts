@@ -191,6 +191,13 @@ for (const side of ['hub', 'bare'] as const) {
 
 const steps: Step[] = []
 const searches = { hub: new Search('hub'), bare: new Search('bare') }
+// BENCH_FIXED_RATE=r (BENCH_REPEAT n, 5): no search, n steps of each side at r ticks/s/symbol, for
+// the CPU per delivery on a machine too busy for the latency criterion (the summary then says 0).
+const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 0)
+if (FIXED_RATE > 0) {
+  for (let i = 0; i < Number(process.env.BENCH_REPEAT ?? 5); i++) for (const side of ['hub', 'bare'] as const) steps.push(await step(side, FIXED_RATE))
+  searches.hub.done = searches.bare.done = true
+}
 while (!searches.hub.done || !searches.bare.done) {
   for (const s of [searches.hub, searches.bare]) {
     if (s.done) continue

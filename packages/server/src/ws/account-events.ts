@@ -52,7 +52,7 @@ export class AccountEventDelivery {
     const conns = only ? [only] : this.registry.ofUser(entry.userId)
     if (!conns) return 0
     const channels = channelsOfEvent(entry.kind, entry.symbol ?? undefined)
-    const tails = new Map<string, string>()
+    const tails = new Map<string, Buffer>()
     let sent = 0
     for (const c of conns) {
       const ch = channels.find((n) => c.subs.has(n))

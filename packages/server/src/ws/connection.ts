@@ -2,8 +2,9 @@ import type { Server } from 'node:http'
 import type { RawData, WebSocket } from 'ws'
 import type { Principal } from '../auth'
 import type { Channel } from './channels'
-import { frame, frameTail } from './envelope'
+import { frameTail } from './envelope'
 import { parseClientFrame, type ClientCommand, type ProtocolError } from './protocol'
+import { wireFrame } from './wire-frame'
 
 /** What a connection needs from its hub. */
 export interface ConnectionHost {
@@ -23,6 +24,13 @@ export interface ConnectionHost {
 }
 
 const CLOSE_GRACE_MS = 2000
+/** `WebSocket.OPEN`. */
+const OPEN = 1
+
+/** What of `ws`'s underlying net.Socket a connection writes its frames to. */
+interface Writable {
+  write(chunk: Buffer): boolean
+}
 
 /**
  * One client socket: numbering of outgoing frames, backpressure, the message rate limit and the
@@ -71,15 +79,22 @@ export class Connection {
   }
 
   /** Send a pre-serialized frame tail; false when it was not sent (closing, or a slow consumer). */
-  send(tail: string): boolean {
-    if (this.closing) return false
-    if (this.ws.bufferedAmount > this.host.maxBufferedBytes) {
+  send(tail: Buffer): boolean {
+    const ws = this.ws
+    // Not OPEN: the peer's close frame arrived (nothing may follow our answer to it) or it is gone.
+    if (this.closing || ws.readyState !== OPEN) return false
+    if (ws.bufferedAmount > this.host.maxBufferedBytes) {
       this.host.counters.messagesDropped++
       this.host.slowConsumer(this)
       return false
     }
+    // `ws` exposes no raw write; its socket is `_socket`. Writing the whole frame there (wire-frame.ts)
+    // keeps order with what `ws` itself writes (pings, the close frame): both are synchronous and
+    // without compression nothing is queued in between. `bufferedAmount` counts it as before.
+    const socket = (ws as unknown as { _socket?: Writable })._socket
+    if (!socket) return false
     this.host.hold(this)
-    this.ws.send(frame(++this.seq, tail))
+    socket.write(wireFrame(++this.seq, tail))
     this.host.counters.messagesSent++
     return true
   }

@@ -1,19 +1,16 @@
 // Server frames: the seed envelope {type, data, timestamp, id} plus `seq` (per connection, +1 each
 // frame) and, where it applies, `channel` and `replayed`. Fan-out serializes everything but `seq`
-// once per event; each connection only prefixes its own number.
+// once per event, into one Buffer; each connection only prefixes its own number (wire-frame.ts).
 
 const q = (s: string): string => JSON.stringify(s)
 
 /** A clock time (epoch ms) as the frames' timestamp string. */
 export const iso = (ms: number): string => new Date(ms).toISOString()
 
-/** Everything of a frame after `{"seq":N`, including the closing brace. */
-export function frameTail(type: string, data: string, timestamp: string, id: string, channel?: string, replayed = false): string {
-  return `,"type":${q(type)}${channel === undefined ? '' : `,"channel":${q(channel)}`},"data":${data},"timestamp":${q(timestamp)},"id":${q(id)}${replayed ? ',"replayed":true' : ''}}`
+/** Everything of a frame after `{"seq":N`, including the closing brace, UTF-8 encoded (shared by every recipient). */
+export function frameTail(type: string, data: string, timestamp: string, id: string, channel?: string, replayed = false): Buffer {
+  return Buffer.from(`,"type":${q(type)}${channel === undefined ? '' : `,"channel":${q(channel)}`},"data":${data},"timestamp":${q(timestamp)},"id":${q(id)}${replayed ? ',"replayed":true' : ''}}`)
 }
-
-/** The whole frame for one connection. */
-export const frame = (seq: number, tail: string): string => `{"seq":${seq}${tail}`
 
 /** Message ids of non-account frames: unique per hub, shared by every recipient of one event. */
 export function messageIds(prefix: string): () => string {
