@@ -11,6 +11,7 @@ import { tierLimits } from './middleware/tier-limits'
 import { corsFor } from './middleware/cors'
 import { apiVersion, processTime } from './middleware/process-time'
 import { requestId } from './middleware/request-id'
+import { requestHeader } from './middleware/request-header'
 import { registerRoutes } from './routes'
 import type { App, AppEnv } from './types'
 
@@ -60,8 +61,8 @@ export function createApp(services: AppServices): App {
   }
   const streamed = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge })
   app.use('*', (c, next) => {
-    const length = c.req.header('content-length')
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    const length = requestHeader(c, 'content-length')
+    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
       if (Number(length) > MAX_BODY_BYTES) tooLarge()
       return next()
     }
@@ -73,7 +74,7 @@ export function createApp(services: AppServices): App {
 
   app.notFound((c) => errorResponse(c, new DomainError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
   app.onError((err, c) => {
-    const error = toDomainError(err, c.req.header('content-type'))
+    const error = toDomainError(err, requestHeader(c, 'content-type'))
     if (error.code === 'INTERNAL_ERROR') services.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
     return errorResponse(c, error)
   })

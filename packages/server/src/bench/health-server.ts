@@ -1,6 +1,9 @@
 // A server for the health benchmark, in its own process: `full` is the real app with every
 // middleware (request id, metrics + logs, token identification, rate limiting, security,
-// validation); `bare` is a plain Hono app answering the same route with a fixed body.
+// validation); `bare` is a plain Hono app answering the same route with a fixed minimal body;
+// `bare-same <file>` answers with the fixed bytes of a full-stack response (its body and headers,
+// read from the file), so the comparison isolates what the stack does from what it sends.
+import { readFileSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createApp, createServices, loadEnv } from '../index'
@@ -11,6 +14,14 @@ if (mode === 'bare') {
   const app = new Hono()
   const body = { status: 'healthy', timestamp: new Date().toISOString(), version: '1.0.0', uptime: 0, components: {} }
   app.get('/v1/health', (c) => c.json(body))
+  fetch = app.fetch
+} else if (mode === 'bare-same') {
+  const sample = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as { body: string; headers: Record<string, string> }
+  const app = new Hono()
+  app.get('/v1/health', (c) => {
+    for (const [k, v] of Object.entries(sample.headers)) c.header(k, v)
+    return c.body(sample.body, 200)
+  })
   fetch = app.fetch
 } else {
   const env = loadEnv({

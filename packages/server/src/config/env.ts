@@ -64,6 +64,8 @@ const EnvObject = z.object({
   MARKET_SEED: z.string().min(1).default('42'),
   MARKET_HISTORY_DAYS: int(30, 1, 365),
   MARKET_TICK_MS: int(1000, 50, 60_000),
+  /** GET /v1/health: polls this close together share one measured report (0: measure every poll). */
+  HEALTH_CACHE_MS: int(250, 0, 60_000),
   RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
   RATE_LIMIT_BURST_PER_SECOND: int(20, 1, 1_000_000),
   RATE_LIMIT_ENABLED: bool(true),

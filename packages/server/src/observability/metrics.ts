@@ -21,6 +21,24 @@ export class Metrics {
   })
   readonly trades = new Counter({ name: 'smc_trades_total', help: 'Total number of trades', registers: [this.registry] })
 
+  // Each request would otherwise hash its label object twice: the labelled children are kept per
+  // label set (bounded: routes are templates, statuses few).
+  private readonly counted = new Map<string, { inc(): void }>()
+  private readonly timed = new Map<string, { observe(v: number): void }>()
+
+  /** Count one API request and its latency, by method, route template and status. */
+  recordRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route}`
+    let timer = this.timed.get(key)
+    if (!timer) this.timed.set(key, (timer = this.latency.labels({ method, route })))
+    timer.observe(seconds)
+    const countKey = `${key} ${status}`
+    let counter = this.counted.get(countKey)
+    if (!counter) this.counted.set(countKey, (counter = this.requests.labels({ method, route, status: String(status) })))
+    counter.inc()
+    this.live.record(method, route, status, seconds)
+  }
+
   /** Export `smc_pnl_total`, read from `source` at each scrape. */
   trackPnl(source: () => number): void {
     new Gauge({

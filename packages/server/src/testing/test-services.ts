@@ -30,6 +30,8 @@ export async function createTestServices(envOverrides: Record<string, string> = 
   const env: Env = loadEnv({
     DATABASE_URL: ':memory:',
     LOG_LEVEL: 'silent',
+    // Tests change state and read health at once, on a clock that may not move.
+    HEALTH_CACHE_MS: '0',
     MARKET_HISTORY_DAYS: '3',
     SMC_DEMO_API_KEY: TEST_DEMO_KEY,
     SMC_ADMIN_API_KEY: TEST_ADMIN_KEY,

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import type { AppEnv } from '../types'
+import { requestHeader } from './request-header'
 
 /** Headers a browser client may read: rate limits, request id, timing, version. */
 const EXPOSED = [
@@ -32,7 +33,7 @@ export function corsFor(origins: string): MiddlewareHandler<AppEnv> {
   // creates before the route runs, which forces the node adapter off its fast path for every
   // response: bots and servers (no Origin) skip it.
   return function corsMiddleware(c, next) {
-    if (c.req.header('origin') === undefined) return next()
+    if (requestHeader(c, 'origin') === undefined) return next()
     return handler(c, next)
   }
 }

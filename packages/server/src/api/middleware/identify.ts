@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AuthService, Principal } from '../../auth'
 import type { Clock } from '../../core'
 import type { AppEnv } from '../types'
+import { requestHeader } from './request-header'
 
 /** Verified tokens kept, most recently used last; bounded, so memory never grows with callers. */
 const CACHE_SIZE = 1024
@@ -41,7 +42,7 @@ export class VerifiedTokens {
  */
 export function identify(auth: AuthService, clock?: Clock, cache = new VerifiedTokens()): MiddlewareHandler<AppEnv> {
   return async function identifyMiddleware(c, next) {
-    const header = c.req.header('authorization')
+    const header = requestHeader(c, 'authorization')
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header)
       if (!m) c.set('authError', 'Authorization header must be "Bearer <token>"')

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { DomainError } from '../../core'
 import type { AppEnv } from '../types'
+import { requestHeader } from './request-header'
 
 /** The only version this server speaks. */
 export const API_VERSION = 'v1'
@@ -35,7 +36,7 @@ export function processTime(): MiddlewareHandler<AppEnv> {
  */
 export function apiVersion(): MiddlewareHandler<AppEnv> {
   return async function apiVersionMiddleware(c, next) {
-    const asked = c.req.header('api-version')
+    const asked = requestHeader(c, 'api-version')
     if (asked !== undefined && asked.trim().toLowerCase() !== API_VERSION)
       throw new DomainError('UNSUPPORTED_API_VERSION', `API-Version "${asked.slice(0, 40)}" is not served; this server speaks ${API_VERSION}`, {
         requested: asked.slice(0, 40),

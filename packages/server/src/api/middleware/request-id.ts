@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { randomBytes } from 'node:crypto'
 import type { AppEnv } from '../types'
+import { requestHeader } from './request-header'
 
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,64}$/
 
@@ -15,7 +16,7 @@ function requestIds(): () => string {
 export function requestId(): MiddlewareHandler<AppEnv> {
   const nextId = requestIds()
   return async function requestIdMiddleware(c, next) {
-    const sent = c.req.header('x-request-id')
+    const sent = requestHeader(c, 'x-request-id')
     const id = sent && SAFE_ID.test(sent) ? sent : nextId()
     c.set('requestId', id)
     c.header('X-Request-Id', id)

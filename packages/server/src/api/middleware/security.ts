@@ -3,6 +3,7 @@ import type { Handler, MiddlewareHandler } from 'hono'
 import { hasAllScopes, type AuthService } from '../../auth'
 import { DomainError } from '../../core'
 import type { AppEnv } from '../types'
+import { requestHeader } from './request-header'
 
 export type SecurityRequirement = readonly Readonly<Record<string, readonly string[]>>[]
 
@@ -22,7 +23,7 @@ export function requireSecurity(requirement: SecurityRequirement, auth: AuthServ
     if (requirement.length === 0) return next()
     const principal = c.get('principal')
 
-    const apiKey = c.req.header('x-api-key')
+    const apiKey = requestHeader(c, 'x-api-key')
     if (apiKey !== undefined && schemes.has('apiKeyAuth')) {
       const grantor = auth.findApiKey(apiKey)
       if (!grantor) throw new DomainError('AUTHENTICATION_FAILED', 'API key is invalid')
@@ -30,7 +31,7 @@ export function requireSecurity(requirement: SecurityRequirement, auth: AuthServ
       return next()
     }
     if (schemes.has('refreshToken')) {
-      if (!/^Bearer\s+\S+$/i.test(c.req.header('authorization') ?? ''))
+      if (!/^Bearer\s+\S+$/i.test(requestHeader(c, 'authorization') ?? ''))
         throw new DomainError('AUTHENTICATION_FAILED', 'A refresh token is required as "Authorization: Bearer <refresh_token>"')
       return next()
     }

@@ -1,6 +1,7 @@
 import { generateTokenAliasRoute, generateTokenRoute, refreshTokenAliasRoute, refreshTokenRoute } from '../../../generated'
 import { DomainError } from '../../../core'
 import type { AppServices } from '../../../services'
+import { requestHeader } from '../../middleware/request-header'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 
@@ -16,7 +17,7 @@ export function registerAuthRoutes(app: App, s: AppServices): void {
 
   for (const route of [refreshTokenRoute, refreshTokenAliasRoute] as const)
     app.openapi(secured(route, s), async (c) => {
-      const token = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '')
+      const token = (requestHeader(c, 'authorization') ?? '').replace(/^Bearer\s+/i, '')
       return c.json(await s.auth.refresh(token), 200)
     })
 }

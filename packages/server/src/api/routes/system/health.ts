@@ -191,3 +191,29 @@ export function checkHealth(s: AppServices): Health {
     components,
   }
 }
+
+/** A report and its JSON, as served. */
+export interface HealthReport {
+  health: Health
+  /** The report serialised once, for every poll that shares it. */
+  json: string
+  /** Service-clock ms when it was measured. */
+  at: number
+}
+
+const reports = new WeakMap<AppServices, HealthReport>()
+
+/**
+ * The health report, measured at most once per `HEALTH_CACHE_MS` (service clock): load balancers
+ * and monitors poll it, and a poll storm must not cost the server a full round of component
+ * checks and a fresh serialisation per request. Its `timestamp` says when it was measured.
+ */
+export function healthReport(s: AppServices): HealthReport {
+  const now = s.clock.now()
+  const last = reports.get(s)
+  if (last && now >= last.at && now - last.at < s.env.HEALTH_CACHE_MS) return last
+  const health = checkHealth(s)
+  const report = { health, json: JSON.stringify(health), at: now }
+  reports.set(s, report)
+  return report
+}

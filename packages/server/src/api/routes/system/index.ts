@@ -4,7 +4,7 @@ import type { AppServices } from '../../../services'
 import { secured } from '../../middleware/security'
 import type { App } from '../../types'
 import { registerDocsRoutes } from './docs'
-import { checkHealth } from './health'
+import { healthReport } from './health'
 import { detailedHealth } from './health-detailed'
 import { metricsPerformance, metricsSummary, tradingMetrics } from './metrics'
 import { userOf } from '../../route-helpers'
@@ -17,7 +17,7 @@ const ASYNCAPI_YAML = readFileSync(new URL('../../../generated/asyncapi.yaml', i
 
 export function registerSystemRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getApiRootRoute, s), (c) =>
-    c.json({ message: 'SMC Trading API', version: s.version, status: checkHealth(s).status, timestamp: new Date(s.clock.now()).toISOString(), docs: '/v1/docs' }, 200),
+    c.json({ message: 'SMC Trading API', version: s.version, status: healthReport(s).health.status, timestamp: new Date(s.clock.now()).toISOString(), docs: '/v1/docs' }, 200),
   )
 
   registerDocsRoutes(app, s)
@@ -36,8 +36,8 @@ export function registerSystemRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getDetailedHealthRoute, s), (c) => c.json(detailedHealth(s), 200))
 
   app.openapi(secured(getHealthRoute, s), (c) => {
-    const health = checkHealth(s)
-    return health.status === 'unhealthy' ? c.json(health, 503) : c.json(health, 200)
+    const { health, json } = healthReport(s)
+    return c.body(json, health.status === 'unhealthy' ? 503 : 200, { 'Content-Type': 'application/json' }) as never
   })
 
   app.openapi(secured(getMetricsSummaryRoute, s), (c) => c.json(metricsSummary(s), 200))

@@ -33,6 +33,26 @@ describe('GET /v1/health', () => {
     expect((await ctx.call('GET', '/v1/health')).status).toBe(200)
   })
 
+  it('shares one measured report between polls within HEALTH_CACHE_MS, then measures again', async () => {
+    const cached = await createTestContext({ HEALTH_CACHE_MS: '250' })
+    try {
+      const first = await cached.call('GET', '/v1/health')
+      expect(first.headers.get('content-type')).toBe('application/json')
+      const body = await first.text()
+      expect(JSON.parse(body).components.execution.trading_paused).toBe(false)
+      // A state change inside the window is not seen yet: the poll gets the same bytes.
+      expect((await cached.call('POST', '/v1/admin/pause', { token: cached.adminToken, body: { reason: 'maintenance' } })).status).toBe(200)
+      cached.clock.advance(249)
+      expect(await (await cached.call('GET', '/v1/health')).text()).toBe(body)
+      cached.clock.advance(1)
+      const fresh = await (await cached.call('GET', '/v1/health')).json()
+      expect(fresh.components.execution).toMatchObject({ status: 'degraded', trading_paused: true })
+      expect(Date.parse(fresh.timestamp)).toBe(cached.clock.now())
+    } finally {
+      cached.close()
+    }
+  })
+
   it('reports an unreachable database as unhealthy', async () => {
     ctx.services.db.$client.close()
     const res = await ctx.call('GET', '/v1/health')
