@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import { computePerformance } from '../../analytics'
 import { DomainError } from '../../core'
@@ -187,6 +188,28 @@ describe('cooperative time slices', () => {
     expect(ticks).toBeGreaterThan(3)
     expect(progress.map((p) => p[0])).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200])
     expect(progress.every((p) => p[1] === 1200)).toBe(true)
+  })
+
+  it('by default a slice is a time budget: no slice runs much longer than sliceMs, and the records are the same', async () => {
+    const long = walk(6000, 'time-slices')
+    const gaps: number[] = []
+    let last = performance.now()
+    const { sink, result } = await run(long, {}, {
+      sliceMs: 2,
+      onProgress: () => {
+        const now = performance.now()
+        gaps.push(now - last)
+        last = now
+      },
+    })
+    expect(result.status).toBe('completed')
+    // Several slices, each ending once its budget is spent (checked every 16 candles).
+    expect(gaps.length).toBeGreaterThan(2)
+    const sorted = [...gaps].sort((a, b) => a - b)
+    expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(50)
+    const counted = await run(long, {}, { sliceCandles: 250 })
+    expect(sink.events).toEqual(counted.sink.events)
+    expect(sink.points).toEqual(counted.sink.points)
   })
 
   it('stops on abort: status stopped with a checkpoint of what ran', async () => {

@@ -49,6 +49,7 @@
  *   every `checkpointEvery` candles and at the end; `status_changed` running → completed/stopped.
  *   Order ids are numbered in order of appearance, so a re-run is byte-identical.
  */
+import { performance } from 'node:perf_hooks'
 import { createRandom, DomainError, drawdown, fromAtoms, type DomainEvent } from '../../core'
 import { ACTIVE, type Fill, type Order, type OrderRequest } from '../../execution'
 import { averagePrice, fromUnits, scalesOf, type Scales } from '../../execution/money'
@@ -106,7 +107,12 @@ export interface BacktestOptions {
   instrument: Instrument
   /** The strategy; default the built-in named `spec.strategy` (STRATEGY_NOT_FOUND otherwise). Its params are `spec.params`, parsed again by its schema. */
   strategy?: StrategyDefinition<any>
-  /** Candles per time slice; the engine yields to the event loop between slices. Default 250. */
+  /**
+   * Milliseconds of work per time slice; the engine yields to the event loop between slices, so the
+   * server answers requests while a long run goes. Default {@link SLICE_MS}.
+   */
+  sliceMs?: number
+  /** Candles per slice instead of a time budget (a test's fixed progress and pause points). */
   sliceCandles?: number
   /** A checkpoint every this many candles (and one at the end). Default 500. */
   checkpointEvery?: number
@@ -137,6 +143,16 @@ export interface BacktestResult {
 type ExitReason = RunTrade['exit_reason']
 
 const DAY_MS = 86_400_000
+
+/**
+ * A slice's time budget (ms): long enough that yielding (a few tens of µs) costs nothing, short
+ * enough that a request arriving during a run waits a few ms, not the tens of ms a fixed 250-candle
+ * slice took when it traded and persisted its records.
+ */
+export const SLICE_MS = 5
+
+/** Candles between two reads of the clock in a time-budgeted slice. */
+const CLOCK_EVERY = 16
 
 /**
  * The part of the free balance an entry may use at the decision, leaving room for the move to the
@@ -264,7 +280,9 @@ class BacktestRun {
 
   async execute(): Promise<BacktestResult> {
     const { options } = this
-    const slice = Math.max(1, options.sliceCandles ?? 250)
+    const byCount = options.sliceCandles !== undefined ? Math.max(1, options.sliceCandles) : 0
+    const sliceMs = options.sliceMs ?? SLICE_MS
+    let sliceStart = performance.now()
     const every = Math.max(1, options.checkpointEvery ?? 500)
     const t0 = this.candles.time[0]!
     this.emit('status_changed', t0, { status: 'running', total: this.total })
@@ -277,9 +295,11 @@ class BacktestRun {
         if (last) this.endOfData()
         this.equityPoint(time)
         if (!last && this.processed % every === 0) this.checkpoint(time)
-        if (!last && this.processed % slice === 0) {
+        const sliceDone = byCount > 0 ? this.processed % byCount === 0 : this.processed % CLOCK_EVERY === 0 && performance.now() - sliceStart >= sliceMs
+        if (!last && sliceDone) {
           options.onProgress?.(this.processed, this.total)
           await new Promise((resolve) => setImmediate(resolve))
+          sliceStart = performance.now()
           if (options.control?.paused && !options.signal?.aborted) {
             this.emit('status_changed', time, { status: 'paused', processed: this.processed, total: this.total })
             await options.control.whenResumed(options.signal)
