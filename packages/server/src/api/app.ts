@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { registerComponents } from '../generated'
 import { DomainError } from '../core'
 import type { AppServices } from '../services'
@@ -9,8 +8,7 @@ import { observe } from './middleware/observe'
 import { rateLimit, type RateLimits } from './middleware/rate-limit'
 import { tierLimits } from './middleware/tier-limits'
 import { corsFor } from './middleware/cors'
-import { apiVersion, processTime } from './middleware/process-time'
-import { requestId } from './middleware/request-id'
+import { acceptedRequest, urlLength } from './middleware/request-guards'
 import { requestHeader } from './middleware/request-header'
 import { registerRoutes } from './routes'
 import type { App, AppEnv } from './types'
@@ -29,16 +27,12 @@ export function createApp(services: AppServices): App {
   })
   registerComponents(app.openAPIRegistry)
 
-  app.use('*', requestId())
-  app.use('*', processTime())
-  app.use('*', corsFor(services.env.CORS_ORIGINS))
-  app.use('*', (c, next) => {
-    // The full URL is longer than its path + query: only a long one is measured exactly.
-    if (c.req.url.length > MAX_URL_BYTES && c.req.url.length - new URL(c.req.url).origin.length > MAX_URL_BYTES)
-      throw new DomainError('URI_TOO_LONG', `The request URL exceeds ${MAX_URL_BYTES} bytes`, { limit_bytes: MAX_URL_BYTES })
-    return next()
-  })
+  // Order matters: observe wraps everything (so refusals are timed, counted and logged), CORS
+  // answers preflights before authentication, the URL guard runs before any route, the limiter
+  // before the guards whose refusals carry its headers.
   app.use('*', observe(services.metrics, services.logger))
+  app.use('*', corsFor(services.env.CORS_ORIGINS))
+  app.use('*', urlLength(MAX_URL_BYTES))
   app.use('*', identify(services.auth, services.clock))
   // The settings object changes only on PUT /v1/config: the limits are rebuilt then, not per request.
   let limitsOf: { settings: unknown; limits: RateLimits } | undefined
@@ -50,25 +44,8 @@ export function createApp(services: AppServices): App {
       return limitsOf.limits
     }),
   )
-
-  app.use('*', apiVersion())
-
   // Every JSON body the contract takes is small: a larger one is refused before it is read whole.
-  // A declared Content-Length is checked directly: hono's bodyLimit wraps the body stream, which
-  // costs a fifth of the order path's throughput; it guards only bodies of unknown length.
-  const tooLarge = (): never => {
-    throw new DomainError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES })
-  }
-  const streamed = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge })
-  app.use('*', (c, next) => {
-    const length = requestHeader(c, 'content-length')
-    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
-      if (Number(length) > MAX_BODY_BYTES) tooLarge()
-      return next()
-    }
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
-    return streamed(c, next)
-  })
+  app.use('*', acceptedRequest(MAX_BODY_BYTES))
 
   registerRoutes(app, services)
 

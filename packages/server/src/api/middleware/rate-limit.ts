@@ -41,7 +41,7 @@ export function rateLimit(clock: Clock, limits: () => RateLimits): MiddlewareHan
   const buckets = new Map<string, Windows>()
   const tierOf = operationTiers()
   let lastSweep = 0
-  return async function rateLimitMiddleware(c, next) {
+  return function rateLimitMiddleware(c, next) {
     const { enabled, tiers } = limits()
     const tier = tierOf(c.req.method, c.req.path)
     const { limit, windowSeconds, burstPerSecond } = tiers[tier]
@@ -90,7 +90,7 @@ export function rateLimit(clock: Clock, limits: () => RateLimits): MiddlewareHan
         retry_after: retryAfter,
       })
     }
-    await next()
+    return next()
   }
 }
 
