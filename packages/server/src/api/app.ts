@@ -10,6 +10,7 @@ import { tierLimits } from './middleware/tier-limits'
 import { corsFor } from './middleware/cors'
 import { acceptedRequest, urlLength } from './middleware/request-guards'
 import { requestHeader } from './middleware/request-header'
+import { sequence } from './middleware/sequence'
 import { registerRoutes } from './routes'
 import type { App, AppEnv } from './types'
 
@@ -32,20 +33,21 @@ export function createApp(services: AppServices): App {
   // before the guards whose refusals carry its headers.
   app.use('*', observe(services.metrics, services.logger))
   app.use('*', corsFor(services.env.CORS_ORIGINS))
-  app.use('*', urlLength(MAX_URL_BYTES))
-  app.use('*', identify(services.auth, services.clock))
   // The settings object changes only on PUT /v1/config: the limits are rebuilt then, not per request.
   let limitsOf: { settings: unknown; limits: RateLimits } | undefined
+  const limits = () => {
+    const s = services.settings.get()
+    if (limitsOf?.settings !== s) limitsOf = { settings: s, limits: { enabled: services.env.RATE_LIMIT_ENABLED, tiers: tierLimits(s) } }
+    return limitsOf.limits
+  }
+  // The request guards, in one step (each throws or calls the next): the URL guard before any
+  // route, identification before the limiter (it keys on the token), the limiter before the
+  // API-Version and body guard (whose refusals carry its headers). Every JSON body the contract
+  // takes is small: a larger one is refused before it is read whole.
   app.use(
     '*',
-    rateLimit(services.clock, () => {
-      const s = services.settings.get()
-      if (limitsOf?.settings !== s) limitsOf = { settings: s, limits: { enabled: services.env.RATE_LIMIT_ENABLED, tiers: tierLimits(s) } }
-      return limitsOf.limits
-    }),
+    sequence(urlLength(MAX_URL_BYTES), identify(services.auth, services.clock), rateLimit(services.clock, limits), acceptedRequest(MAX_BODY_BYTES)),
   )
-  // Every JSON body the contract takes is small: a larger one is refused before it is read whole.
-  app.use('*', acceptedRequest(MAX_BODY_BYTES))
 
   registerRoutes(app, services)
 

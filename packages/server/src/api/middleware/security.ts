@@ -19,7 +19,9 @@ const MISSING_TOKEN = `Missing the "Authorization: Bearer <token>" header: get a
 export function requireSecurity(requirement: SecurityRequirement, auth: AuthService): MiddlewareHandler<AppEnv> {
   // The route's schemes, once (not per request).
   const schemes = new Map(requirement.flatMap((alt) => Object.entries(alt)))
-  return async function securityMiddleware(c, next) {
+  // Not async: every path returns next() or throws (compose turns a throw into onError), and an async
+  // step would cost each request a promise.
+  return function securityMiddleware(c, next) {
     if (requirement.length === 0) return next()
     const principal = c.get('principal')
 
