@@ -3,6 +3,8 @@ export {
   roundPerformance,
   maxDrawdownPercent,
   sharpeRatio,
+  sharpeOfReturns,
+  RunningSum,
   dailyReturns,
   stableSum,
   roundTo,

@@ -91,8 +91,11 @@ export function stableSum(values: Iterable<number>): number {
   return sum + c
 }
 
-/** A running compensated sum (for curves: the value after each addition). */
-class RunningSum {
+/**
+ * A running compensated sum (for curves: the value after each addition). Its value after adding
+ * x₁ … xₙ is exactly {@link stableSum}([x₁ … xₙ]): the same steps in the same order.
+ */
+export class RunningSum {
   private sum = 0
   private c = 0
   add(x: number): number {
@@ -175,7 +178,11 @@ export function dailyReturns(trades: readonly Pick<ClosedTrade, 'pnl' | 'closedA
  * // mean = 1/3 %, s = 2/√3 %, ratio = √3/6 ≈ 0.288675, × √365 ≈ 5.515131
  */
 export function sharpeRatio(trades: readonly Pick<ClosedTrade, 'pnl' | 'closedAt'>[], startingEquity: number): number | null {
-  const r = dailyReturns(trades, startingEquity)
+  return sharpeOfReturns(dailyReturns(trades, startingEquity))
+}
+
+/** {@link sharpeRatio} of daily returns already at hand (null: undefined returns). */
+export function sharpeOfReturns(r: readonly number[] | null): number | null {
   if (!r || r.length < 2) return null
   const mean = stableSum(r) / r.length
   const variance = stableSum(r.map((x) => (x - mean) ** 2)) / (r.length - 1)

@@ -1,4 +1,4 @@
-import { ANNUALIZATION_DAYS, computePerformance, dailyReturns, stableSum, type ClosedTrade } from '../../analytics'
+import { ANNUALIZATION_DAYS, computePerformance, dailyReturns, RunningSum, sharpeOfReturns, stableSum, utcDay, type ClosedTrade } from '../../analytics'
 import type { RunMetrics, RunTrade } from '../types'
 
 /** A run's trade as the analytics module's closed round trip. */
@@ -22,7 +22,11 @@ export function toClosedTrade(t: RunTrade): ClosedTrade {
  * than 2 days, without a losing day (no downside deviation), or when a day opens at equity ≤ 0.
  */
 export function sortinoRatio(trades: readonly Pick<ClosedTrade, 'pnl' | 'closedAt'>[], startingEquity: number): number | null {
-  const r = dailyReturns(trades, startingEquity)
+  return sortinoOfReturns(dailyReturns(trades, startingEquity))
+}
+
+/** {@link sortinoRatio} of daily returns already at hand (null: undefined returns). */
+export function sortinoOfReturns(r: readonly number[] | null): number | null {
   if (!r || r.length < 2) return null
   const mean = stableSum(r) / r.length
   const downside = Math.sqrt(stableSum(r.map((x) => (x < 0 ? x * x : 0))) / r.length)
@@ -76,5 +80,110 @@ export function computeRunMetrics(trades: readonly RunTrade[], s: MetricsState):
     average_win: perf.winning_trades === 0 ? null : perf.average_win,
     average_loss: perf.losing_trades === 0 ? null : perf.average_loss,
     exposure_pct: s.processed === 0 ? 0 : (s.exposedCandles / s.processed) * 100,
+  }
+}
+
+/**
+ * {@link computeRunMetrics} kept up to date trade by trade: a checkpoint costs O(days) (the Sharpe
+ * and Sortino passes over the daily returns) instead of O(trades), and a run's checkpoints stop
+ * growing quadratically with its trades. Every figure is the same float: the compensated sums run
+ * over the same values in the same order (trades by close time, as they close), and the daily
+ * returns of the days already over do not change. A trade that closes before the previous one, or
+ * that the analytics would refuse, sends every later call to computeRunMetrics itself.
+ */
+export class RunMetricsTracker {
+  private readonly list: RunTrade[] = []
+  private fallback = false
+  private wins = 0
+  private losses = 0
+  private readonly gross = { profit: new RunningSum(), loss: new RunningSum(), pnl: new RunningSum() }
+  /** Daily returns of the days before the current one; null once a day opened at equity ≤ 0. */
+  private returns: number[] | null = []
+  /** Σ pnl of the days before the current one (dailyReturns' running sum). */
+  private readonly before = new RunningSum()
+  /** The current day (of the last close) and its pnl so far. */
+  private day = Number.NaN
+  private today = new RunningSum()
+
+  constructor(private readonly initialBalance: number) {}
+
+  get trades(): readonly RunTrade[] {
+    return this.list
+  }
+
+  add(t: RunTrade): void {
+    const prev = this.list.at(-1)
+    this.list.push(t)
+    if (this.fallback) return
+    const valid = [t.pnl, t.fees, t.quantity, t.entry_price, t.exit_price, t.entry_time, t.exit_time].every(Number.isFinite) && t.exit_time >= t.entry_time
+    if (!valid || (prev !== undefined && t.exit_time < prev.exit_time)) {
+      this.fallback = true
+      return
+    }
+    if (t.pnl > 0) {
+      this.wins++
+      this.gross.profit.add(t.pnl)
+    } else if (t.pnl < 0) {
+      this.losses++
+      this.gross.loss.add(t.pnl)
+    }
+    this.gross.pnl.add(t.pnl)
+    const d = utcDay(t.exit_time)
+    if (Number.isNaN(this.day)) this.day = d
+    // Days over: their return as dailyReturns computes it (a day without a close returns 0).
+    for (; this.day < d; this.day++) {
+      this.closeDay(this.today.value)
+      this.today = new RunningSum()
+    }
+    this.today.add(t.pnl)
+  }
+
+  private closeDay(pnl: number): void {
+    if (this.returns === null) return
+    const open = this.initialBalance + this.before.value
+    if (!(open > 0)) {
+      this.returns = null
+      return
+    }
+    this.returns.push(pnl / open)
+    this.before.add(pnl)
+  }
+
+  /** The daily returns as dailyReturns gives them for the trades so far. */
+  private dailyReturns(): number[] | null {
+    if (this.returns === null) return null
+    if (this.list.length === 0) return []
+    const open = this.initialBalance + this.before.value
+    if (!(open > 0)) return null
+    return [...this.returns, this.today.value / open]
+  }
+
+  metrics(s: MetricsState): RunMetrics {
+    if (this.fallback) return computeRunMetrics(this.list, s)
+    const n = this.list.length
+    const grossProfit = this.gross.profit.value
+    const grossLoss = Math.abs(this.gross.loss.value)
+    const realized = this.gross.pnl.value
+    const r = this.dailyReturns()
+    const totalPnl = atoms(s.equity - s.initialBalance)
+    return {
+      processed: s.processed,
+      total: s.total,
+      total_return_pct: (totalPnl / s.initialBalance) * 100,
+      total_pnl: totalPnl,
+      realized_pnl: realized,
+      unrealized_pnl: atoms(totalPnl - realized),
+      total_trades: n,
+      winning_trades: this.wins,
+      losing_trades: this.losses,
+      win_rate: n === 0 ? 0 : (this.wins / n) * 100,
+      max_drawdown_pct: s.maxDrawdownPct,
+      sharpe_ratio: sharpeOfReturns(r),
+      sortino_ratio: sortinoOfReturns(r),
+      profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
+      average_win: this.wins === 0 ? null : grossProfit / this.wins,
+      average_loss: this.losses === 0 ? null : -grossLoss / this.losses,
+      exposure_pct: s.processed === 0 ? 0 : (s.exposedCandles / s.processed) * 100,
+    }
   }
 }

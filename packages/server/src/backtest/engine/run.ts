@@ -59,7 +59,7 @@ import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
-import { computeRunMetrics } from './metrics'
+import { RunMetricsTracker } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
 import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES, validateTerms } from './validate'
 
@@ -234,7 +234,8 @@ class BacktestRun {
   /** Sandbox orders still active. */
   private readonly open = new Set<string>()
   private nextOrder = 0
-  private readonly trades: RunTrade[] = []
+  /** The closed round trips and the metrics over them, kept up to date as trades close. */
+  private readonly trades: RunMetricsTracker
   private pending: Pending | null = null
   /** The resting entry limit, if any (sandbox id). */
   private entryLimit: string | null = null
@@ -261,6 +262,7 @@ class BacktestRun {
     this.stepMs = intervalMs(spec.interval)
     this.s = scalesOf(instrument)
     this.peak = spec.initial_balance
+    this.trades = new RunMetricsTracker(spec.initial_balance)
     this.riskFraction = params.risk_fraction
     this.sandbox.services.events.subscribe((e) => {
       if (e.kind === 'trade_update' || e.kind === 'position_update') this.queue.push(e)
@@ -320,7 +322,7 @@ class BacktestRun {
     const metrics = this.checkpoint(time)
     this.emit('status_changed', time, { status: 'completed', processed: this.processed, total: this.total })
     options.onProgress?.(this.processed, this.total)
-    return { status: 'completed', processed: this.processed, total: this.total, metrics, trades: this.trades.length }
+    return { status: 'completed', processed: this.processed, total: this.total, metrics, trades: this.trades.trades.length }
   }
 
   /** Stopped (aborted): a checkpoint of what ran, then the status. Positions stay as they are. */
@@ -328,7 +330,7 @@ class BacktestRun {
     const metrics = this.checkpoint(time)
     this.emit('status_changed', time, { status: 'stopped', processed: this.processed, total: this.total })
     this.options.onProgress?.(this.processed, this.total)
-    return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.length }
+    return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.trades.length }
   }
 
   private candle(i: number): Candle {
@@ -618,8 +620,8 @@ class BacktestRun {
       exit_reason: role === 'entry' ? 'SIGNAL' : role,
     }
     this.closedThisCandle = true
-    this.trades.push(t)
-    this.emit('position_closed', time, { ...t, trade_number: this.trades.length })
+    this.trades.add(t)
+    this.emit('position_closed', time, { ...t, trade_number: this.trades.trades.length })
     this.sink.trade(t)
   }
 
@@ -643,7 +645,7 @@ class BacktestRun {
 
   private checkpoint(time: number): RunMetrics {
     const p = this.sandbox.services.execution.portfolio(this.st)
-    const m = computeRunMetrics(this.trades, {
+    const m = this.trades.metrics({
       processed: this.processed,
       total: this.total,
       initialBalance: this.spec.initial_balance,
