@@ -17,7 +17,7 @@ export interface ConnectionHost {
   /** Monotonic milliseconds (rate limiting must not depend on a test's manual clock). */
   monotonic(): number
   run(conn: Connection, cmd: ClientCommand | ProtocolError): void | Promise<void>
-  /** Coalesce this turn's frames to `conn` into one socket write (see WriteBatch). */
+  /** Coalesce this turn's frames to `conn` after the first into one socket write (see WriteBatch). */
   hold(conn: Connection): void
   slowConsumer(conn: Connection): void
   closed(conn: Connection): void
@@ -44,6 +44,8 @@ export class Connection {
   /** Cleared on each heartbeat, set by the peer's pong. */
   alive = true
   closing = false
+  /** A frame was written to it in the current turn (WriteBatch). */
+  written = false
   /** Its socket is corked until the end of the current turn (WriteBatch). */
   held = false
   readonly connectedAt: number

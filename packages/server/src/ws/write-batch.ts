@@ -8,49 +8,60 @@ interface Corkable {
 /** A connection whose socket can be held. */
 export interface Holdable {
   readonly ws: WebSocket
-  /** Set while the connection's socket is held in the current batch. */
+  /** Set once a frame was written to the connection in the current turn. */
+  written: boolean
+  /** Set while the connection's socket is corked in the current turn. */
   held: boolean
 }
 
 /**
- * Coalesces the frames a connection gets within one event-loop turn into one socket write: the
- * socket is corked at its first frame of the turn and uncorked in `setImmediate`, so a burst of
- * ticks (several symbols due in the same turn, or a feed catching up after the loop lagged) costs
- * one `writev` per socket instead of one per frame. Loopback TCP makes each write a syscall plus a
- * wake-up of the reader; at saturation those were most of the cost of a delivery. Nothing is held
- * past the turn, so latency grows by at most the rest of the turn. `bufferedAmount` still counts
- * what is held, so the slow-consumer bound is unchanged.
+ * Coalesces the frames a connection gets within one event-loop turn, past the first: the first
+ * frame of a turn is written at once, so a tick's frames leave while the fan-out goes on (the
+ * clients read them in parallel, as with bare `ws`); a second frame in the same turn corks the
+ * socket, and everything after the first leaves in one `writev` in `setImmediate`. A burst of ticks
+ * (several symbols due in the same turn, or a feed catching up after the loop lagged) thus costs two
+ * writes per socket instead of one per frame. Loopback TCP makes each write a system call plus a
+ * wake-up of the reader: at saturation those are most of the cost of a delivery. Corking the first
+ * frame too (as before) held every socket of a tick until the whole fan-out was done: the first
+ * client waited for the last one's serialisation. Nothing is held past the turn;
+ * `bufferedAmount` counts what is held, so the slow-consumer bound is unchanged.
  */
 export class WriteBatch {
-  private held: Holdable[] = []
+  private touched: Holdable[] = []
   private spare: Holdable[] = []
   private scheduled = false
   private readonly flushNow = (): void => this.flush()
 
-  /** Hold `c`'s socket until the end of this turn (call before sending; a no-op if already held). */
+  /** Call before writing a frame to `c`: its first frame of the turn goes out at once, later ones are held. */
   hold(c: Holdable): void {
+    if (!c.written) {
+      c.written = true
+      this.touched.push(c)
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(this.flushNow)
+      }
+      return
+    }
     if (c.held) return
     // `ws` exposes no cork of its own; its socket is the documented `_socket` (undefined once closed).
     const socket = (c.ws as unknown as { _socket?: Corkable })._socket
     if (!socket) return
     socket.cork()
     c.held = true
-    this.held.push(c)
-    if (!this.scheduled) {
-      this.scheduled = true
-      setImmediate(this.flushNow)
-    }
   }
 
   /** Write everything held (also called on shutdown). */
   flush(): void {
     this.scheduled = false
-    const batch = this.held
+    const batch = this.touched
     // Swapped, not reallocated: no garbage per turn.
-    this.held = this.spare
+    this.touched = this.spare
     this.spare = batch
     for (let i = 0; i < batch.length; i++) {
       const c = batch[i]!
+      c.written = false
+      if (!c.held) continue
       c.held = false
       ;(c.ws as unknown as { _socket?: Corkable })._socket?.uncork()
     }
