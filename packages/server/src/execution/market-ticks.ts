@@ -1,9 +1,9 @@
 import type { Ticker } from '../market'
-import { MAX_BOOK_DEPTH } from '../market'
+import { DEFAULT_BOOK_DEPTH, MAX_BOOK_DEPTH } from '../market'
 import type { AccountBook } from './account-book'
 import type { EngineDeps } from './engine-deps'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
-import { scalesOf } from './money'
+import { scalesOf, type Scales } from './money'
 import type { OrderEntry } from './order-entry'
 import type { OrderLifecycle } from './order-lifecycle'
 import { ACTIVE } from './order-state'
@@ -65,8 +65,7 @@ export class MarketTicks {
     })
     if (due.length === 0) return
     due.sort((a, b) => a.seq - b.seq)
-    const book = this.d.market.orderBook(t.symbol, MAX_BOOK_DEPTH)
-    const sides = { buy: toLevels(book.asks, s), sell: toLevels(book.bids, s) }
+    const sides = this.bookSides(t.symbol, s, due)
     this.changes.run(now, (w) => {
       for (const o of due) {
         if (!ACTIVE.has(o.status)) continue
@@ -101,6 +100,23 @@ export class MarketTicks {
         else for (const f of fills) if (ACTIVE.has(o.status)) this.lifecycle.fill(w, st, o, inst, f.price, f.qty, 'maker')
       }
     })
+  }
+
+  /**
+   * The book as deep as the due orders can use: a book of depth d is a prefix of every deeper one
+   * (market/order-book.ts), so when the first DEFAULT_BOOK_DEPTH levels of each side hold at least
+   * what the due orders on it want, walking them, checking FOK liquidity and sizing maker fills give
+   * the same answers as the full depth — without building 100 seeded levels a side for every fill.
+   */
+  private bookSides(symbol: string, s: Scales, due: readonly Order[]): Record<Side, Level[]> {
+    const pick = (depth: number): Record<Side, Level[]> => {
+      const book = this.d.market.orderBook(symbol, depth)
+      return { buy: toLevels(book.asks, s), sell: toLevels(book.bids, s) }
+    }
+    const wanted = { buy: 0, sell: 0 }
+    for (const o of due) wanted[o.side] += o.quantity - o.filledQuantity
+    const shallow = pick(DEFAULT_BOOK_DEPTH)
+    return liquidity(shallow.buy, 'buy') >= wanted.buy && liquidity(shallow.sell, 'sell') >= wanted.sell ? shallow : pick(MAX_BOOK_DEPTH)
   }
 
   /** Equity marks (and risk warnings) for accounts with open positions, at most once a minute. */
