@@ -60,6 +60,36 @@ export interface MetricsState {
 export function computeRunMetrics(trades: readonly RunTrade[], s: MetricsState): RunMetrics {
   const closed = trades.map(toClosedTrade)
   const perf = computePerformance(closed, { startingEquity: s.initialBalance })
+  return runMetrics(s, {
+    realized: perf.total_pnl,
+    trades: perf.total_trades,
+    wins: perf.winning_trades,
+    losses: perf.losing_trades,
+    winRate: perf.win_rate,
+    sharpe: perf.sharpe_ratio,
+    sortino: sortinoRatio(closed, s.initialBalance),
+    profitFactor: perf.profit_factor,
+    averageWin: perf.winning_trades === 0 ? null : perf.average_win,
+    averageLoss: perf.losing_trades === 0 ? null : perf.average_loss,
+  })
+}
+
+/** What the closed round trips contribute to a checkpoint (the rest is the equity curve's). */
+interface TradeFigures {
+  realized: number
+  trades: number
+  wins: number
+  losses: number
+  winRate: number
+  sharpe: number | null
+  sortino: number | null
+  profitFactor: number | null
+  averageWin: number | null
+  averageLoss: number | null
+}
+
+/** The checkpoint: the equity curve's figures and the trades', in the stored field order. */
+function runMetrics(s: MetricsState, t: TradeFigures): RunMetrics {
   // Money to the ledger's atom (1e-8): a difference of two decimals leaves float noise behind.
   const totalPnl = atoms(s.equity - s.initialBalance)
   return {
@@ -67,18 +97,18 @@ export function computeRunMetrics(trades: readonly RunTrade[], s: MetricsState):
     total: s.total,
     total_return_pct: (totalPnl / s.initialBalance) * 100,
     total_pnl: totalPnl,
-    realized_pnl: perf.total_pnl,
-    unrealized_pnl: atoms(totalPnl - perf.total_pnl),
-    total_trades: perf.total_trades,
-    winning_trades: perf.winning_trades,
-    losing_trades: perf.losing_trades,
-    win_rate: perf.win_rate,
+    realized_pnl: t.realized,
+    unrealized_pnl: atoms(totalPnl - t.realized),
+    total_trades: t.trades,
+    winning_trades: t.wins,
+    losing_trades: t.losses,
+    win_rate: t.winRate,
     max_drawdown_pct: s.maxDrawdownPct,
-    sharpe_ratio: perf.sharpe_ratio,
-    sortino_ratio: sortinoRatio(closed, s.initialBalance),
-    profit_factor: perf.profit_factor,
-    average_win: perf.winning_trades === 0 ? null : perf.average_win,
-    average_loss: perf.losing_trades === 0 ? null : perf.average_loss,
+    sharpe_ratio: t.sharpe,
+    sortino_ratio: t.sortino,
+    profit_factor: t.profitFactor,
+    average_win: t.averageWin,
+    average_loss: t.averageLoss,
     exposure_pct: s.processed === 0 ? 0 : (s.exposedCandles / s.processed) * 100,
   }
 }
@@ -165,25 +195,17 @@ export class RunMetricsTracker {
     const grossLoss = Math.abs(this.gross.loss.value)
     const realized = this.gross.pnl.value
     const r = this.dailyReturns()
-    const totalPnl = atoms(s.equity - s.initialBalance)
-    return {
-      processed: s.processed,
-      total: s.total,
-      total_return_pct: (totalPnl / s.initialBalance) * 100,
-      total_pnl: totalPnl,
-      realized_pnl: realized,
-      unrealized_pnl: atoms(totalPnl - realized),
-      total_trades: n,
-      winning_trades: this.wins,
-      losing_trades: this.losses,
-      win_rate: n === 0 ? 0 : (this.wins / n) * 100,
-      max_drawdown_pct: s.maxDrawdownPct,
-      sharpe_ratio: sharpeOfReturns(r),
-      sortino_ratio: sortinoOfReturns(r),
-      profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
-      average_win: this.wins === 0 ? null : grossProfit / this.wins,
-      average_loss: this.losses === 0 ? null : -grossLoss / this.losses,
-      exposure_pct: s.processed === 0 ? 0 : (s.exposedCandles / s.processed) * 100,
-    }
+    return runMetrics(s, {
+      realized,
+      trades: n,
+      wins: this.wins,
+      losses: this.losses,
+      winRate: n === 0 ? 0 : (this.wins / n) * 100,
+      sharpe: sharpeOfReturns(r),
+      sortino: sortinoOfReturns(r),
+      profitFactor: grossLoss > 0 ? grossProfit / grossLoss : null,
+      averageWin: this.wins === 0 ? null : grossProfit / this.wins,
+      averageLoss: this.losses === 0 ? null : -grossLoss / this.losses,
+    })
   }
 }
