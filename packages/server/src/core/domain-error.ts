@@ -75,6 +75,25 @@ export class DomainError extends Error {
     this.name = 'DomainError'
   }
 
+  /**
+   * A refusal returned as a value (a denial) rather than thrown, built without capturing a stack:
+   * its code and details say what happened, and the capture costs more than the check that refused
+   * (a backtest whose equity fell under the minimum notional was refused on every signal, and the
+   * captures were a tenth of its run).
+   *
+   * @example
+   * return DomainError.denial('INSUFFICIENT_BALANCE', 'Insufficient balance to execute trade', { required, available })
+   */
+  static denial(code: ErrorCode, message: string, details: Record<string, unknown> = {}): DomainError {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      return new DomainError(code, message, details)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  }
+
   /** The contract's error envelope (HTTP responses, and refusals written before any HTTP framework). */
   envelope(requestId: string, timestamp: string): { error: Record<string, unknown> } {
     return { error: { code: this.code, message: this.message, details: this.details, timestamp, request_id: requestId } }

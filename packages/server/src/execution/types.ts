@@ -49,5 +49,5 @@ export type SubmitResult =
 
 export const deny = (code: ErrorCode, message: string, details: Record<string, unknown> = {}): { ok: false; denial: Denial } => ({
   ok: false,
-  denial: new DomainError(code, message, details),
+  denial: DomainError.denial(code, message, details),
 })

@@ -33,7 +33,7 @@ export interface StalePrice {
 export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, limits, stalePrice, lock }: PreTradeContext): RiskDenial | undefined {
   if (!o.increasesExposure) return undefined
   if (pause)
-    return new DomainError(
+    return DomainError.denial(
       'TRADING_PAUSED',
       pause.scope === 'global' ? 'Trading is paused' : pause.scope === 'market' ? `Trading is paused for ${pause.symbol}` : 'Trading is paused for this account',
       pause.scope === 'market'
@@ -42,7 +42,7 @@ export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, lim
     )
   // Sizing and margin on an old price would be guesses: new exposure waits for a fresh one.
   if (stalePrice)
-    return new DomainError('STALE_PRICE', `The last price of ${o.symbol} is ${Math.round(stalePrice.ageMs / 1000)} s old: orders that add exposure wait for a fresh price`, {
+    return DomainError.denial('STALE_PRICE', `The last price of ${o.symbol} is ${Math.round(stalePrice.ageMs / 1000)} s old: orders that add exposure wait for a fresh price`, {
       symbol: o.symbol,
       age_ms: stalePrice.ageMs,
       max_age_ms: stalePrice.maxAgeMs,
@@ -55,7 +55,7 @@ export function preTrade(p: Portfolio, o: OrderImpact, { pause, riskEnabled, lim
   }
   const available = p.equity - p.exposure
   if (o.requiredMargin > available)
-    return new DomainError('INSUFFICIENT_BALANCE', 'Insufficient balance to execute trade', {
+    return DomainError.denial('INSUFFICIENT_BALANCE', 'Insufficient balance to execute trade', {
       required: roundHalfUp(fromAtoms(o.requiredMargin), 2),
       available: roundHalfUp(fromAtoms(Math.max(0, available)), 2),
     })
@@ -67,7 +67,7 @@ function limitDenial(p: Portfolio, o: OrderImpact, l: EffectiveLimits): RiskDeni
   const limit = Math.floor(positionLimit(l, o.symbol) * o.qtyScale + 1e-9)
   if (Math.abs(o.resultingLots) > limit) {
     const base = (lots: number): number => lots / o.qtyScale
-    return new DomainError('POSITION_LIMIT_EXCEEDED', `Position limit exceeded for ${o.symbol}`, {
+    return DomainError.denial('POSITION_LIMIT_EXCEEDED', `Position limit exceeded for ${o.symbol}`, {
       symbol: o.symbol,
       limit: base(limit),
       current: base(Math.abs(o.currentLots)),
@@ -77,13 +77,13 @@ function limitDenial(p: Portfolio, o: OrderImpact, l: EffectiveLimits): RiskDeni
   }
   const dailyLoss = Math.max(0, p.dayStartEquity - p.equity)
   if (fromAtoms(dailyLoss) >= l.maxDailyLoss)
-    return new DomainError('DAILY_LOSS_LIMIT_EXCEEDED', 'Daily loss limit reached: only orders that reduce positions are accepted today', {
+    return DomainError.denial('DAILY_LOSS_LIMIT_EXCEEDED', 'Daily loss limit reached: only orders that reduce positions are accepted today', {
       daily_loss: roundHalfUp(fromAtoms(dailyLoss)),
       limit: l.maxDailyLoss,
     })
   const dd = drawdown(p.peakEquity, p.equity)
   if (dd >= l.maxDrawdown)
-    return new DomainError('MAX_DRAWDOWN_EXCEEDED', 'Maximum drawdown reached: only orders that reduce positions are accepted', {
+    return DomainError.denial('MAX_DRAWDOWN_EXCEEDED', 'Maximum drawdown reached: only orders that reduce positions are accepted', {
       drawdown: roundHalfUp(dd, 6),
       limit: l.maxDrawdown,
       peak_equity: fromAtoms(p.peakEquity),
