@@ -97,13 +97,13 @@ export class CandleReplay {
         if (to < this.low) this.low = to
       }
     }
-    this.series.put(this.symbol, { ...c })
+    this.series.put(this.symbol, c)
   }
 
   /** A candle nobody needs ticks for (no position, no resting order): put whole, no notification. */
   skipCandle(c: Candle): void {
     this.series.time = c.time + anchorOffsets(this.durationMs)[3]
-    this.series.put(this.symbol, { ...c })
+    this.series.put(this.symbol, c)
   }
 
   /** The candle that opened at `openTime` has closed: the clock moves to its end. */

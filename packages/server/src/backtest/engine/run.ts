@@ -59,6 +59,7 @@ import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
+import { CandleWindow } from './candle-window'
 import { RunMetricsTracker } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
 import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES, validateTerms } from './validate'
@@ -423,18 +424,7 @@ class BacktestRun {
     const c = this.candles
     const n = i + 1
     const account = this.account()
-    const intent: Intent = this.instance.onCandle({
-      candles: {
-        time: c.time.subarray(0, n),
-        open: c.open.subarray(0, n),
-        high: c.high.subarray(0, n),
-        low: c.low.subarray(0, n),
-        close: c.close.subarray(0, n),
-        volume: c.volume.subarray(0, n),
-      },
-      index: i,
-      account,
-    })
+    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, account })
     if (intent.action === 'hold') return
     const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
     let quantity = 0

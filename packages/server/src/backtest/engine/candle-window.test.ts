@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { CandleWindow } from './candle-window'
+
+const cols = () => {
+  const col = (k: number) => Float64Array.from({ length: 10 }, (_, i) => k * 100 + i)
+  return { time: col(1), open: col(2), high: col(3), low: col(4), close: col(5), volume: col(6) }
+}
+
+describe('CandleWindow', () => {
+  it('shows the first n rows of every column and nothing after them', () => {
+    const all = cols()
+    const w = new CandleWindow(all, 4)
+    for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(w[k].length).toBe(4)
+      expect([...w[k]]).toEqual([...all[k].subarray(0, 4)])
+      expect(w[k][4]).toBeUndefined()
+    }
+  })
+
+  it('makes a column view once, when first read, over the same memory', () => {
+    const all = cols()
+    const w = new CandleWindow(all, 3)
+    expect(w.close).toBe(w.close)
+    expect(w.close.buffer).toBe(all.close.buffer)
+  })
+})
