@@ -21,49 +21,16 @@ import { StreamingAtr, StreamingSma } from '../../packages/server/src/analytics/
 import { MAX_BACKTEST_CANDLES, runBacktest } from '../../packages/server/src/backtest/engine/index'
 import type { BacktestSpec, RunSink } from '../../packages/server/src/backtest/types'
 import { createRandom } from '../../packages/server/src/core/index'
-import { DEFAULT_INSTRUMENTS, type CandleColumns, type Instrument } from '../../packages/server/src/market/index'
+import type { CandleColumns } from '../../packages/server/src/market/index'
 import { createReplayMarket } from '../../packages/server/src/market/csv/index'
 import { getStrategy } from '../../packages/server/src/strategies/registry'
 import { createTestContext } from '../../packages/server/src/testing/index'
+import { BTC, MINUTE, walk } from '../lib/candle-walk'
 
 const N = Math.max(1000, Number(process.env.BENCH_BACKTEST_N ?? 1_000_000) || 1_000_000)
 const RUNS = Math.max(1, Number(process.env.BENCH_BACKTEST_RUNS ?? 3) || 3)
 const ONLY = process.env.BENCH_BACKTEST_ONLY
 const PHASES = new Set((process.env.BENCH_BACKTEST_PHASES ?? '1,1b,2,3').split(','))
-const MINUTE = 60_000
-const START = Date.UTC(2022, 0, 1)
-const BTC: Instrument = DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BTCUSDT')!
-
-/** A seeded random walk of 1m candles on the instrument's tick grid, each opening at the previous close (gaps now and then). */
-function walk(n: number, seed: string, start = 30_000, vol = 0.0012): CandleColumns {
-  const r = createRandom(seed)
-  const tick = BTC.tickSize
-  const round = (x: number): number => Number((Math.round(x / tick) * tick).toFixed(BTC.pricePrecision))
-  const c: CandleColumns = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
-  let prev = start
-  for (let k = 0; k < n; k++) {
-    const gap = r.next() < 0.05 ? 1 + 0.3 * vol * r.normal() : 1
-    const o = round(prev * gap)
-    const cl = round(o * Math.exp(vol * r.normal()))
-    const h = round(Math.max(o, cl) * (1 + Math.abs(r.normal()) * vol * 0.5))
-    const l = round(Math.min(o, cl) * (1 - Math.abs(r.normal()) * vol * 0.5))
-    c.time[k] = START + k * MINUTE
-    c.open[k] = o
-    c.high[k] = Math.max(h, o, cl)
-    c.low[k] = Math.min(l, o, cl)
-    c.close[k] = cl
-    c.volume[k] = Math.round((1 + 20 * r.next()) * 1e4) / 1e4
-    prev = cl
-  }
-  return c
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
