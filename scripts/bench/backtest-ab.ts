@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { walk } from '../lib/candle-walk'
+import { median } from '../lib/median'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const roots = [resolve(here, '../..'), ...process.argv.slice(3).map((p) => resolve(p))]
@@ -42,10 +43,6 @@ for (let run = 0; run < RUNS; run++) {
     const rate = N / ((performance.now() - t) / 1000)
     rates.set(v.root, [...(rates.get(v.root) ?? []), rate])
   }
-}
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
 for (const [root, xs] of rates) console.log(`${root}  median ${fmt(median(xs))} candles/s   runs ${xs.map(fmt).join(' ')}`)

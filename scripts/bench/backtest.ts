@@ -26,17 +26,13 @@ import { createReplayMarket } from '../../packages/server/src/market/csv/index'
 import { getStrategy } from '../../packages/server/src/strategies/registry'
 import { createTestContext } from '../../packages/server/src/testing/index'
 import { BTC, MINUTE, walk } from '../lib/candle-walk'
+import { median } from '../lib/median'
 
 const N = Math.max(1000, Number(process.env.BENCH_BACKTEST_N ?? 1_000_000) || 1_000_000)
 const RUNS = Math.max(1, Number(process.env.BENCH_BACKTEST_RUNS ?? 3) || 3)
 const ONLY = process.env.BENCH_BACKTEST_ONLY
 const PHASES = new Set((process.env.BENCH_BACKTEST_PHASES ?? '1,1b,2,3').split(','))
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ')
 const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED')

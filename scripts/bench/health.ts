@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { median } from '../lib/median'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5)
@@ -70,10 +71,6 @@ async function measure(server: Server) {
 }
 type Result = Awaited<ReturnType<typeof measure>>
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 console.log(

@@ -4,6 +4,7 @@ export {
   maxDrawdownPercent,
   sharpeRatio,
   sharpeOfReturns,
+  tradeProblem,
   RunningSum,
   dailyReturns,
   stableSum,

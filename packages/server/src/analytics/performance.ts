@@ -109,11 +109,18 @@ export class RunningSum {
   }
 }
 
-function assertValid(t: ClosedTrade, i: number): void {
+/** Why the analytics refuse a trade (a field not finite, or closed before opened); undefined when they take it. */
+export function tradeProblem(t: ClosedTrade): string | undefined {
   for (const k of ['pnl', 'commission', 'quantity', 'entryPrice', 'exitPrice', 'openedAt', 'closedAt'] as const) {
-    if (!Number.isFinite(t[k])) throw new RangeError(`trade ${i}: ${k} must be a finite number, got ${t[k]}`)
+    if (!Number.isFinite(t[k])) return `${k} must be a finite number, got ${t[k]}`
   }
-  if (t.closedAt < t.openedAt) throw new RangeError(`trade ${i}: closedAt ${t.closedAt} is before openedAt ${t.openedAt}`)
+  if (t.closedAt < t.openedAt) return `closedAt ${t.closedAt} is before openedAt ${t.openedAt}`
+  return undefined
+}
+
+function assertValid(t: ClosedTrade, i: number): void {
+  const problem = tradeProblem(t)
+  if (problem !== undefined) throw new RangeError(`trade ${i}: ${problem}`)
 }
 
 /** Trades by close time; ties keep their input order (Array#sort is stable). */

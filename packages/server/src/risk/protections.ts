@@ -62,7 +62,7 @@ export class Protections {
 
   /** The RISK_LOCKED denial of a lock. */
   static denial(lock: RiskLockRow): RiskDenial {
-    return new DomainError('RISK_LOCKED', `Trading is locked by the ${lock.protection} protection until ${new Date(lock.until).toISOString()}: ${lock.reason}`, {
+    return DomainError.denial('RISK_LOCKED', `Trading is locked by the ${lock.protection} protection until ${new Date(lock.until).toISOString()}: ${lock.reason}`, {
       lock_id: lock.id,
       protection: lock.protection,
       symbol: lock.symbol,

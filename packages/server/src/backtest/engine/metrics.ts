@@ -1,4 +1,4 @@
-import { ANNUALIZATION_DAYS, computePerformance, dailyReturns, RunningSum, sharpeOfReturns, stableSum, utcDay, type ClosedTrade } from '../../analytics'
+import { ANNUALIZATION_DAYS, computePerformance, dailyReturns, RunningSum, sharpeOfReturns, stableSum, tradeProblem, utcDay, type ClosedTrade } from '../../analytics'
 import type { RunMetrics, RunTrade } from '../types'
 
 /** A run's trade as the analytics module's closed round trip. */
@@ -141,12 +141,16 @@ export class RunMetricsTracker {
     return this.list
   }
 
+  /** Closed round trips so far. */
+  get count(): number {
+    return this.list.length
+  }
+
   add(t: RunTrade): void {
     const prev = this.list.at(-1)
     this.list.push(t)
     if (this.fallback) return
-    const valid = [t.pnl, t.fees, t.quantity, t.entry_price, t.exit_price, t.entry_time, t.exit_time].every(Number.isFinite) && t.exit_time >= t.entry_time
-    if (!valid || (prev !== undefined && t.exit_time < prev.exit_time)) {
+    if (tradeProblem(toClosedTrade(t)) !== undefined || (prev !== undefined && t.exit_time < prev.exit_time)) {
       this.fallback = true
       return
     }

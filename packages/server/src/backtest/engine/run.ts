@@ -323,7 +323,7 @@ class BacktestRun {
     const metrics = this.checkpoint(time)
     this.emit('status_changed', time, { status: 'completed', processed: this.processed, total: this.total })
     options.onProgress?.(this.processed, this.total)
-    return { status: 'completed', processed: this.processed, total: this.total, metrics, trades: this.trades.trades.length }
+    return { status: 'completed', processed: this.processed, total: this.total, metrics, trades: this.trades.count }
   }
 
   /** Stopped (aborted): a checkpoint of what ran, then the status. Positions stay as they are. */
@@ -331,7 +331,7 @@ class BacktestRun {
     const metrics = this.checkpoint(time)
     this.emit('status_changed', time, { status: 'stopped', processed: this.processed, total: this.total })
     this.options.onProgress?.(this.processed, this.total)
-    return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.trades.length }
+    return { status: 'stopped', processed: this.processed, total: this.total, metrics, trades: this.trades.count }
   }
 
   private candle(i: number): Candle {
@@ -611,7 +611,7 @@ class BacktestRun {
     }
     this.closedThisCandle = true
     this.trades.add(t)
-    this.emit('position_closed', time, { ...t, trade_number: this.trades.trades.length })
+    this.emit('position_closed', time, { ...t, trade_number: this.trades.count })
     this.sink.trade(t)
   }
 
