@@ -1,6 +1,6 @@
 import type { Ticker } from '../market'
-import { DEFAULT_BOOK_DEPTH, MAX_BOOK_DEPTH } from '../market'
 import type { AccountBook } from './account-book'
+import { shallowestBook } from './book-depth'
 import type { EngineDeps } from './engine-deps'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
 import { scalesOf, type Scales } from './money'
@@ -102,21 +102,17 @@ export class MarketTicks {
     })
   }
 
-  /**
-   * The book as deep as the due orders can use: a book of depth d is a prefix of every deeper one
-   * (market/order-book.ts), so when the first DEFAULT_BOOK_DEPTH levels of each side hold at least
-   * what the due orders on it want, walking them, checking FOK liquidity and sizing maker fills give
-   * the same answers as the full depth — without building 100 seeded levels a side for every fill.
-   */
+  /** The book as deep as the due orders can use (see book-depth.ts): as much as each side's due orders want. */
   private bookSides(symbol: string, s: Scales, due: readonly Order[]): Record<Side, Level[]> {
-    const pick = (depth: number): Record<Side, Level[]> => {
-      const book = this.d.market.orderBook(symbol, depth)
-      return { buy: toLevels(book.asks, s), sell: toLevels(book.bids, s) }
-    }
     const wanted = { buy: 0, sell: 0 }
     for (const o of due) wanted[o.side] += o.quantity - o.filledQuantity
-    const shallow = pick(DEFAULT_BOOK_DEPTH)
-    return liquidity(shallow.buy, 'buy') >= wanted.buy && liquidity(shallow.sell, 'sell') >= wanted.sell ? shallow : pick(MAX_BOOK_DEPTH)
+    return shallowestBook(
+      (depth) => {
+        const book = this.d.market.orderBook(symbol, depth)
+        return { buy: toLevels(book.asks, s), sell: toLevels(book.bids, s) }
+      },
+      (sides) => liquidity(sides.buy, 'buy') >= wanted.buy && liquidity(sides.sell, 'sell') >= wanted.sell,
+    )
   }
 
   /** Equity marks (and risk warnings) for accounts with open positions, at most once a minute. */

@@ -1,5 +1,6 @@
-import { MAX_BOOK_DEPTH, type Instrument } from '../market'
+import type { Instrument } from '../market'
 import type { AccountBook, AccountState } from './account-book'
+import { shallowestBook } from './book-depth'
 import type { EngineDeps } from './engine-deps'
 import { requestDifferences } from './idempotency'
 import { liquidity, stopTriggered, toLevels, walkBook, type Level } from './matching'
@@ -117,14 +118,15 @@ export class OrderEntry {
   /** Book levels on the side an order takes from, deep enough for `qty` within `limit` when possible. */
   private levels(symbol: string, inst: Instrument, side: Side, qty: number, limit: number | null): Level[] {
     const s = scalesOf(inst)
-    const pick = (depth: number): Level[] => {
-      const book = this.d.market.orderBook(symbol, depth)
-      return toLevels(side === 'buy' ? book.asks : book.bids, s)
-    }
-    const shallow = pick(20)
-    const last = shallow.at(-1)
-    if (liquidity(shallow, side, limit) >= qty || (last && limit !== null && !(side === 'buy' ? last.price <= limit : last.price >= limit)))
-      return shallow
-    return pick(MAX_BOOK_DEPTH)
+    return shallowestBook(
+      (depth) => {
+        const book = this.d.market.orderBook(symbol, depth)
+        return toLevels(side === 'buy' ? book.asks : book.bids, s)
+      },
+      (levels) => {
+        const last = levels.at(-1)
+        return liquidity(levels, side, limit) >= qty || (last !== undefined && limit !== null && !(side === 'buy' ? last.price <= limit : last.price >= limit))
+      },
+    )
   }
 }
