@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { median } from '../lib/median'
+import { SERVER_NODE_FLAGS } from '../lib/server-node-flags'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5)
@@ -17,8 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-health-'))
 const samplePath = join(dir, 'sample.json')
 /** Headers node writes itself; the rest of a full response is replayed by `bare-same`. */
 const NODE_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding'])
-/** The V8 flags `pnpm start` runs the server with (packages/server/package.json), for every side alike. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=32']
 
 /** Server CPU (user + system, µs) of a child process, from /proc (Linux); undefined elsewhere. */
 function cpuMicros(pid: number): number | undefined {
