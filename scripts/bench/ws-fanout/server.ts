@@ -22,7 +22,7 @@ send({ type: 'ready', wsUrl: server.wsUrl, tokens, symbols })
 
 let rssPeak = 0
 const sampler = setInterval(() => {
-  const rss = process.memoryUsage().rss
+  const rss = process.memoryUsage.rss()
   rssPeak = Math.max(rssPeak, rss)
   send({ type: 'rss', rss })
 }, 250)
@@ -53,7 +53,7 @@ function run(seconds: number, rate: number): void {
   setTimeout(() => {
     for (const stop of stops) stop()
     const cpu = process.cpuUsage(cpu0)
-    const rssEnd = process.memoryUsage().rss
+    const rssEnd = process.memoryUsage.rss()
     send({
       type: 'done',
       ticks,
