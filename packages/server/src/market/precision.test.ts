@@ -26,6 +26,12 @@ describe('decimalsOf / gridOf', () => {
     expect(() => gridOf(0)).toThrow(RangeError)
     expect(() => gridOf(Number.NaN)).toThrow(RangeError)
   })
+  it('hands out one frozen grid per step, and stays right past its cache bound', () => {
+    expect(gridOf(0.01)).toBe(gridOf(0.01))
+    expect(Object.isFrozen(gridOf(0.01))).toBe(true)
+    for (let k = 1; k <= 600; k++) expect(gridOf(k / 1000).units * 1000).toBe(k * gridOf(k / 1000).scale)
+    expect(gridOf(0.05)).toEqual({ step: 0.05, decimals: 2, scale: 100, units: 5 })
+  })
 })
 
 describe('roundToTick', () => {

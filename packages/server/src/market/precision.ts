@@ -6,7 +6,7 @@
 
 /**
  * A step such as a tick size or a lot size, as integers: `step = units / scale`, `scale = 10^decimals`.
- * Precompute one per instrument for hot loops; the exported helpers rebuild it on each call.
+ * Precompute one per instrument for hot loops; `gridOf` keeps the ones asked for in a small cache.
  */
 export interface Grid {
   readonly step: number
@@ -46,11 +46,20 @@ export function decimalsOf(x: number): number {
  * gridOf(0.05) // { step: 0.05, decimals: 2, scale: 100, units: 5 }
  */
 export function gridOf(step: number): Grid {
+  const cached = grids.get(step)
+  if (cached) return cached
   if (!Number.isFinite(step) || step <= 0) throw new RangeError(`step must be a positive number, got ${step}`)
   const decimals = decimalsOf(step)
   const scale = 10 ** decimals
-  return { step, decimals, scale, units: Math.round(step * scale) }
+  const g: Grid = Object.freeze({ step, decimals, scale, units: Math.round(step * scale) })
+  // Every order's validation and rounding asks for its instrument's grids (decimalsOf formats the
+  // step as a string); the steps in use are a handful, the bound is for arbitrary callers.
+  if (grids.size >= MAX_CACHED_GRIDS) grids.clear()
+  grids.set(step, g)
+  return g
 }
+const MAX_CACHED_GRIDS = 256
+const grids = new Map<number, Grid>()
 
 /** Whether `steps` is an integer up to float noise. */
 function isWhole(steps: number): boolean {
