@@ -10,9 +10,9 @@
 // 1,000 socket writes, and the clients share the two cores), so the search compares what each side
 // holds most of the time, not its luckiest step. The rate grows ×BENCH_GROWTH (1.3) until a rate is
 // not held; then BENCH_REFINE (2) bisection rates between the last held and the failed one. Figures
-// are deliveries/s (frames read by clients); the summary's are the median step (of two, the worse) of the best held
-// rate. Both servers run with the node flags of `pnpm start`. The machine is shared: run it several
-// times and compare; the ratio is meaningful within one run.
+// are deliveries/s (frames read by clients); the summary's are the median step (of two, the worse)
+// of the best held rate. Both servers run with the node flags of `pnpm start`. The machine is
+// shared: run it several times and compare; the ratio is meaningful within one run.
 import { fork, type ChildProcess } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
