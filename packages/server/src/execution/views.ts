@@ -44,10 +44,13 @@ export function slippageBps(side: 'buy' | 'sell', avg: number | null, arrival: n
 /** The values the server moved onto the instrument's grid when the order was placed. */
 export const adjustmentsOf = (o: Pick<Order, 'adjustments'>): Adjustment[] => (o.adjustments ? (JSON.parse(o.adjustments) as Adjustment[]) : [])
 
+/** Average fill price of an order (null before its first fill). */
+const averageOf = (o: Order, s: Scales): number | null => (o.filledQuantity > 0 ? averagePrice(s, o.filledNotional, o.filledQuantity) : null)
+
 /** The contract's Order. */
 export function orderView(o: Order, market: MarketData) {
   const s = scales(market, o.symbol)
-  const avg = o.filledQuantity > 0 ? averagePrice(s, o.filledNotional, o.filledQuantity) : null
+  const avg = averageOf(o, s)
   const arrival = price(s, o.arrivalPrice)
   return {
     order_id: o.id,
@@ -195,32 +198,34 @@ export type FillRecord = Omit<Fill, 'seq'>
  * through the same conversions as {@link tradeView}, so they equal what the trade history reports.
  */
 export function orderEvent(st: Owner, o: Order, market: MarketData, now: number, event: TradeUpdateEvent, fill?: FillRecord): DomainEvent {
+  // The fields of orderView and tradeView this event reports, through the same conversions, built
+  // without the rest of those views: every order change of every order (a backtest's included) is
+  // announced, and the full views were most of the cost.
   const s = scales(market, o.symbol)
-  const v = orderView(o, market)
-  const t = fill ? tradeView({ ...fill, seq: 0 }, market) : undefined
+  const avg = averageOf(o, s)
   return {
     kind: 'trade_update',
     accountId: st.account.id,
     userId: st.account.userId,
     symbol: o.symbol,
     data: {
-      order_id: v.order_id,
-      client_order_id: v.client_order_id,
-      symbol: v.symbol,
-      side: v.side,
-      type: v.type,
-      quantity: v.quantity,
-      price: fill ? fromUnits(fill.price, s.priceScale) : v.price,
-      status: v.status,
+      order_id: o.id,
+      client_order_id: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: fromUnits(o.quantity, s.qtyScale),
+      price: fill ? fromUnits(fill.price, s.priceScale) : o.price !== null ? price(s, o.price) : avg,
+      status: o.status,
       event,
-      filled_quantity: v.filled_quantity,
-      average_price: v.average_price,
-      trade_id: t?.id ?? null,
-      fill_price: t?.price ?? null,
-      fill_quantity: t?.quantity ?? null,
-      fee: t?.commission ?? null,
-      realized_pnl: t?.pnl ?? null,
-      liquidity: t?.liquidity ?? null,
+      filled_quantity: fromUnits(o.filledQuantity, s.qtyScale),
+      average_price: avg,
+      trade_id: fill ? fill.id : null,
+      fill_price: fill ? fromUnits(fill.price, s.priceScale) : null,
+      fill_quantity: fill ? fromUnits(fill.quantity, s.qtyScale) : null,
+      fee: fill ? fromAtoms(fill.commission) : null,
+      realized_pnl: fill ? fromAtoms(fill.realizedPnl) : null,
+      liquidity: fill ? fill.liquidity : null,
       timestamp: iso(now),
     },
     at: now,
