@@ -1,10 +1,9 @@
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { accounts, fills, orders, positions } from '../schema'
 import type { AccountRepository } from './accounts'
 import type { ActivityRepository, FillAggregateRow } from './activity'
 import type { ExecutionRepositories } from './execution'
 import { ACTIVE_STATUSES, type AccountRow, type ClosedPositionFilter, type FillRow, type OrderFilter, type OrderRow, type Page, type PositionFilter, type PositionRow, type TradeFilter } from './execution-rows'
 import type { FillRepository } from './fills'
+import { accountRow, fillRow, orderRow, positionRow } from './memory-rows'
 import type { OrderRepository } from './orders'
 import type { PositionRepository } from './positions'
 
@@ -29,26 +28,6 @@ export interface MemoryExecutionRepositories extends ExecutionRepositories {
    */
   pruneMarks(accountId: string, cutoff: number): void
 }
-
-type Row = Record<string, unknown>
-
-/** A row with exactly the table's columns, in its order, missing ones null (as SQLite returns them). */
-function rowMaker<T>(table: SQLiteTable): (src: object, seq?: number) => T {
-  const keys = Object.entries(table as unknown as Record<string, unknown>)
-    .filter(([, c]) => !!c && typeof c === 'object' && 'columnType' in (c as object))
-    .map(([k]) => k)
-  return (src, seq) => {
-    const s = src as Row
-    const out: Row = {}
-    for (const k of keys) out[k] = k === 'seq' && seq !== undefined ? seq : (s[k] ?? null)
-    return out as T
-  }
-}
-
-const orderRow = rowMaker<OrderRow>(orders)
-const fillRow = rowMaker<FillRow>(fills)
-const positionRow = rowMaker<PositionRow>(positions)
-const accountRow = rowMaker<AccountRow>(accounts)
 
 const page = <T>(rows: T[], limit: number, offset: number): Page<T> => ({ rows: rows.slice(offset, offset + limit), total: rows.length })
 /** SQLite's order of a nullable integer column: NULL first. */
