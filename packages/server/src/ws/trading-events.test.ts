@@ -75,6 +75,13 @@ describe('trade_update', () => {
     }
     const placed = updates.find((f) => f.data.event === 'placed')!
     expect(placed.data).toMatchObject({ trade_id: null, fill_price: null, fill_quantity: null, fee: null, realized_pnl: null, liquidity: null })
+    // The order's fields in its last frame are what its REST view says (the event builds them from the
+    // same rows through the same conversions, without the whole view).
+    for (const o of [buy, sell]) {
+      const last = updates.filter((f) => f.data.order_id === o.order_id).at(-1)!
+      const { order_id, client_order_id, symbol, side, type, quantity, status, filled_quantity, average_price } = o
+      expect(last.data).toMatchObject({ order_id, client_order_id, symbol, side, type, quantity, status, filled_quantity, average_price })
+    }
   })
 
   it('a maker fill of a resting limit reports liquidity maker, as the history does', async () => {
@@ -86,9 +93,10 @@ describe('trade_update', () => {
       ctx.services.market.advance()
       if ((await get(`/v1/orders/${limit.order_id}`)).status === 'filled') break
     }
-    const [fill] = (await framesUntil('trade_update', (f) => f.data.order_id === limit.order_id && f.data.event === 'filled')).filter(
-      (f) => f.data.order_id === limit.order_id && f.data.trade_id !== null,
-    )
+    const frames = (await framesUntil('trade_update', (f) => f.data.order_id === limit.order_id && f.data.event === 'filled')).filter((f) => f.data.order_id === limit.order_id)
+    // Before its fill the frame's price is the order's limit price, as the order's view reports it.
+    expect(frames[0]!.data).toMatchObject({ event: 'placed', price: limit.price, average_price: null, filled_quantity: 0 })
+    const [fill] = frames.filter((f) => f.data.trade_id !== null)
     const history = await get('/v1/trades/history')
     expect(history.trades).toHaveLength(1)
     expect(fill!.data).toMatchObject({ trade_id: history.trades[0].id, liquidity: 'maker', fill_price: history.trades[0].price, fee: history.trades[0].commission })
