@@ -1,5 +1,6 @@
 // The benchmarks' candles: a seeded random walk of one-minute BTCUSDT candles (bench backtest and
 // bench backtest-ab run on the same data).
+import { allocCandles } from '../../packages/smc/src/index'
 import { createRandom } from '../../packages/server/src/core/index'
 import { DEFAULT_INSTRUMENTS, type CandleColumns, type Instrument } from '../../packages/server/src/market/index'
 
@@ -12,14 +13,7 @@ export function walk(n: number, seed: string, start = 30_000, vol = 0.0012): Can
   const r = createRandom(seed)
   const tick = BTC.tickSize
   const round = (x: number): number => Number((Math.round(x / tick) * tick).toFixed(BTC.pricePrecision))
-  const c: CandleColumns = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const c = allocCandles(n)
   let prev = start
   for (let k = 0; k < n; k++) {
     const gap = r.next() < 0.05 ? 1 + 0.3 * vol * r.normal() : 1

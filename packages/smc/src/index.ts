@@ -1,5 +1,5 @@
 export type { Candles } from './types'
-export { candlesFromArrays } from './types'
+export { allocCandles, candlesFromArrays } from './types'
 export { readCandlesCsv, readCandleCsv, parseReferenceDate, parseCandleTime, CsvInputError, type CandleCsv } from './csv'
 export * from './indicators'
 export { writeResultCsv, writeIndicatorCsv, formatFloat64, formatFloat32, REFERENCE_COLUMNS } from './csv'

@@ -18,6 +18,24 @@ export interface Candles {
   volume: Float64Array
 }
 
+/**
+ * `n` zeroed candles, to be filled in place (one Float64Array per column).
+ *
+ * @example
+ * const c = allocCandles(2)
+ * c.close[0] = 101.5
+ */
+export function allocCandles(n: number): Candles {
+  return {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  }
+}
+
 /** Build a `Candles` value from plain arrays (copies into typed arrays). */
 export function candlesFromArrays(cols: {
   time: ArrayLike<number>

@@ -1,3 +1,4 @@
+import { allocCandles } from '@smc-trading/smc'
 import { DomainError } from '../core'
 import type { CandleSeries } from './candle-series'
 import { type Interval, intervalMinutes, intervalName, intervalsFrom, MINUTE_MS } from './intervals'
@@ -79,14 +80,7 @@ export function queryColumns(
   if (endTime < Number.POSITIVE_INFINITY) hi = Math.min(hi, Math.floor(endTime / spanMs) * span)
   const inRange = series.length === 0 || hi < lo ? 0 : (hi - lo) / span + 1
   const n = Math.min(limit, inRange)
-  const out: CandleColumns = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const out = allocCandles(n)
   if (n === 0) return out
   const firstBucket = query.anchor === 'start' ? lo : hi - (n - 1) * span
 

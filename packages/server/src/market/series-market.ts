@@ -1,3 +1,4 @@
+import { allocCandles } from '@smc-trading/smc'
 import { invalidSymbol } from '../core'
 import { columnsToCandles, MAX_CANDLE_LIMIT, MAX_COLUMN_LIMIT, queryColumns } from './aggregate'
 import { CandleSeries } from './candle-series'
@@ -159,7 +160,6 @@ export class SeriesMarket {
 
   /** The MarketData of this series market, with the driver's time and lifecycle. */
   marketData(driver: { advance(): void; start(intervalMs?: number): void; stop(): void; lastUpdate(): number; status(): MarketStatus }): MarketData {
-    const empty = (): CandleColumns => ({ time: new Float64Array(0), open: new Float64Array(0), high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0), volume: new Float64Array(0) })
     return {
       symbols: () => this.symbols(),
       instrument: (symbol) => this.states.get(symbol)?.instrument,
@@ -171,7 +171,7 @@ export class SeriesMarket {
       },
       candleColumns: (symbol, interval, query: CandleQuery = {}) => {
         const s = this.require(symbol)
-        return s.series ? queryColumns(s.series, interval, query, s.spec.lotGrid, MAX_COLUMN_LIMIT) : empty()
+        return s.series ? queryColumns(s.series, interval, query, s.spec.lotGrid, MAX_COLUMN_LIMIT) : allocCandles(0)
       },
       orderBook: (symbol, depth) => this.bookOf(this.require(symbol), resolveDepth(depth)),
       take: (symbol, side, quantity) => {

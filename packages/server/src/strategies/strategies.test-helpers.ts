@@ -1,7 +1,7 @@
 // Test helpers: candle series, a guard that fails on any read past the current candle, and a
 // minimal stand-in for the backtest engine (fills at the next open, stops/targets inside a candle)
 // so strategy tests see realistic account positions without depending on the real engine.
-import type { Candles } from '@smc-trading/smc'
+import { allocCandles, type Candles } from '@smc-trading/smc'
 import { createRandom } from '../core'
 import { DEFAULT_INSTRUMENTS, type Instrument } from '../market'
 import type { Intent, StrategyAccount, StrategyDefinition, StrategySetup } from './types'
@@ -26,14 +26,7 @@ export interface Bar {
 /** Columns from bars; candle k opens at minute k. */
 export function candlesOf(bars: readonly Bar[]): Candles {
   const n = bars.length
-  const c: Candles = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const c = allocCandles(n)
   bars.forEach((b, k) => {
     c.time[k] = 1_700_000_000_000 + k * 60_000
     c.open[k] = b.o

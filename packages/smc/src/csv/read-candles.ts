@@ -1,4 +1,4 @@
-import type { Candles } from '../types'
+import { allocCandles, type Candles } from '../types'
 
 /** Thrown for malformed candle CSV input; `line` is 1-based (the header is line 1). */
 export class CsvInputError extends Error {
@@ -60,17 +60,6 @@ export interface CandleCsv {
   series: Map<string | null, Candles>
 }
 
-function columnsOf(n: number): Candles {
-  return {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
-}
-
 /**
  * Read a candle CSV: a time column (`date`, `timestamp`, `time`, `datetime` or `open_time`; see
  * {@link parseCandleTime}), `open`, `high`, `low`, `close`, `volume` (names case-insensitive, other
@@ -100,7 +89,7 @@ export function readCandleCsv(text: string): CandleCsv {
   const symbolIdx = header.indexOf('symbol')
 
   const rows = lines.length - 1
-  const all = columnsOf(rows)
+  const all = allocCandles(rows)
   const symbols: (string | null)[] = new Array(rows)
   const lastTime = new Map<string | null, number>()
   const counts = new Map<string | null, number>()
@@ -133,7 +122,7 @@ export function readCandleCsv(text: string): CandleCsv {
   else {
     const fill = new Map<string | null, number>()
     for (const [symbol, n] of counts) {
-      series.set(symbol, columnsOf(n))
+      series.set(symbol, allocCandles(n))
       fill.set(symbol, 0)
     }
     for (let r = 0; r < rows; r++) {
@@ -158,5 +147,5 @@ export function readCandleCsv(text: string): CandleCsv {
 export function readCandlesCsv(text: string): Candles {
   const { series } = readCandleCsv(text)
   if (series.size > 1) throw new CsvInputError(`the symbol column holds ${series.size} symbols; give one series`, 1)
-  return [...series.values()][0] ?? columnsOf(0)
+  return [...series.values()][0] ?? allocCandles(0)
 }

@@ -1,5 +1,5 @@
 // Test-only: a seeded random walk of candles (mulberry32), the same for a given seed everywhere.
-import type { Candles } from '../types'
+import { allocCandles, type Candles } from '../types'
 
 /** mulberry32: a small, fast, seeded 32-bit generator returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -19,14 +19,7 @@ export function seededRandom(seed: number): () => number {
  */
 export function randomWalkCandles(n: number, seed: number, stepMs = 300_000, start = Date.UTC(2024, 0, 1)): Candles {
   const rnd = seededRandom(seed)
-  const c: Candles = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const c = allocCandles(n)
   let price = 100
   let t = start
   for (let i = 0; i < n; i++) {

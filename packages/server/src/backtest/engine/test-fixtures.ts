@@ -1,5 +1,5 @@
 // Test-only: candles, a tiny strategy and a recording sink for the engine's tests.
-import type { Candles } from '@smc-trading/smc'
+import { allocCandles, type Candles } from '@smc-trading/smc'
 import { z } from 'zod'
 import { createRandom } from '../../core'
 import { DEFAULT_INSTRUMENTS, type Instrument } from '../../market'
@@ -16,14 +16,7 @@ export function walk(n: number, seed: string, start = 3000, vol = 0.006, instrum
   const tick = instrument.tickSize
   const q = (x: number): number => Math.round(x / tick) * tick
   const round = (x: number): number => Number(q(x).toFixed(instrument.pricePrecision))
-  const c: Candles = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const c = allocCandles(n)
   let prev = start
   for (let k = 0; k < n; k++) {
     const gap = r.next() < 0.1 ? 1 + vol * r.normal() : 1

@@ -1,3 +1,4 @@
+import { allocCandles } from '@smc-trading/smc'
 import type { BacktestSpec, EquityPoint, RunMetrics, RunTrade } from '../types'
 import type { ReportCandles, ReportInput } from './data'
 
@@ -28,14 +29,7 @@ export function syntheticRun(opts: FixtureOptions = {}): ReportInput {
   const n = opts.candles ?? 300
   const start = Date.UTC(2024, 0, 1)
   const rand = rng(opts.seed ?? 7)
-  const candles: ReportCandles = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  }
+  const candles: ReportCandles = allocCandles(n)
   let price = 42_000
   for (let i = 0; i < n; i++) {
     const open = price
