@@ -10,7 +10,7 @@ import { createLogger, LogBuffer, Metrics, SystemProbe, type Logger } from './ob
 import { SettingsService } from './settings'
 import { openDatabase, SqliteActivityRepository, SqliteApiKeyRepository, type ActivityRepository, SqliteExecutionRepository, SqlitePresetRepository, SqliteSettingsRepository, SqliteStreamEventRepository, type Db } from './store'
 import { StreamHub, hubOptionsFromEnv, registerHubMetrics } from './ws'
-import { BacktestService } from './backtest'
+import { BacktestService, inThisThread, sharedBacktestWorker } from './backtest'
 import { EngineService } from './engine'
 import { ExecutionStore } from './executions'
 import { PredictionService, type PredictionView } from './ml'
@@ -159,6 +159,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     clock,
     defaults: { initial_balance: env.PAPER_INITIAL_BALANCE, taker_fee_bps: env.PAPER_TAKER_FEE_BPS, maker_fee_bps: env.PAPER_MAKER_FEE_BPS },
     onError: (err, executionId) => logger.error({ err, execution_id: executionId }, 'backtest failed'),
+    runner: env.BACKTEST_WORKER ? sharedBacktestWorker() : inThisThread,
   })
   // Strategy accounts trade as separate paper accounts; their events reach the owner on the
   // journaled `strategies` channel (never `trades`/`positions`), cycles on `cycles`.

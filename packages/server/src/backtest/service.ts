@@ -3,7 +3,8 @@ import { DomainError } from '../core'
 import type { ExecutionReader, ExecutionStatusJson, ExecutionStore } from '../executions'
 import type { Interval, MarketData } from '../market'
 import { getStrategy, parseStrategyParams } from '../strategies'
-import { backtestCandles, checkHistory, createBacktestControl, runBacktest, validateBacktestSpec, type BacktestControl } from './engine'
+import { backtestCandles, checkHistory, validateBacktestSpec } from './engine'
+import { inThisThread, type BacktestRunner, type RunHandle } from './runner'
 import type { BacktestSpec } from './types'
 
 /** Most runs of one user pending, running or paused at once (documented; beyond it 429). */
@@ -22,19 +23,15 @@ export interface BacktestRequestBody {
   slippage_bps?: number
 }
 
-interface Running {
-  abort: AbortController
-  control: BacktestControl
-}
-
 /**
  * Backtests as background executions: validates a request completely before answering 202 (so a
  * bad one costs nothing), records the task and its executions in the ExecutionStore, runs the engine
- * in time slices, and drives each execution's status through the store's state table (pause, resume
- * and stop reach the running engine).
+ * through its runner (a worker thread in the server; this thread's time slices otherwise), and drives
+ * each execution's status through the store's state table (pause, resume and stop reach the running
+ * engine).
  */
 export class BacktestService {
-  private readonly running = new Map<number, Running>()
+  private readonly running = new Map<number, RunHandle>()
 
   constructor(
     private readonly deps: {
@@ -43,6 +40,8 @@ export class BacktestService {
       clock: Clock
       defaults: { initial_balance: number; taker_fee_bps: number; maker_fee_bps: number }
       onError?: (err: unknown, executionId: number) => void
+      /** Where runs go (default: this thread, in time slices). */
+      runner?: BacktestRunner
     },
   ) {}
 
@@ -91,21 +90,21 @@ export class BacktestService {
   pause(id: number): ExecutionStatusJson {
     this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'paused')
-    this.running.get(id)?.control.pause()
+    this.running.get(id)?.pause()
     return status
   }
 
   resume(id: number): ExecutionStatusJson {
     this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'running')
-    this.running.get(id)?.control.resume()
+    this.running.get(id)?.resume()
     return status
   }
 
   stop(id: number): ExecutionStatusJson {
     this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'stopped')
-    this.running.get(id)?.abort.abort()
+    this.running.get(id)?.stop()
     return status
   }
 
@@ -115,7 +114,7 @@ export class BacktestService {
   }
 
   stopAll(): void {
-    for (const r of this.running.values()) r.abort.abort()
+    for (const r of this.running.values()) r.stop()
   }
 
   /** A trading execution follows its strategy account or engine: it is controlled through them. */
@@ -142,18 +141,15 @@ export class BacktestService {
 
   private start(executionId: number, spec: BacktestSpec): void {
     const { store, market } = this.deps
-    const abort = new AbortController()
-    const control = createBacktestControl()
-    this.running.set(executionId, { abort, control })
     store.setStatus(executionId, 'running')
     const sink = store.sink(executionId)
     const candles = backtestCandles(market, spec)
-    runBacktest(spec, candles, sink, {
+    const handle = (this.deps.runner ?? inThisThread).start(spec, candles, sink, {
       instrument: market.requireInstrument(spec.symbol),
-      signal: abort.signal,
-      control,
       onProgress: (processed, total) => store.setProgress(executionId, processed, total),
     })
+    this.running.set(executionId, handle)
+    handle.done
       .then((result) => {
         store.setProgress(executionId, result.processed, result.total)
         // A stop request already set `stopped`; a finished run completes.

@@ -56,6 +56,11 @@ const EnvObject = z.object({
   /** The strategy runner's scheduler: whether cycles run on their own, and the initial interval. */
   SCHEDULER_ENABLED: bool(true),
   SCHEDULER_INTERVAL_MINUTES: int(5, 1, 1440),
+  /**
+   * Backtests run in a worker thread beside the event loop (started at the first run, ended five
+   * minutes after the last); false: in the server's own thread, in time slices.
+   */
+  BACKTEST_WORKER: bool(true),
   /** Origins allowed by CORS: `*`, or a comma-separated list of origins. */
   CORS_ORIGINS: z.string().min(1).default('*'),
   /** The prediction model: its candle interval, and whether the server trains it after start. */

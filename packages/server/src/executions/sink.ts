@@ -1,4 +1,4 @@
-import type { EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../backtest/types'
+import type { EquityPoint, RunEvent, RunEventType, RunMetrics, RunSink, RunTrade } from '../backtest/types'
 import type { Clock } from '../core'
 import type { CheckpointRow, ExecutionEventRow, ExecutionRepository, ExecutionTradeRow, MaxSequences } from '../store/repositories/executions'
 
@@ -8,6 +8,8 @@ export const EQUITY_POINT_BYTES = 32
 /** A run's sink into the store: RunSink plus explicit flushing. */
 export interface ExecutionSink extends RunSink {
   readonly executionId: number
+  /** The same record as `event`, its data serialized already (a backtest worker's batch). */
+  eventJson(eventType: RunEventType, time: number, data: string): void
   /** Write everything buffered, in one transaction (nothing when the buffer is empty). */
   flush(): void
   /** Records emitted so far per kind (the last sequence handed out); buffered ones included. */
@@ -56,14 +58,18 @@ export class RecordSink implements ExecutionSink {
   }
 
   event(e: RunEvent): void {
-    this.open()
     // Serialized now: the engine may reuse or change its objects after emitting them.
+    this.eventJson(e.event_type, e.time, JSON.stringify(e.data))
+  }
+
+  eventJson(eventType: RunEventType, time: number, data: string): void {
+    this.open()
     this.events.push({
       executionId: this.executionId,
       sequence: ++this.seq.events,
-      eventType: e.event_type,
-      time: e.time,
-      data: JSON.stringify(e.data),
+      eventType,
+      time,
+      data,
       createdAt: this.clock.now(),
     })
     this.buffered()

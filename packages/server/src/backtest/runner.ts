@@ -1,0 +1,52 @@
+import type { CandleColumns, Instrument } from '../market'
+import { createBacktestControl, runBacktest, type BacktestResult } from './engine'
+import type { BacktestSpec, RunEventType, RunSink } from './types'
+
+/** A sink that persists: it also takes an event whose data is already JSON, and says when it closed. */
+export interface PersistingSink extends RunSink {
+  /** The same record as `event`, with `data` serialized already (a worker's batch). */
+  eventJson(eventType: RunEventType, time: number, data: string): void
+  /** True once the run reached a final status (stopped, say): it takes no more records. */
+  readonly closed: boolean
+}
+
+/** A started run: its result, and the controls the executions API reaches it through. */
+export interface RunHandle {
+  readonly done: Promise<BacktestResult>
+  pause(): void
+  resume(): void
+  /** The run stops at its next slice boundary with status `stopped`. */
+  stop(): void
+}
+
+export interface RunStart {
+  instrument: Instrument
+  /** After every slice and at the end. */
+  onProgress?: (processed: number, total: number) => void
+}
+
+/** Where the engine runs a backtest: in the server's thread (time slices) or in a worker thread. */
+export interface BacktestRunner {
+  start(spec: BacktestSpec, candles: CandleColumns, sink: PersistingSink, o: RunStart): RunHandle
+}
+
+/**
+ * In this thread, in time slices (see SLICE_MS): for the CLI, for `BACKTEST_WORKER=false`, and for
+ * tests that need a run's timing to be their own.
+ *
+ * @example
+ * const handle = inThisThread.start(spec, candles, store.sink(id), { instrument })
+ * const result = await handle.done
+ */
+export const inThisThread: BacktestRunner = {
+  start(spec, candles, sink, o) {
+    const abort = new AbortController()
+    const control = createBacktestControl()
+    return {
+      done: runBacktest(spec, candles, sink, { instrument: o.instrument, signal: abort.signal, control, onProgress: o.onProgress }),
+      pause: () => control.pause(),
+      resume: () => control.resume(),
+      stop: () => abort.abort(),
+    }
+  },
+}

@@ -1,0 +1,159 @@
+import { Worker } from 'node:worker_threads'
+import { DomainError, type ErrorCode } from '../../core'
+import type { CandleColumns } from '../../market'
+import type { BacktestResult } from '../engine'
+import type { BacktestRunner, PersistingSink, RunHandle } from '../runner'
+import type { FromWorker, RunBatch, ToWorker, WorkerError } from './protocol'
+
+/**
+ * A worker with no run for this long is ended (its ≈ 80 MB freed); the next run starts another, which
+ * costs about a second to load and a few runs before its code is optimised again.
+ */
+export const WORKER_IDLE_MS = 5 * 60_000
+
+interface Pending {
+  sink: PersistingSink
+  onProgress?: (processed: number, total: number) => void
+  resolve(result: BacktestResult): void
+  reject(error: Error): void
+}
+
+/** Compact copies of the columns (a view's clone would copy its whole buffer), to transfer. */
+function compact(c: CandleColumns): { candles: CandleColumns; transfer: ArrayBuffer[] } {
+  const candles: CandleColumns = {
+    time: c.time.slice(),
+    open: c.open.slice(),
+    high: c.high.slice(),
+    low: c.low.slice(),
+    close: c.close.slice(),
+    volume: c.volume.slice(),
+  }
+  return { candles, transfer: Object.values(candles).map((a: Float64Array) => a.buffer as ArrayBuffer) }
+}
+
+/** Hand a batch to the run's sink in order; nothing once the sink closed (the run was stopped). */
+function apply(sink: PersistingSink, b: RunBatch): void {
+  if (sink.closed) return
+  for (let i = 0; i < b.eventTypes.length; i++) sink.eventJson(b.eventTypes[i]!, b.eventTimes[i]!, b.eventData[i]!)
+  for (const t of b.trades) sink.trade(t)
+  const p = b.equity
+  for (let o = 0; o < p.length; o += 4) sink.equity({ time: p[o]!, equity: p[o + 1]!, balance: p[o + 2]!, drawdown_pct: p[o + 3]! })
+  if (b.checkpoint) sink.checkpoint(b.checkpoint)
+}
+
+const toError = (e: WorkerError): Error => {
+  if (e.code !== undefined) return new DomainError(e.code as ErrorCode, e.message, e.details)
+  const err = new Error(e.message)
+  if (e.stack !== undefined) err.stack = e.stack
+  return err
+}
+
+/**
+ * Backtests in a worker thread: the engine runs beside the server's event loop instead of in its
+ * time slices, so a run takes a core of its own and requests never wait for it; the server's thread
+ * only persists the batches of records it receives. One worker, started at the first run and ended
+ * {@link WORKER_IDLE_MS} after the last; several runs share it in time slices. A worker that
+ * dies fails the runs it held (their executions become `failed` with the reason).
+ *
+ * @example
+ * const runner = new BacktestWorker()
+ * const handle = runner.start(spec, candles, store.sink(executionId), { instrument })
+ * const result = await handle.done
+ */
+export class BacktestWorker implements BacktestRunner {
+  private worker: Worker | null = null
+  private readonly runs = new Map<number, Pending>()
+  private nextId = 1
+  private idleTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly options: { idleMs?: number; entry?: URL } = {}) {}
+
+  /** Runs in flight. */
+  get active(): number {
+    return this.runs.size
+  }
+
+  start(spec: Parameters<BacktestRunner['start']>[0], candles: CandleColumns, sink: PersistingSink, o: Parameters<BacktestRunner['start']>[3]): RunHandle {
+    const id = this.nextId++
+    const worker = this.ensure()
+    const done = new Promise<BacktestResult>((resolve, reject) => this.runs.set(id, { sink, onProgress: o.onProgress, resolve, reject }))
+    const c = compact(candles)
+    this.send({ type: 'run', id, spec, candles: c.candles, instrument: o.instrument }, c.transfer, worker)
+    const control = (action: 'pause' | 'resume' | 'stop') => () => {
+      if (this.runs.has(id)) this.send({ type: 'control', id, action })
+    }
+    return { done, pause: control('pause'), resume: control('resume'), stop: control('stop') }
+  }
+
+  /** End the worker now; the runs it held fail. */
+  async close(): Promise<void> {
+    const w = this.worker
+    if (w) await w.terminate()
+  }
+
+  private send(m: ToWorker, transfer: ArrayBuffer[] = [], worker = this.worker): void {
+    worker?.postMessage(m, transfer)
+  }
+
+  private ensure(): Worker {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    if (this.worker) {
+      this.worker.ref()
+      return this.worker
+    }
+    const w = new Worker(this.options.entry ?? new URL('./entry.mjs', import.meta.url))
+    this.worker = w
+    w.on('message', (m: FromWorker) => this.receive(m))
+    w.on('error', (err) => this.lost(w, `backtest worker failed: ${err.message}`))
+    w.on('exit', (code) => this.lost(w, `backtest worker exited (code ${code})`))
+    return w
+  }
+
+  private receive(m: FromWorker): void {
+    const r = this.runs.get(m.id)
+    if (!r) return
+    if (m.type === 'records') {
+      try {
+        apply(r.sink, m.batch)
+        r.onProgress?.(m.batch.processed, m.batch.total)
+      } catch (err) {
+        // The store refused (a failed write): the run fails as in the server's own thread.
+        this.send({ type: 'control', id: m.id, action: 'stop' })
+        this.finish(m.id, () => r.reject(err instanceof Error ? err : new Error(String(err))))
+      }
+      return
+    }
+    this.finish(m.id, m.type === 'done' ? () => r.resolve(m.result) : () => r.reject(toError(m.error)))
+  }
+
+  private finish(id: number, settle: () => void): void {
+    this.runs.delete(id)
+    settle()
+    if (this.runs.size > 0 || !this.worker) return
+    const w = this.worker
+    w.unref()
+    this.idleTimer = setTimeout(() => {
+      if (this.runs.size === 0 && this.worker === w) void this.close()
+    }, this.options.idleMs ?? WORKER_IDLE_MS)
+    this.idleTimer.unref()
+  }
+
+  /** The worker is gone: fail what it held; the next run starts a new one. */
+  private lost(w: Worker, reason: string): void {
+    if (this.worker !== w) return
+    this.worker = null
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    const held = [...this.runs.values()]
+    this.runs.clear()
+    for (const r of held) r.reject(new Error(reason))
+  }
+}
+
+let shared: BacktestWorker | null = null
+
+/** The process's backtest worker, shared by every server in it (tests start many). */
+export function sharedBacktestWorker(): BacktestWorker {
+  return (shared ??= new BacktestWorker())
+}

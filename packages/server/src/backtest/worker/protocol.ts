@@ -1,0 +1,45 @@
+import type { CandleColumns, Instrument } from '../../market'
+import type { BacktestResult } from '../engine'
+import type { BacktestSpec, RunEventType, RunMetrics, RunTrade } from '../types'
+
+// The messages between the server and its backtest worker thread. A run is named by the id the
+// server gives it; the worker answers with batches of its records, in order, then one `done` or
+// `failed`. Everything here survives structured cloning (no functions, no class instances).
+
+/** Server → worker. */
+export type ToWorker =
+  | { type: 'run'; id: number; spec: BacktestSpec; candles: CandleColumns; instrument: Instrument }
+  | { type: 'control'; id: number; action: 'pause' | 'resume' | 'stop' }
+
+/**
+ * A run's records since its previous batch, per kind in the order the engine emitted them, and its
+ * progress. A batch that carries a checkpoint ends at it (the checkpoint is the run's last record
+ * in the batch), so the server persists it after every record before it, as in this thread.
+ */
+export interface RunBatch {
+  eventTypes: RunEventType[]
+  eventTimes: number[]
+  /** Each event's data as JSON text (serialized when emitted: the engine reuses its objects). */
+  eventData: string[]
+  trades: RunTrade[]
+  /** Four float64 per point: time, equity, balance, drawdown_pct. */
+  equity: Float64Array
+  checkpoint: RunMetrics | null
+  processed: number
+  total: number
+}
+
+/** What a thrown error carries across the thread boundary. */
+export interface WorkerError {
+  message: string
+  /** A DomainError's code and details (absent for any other error). */
+  code?: string
+  details?: Record<string, unknown>
+  stack?: string
+}
+
+/** Worker → server. */
+export type FromWorker =
+  | { type: 'records'; id: number; batch: RunBatch }
+  | { type: 'done'; id: number; result: BacktestResult }
+  | { type: 'failed'; id: number; error: WorkerError }

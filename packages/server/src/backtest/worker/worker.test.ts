@@ -1,0 +1,119 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core'
+import { ExecutionStore } from '../../executions'
+import { closeDatabase, openDatabase, type Db } from '../../store'
+import { SqliteExecutionRepository } from '../../store/repositories/executions'
+import { getStrategy } from '../../strategies/registry'
+import { ETH, specFor, walk } from '../engine/test-fixtures'
+import { inThisThread, type BacktestRunner } from '../runner'
+import type { BacktestSpec } from '../types'
+import { BacktestWorker } from './pool'
+
+// The worker runs paper trading's engine on its own thread: these tests hold it to the records of
+// the same run in the server's thread, and to the controls and failures the executions API relies on.
+
+const dbs: Db[] = []
+afterEach(() => {
+  for (const db of dbs.splice(0)) closeDatabase(db)
+})
+const worker = new BacktestWorker()
+afterAll(() => worker.close())
+
+function store(): { store: ExecutionStore; repo: SqliteExecutionRepository } {
+  const db = openDatabase(':memory:')
+  dbs.push(db)
+  const repo = new SqliteExecutionRepository(db)
+  // A small flush size: the records cross several batches and several flushes.
+  return { repo, store: new ExecutionStore(repo, { clock: new ManualClock(Date.UTC(2026, 0, 1)), flushEvery: 97 }) }
+}
+
+const candles = walk(3000, 'worker')
+const spec = (over: Partial<BacktestSpec> = {}): BacktestSpec =>
+  specFor(candles, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({ fast: 5, slow: 20 }) as Record<string, unknown>, ...over })
+
+/** Everything a run persisted, without the wall-clock columns. */
+function persisted(repo: SqliteExecutionRepository, id: number) {
+  const all = { afterSequence: 0, limit: 1_000_000, offset: 0 }
+  const points = repo.equityBlocks(id, 1, Number.MAX_SAFE_INTEGER).flatMap((b) => [...new Float64Array(b.points.buffer.slice(b.points.byteOffset, b.points.byteOffset + b.points.byteLength))])
+  return {
+    events: repo.events(id, all).rows.map(({ createdAt: _, ...e }) => e),
+    trades: repo.trades(id, all).rows.map(({ createdAt: _, ...t }) => t),
+    points,
+    checkpoint: repo.latestCheckpoint(id)?.metrics,
+  }
+}
+
+async function runOn(runner: BacktestRunner, s: BacktestSpec) {
+  const { store: st, repo } = store()
+  const id = st.createTask('u1', s).execution.execution_id
+  st.setStatus(id, 'running')
+  const progress: number[] = []
+  const result = await runner.start(s, candles, st.sink(id), { instrument: ETH, onProgress: (p) => progress.push(p) }).done
+  st.setStatus(id, 'completed')
+  return { result, progress, records: persisted(repo, id) }
+}
+
+describe('BacktestWorker', () => {
+  it('persists the same records as a run in this thread (events, trades, every equity point, the last checkpoint)', async () => {
+    for (const s of [spec(), spec({ slippage_bps: 3, taker_fee_bps: 7 })]) {
+      const here = await runOn(inThisThread, s)
+      const there = await runOn(worker, s)
+      expect(here.records.trades.length).toBeGreaterThan(5)
+      expect(there.records.points).toHaveLength(4 * candles.time.length)
+      expect(there.records).toEqual(here.records)
+      expect(there.result).toEqual(here.result)
+      expect(there.progress.at(-1)).toBe(candles.time.length)
+    }
+  })
+
+  it('pauses, resumes and stops a run in the worker', async () => {
+    const long = walk(60_000, 'worker-long')
+    const s = specFor(long, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({}) as Record<string, unknown> })
+    const { store: st } = store()
+    const id = st.createTask('u1', s).execution.execution_id
+    st.setStatus(id, 'running')
+    let processed = 0
+    const handle = worker.start(s, long, st.sink(id), { instrument: ETH, onProgress: (p) => (processed = p) })
+    handle.pause()
+    await new Promise((r) => setTimeout(r, 300))
+    const atPause = processed
+    await new Promise((r) => setTimeout(r, 300))
+    expect(processed).toBe(atPause)
+    expect(processed).toBeLessThan(long.time.length)
+    handle.resume()
+    while (processed === atPause) await new Promise((r) => setTimeout(r, 5))
+    handle.stop()
+    const result = await handle.done
+    expect(result.status).toBe('stopped')
+    expect(result.processed).toBeGreaterThan(atPause)
+    expect(result.processed).toBeLessThan(long.time.length)
+  })
+
+  it('a worker that dies fails the runs it held, and the next run starts a new one', async () => {
+    const doomed = new BacktestWorker()
+    const long = walk(100_000, 'worker-doomed')
+    const s = specFor(long, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({}) as Record<string, unknown> })
+    const { store: st } = store()
+    const id = st.createTask('u1', s).execution.execution_id
+    st.setStatus(id, 'running')
+    let processed = 0
+    const handle = doomed.start(s, long, st.sink(id), { instrument: ETH, onProgress: (p) => (processed = p) })
+    while (processed === 0) await new Promise((r) => setTimeout(r, 5))
+    await doomed.close()
+    await expect(handle.done).rejects.toThrow(/backtest worker exited/)
+    expect(doomed.active).toBe(0)
+    const again = await runOn(doomed, spec())
+    expect(again.result.status).toBe('completed')
+    await doomed.close()
+  })
+
+  it('a failure inside the engine reaches the caller with its message', async () => {
+    // An instrument for another symbol: the engine refuses it once the run starts.
+    const { store: st } = store()
+    const s = spec()
+    const id = st.createTask('u1', s).execution.execution_id
+    st.setStatus(id, 'running')
+    const handle = worker.start(s, candles, st.sink(id), { instrument: { ...ETH, symbol: 'BTCUSDT' } })
+    await expect(handle.done).rejects.toThrow(/instrument BTCUSDT is not ETHUSDT/)
+  })
+})
