@@ -6,15 +6,19 @@
 //   (2) core loop   runBacktest over the candles into a sink that drops the records (no HTTP, no
 //                   persistence): the engine, the sandbox paper exchange, the strategy
 //   (3) end to end  a real server (createTestContext on an in-memory replay market holding the
-//                   candles, listening on a port): POST /v1/backtests → status completed, every record
+//                   candles and a SQLite file in a temporary folder, listening on a port): POST /v1/backtests → status completed, every record
 //                   persisted; meanwhile 4 clients loop GET /v1/health (p99) and RSS is sampled
-//                   every 20 ms (peak growth over the value before the request)
+//                   every 20 ms (peak growth over the value before the request). One server per
+//                   strategy: its first backtest (which starts the backtest worker) is reported apart,
+//                   the next BENCH_BACKTEST_RUNS are the figure.
 // Each figure is the median of BENCH_BACKTEST_RUNS runs (default 3) and is printed with its target
 // and MET/MISSED. The API refuses more than MAX_BACKTEST_CANDLES candles per backtest: (3) runs on
 // min(candles, that limit) and says so.
 //   BENCH_BACKTEST_N=<candles> (default 1,000,000)   BENCH_BACKTEST_RUNS=<runs> (default 3)
 //   BENCH_BACKTEST_ONLY=sma_crossover|smc_trend      BENCH_BACKTEST_PHASES=1,1b,2,3 (default all)
-import { loadavg } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createSmcStream } from '../../packages/smc/src/index'
 import { StreamingAtr, StreamingSma } from '../../packages/server/src/analytics/indicators/index'
@@ -163,10 +167,25 @@ function rssSampler(): { stop(): number } {
   }
 }
 
-async function endToEnd(k: Case, candles: CandleColumns, n: number): Promise<{ seconds: number; p99: number; requests: number; rssGrowth: number; trades: number }> {
+interface E2eRun {
+  seconds: number
+  p99: number
+  requests: number
+  rssGrowth: number
+  trades: number
+}
+
+/**
+ * One server (a real one, on a port) for a case's end-to-end runs: the first backtest on it is the
+ * cold one (it starts the backtest worker, whose code V8 has not optimised yet) and is reported on
+ * its own; the next RUNS are the measured ones, as on a server that has been up for a while.
+ */
+async function endToEnd(k: Case, candles: CandleColumns, n: number): Promise<{ cold: E2eRun; runs: E2eRun[] }> {
   const data = slice(candles, n)
+  // A database file, as `pnpm start` keeps one (WAL): an in-memory one would hold every record in RSS.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-backtest-'))
   const ctx = await createTestContext(
-    { RATE_LIMIT_ENABLED: 'false', ML_ENABLED: 'false', SCHEDULER_ENABLED: 'false' },
+    { RATE_LIMIT_ENABLED: 'false', ML_ENABLED: 'false', SCHEDULER_ENABLED: 'false', DATABASE_URL: join(dir, 'smc-trading.db') },
     {
       epoch: data.time[n - 1]! + 2 * MINUTE,
       market: (clock) =>
@@ -183,49 +202,57 @@ async function endToEnd(k: Case, candles: CandleColumns, n: number): Promise<{ s
     const server = await ctx.listen()
     const token = await ctx.token(['read_trades', 'write_trades'], 'bench')
     const health = `${server.url}/v1/health`
+    const auth = { Authorization: `Bearer ${token}` }
     await fetch(health).then((r) => r.arrayBuffer())
-    if (global.gc) global.gc()
-    const rss0 = process.memoryUsage.rss()
-    const sampler = rssSampler()
-    const latencies: number[] = []
-    let running = true
-    const client = async (): Promise<void> => {
-      while (running) {
-        const t = performance.now()
-        const r = await fetch(health)
-        await r.arrayBuffer()
-        latencies.push(performance.now() - t)
-        await new Promise((resolve) => setTimeout(resolve, 5))
+    const once = async (): Promise<E2eRun> => {
+      if (global.gc) global.gc()
+      const rss0 = process.memoryUsage.rss()
+      const sampler = rssSampler()
+      const latencies: number[] = []
+      let running = true
+      const client = async (): Promise<void> => {
+        while (running) {
+          const t = performance.now()
+          const r = await fetch(health)
+          await r.arrayBuffer()
+          latencies.push(performance.now() - t)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
       }
+      const clients = Array.from({ length: 4 }, client)
+      const spec = specOf(k, data, n)
+      const t0 = performance.now()
+      const res = await fetch(`${server.url}/v1/backtests`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...spec, start_time: new Date(spec.start_time).toISOString(), end_time: new Date(spec.end_time).toISOString() }),
+      })
+      const body = (await res.json()) as { execution_id: number }
+      if (res.status !== 202) throw new Error(`POST /v1/backtests → ${res.status} ${JSON.stringify(body)}`)
+      let status = ''
+      while (status !== 'completed') {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        const s = (await (await fetch(`${server.url}/v1/executions/${body.execution_id}/status`, { headers: auth })).json()) as { status: string; error_message: string | null }
+        status = s.status
+        if (status === 'failed' || status === 'stopped') throw new Error(`backtest ${status}: ${s.error_message}`)
+      }
+      const seconds = (performance.now() - t0) / 1000
+      running = false
+      await Promise.all(clients)
+      const peak = sampler.stop()
+      const tr = (await (await fetch(`${server.url}/v1/executions/${body.execution_id}/trades?page_size=1`, { headers: auth })).json()) as { count: number }
+      latencies.sort((a, b) => a - b)
+      return { seconds, p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN, requests: latencies.length, rssGrowth: peak - rss0, trades: tr.count }
     }
-    const clients = Array.from({ length: 4 }, client)
-    const spec = specOf(k, data, n)
-    const t0 = performance.now()
-    const res = await fetch(`${server.url}/v1/backtests`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...spec, start_time: new Date(spec.start_time).toISOString(), end_time: new Date(spec.end_time).toISOString() }),
-    })
-    const body = (await res.json()) as { execution_id: number }
-    if (res.status !== 202) throw new Error(`POST /v1/backtests → ${res.status} ${JSON.stringify(body)}`)
-    let status = ''
-    while (status !== 'completed') {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-      const s = (await (await fetch(`${server.url}/v1/executions/${body.execution_id}/status`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { status: string; error_message: string | null }
-      status = s.status
-      if (status === 'failed' || status === 'stopped') throw new Error(`backtest ${status}: ${s.error_message}`)
-    }
-    const seconds = (performance.now() - t0) / 1000
-    running = false
-    await Promise.all(clients)
-    const peak = sampler.stop()
-    const tr = (await (await fetch(`${server.url}/v1/executions/${body.execution_id}/trades?page_size=1`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { count: number }
-    latencies.sort((a, b) => a - b)
-    return { seconds, p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN, requests: latencies.length, rssGrowth: peak - rss0, trades: tr.count }
+    const cold = await once()
+    const runs: E2eRun[] = []
+    for (let r = 0; r < RUNS; r++) runs.push(await once())
+    return { cold, runs }
   } finally {
     ctx.services.backtests.stopAll()
     await ctx.services.backtests.idle()
     await ctx.close()
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -279,15 +306,16 @@ for (const k of CASES) {
 
   if (PHASES.has('3')) {
     const n = Math.min(N, MAX_BACKTEST_CANDLES)
-    const runs: Awaited<ReturnType<typeof endToEnd>>[] = []
-    for (let r = 0; r < RUNS; r++) runs.push(await endToEnd(k, candles, n))
+    const { cold, runs } = await endToEnd(k, candles, n)
     const e2e = median(runs.map((x) => n / x.seconds))
     const p99 = median(runs.map((x) => x.p99))
-    const rss = median(runs.map((x) => x.rssGrowth)) / 2 ** 20
+    // The worst run: the cold one also starts the backtest worker.
+    const rss = Math.max(cold.rssGrowth, ...runs.map((x) => x.rssGrowth)) / 2 ** 20
     const note = n < N ? ` on ${fmt(n)} (API limit)` : ''
     line(`(3) end to end${note}`, `${fmt(e2e)} candles/s`, '≥ 300,000/s', e2e >= 300_000)
-    line('(3) GET /v1/health p99 during the run', `${median(runs.map((x) => x.p99)).toFixed(1)} ms`, '< 50 ms', p99 < 50)
-    line('(3) peak RSS growth during the run', `${rss.toFixed(0)} MB`, '< 300 MB', rss < 300)
+    line('(3) GET /v1/health p99 during the run', `${p99.toFixed(1)} ms`, '< 50 ms', p99 < 50)
+    line('(3) peak RSS growth during a run', `${rss.toFixed(0)} MB`, '< 300 MB', rss < 300)
+    console.log(`    (first run on the fresh server: ${fmt(n / cold.seconds)} candles/s, health p99 ${cold.p99.toFixed(1)} ms, RSS growth ${(cold.rssGrowth / 2 ** 20).toFixed(0)} MB)`)
     console.log(`    (${runs.map((x) => x.requests).join('/')} health requests, ${runs[0]!.trades} round trips per run)`)
   }
 }

@@ -297,7 +297,7 @@ export interface paths {
         put?: never;
         /**
          * Start a backtest
-         * @description Run a strategy over the active market source's closed candles of a symbol and interval, on paper trading's own execution rules (fills at the next candle's open, stops and targets along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the task and its first execution; follow it through /v1/executions/{execution_id}. Unknown strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥ end or more than 100,000 candles → VALIDATION_FAILED; too few candles → INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
+         * @description Run a strategy over the active market source's closed candles of a symbol and interval, on paper trading's own execution rules (fills at the next candle's open, stops and targets along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the task and its first execution; follow it through /v1/executions/{execution_id}. Unknown strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥ end or more than 1,000,000 candles → VALIDATION_FAILED; too few candles → INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
          */
         post: operations["createBacktest"];
         delete?: never;

@@ -25,7 +25,11 @@ export interface RunStart {
   onProgress?: (processed: number, total: number) => void
 }
 
-/** Where the engine runs a backtest: in the server's thread (time slices) or in a worker thread. */
+/**
+ * Where the engine runs a backtest: in the server's thread (time slices) or in a worker thread. The
+ * runner takes the candles: a worker moves their buffers to its thread (the caller's arrays are then
+ * empty), so pass columns whose buffers nothing else holds (as `readBacktestCandles` returns them).
+ */
 export interface BacktestRunner {
   start(spec: BacktestSpec, candles: CandleColumns, sink: PersistingSink, o: RunStart): RunHandle
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../core'
 import { DomainError } from '../core'
 import type { ExecutionReader, ExecutionStatusJson, ExecutionStore } from '../executions'
-import type { Interval, MarketData } from '../market'
+import type { CandleColumns, Interval, MarketData } from '../market'
 import { getStrategy, parseStrategyParams } from '../strategies'
-import { backtestCandles, checkHistory, validateBacktestSpec } from './engine'
+import { checkHistory, readBacktestCandles, validateBacktestSpec } from './engine'
 import { inThisThread, type BacktestRunner, type RunHandle } from './runner'
 import type { BacktestSpec } from './types'
 
@@ -45,8 +45,11 @@ export class BacktestService {
     },
   ) {}
 
-  /** Validate, record and start a backtest: the task and its first execution (status running). */
-  create(userId: string, body: BacktestRequestBody) {
+  /**
+   * Validate, record and start a backtest: the task and its first execution (status running). Reads
+   * the range's candles first (in chunks, yielding to the event loop), so too few of them is a 400.
+   */
+  async create(userId: string, body: BacktestRequestBody) {
     const definition = getStrategy(body.strategy)
     const params = parseStrategyParams(definition.name, body.params ?? {}) as Record<string, unknown>
     const symbol = body.symbol.toUpperCase()
@@ -65,25 +68,32 @@ export class BacktestService {
       slippage_bps: body.slippage_bps ?? 0,
     }
     validateBacktestSpec(spec)
-    checkHistory(spec, backtestCandles(this.deps.market, spec))
+    // Read once: up to MAX_BACKTEST_CANDLES candles, 48 MB of columns.
+    const candles = await readBacktestCandles(this.deps.market, spec)
+    checkHistory(spec, candles)
+    // After the read: a run another request started meanwhile counts.
     this.refuseOverLimit(userId)
     const { task, execution } = this.deps.store.createTask(userId, spec)
-    this.start(execution.execution_id, spec)
+    this.start(execution.execution_id, spec, candles)
     return { task_id: task.task_id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
   }
 
   /** Run a task again as its next execution (identical results: the same spec over the same closed candles). */
-  rerun(taskId: string, reader: ExecutionReader) {
+  async rerun(taskId: string, reader: ExecutionReader) {
     const task = this.deps.store.taskAccess(taskId, reader)
     this.refuseOverLimit(reader.userId)
-    const spec = this.deps.store.task(task.id)
+    const stored = this.deps.store.task(task.id)
+    const spec: BacktestSpec = {
+      ...stored,
+      interval: stored.interval as Interval,
+      start_time: Date.parse(stored.start_time),
+      end_time: Date.parse(stored.end_time),
+    }
+    const candles = await readBacktestCandles(this.deps.market, spec)
+    // Checked again after the read (another request may have started a run meanwhile).
+    this.refuseOverLimit(reader.userId)
     const execution = this.deps.store.rerun(task.id)
-    this.start(execution.execution_id, {
-      ...spec,
-      interval: spec.interval as Interval,
-      start_time: Date.parse(spec.start_time),
-      end_time: Date.parse(spec.end_time),
-    })
+    this.start(execution.execution_id, spec, candles)
     return { task_id: task.id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
   }
 
@@ -139,11 +149,10 @@ export class BacktestService {
       })
   }
 
-  private start(executionId: number, spec: BacktestSpec): void {
+  private start(executionId: number, spec: BacktestSpec, candles: CandleColumns): void {
     const { store, market } = this.deps
     store.setStatus(executionId, 'running')
     const sink = store.sink(executionId)
-    const candles = backtestCandles(market, spec)
     const handle = (this.deps.runner ?? inThisThread).start(spec, candles, sink, {
       instrument: market.requireInstrument(spec.symbol),
       onProgress: (processed, total) => store.setProgress(executionId, processed, total),

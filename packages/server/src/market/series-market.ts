@@ -73,6 +73,15 @@ export class SeriesMarket {
    * time (a forming candle progressing), otherwise it is appended; missing candles in between are
    * filled flat at the previous close with volume 0 (the contract's rule: no silent gaps).
    */
+  /**
+   * Make room for `candles` candles of a symbol that has none yet, from the one opening at `openTime`
+   * (a backtest knows its length: its series never grows by copying).
+   */
+  reserve(symbol: string, openTime: number, candles: number): void {
+    const s = this.require(symbol)
+    if (!s.series) s.series = new CandleSeries(openTime / MINUTE_MS, candles, this.stepMinutes)
+  }
+
   put(symbol: string, c: Candle): void {
     const s = this.require(symbol)
     const minute = c.time / MINUTE_MS

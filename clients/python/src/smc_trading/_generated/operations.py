@@ -767,7 +767,7 @@ class GeneratedOperations:
         along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the
         task and its first execution; follow it through /v1/executions/{execution_id}. Unknown
         strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥
-        end or more than 100,000 candles → VALIDATION_FAILED; too few candles →
+        end or more than 1,000,000 candles → VALIDATION_FAILED; too few candles →
         INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
 
         `POST /v1/backtests` (operation `createBacktest`).

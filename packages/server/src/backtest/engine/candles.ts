@@ -1,35 +1,87 @@
+import { allocCandles } from '@smc-trading/smc'
 import type { CandleColumns, MarketData } from '../../market'
 import type { BacktestSpec } from '../types'
 import { intervalMs } from './sandbox'
 import { MAX_BACKTEST_CANDLES } from './validate'
 
+type Range = Pick<BacktestSpec, 'symbol' | 'interval' | 'start_time' | 'end_time'>
+
+/** Candles per read of the market: 768 KB of columns, a few ms of the event loop. */
+export const CANDLE_CHUNK = 16_384
+
+/**
+ * Reads the range chunk by chunk into one set of columns (sized for the whole range up front), then
+ * leaves out the candles that have not closed by the market's time. A generator: the caller decides
+ * whether to yield to the event loop between chunks.
+ */
+function* reading(market: MarketData, spec: Range, chunk: number): Generator<void, CandleColumns, void> {
+  const step = intervalMs(spec.interval)
+  const room = Math.min(MAX_BACKTEST_CANDLES, Math.max(0, Math.ceil((spec.end_time - spec.start_time) / step) + 1))
+  const out = allocCandles(room)
+  let n = 0
+  let from = spec.start_time
+  while (n < room) {
+    const part = market.candleColumns(spec.symbol, spec.interval, {
+      startTime: from,
+      endTime: spec.end_time - 1,
+      limit: Math.min(chunk, room - n),
+      anchor: 'start',
+    })
+    const k = part.time.length
+    if (k === 0) break
+    out.time.set(part.time, n)
+    out.open.set(part.open, n)
+    out.high.set(part.high, n)
+    out.low.set(part.low, n)
+    out.close.set(part.close, n)
+    out.volume.set(part.volume, n)
+    n += k
+    from = part.time[k - 1]! + step
+    if (k < chunk) break
+    yield
+  }
+  const now = market.now()
+  while (n > 0 && out.time[n - 1]! + step > now) n--
+  return {
+    time: out.time.subarray(0, n),
+    open: out.open.subarray(0, n),
+    high: out.high.subarray(0, n),
+    low: out.low.subarray(0, n),
+    close: out.close.subarray(0, n),
+    volume: out.volume.subarray(0, n),
+  }
+}
+
 /**
  * The closed candles of a backtest's range from a market source: open times in
  * [start_time, end_time), and only candles that have closed by the market's time (the forming one
- * is left out, as `closedCandles` does). At most {@link MAX_BACKTEST_CANDLES}, the first ones.
+ * is left out, as `closedCandles` does). At most {@link MAX_BACKTEST_CANDLES}, the first ones. Fresh
+ * columns the caller owns (views of buffers nothing else holds).
  *
  * @example
  * const candles = backtestCandles(services.market, spec)
  * await runBacktest(spec, candles, sink, { instrument: services.market.requireInstrument(spec.symbol) })
  */
-export function backtestCandles(market: MarketData, spec: Pick<BacktestSpec, 'symbol' | 'interval' | 'start_time' | 'end_time'>): CandleColumns {
-  const cols = market.candleColumns(spec.symbol, spec.interval, {
-    startTime: spec.start_time,
-    endTime: spec.end_time - 1,
-    limit: MAX_BACKTEST_CANDLES,
-    anchor: 'start',
-  })
-  const step = intervalMs(spec.interval)
-  const now = market.now()
-  let end = cols.time.length
-  while (end > 0 && cols.time[end - 1]! + step > now) end--
-  if (end === cols.time.length) return cols
-  return {
-    time: cols.time.subarray(0, end),
-    open: cols.open.subarray(0, end),
-    high: cols.high.subarray(0, end),
-    low: cols.low.subarray(0, end),
-    close: cols.close.subarray(0, end),
-    volume: cols.volume.subarray(0, end),
+export function backtestCandles(market: MarketData, spec: Range, chunk = CANDLE_CHUNK): CandleColumns {
+  const r = reading(market, spec, chunk)
+  for (;;) {
+    const step = r.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * {@link backtestCandles}, yielding to the event loop between chunks: a million candles are 48 MB of
+ * columns, and the server answers other requests while it reads them.
+ *
+ * @example
+ * const candles = await readBacktestCandles(services.market, spec)
+ */
+export async function readBacktestCandles(market: MarketData, spec: Range, chunk = CANDLE_CHUNK): Promise<CandleColumns> {
+  const r = reading(market, spec, chunk)
+  for (;;) {
+    const step = r.next()
+    if (step.done) return step.value
+    await new Promise((resolve) => setImmediate(resolve))
   }
 }

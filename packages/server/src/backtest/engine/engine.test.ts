@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import { computePerformance } from '../../analytics'
 import { DomainError } from '../../core'
-import { backtestCandles } from './candles'
+import { backtestCandles, readBacktestCandles } from './candles'
 import { toClosedTrade } from './metrics'
-import { createBacktestControl, runBacktest } from './run'
+import { checkpointInterval, createBacktestControl, runBacktest } from './run'
 import { ETH, HOUR, MemorySink, specFor, tinyStrategy, walk } from './test-fixtures'
 import { MAX_BACKTEST_CANDLES, validateBacktestSpec } from './validate'
 import type { BacktestSpec } from '../types'
@@ -98,6 +98,10 @@ describe('a run', () => {
     expect(statuses).toEqual(['running', 'completed'])
     expect(sink.checkpoints.map((m) => m.processed)).toEqual([100, 200, 300, 400, 500, 600])
     expect(sink.events.filter((e) => e.event_type === 'checkpoint')).toHaveLength(6)
+    // By default every 500 candles, and a run over 100,000 candles has at most 200 checkpoints.
+    expect([1, 600, 100_000, 100_001, 150_000, MAX_BACKTEST_CANDLES].map(checkpointInterval)).toEqual([500, 500, 500, 501, 750, 5000])
+    const plain = await run(candles)
+    expect(plain.sink.checkpoints.map((m) => m.processed)).toEqual([500, 600])
     // Drawdown from the running peak.
     let peak = 10_000
     for (const p of sink.points) {
@@ -272,5 +276,11 @@ describe('backtestCandles', () => {
     expect([...got.close]).toEqual([...candles.close.subarray(5, 29)])
     const upTo = backtestCandles(market, { ...spec, end_time: candles.time[10]! })
     expect([...upTo.time]).toEqual([...candles.time.subarray(5, 10)])
+    // Read in chunks (the server reads a million candles 65,536 at a time, yielding between them).
+    const cols = (c: typeof got) => Object.values(c).map((a) => [...(a as Float64Array)])
+    for (const chunk of [1, 4, 7, 24, 1000]) {
+      expect(cols(backtestCandles(market, spec, chunk))).toEqual(cols(got))
+      expect(cols(await readBacktestCandles(market, spec, chunk))).toEqual(cols(got))
+    }
   })
 })

@@ -2,6 +2,7 @@
 // private paper exchange (see run.ts for the semantics).
 export {
   runBacktest,
+  checkpointInterval,
   createBacktestControl,
   entryQuantity,
   ENTRY_BALANCE_USE,
@@ -19,7 +20,7 @@ export {
   MAX_FEE_BPS,
   MAX_SLIPPAGE_BPS,
 } from './validate'
-export { backtestCandles } from './candles'
+export { backtestCandles, readBacktestCandles, CANDLE_CHUNK } from './candles'
 export { computeRunMetrics, sortinoRatio, toClosedTrade, type MetricsState } from './metrics'
 export { CandleReplay, candlePath, anchorOffsets, legCrossings } from './replay'
 export { withSlippage } from './slippage'

@@ -46,7 +46,7 @@
  *   balance + unrealized PnL at the close, drawdown from the running peak); `strategy_signal` per
  *   non-hold intent; `order_placed` per order the sandbox accepts (entries, closes, linked exits);
  *   `trade_executed` per fill; `position_closed` and a RunTrade per closed round trip; a `checkpoint`
- *   every `checkpointEvery` candles and at the end; `status_changed` running → completed/stopped.
+ *   every `checkpointEvery` candles (default `checkpointInterval`) and at the end; `status_changed` running → completed/stopped.
  *   Order ids are numbered in order of appearance, so a re-run is byte-identical.
  */
 import { performance } from 'node:perf_hooks'
@@ -115,7 +115,7 @@ export interface BacktestOptions {
   sliceMs?: number
   /** Candles per slice instead of a time budget (a test's fixed progress and pause points). */
   sliceCandles?: number
-  /** A checkpoint every this many candles (and one at the end). Default 500. */
+  /** A checkpoint every this many candles (and one at the end). Default {@link checkpointInterval} of the run's length. */
   checkpointEvery?: number
   /** Abort → the run stops at the next slice boundary with status `stopped`. */
   signal?: AbortSignal
@@ -151,6 +151,15 @@ const DAY_MS = 86_400_000
  * slice took when it traded and persisted its records.
  */
 export const SLICE_MS = 5
+
+/**
+ * Candles between two checkpoints by default: 500, or 1/200 of a run over 100,000 candles (a run has
+ * at most 200 checkpoints, each a metrics record, a flush of the records and an execution_update
+ * frame). Depends on the run's length only, so a re-run checkpoints at the same candles.
+ */
+export function checkpointInterval(total: number): number {
+  return Math.max(500, Math.ceil(total / 200))
+}
 
 /** Candles between two reads of the clock in a time-budgeted slice. */
 const CLOCK_EVERY = 16
@@ -212,7 +221,7 @@ export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, si
     const field = ['params', ...(issue?.path ?? []).map(String)].join('.')
     throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
-  const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
+  const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]!, candles: candles.time.length })
   try {
     return await new BacktestRun(sandbox, spec, candles, sink, { ...options, strategy }, parsed.data).execute()
   } finally {
@@ -286,7 +295,7 @@ class BacktestRun {
     const byCount = options.sliceCandles !== undefined ? Math.max(1, options.sliceCandles) : 0
     const sliceMs = options.sliceMs ?? SLICE_MS
     let sliceStart = performance.now()
-    const every = Math.max(1, options.checkpointEvery ?? 500)
+    const every = Math.max(1, options.checkpointEvery ?? checkpointInterval(this.total))
     const t0 = this.candles.time[0]!
     this.emit('status_changed', t0, { status: 'running', total: this.total })
     let time = t0

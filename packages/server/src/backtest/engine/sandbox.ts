@@ -48,6 +48,8 @@ export interface SandboxOptions {
   bookSeed: string
   /** The clock's start (ms): the first candle's open time. */
   epoch: number
+  /** Candles the run replays (the market's series is sized for them up front). */
+  candles?: number
 }
 
 /** Limits out of reach (risk checks are off in a sandbox). */
@@ -153,6 +155,7 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     1,
   )
   series.time = o.epoch
+  if (o.candles !== undefined) series.reserve(spec.symbol, o.epoch, o.candles)
   const market = withSlippage(
     series.marketData({
       advance() {},

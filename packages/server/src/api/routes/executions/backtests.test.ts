@@ -106,7 +106,8 @@ describe('backtests over the API', () => {
     [{ params: { fast: 'x' } }, 400, 'VALIDATION_FAILED', 'params.fast'],
     [{ start_time: iso(TEST_EPOCH - DAY), end_time: iso(TEST_EPOCH - 2 * DAY) }, 400, 'VALIDATION_FAILED', 'start_time'],
     [{ start_time: iso(TEST_EPOCH - 60 * DAY), end_time: iso(TEST_EPOCH - 59 * DAY) }, 400, 'INSUFFICIENT_HISTORY', undefined],
-    [{ interval: '1m', start_time: iso(TEST_EPOCH - 400 * DAY) }, 400, 'VALIDATION_FAILED', 'end_time'],
+    // 800 days of 1m candles: 1,152,000, over MAX_BACKTEST_CANDLES.
+    [{ interval: '1m', start_time: iso(TEST_EPOCH - 800 * DAY) }, 400, 'VALIDATION_FAILED', 'end_time'],
   ])('bad input %# → %i %s', async (change, status, code, field) => {
     const res = await call('POST', '/v1/backtests', { ...request, ...change })
     expect([res.status, res.body.error.code]).toEqual([status, code])

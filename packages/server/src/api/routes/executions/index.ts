@@ -30,9 +30,9 @@ const ownerFilter = (reader: { userId: string; scopes: readonly string[] }): str
 export function registerExecutionRoutes(app: App, s: AppServices): void {
   app.openapi(secured(listStrategiesRoute, s), (c) => c.json({ strategies: describeStrategies() } as never, 200))
 
-  app.openapi(secured(createBacktestRoute, s), (c) => {
+  app.openapi(secured(createBacktestRoute, s), async (c) => {
     const b = c.req.valid('json')
-    const accepted = s.backtests.create(readerOf(c).userId, {
+    const accepted = await s.backtests.create(readerOf(c).userId, {
       ...b,
       params: b.params as Record<string, unknown> | undefined,
       start_time: Date.parse(b.start_time),
@@ -48,7 +48,7 @@ export function registerExecutionRoutes(app: App, s: AppServices): void {
     return c.json(s.executions.task(task.id) as never, 200)
   })
 
-  app.openapi(secured(rerunBacktestRoute, s), (c) => c.json(s.backtests.rerun(c.req.valid('param').task_id, readerOf(c)), 202))
+  app.openapi(secured(rerunBacktestRoute, s), async (c) => c.json(await s.backtests.rerun(c.req.valid('param').task_id, readerOf(c)), 202))
 
   app.openapi(secured(listExecutionsRoute, s), (c) => c.json(s.executions.list(ownerFilter(readerOf(c)), c.req.valid('query')) as never, 200))
 
