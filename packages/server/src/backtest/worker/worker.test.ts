@@ -54,6 +54,17 @@ async function runOn(runner: BacktestRunner, s: BacktestSpec) {
   return { result, progress, records: persisted(repo, id) }
 }
 
+/** A long sma_crossover run started on `runner`, and the candles it has processed so far. */
+function started(runner: BacktestRunner, long: ReturnType<typeof walk>) {
+  const s = specFor(long, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({}) as Record<string, unknown> })
+  const { store: st } = store()
+  const id = st.createTask('u1', s).execution.execution_id
+  st.setStatus(id, 'running')
+  let processed = 0
+  const handle = runner.start(s, long, st.sink(id), { instrument: ETH, onProgress: (p) => (processed = p) })
+  return { handle, processed: () => processed }
+}
+
 describe('BacktestWorker', () => {
   it('persists the same records as a run in this thread (events, trades, every equity point, the last checkpoint)', async () => {
     for (const s of [spec(), spec({ slippage_bps: 3, taker_fee_bps: 7 })]) {
@@ -70,24 +81,19 @@ describe('BacktestWorker', () => {
   it('pauses, resumes and stops a run in the worker', async () => {
     const long = walk(60_000, 'worker-long')
     const total = long.time.length
-    const s = specFor(long, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({}) as Record<string, unknown> })
-    const { store: st } = store()
-    const id = st.createTask('u1', s).execution.execution_id
-    st.setStatus(id, 'running')
-    let processed = 0
-    const handle = worker.start(s, long, st.sink(id), { instrument: ETH, onProgress: (p) => (processed = p) })
+    const run = started(worker, long)
     // The worker took the candles' buffers: nothing was copied.
     expect(long.time.length).toBe(0)
-    handle.pause()
+    run.handle.pause()
     await new Promise((r) => setTimeout(r, 300))
-    const atPause = processed
+    const atPause = run.processed()
     await new Promise((r) => setTimeout(r, 300))
-    expect(processed).toBe(atPause)
-    expect(processed).toBeLessThan(total)
-    handle.resume()
-    while (processed === atPause) await new Promise((r) => setTimeout(r, 5))
-    handle.stop()
-    const result = await handle.done
+    expect(run.processed()).toBe(atPause)
+    expect(atPause).toBeLessThan(total)
+    run.handle.resume()
+    while (run.processed() === atPause) await new Promise((r) => setTimeout(r, 5))
+    run.handle.stop()
+    const result = await run.handle.done
     expect(result.status).toBe('stopped')
     expect(result.processed).toBeGreaterThan(atPause)
     expect(result.processed).toBeLessThan(total)
@@ -95,16 +101,10 @@ describe('BacktestWorker', () => {
 
   it('a worker that dies fails the runs it held, and the next run starts a new one', async () => {
     const doomed = new BacktestWorker()
-    const long = walk(100_000, 'worker-doomed')
-    const s = specFor(long, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({}) as Record<string, unknown> })
-    const { store: st } = store()
-    const id = st.createTask('u1', s).execution.execution_id
-    st.setStatus(id, 'running')
-    let processed = 0
-    const handle = doomed.start(s, long, st.sink(id), { instrument: ETH, onProgress: (p) => (processed = p) })
-    while (processed === 0) await new Promise((r) => setTimeout(r, 5))
+    const run = started(doomed, walk(100_000, 'worker-doomed'))
+    while (run.processed() === 0) await new Promise((r) => setTimeout(r, 5))
     await doomed.close()
-    await expect(handle.done).rejects.toThrow(/backtest worker exited/)
+    await expect(run.handle.done).rejects.toThrow(/backtest worker exited/)
     expect(doomed.active).toBe(0)
     const again = await runOn(doomed, spec())
     expect(again.result.status).toBe('completed')
