@@ -221,7 +221,7 @@ export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, si
     const field = ['params', ...(issue?.path ?? []).map(String)].join('.')
     throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
-  const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]!, candles: candles.time.length })
+  const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
   try {
     return await new BacktestRun(sandbox, spec, candles, sink, { ...options, strategy }, parsed.data).execute()
   } finally {

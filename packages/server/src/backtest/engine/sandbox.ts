@@ -48,9 +48,10 @@ export interface SandboxOptions {
   bookSeed: string
   /** The clock's start (ms): the first candle's open time. */
   epoch: number
-  /** Candles the run replays (the market's series is sized for them up front). */
-  candles?: number
 }
+
+/** Candles a sandbox's market keeps (between this and twice as many). */
+export const SANDBOX_HISTORY_ROWS = 1440
 
 /** Limits out of reach (risk checks are off in a sandbox). */
 const NO_LIMIT = 1e15
@@ -155,7 +156,9 @@ export function openSandbox(o: SandboxOptions): Sandbox {
     1,
   )
   series.time = o.epoch
-  if (o.candles !== undefined) series.reserve(spec.symbol, o.epoch, o.candles)
+  // Nothing in the sandbox reads past candles (the strategy reads the run's own columns; tickers
+  // cover the forming candle): a day of them is plenty.
+  series.keepHistory(SANDBOX_HISTORY_ROWS)
   const market = withSlippage(
     series.marketData({
       advance() {},
