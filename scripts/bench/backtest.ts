@@ -315,7 +315,7 @@ for (const k of CASES) {
     line(`(3) end to end${note}`, `${fmt(e2e)} candles/s`, '≥ 300,000/s', e2e >= 300_000)
     line('(3) GET /v1/health p99 during the run', `${p99.toFixed(1)} ms`, '< 50 ms', p99 < 50)
     line('(3) peak RSS growth during a run', `${rss.toFixed(0)} MB`, '< 300 MB', rss < 300)
-    console.log(`    (first run on the fresh server: ${fmt(n / cold.seconds)} candles/s, health p99 ${cold.p99.toFixed(1)} ms, RSS growth ${(cold.rssGrowth / 2 ** 20).toFixed(0)} MB)`)
+    console.log(`    (first run on the fresh server: ${fmt(n / cold.seconds)} candles/s, health p99 ${cold.p99.toFixed(1)} ms, RSS growth ${(cold.rssGrowth / 2 ** 20).toFixed(0)} MB; the next runs' RSS growth ${runs.map((x) => (x.rssGrowth / 2 ** 20).toFixed(0)).join('/')} MB)`)
     console.log(`    (${runs.map((x) => x.requests).join('/')} health requests, ${runs[0]!.trades} round trips per run)`)
   }
 }

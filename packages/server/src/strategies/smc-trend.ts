@@ -100,6 +100,9 @@ export class SmcTrendInstance implements StrategyInstance {
       liquidity: false,
       retracements: false,
       previousHighLow: false,
+      // The stream keeps every candle's outputs: sized once for a run of known length, its columns
+      // never double (a million candles held old and new columns at once, 80 MB more at the peak).
+      ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)

@@ -67,6 +67,11 @@ export interface StrategySetup {
   interval: Interval
   instrument: Instrument
   random: Random
+  /**
+   * How many candles the strategy will see, when known (a backtest's length): a hint for sizing
+   * what it keeps per candle up front. Never changes a decision.
+   */
+  candles?: number
 }
 
 /**

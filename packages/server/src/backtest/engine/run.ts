@@ -283,6 +283,7 @@ class BacktestRun {
       interval: spec.interval,
       instrument,
       random: createRandom(options.seed ?? `backtest:${spec.strategy}:${spec.symbol}:${spec.interval}:${spec.start_time}`),
+      candles: this.total,
     })
   }
 
