@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks'
 import { createSmcStream } from '../../packages/smc/src/index'
 import { StreamingAtr, StreamingSma } from '../../packages/server/src/analytics/indicators/index'
 import { MAX_BACKTEST_CANDLES, runBacktest } from '../../packages/server/src/backtest/engine/index'
+import { sharedBacktestWorker } from '../../packages/server/src/backtest/worker/index'
 import type { BacktestSpec, RunSink } from '../../packages/server/src/backtest/types'
 import { createRandom } from '../../packages/server/src/core/index'
 import type { CandleColumns } from '../../packages/server/src/market/index'
@@ -252,6 +253,8 @@ async function endToEnd(k: Case, candles: CandleColumns, n: number): Promise<{ c
     ctx.services.backtests.stopAll()
     await ctx.services.backtests.idle()
     await ctx.close()
+    // The process's backtest worker outlives a server: end it, so each case's first run starts one.
+    await sharedBacktestWorker().close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
