@@ -168,12 +168,15 @@ export class BacktestWorker implements BacktestRunner {
     this.idleTimer.unref()
   }
 
-  /** The worker is gone: fail what it held; the next run starts a new one. */
+  /** The worker is gone: what it sent before still counts; fail what it held; the next run starts a new one. */
   private lost(w: Worker, reason: string): void {
     if (this.worker !== w) return
     this.worker = null
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = null
+    const received = this.inbox
+    this.inbox = []
+    for (const m of received) this.receive(m)
     const held = [...this.runs.values()]
     this.runs.clear()
     for (const r of held) r.reject(new Error(reason))
