@@ -17,6 +17,16 @@ describe('CandleWindow', () => {
     }
   })
 
+  it('over columns that are views themselves (an offset into a larger buffer), the same rows', () => {
+    const big = cols()
+    const all = Object.fromEntries(Object.entries(big).map(([k, a]) => [k, a.subarray(3, 9)])) as ReturnType<typeof cols>
+    const w = new CandleWindow(all, 4)
+    for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect([...w[k]]).toEqual([...big[k].subarray(3, 7)])
+      expect(w[k][4]).toBeUndefined()
+    }
+  })
+
   it('makes a column view once, when first read, over the same memory', () => {
     const all = cols()
     const w = new CandleWindow(all, 3)
