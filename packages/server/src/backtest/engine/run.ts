@@ -54,6 +54,7 @@ import { createRandom, DomainError, drawdown, fromAtoms, type DomainEvent } from
 import { ACTIVE, type Fill, type Order, type OrderRequest } from '../../execution'
 import { averagePrice, fromUnits, scalesOf, type Scales } from '../../execution/money'
 import type { AccountState } from '../../execution/execution-service'
+import type { Portfolio } from '../../risk/types'
 import { floorToStep, type Candle, type CandleColumns, type Instrument } from '../../market'
 import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
@@ -247,6 +248,8 @@ class BacktestRun {
   /** The closed round trips and the metrics over them, kept up to date as trades close. */
   private readonly trades: RunMetricsTracker
   private pending: Pending | null = null
+  /** The account's mark taken for this candle's decision (the equity point reuses it), until used. */
+  private marked: Portfolio | null = null
   /** The resting entry limit, if any (sandbox id). */
   private entryLimit: string | null = null
   private peak: number
@@ -421,6 +424,8 @@ class BacktestRun {
 
   private account(): StrategyAccount {
     const p = this.sandbox.services.execution.portfolio(this.st)
+    // A decision changes nothing before the next open: the candle's equity point is this mark.
+    this.marked = p
     const pos = this.st.positions.get(this.spec.symbol)
     return {
       equity: fromAtoms(p.equity),
@@ -628,13 +633,15 @@ class BacktestRun {
   /** After the last candle: cancel a resting entry, close the position at market (END_OF_DATA). */
   private endOfData(): void {
     this.pending = null
+    this.marked = null
     if (this.entryLimit !== null && this.open.has(this.entryLimit)) this.cancel(this.entryLimit)
     this.entryLimit = null
     this.closePosition('END_OF_DATA')
   }
 
   private equityPoint(time: number): void {
-    const p = this.sandbox.services.execution.portfolio(this.st)
+    const p = this.marked ?? this.sandbox.services.execution.portfolio(this.st)
+    this.marked = null
     const equity = fromAtoms(p.equity)
     if (equity > this.peak) this.peak = equity
     const dd = drawdown(this.peak, equity) * 100
