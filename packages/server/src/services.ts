@@ -74,7 +74,9 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
   const clock = overrides.clock ?? systemClock
   const logs = new LogBuffer(env.LOG_BUFFER_SIZE)
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { buffer: logs, level: env.LOG_BUFFER_LEVEL })
-  const db = openDatabase(env.DATABASE_URL)
+  // No inline WAL follow-up while backtests persist their records (see StoreOptions.followUp).
+  let backtestsActive = (): number => 0
+  const db = openDatabase(env.DATABASE_URL, { followUp: () => backtestsActive() === 0 })
   const market =
     overrides.market ?? createSimulatedMarket({ clock, seed: env.MARKET_SEED, historyDays: env.MARKET_HISTORY_DAYS })
   const symbols = market.symbols()
@@ -161,6 +163,7 @@ export function createServices(env: Env, overrides: ServiceOverrides = {}): AppS
     onError: (err, executionId) => logger.error({ err, execution_id: executionId }, 'backtest failed'),
     runner: env.BACKTEST_WORKER ? sharedBacktestWorker() : inThisThread,
   })
+  backtestsActive = () => backtests.active
   // Strategy accounts trade as separate paper accounts; their events reach the owner on the
   // journaled `strategies` channel (never `trades`/`positions`), cycles on `cycles`.
   const runner = createRunner({

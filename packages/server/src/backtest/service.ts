@@ -118,6 +118,11 @@ export class BacktestService {
     return status
   }
 
+  /** Runs in progress (their records are being written). */
+  get active(): number {
+    return this.running.size
+  }
+
   /** Runs in progress (tests wait for them; shutdown stops them). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 5))

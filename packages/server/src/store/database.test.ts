@@ -60,4 +60,23 @@ describe('WAL checkpointing', () => {
     expect(aided.restarts).toBeGreaterThanOrEqual(5)
     expect(aided.frames).toBeLessThan(aided.writes / 2)
   }, 30_000)
+
+  it('leaves the copying to the worker while `followUp` says no (bulk writes going on)', async () => {
+    let asked = 0
+    const held = await steadyWrites(
+      {
+        checkpointIntervalMs: 10,
+        walRestartFrames: 64,
+        followUp: () => {
+          asked++
+          return false
+        },
+      },
+      1000,
+    )
+    const aided = await steadyWrites({ checkpointIntervalMs: 10, walRestartFrames: 64, followUp: () => true }, 1000)
+    expect(asked).toBeGreaterThan(0)
+    expect(held.restarts).toBeLessThan(aided.restarts)
+    expect(aided.restarts).toBeGreaterThanOrEqual(5)
+  }, 30_000)
 })

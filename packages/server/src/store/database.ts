@@ -16,6 +16,13 @@ export interface StoreOptions {
   checkpointIntervalMs?: number
   /** Log length (frames) from which the writer completes a checkpoint so the log restarts. */
   walRestartFrames?: number
+  /**
+   * Whether the writer may complete a checkpoint now (default: always). False while bulk writes go
+   * on (a backtest persisting megabytes a second): what was written since the worker's pass is then
+   * megabytes, a 20–70 ms stall to copy inline; the worker's passes copy it instead, and the log
+   * restarts at the first follow-up after the bulk writes end.
+   */
+  followUp?: () => boolean
 }
 
 /**
@@ -41,7 +48,7 @@ export function openDatabase(url: string, options: StoreOptions = {}): Db {
     const checkpointer = startCheckpointer(resolve(path), {
       intervalMs: checkpointIntervalMs,
       onCheckpoint(logFrames) {
-        if (logFrames < walRestartFrames || !sqlite.open) return
+        if (logFrames < walRestartFrames || !sqlite.open || options.followUp?.() === false) return
         try {
           // Right after the worker's pass only the last milliseconds of frames are left to copy.
           sqlite.pragma('wal_checkpoint(PASSIVE)')
