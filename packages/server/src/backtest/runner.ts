@@ -6,6 +6,8 @@ import type { BacktestSpec, RunEventType, RunSink } from './types'
 export interface PersistingSink extends RunSink {
   /** The same record as `event`, with `data` serialized already (a worker's batch). */
   eventJson(eventType: RunEventType, time: number, data: string): void
+  /** The same records as `equity`, packed as a worker posts them: time, equity, balance, drawdown_pct per point. */
+  equityPoints(points: Float64Array): void
   /** True once the run reached a final status (stopped, say): it takes no more records. */
   readonly closed: boolean
 }

@@ -10,6 +10,8 @@ export interface ExecutionSink extends RunSink {
   readonly executionId: number
   /** The same record as `event`, its data serialized already (a backtest worker's batch). */
   eventJson(eventType: RunEventType, time: number, data: string): void
+  /** The same records as `equity`, four float64 per point (time, equity, balance, drawdown_pct). */
+  equityPoints(points: Float64Array): void
   /** Write everything buffered, in one transaction (nothing when the buffer is empty). */
   flush(): void
   /** Records emitted so far per kind (the last sequence handed out); buffered ones included. */
@@ -96,18 +98,26 @@ export class RecordSink implements ExecutionSink {
   }
 
   equity(p: EquityPoint): void {
+    this.point(p.time, p.equity, p.balance, p.drawdown_pct)
+  }
+
+  equityPoints(points: Float64Array): void {
+    for (let o = 0; o < points.length; o += 4) this.point(points[o]!, points[o + 1]!, points[o + 2]!, points[o + 3]!)
+  }
+
+  private point(time: number, equity: number, balance: number, drawdownPct: number): void {
     this.open()
     const last = this.seq.equityLastTime
     // The equity queries find time ranges by sequence: time must not go back.
-    if (last !== null && p.time < last) throw new Error(`Equity point at ${p.time} is before the previous one (${last}): times must ascend`)
+    if (last !== null && time < last) throw new Error(`Equity point at ${time} is before the previous one (${last}): times must ascend`)
     const o = this.pointCount * 4
-    this.points[o] = p.time
-    this.points[o + 1] = p.equity
-    this.points[o + 2] = p.balance
-    this.points[o + 3] = p.drawdown_pct
+    this.points[o] = time
+    this.points[o + 1] = equity
+    this.points[o + 2] = balance
+    this.points[o + 3] = drawdownPct
     this.pointCount++
     this.seq.equity++
-    this.seq.equityLastTime = p.time
+    this.seq.equityLastTime = time
     this.buffered()
   }
 

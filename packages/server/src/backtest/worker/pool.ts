@@ -44,8 +44,7 @@ function apply(sink: PersistingSink, b: RunBatch): void {
   if (sink.closed) return
   for (let i = 0; i < b.eventTypes.length; i++) sink.eventJson(b.eventTypes[i]!, b.eventTimes[i]!, b.eventData[i]!)
   for (const t of b.trades) sink.trade(t)
-  const p = b.equity
-  for (let o = 0; o < p.length; o += 4) sink.equity({ time: p[o]!, equity: p[o + 1]!, balance: p[o + 2]!, drawdown_pct: p[o + 3]! })
+  sink.equityPoints(b.equity)
   if (b.checkpoint) sink.checkpoint(b.checkpoint)
 }
 
