@@ -62,10 +62,16 @@ export class BosChochStream {
   private readonly upWatch = new CrossingWatch(true, true)
   private readonly downWatch = new CrossingWatch(false, true)
   private readonly hits: number[] = []
-  private tail: TailSearch[] = []
+  private readonly tail: TailSearch[] = []
   // Undo log of the tail's effect on the outputs.
   private poppedFinal: number[] = []
   private tailRows: number[] = []
+  // Scratch of step 4 (see push).
+  private readonly tRow: number[] = []
+  private readonly tSig: number[] = []
+  private readonly tLevel: number[] = []
+  private readonly tBroken: number[] = []
+  private readonly tailAlive: number[] = []
 
   constructor(
     private readonly sw: SwingTracker,
@@ -88,13 +94,19 @@ export class BosChochStream {
     const down = this.closeBreak ? s.close : s.low
 
     // 1. Undo last push's tail.
-    for (const k of this.poppedFinal) this.writeAlive(k)
-    for (const row of this.tailRows) this.out.bos[row] = this.out.choch[row] = this.out.level[row] = this.out.brokenIndex[row] = Number.NaN
-    this.poppedFinal.length = this.tailRows.length = 0
+    // (Lengths are reset only when set: truncating an array is a runtime call, even an empty one.)
+    if (this.poppedFinal.length > 0) {
+      for (const k of this.poppedFinal) this.writeAlive(k)
+      this.poppedFinal.length = 0
+    }
+    if (this.tailRows.length > 0) {
+      for (const row of this.tailRows) this.out.bos[row] = this.out.choch[row] = this.out.level[row] = this.out.brokenIndex[row] = Number.NaN
+      this.tailRows.length = 0
+    }
 
     // 2. Unbroken final signals broken by the newest row, in signal order.
     const hits = this.hits
-    hits.length = 0
+    if (hits.length > 0) hits.length = 0
     let id: number
     while ((id = this.upWatch.pop(up[j]!, j)) >= 0) hits.push(id)
     while ((id = this.downWatch.pop(down[j]!, j)) >= 0) hits.push(id)
@@ -129,11 +141,11 @@ export class BosChochStream {
     for (const t of this.tail) t.used = false
     const cnt = sw.count
     let tailTop = this.stack.length
-    const tailAlive: number[] = [] // encoded tail signals kept alive: index into tailSig arrays
-    const tRow: number[] = []
-    const tSig: number[] = []
-    const tLevel: number[] = []
-    const tBroken: number[] = []
+    // The tail's signals (at most two), in scratch arrays reused across pushes: tn of them, and
+    // the an indices of those kept alive.
+    const { tRow, tSig, tLevel, tBroken, tailAlive } = this
+    let tn = 0
+    let an = 0
     for (let e = Math.max(f, 3); e < cnt; e++) {
       const sig = pattern(sw.typeAt(e - 3), sw.typeAt(e - 2), sw.typeAt(e - 1), sw.typeAt(e), sw.levelAt(e - 3), sw.levelAt(e - 2), sw.levelAt(e - 1), sw.levelAt(e))
       const p = sw.rowAt(e - 2)
@@ -143,14 +155,14 @@ export class BosChochStream {
       // Searched even when the pattern does not fire now: it may fire after R or A moves.
       const b = this.search(p, from, dir, level, s)
       if (sig === 0) continue
-      tRow.push(p)
-      tSig.push(sig)
-      tLevel.push(level)
-      tBroken.push(b)
+      const t = tn++
+      tRow[t] = p
+      tSig[t] = sig
+      tLevel[t] = level
+      tBroken[t] = b
       if (b < 0) continue
-      const t = tRow.length - 1
-      while (tailAlive.length > 0 && tBroken[tailAlive[tailAlive.length - 1]!]! >= b) tailAlive.pop()
-      if (tailAlive.length === 0) {
+      while (an > 0 && tBroken[tailAlive[an - 1]!]! >= b) an--
+      if (an === 0) {
         while (tailTop > 0 && this.sBroken[this.stack[tailTop - 1]!]! >= b) {
           tailTop--
           const k = this.stack[tailTop]!
@@ -158,14 +170,18 @@ export class BosChochStream {
           this.clearAlive(k)
         }
       }
-      tailAlive.push(t)
+      tailAlive[an++] = t
     }
-    this.tail = this.tail.filter((t) => t.used)
-    for (let t = 0; t < tRow.length; t++) {
+    const tail = this.tail
+    let kept = 0
+    for (const t of tail) if (t.used) tail[kept++] = t
+    if (kept !== tail.length) tail.length = kept
+    for (let t = 0; t < tn; t++) {
       const b = tBroken[t]!
       if (b < 0) continue
       const row = tRow[t]!
-      const alive = tailAlive.includes(t)
+      let alive = false
+      for (let a = 0; a < an; a++) if (tailAlive[a] === t) alive = true
       if (this.parity || alive) {
         this.out.brokenIndex[row] = b
         this.tailRows.push(row)
@@ -227,7 +243,7 @@ export class BosChochStream {
 
   /** First row ≥ from (up to the newest) breaking the level, or -1; continued across pushes. */
   private search(p: number, from: number, dir: number, level: number, s: Series): number {
-    let t = this.tail.find((x) => x.p === p && x.from === from && x.dir === dir && x.level === level)
+    let t = this.findTail(p, from, dir, level)
     if (!t) {
       t = { p, from, dir, level, scanned: from - 1, found: -1, used: true }
       this.tail.push(t)
@@ -251,8 +267,13 @@ export class BosChochStream {
    * its row, -1 if none up to the newest row, -2 if there was no such search.
    */
   private takeTail(p: number, from: number, dir: number, level: number, s: Series): number {
-    const t = this.tail.find((x) => x.p === p && x.from === from && x.dir === dir && x.level === level)
+    const t = this.findTail(p, from, dir, level)
     if (!t) return -2
     return this.search(p, from, dir, level, s)
+  }
+
+  private findTail(p: number, from: number, dir: number, level: number): TailSearch | undefined {
+    for (const x of this.tail) if (x.p === p && x.from === from && x.dir === dir && x.level === level) return x
+    return undefined
   }
 }

@@ -77,6 +77,6 @@ export class CrossingWatch {
         from[w++] = from[k]!
       }
     }
-    keys.length = ids.length = from.length = w
+    if (w !== ids.length) keys.length = ids.length = from.length = w
   }
 }

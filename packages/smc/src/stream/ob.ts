@@ -102,7 +102,7 @@ export class ObStream {
 
     // 1. Lifecycle events on the newest row (collected first, then applied).
     const hits = this.hits
-    hits.length = 0
+    if (hits.length > 0) hits.length = 0
     let id: number
     while ((id = this.bullMit.pop(xl[j]!, j)) >= 0) hits.push(id)
     while ((id = this.bearMit.pop(xh[j]!, j)) >= 0) hits.push(id)
@@ -137,7 +137,7 @@ export class ObStream {
         if (this.fmBoundFinal[fm] && this.fmScanned[fm]! >= this.fmBound[fm]!) continue
         this.open[w++] = fm
       }
-      this.open.length = w
+      if (w !== this.open.length) this.open.length = w
     }
 
     // 3. Swing changes: swings that became final, then the new / moved R.
