@@ -31,6 +31,7 @@ import { createRandom } from '../../packages/server/src/core/index'
 import type { CandleColumns } from '../../packages/server/src/market/index'
 import { createReplayMarket } from '../../packages/server/src/market/csv/index'
 import { getStrategy } from '../../packages/server/src/strategies/registry'
+import { candleAt } from '../../packages/server/src/strategies/types'
 import { createTestContext } from '../../packages/server/src/testing/index'
 import { BTC, MINUTE, walk } from '../lib/candle-walk'
 import { median } from '../lib/median'
@@ -287,7 +288,7 @@ for (const k of CASES) {
       const inst = def.create(p, { symbol: 'BTCUSDT', interval: '1m', instrument: BTC, random: createRandom('bench') })
       const account = { equity: 10_000, available: 10_000, position: null }
       const t = performance.now()
-      for (let i = 0; i < N; i++) inst.onCandle({ candles: slice(candles, i + 1), index: i, account })
+      for (let i = 0; i < N; i++) inst.onCandle({ candles: slice(candles, i + 1), index: i, candle: candleAt(candles, i), account })
       rates.push(N / ((performance.now() - t) / 1000))
     }
     line('(1b) strategy alone, flat account', `${fmt(median(rates))} candles/s`, '', null)

@@ -4,7 +4,7 @@ import { ACTIVE, positionView, type ExecutionService, type OrderRequest } from '
 import { closedCandles, floorToStep, type Instrument, type Interval, type MarketData } from '../market'
 import type { SettingsService } from '../settings'
 import { positionSize } from '../strategies/sizing'
-import type { Intent, StrategyAccount, StrategyInstance } from '../strategies/types'
+import { candleAt, type Intent, type StrategyAccount, type StrategyInstance } from '../strategies/types'
 import { unitOfWork, type Db, type DecisionAction, type RunnerRepository, type StrategyAccountRow, type StrategyDecisionRow, type UnitOfWork } from '../store'
 import { strategyUserId } from './user-ids'
 import { decisionView } from './decisions'
@@ -234,7 +234,7 @@ export class StrategyRunner {
     let intent: Intent | undefined
     try {
       for (let i = first; i < n; i++) {
-        intent = slot.instance.onCandle({ candles: i === n - 1 ? cols : (series.prefixes[i] ??= prefix(cols, i + 1)), index: i, account })
+        intent = slot.instance.onCandle({ candles: i === n - 1 ? cols : (series.prefixes[i] ??= prefix(cols, i + 1)), index: i, candle: candleAt(cols, i), account })
         slot.lastTime = cols.time[i]!
       }
     } catch (err) {

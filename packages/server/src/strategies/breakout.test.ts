@@ -4,6 +4,7 @@ import { atr, sma } from '../analytics/indicators'
 import { clusterLevels } from '../scanner'
 import { breakout } from './breakout'
 import { roundPriceToTick } from './sizing'
+import { candleAt } from './types'
 import { actions, candlesOf, checkIntents, guardedPrefix, randomCandles, setupFor, simulate, sliceCandles } from './strategies.test-helpers'
 
 const B = (o: number, h: number, l: number, c: number, v = 100) => ({ o, h, l, c, v })
@@ -77,7 +78,7 @@ describe('breakout', () => {
     const instance = breakout.create(breakout.params.parse(p), setupFor())
     const got: string[] = []
     for (let j = 0; j < c.close.length; j++) {
-      const intent = instance.onCandle({ candles: guardedPrefix(c, j + 1), index: j, account: { equity: 1e4, available: 1e4, position: null } })
+      const intent = instance.onCandle({ candles: guardedPrefix(c, j + 1), index: j, candle: candleAt(c, j), account: { equity: 1e4, available: 1e4, position: null } })
       if (intent.action === 'open') got.push(`${j} ${intent.side}`)
     }
     expect(got.length).toBeGreaterThan(5)

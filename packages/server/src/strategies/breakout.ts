@@ -65,7 +65,6 @@ class Breakout implements StrategyInstance {
   private readonly atr: StreamingAtr
   private readonly volume: StreamingSma
   private readonly hlc = { high: 0, low: 0, close: 0 }
-  private readonly bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
   private readonly gate: PositionGate
   private readonly fmt: (x: number) => string
   private readonly tick: number
@@ -109,14 +108,9 @@ class Breakout implements StrategyInstance {
   }
 
   onCandle(ctx: CandleContext): Intent {
-    const { candles, index: j } = ctx
-    const bar = this.bar
-    bar.time = candles.time[j]!
-    bar.open = candles.open[j]!
-    bar.high = candles.high[j]!
-    bar.low = candles.low[j]!
-    const close = (bar.close = candles.close[j]!)
-    const vol = (bar.volume = candles.volume[j]!)
+    const bar = ctx.candle
+    const close = bar.close
+    const vol = bar.volume
     const stream = this.stream
     stream.push(bar)
     const n = stream.length

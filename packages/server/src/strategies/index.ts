@@ -12,6 +12,7 @@ export type {
   StrategyInstance,
   StrategySetup,
 } from './types'
+export { candleAt } from './types'
 export { positionSize, roundPriceToTick, type PositionSizeInput, type TickRounding } from './sizing'
 export {
   STRATEGIES,

@@ -73,11 +73,11 @@ class RsiReversion implements StrategyInstance {
   }
 
   onCandle(ctx: CandleContext): Intent {
-    const { candles, index: j } = ctx
-    const close = candles.close[j]!
+    const { candle } = ctx
+    const close = candle.close
     const hlc = this.hlc
-    hlc.high = candles.high[j]!
-    hlc.low = candles.low[j]!
+    hlc.high = candle.high
+    hlc.low = candle.low
     hlc.close = close
     this.a = this.atr.update(hlc)
     this.close = close

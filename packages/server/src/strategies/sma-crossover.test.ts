@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { atr, sma } from '../analytics/indicators'
 import { roundPriceToTick } from './sizing'
+import { candleAt } from './types'
 import { smaCrossover } from './sma-crossover'
 import { actions, barsFromCloses, candlesOf, checkIntents, guardedPrefix, randomCandles, setupFor, simulate, sliceCandles } from './strategies.test-helpers'
 
@@ -80,6 +81,7 @@ describe('sma_crossover', () => {
       instance.onCandle({
         candles: guardedPrefix(candles, j + 1),
         index: j,
+        candle: candleAt(candles, j),
         account: { equity: 1, available: 1, position: { side: 'long', quantity: 1, entry_price: 100 } },
       }),
     )

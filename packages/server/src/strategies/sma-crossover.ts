@@ -68,11 +68,11 @@ class SmaCrossover implements StrategyInstance {
   }
 
   onCandle(ctx: CandleContext): Intent {
-    const { candles, index: j } = ctx
-    const close = candles.close[j]!
+    const { candle } = ctx
+    const close = candle.close
     const hlc = this.hlc
-    hlc.high = candles.high[j]!
-    hlc.low = candles.low[j]!
+    hlc.high = candle.high
+    hlc.low = candle.low
     hlc.close = close
     const a = this.atr.update(hlc)
     const f = this.fast.update(close)

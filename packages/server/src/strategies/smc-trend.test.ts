@@ -4,6 +4,7 @@ import { atr } from '../analytics/indicators'
 import { smcTrendSeries } from '../ml/smc-trend'
 import { smcTrend, type SmcTrendInstance } from './smc-trend'
 import { roundPriceToTick } from './sizing'
+import { candleAt } from './types'
 import { actions, candlesOf, checkIntents, guardedPrefix, randomCandles, setupFor, simulate, sliceCandles } from './strategies.test-helpers'
 
 const B = (o: number, h: number, l: number, c: number) => ({ o, h, l, c })
@@ -76,7 +77,7 @@ describe('smc_trend', () => {
     // Flat all along (the account never reports the position): 15 opens, 16 touches the same block: hold.
     const instance = smcTrend.create(smcTrend.params.parse(params), setupFor())
     const intents = bars.map((_, j) =>
-      instance.onCandle({ candles: guardedPrefix(candles, j + 1), index: j, account: { equity: 1e4, available: 1e4, position: null } }),
+      instance.onCandle({ candles: guardedPrefix(candles, j + 1), index: j, candle: candleAt(candles, j), account: { equity: 1e4, available: 1e4, position: null } }),
     )
     expect(intents.flatMap((x, j) => (x.action === 'open' ? [j] : []))).toEqual([15, 27])
   })
@@ -88,7 +89,7 @@ describe('smc_trend', () => {
       const expected = smcTrendSeries(c, swing)
       const got = new Float64Array(c.close.length)
       for (let j = 0; j < c.close.length; j++) {
-        instance.onCandle({ candles: guardedPrefix(c, j + 1), index: j, account: { equity: 1e4, available: 1e4, position: null } })
+        instance.onCandle({ candles: guardedPrefix(c, j + 1), index: j, candle: candleAt(c, j), account: { equity: 1e4, available: 1e4, position: null } })
         got[j] = instance.currentTrend
       }
       expect(got).toEqual(expected)

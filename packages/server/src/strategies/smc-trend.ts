@@ -68,7 +68,6 @@ export class SmcTrendInstance implements StrategyInstance {
   private readonly swings: SwingList
   private readonly atr: StreamingAtr
   private readonly hlc = { high: 0, low: 0, close: 0 }
-  private readonly bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
   private readonly gate: PositionGate
   private readonly fmt: (x: number) => string
   private readonly tick: number
@@ -117,14 +116,7 @@ export class SmcTrendInstance implements StrategyInstance {
   }
 
   onCandle(ctx: CandleContext): Intent {
-    const { candles, index: j } = ctx
-    const bar = this.bar
-    bar.time = candles.time[j]!
-    bar.open = candles.open[j]!
-    bar.high = candles.high[j]!
-    bar.low = candles.low[j]!
-    bar.close = candles.close[j]!
-    bar.volume = candles.volume[j]!
+    const bar = ctx.candle
     const stream = this.stream
     stream.push(bar)
     const n = stream.length

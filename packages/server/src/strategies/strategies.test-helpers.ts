@@ -4,7 +4,7 @@
 import { allocCandles, type Candles } from '@smc-trading/smc'
 import { createRandom } from '../core'
 import { DEFAULT_INSTRUMENTS, type Instrument } from '../market'
-import type { Intent, StrategyAccount, StrategyDefinition, StrategySetup } from './types'
+import { candleAt, type Intent, type StrategyAccount, type StrategyDefinition, type StrategySetup } from './types'
 
 export const BTC: Instrument = DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BTCUSDT')!
 
@@ -145,7 +145,7 @@ export function simulate<P extends { risk_fraction: number }>(
       available: 10_000,
       position: position && { side: position.side, quantity: position.quantity, entry_price: position.entry_price },
     }
-    const intent = instance.onCandle({ candles: guardedPrefix(candles, j + 1), index: j, account })
+    const intent = instance.onCandle({ candles: guardedPrefix(candles, j + 1), index: j, candle: candleAt(candles, j), account })
     steps.push({ index: j, intent, position: account.position })
     order = intent.action === 'hold' ? null : intent
   }

@@ -2,7 +2,7 @@ import type { Candles } from '@smc-trading/smc'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRandom, fromAtoms, type ManualClock } from '../../core'
 import { SeriesMarket } from '../../market'
-import type { Intent, StrategyAccount } from '../../strategies/types'
+import { candleAt, type Intent, type StrategyAccount } from '../../strategies/types'
 import { createTestContext, type TestContext } from '../../testing'
 import type { BacktestSpec, RunTrade } from '../types'
 import { CandleReplay } from './replay'
@@ -102,7 +102,7 @@ async function paperRun(spec: BacktestSpec, candles: Candles, bookSeed: string) 
     replay.finishCandle(c, stops)
     replay.closeCandle(c.time)
     const acc = account()
-    const intent = strategy.onCandle({ candles: slice(candles, i + 1), index: i, account: acc })
+    const intent = strategy.onCandle({ candles: slice(candles, i + 1), index: i, candle: candleAt(candles, i), account: acc })
     if (intent.action !== 'hold' && i < n - 1) {
       const entry = intent.action === 'open' ? (intent.type === 'limit' ? intent.price! : c.close) : 0
       const quantity = intent.action === 'open' ? entryQuantity(acc, params.risk_fraction, entry, intent.stop_loss, ETH, spec).quantity : 0

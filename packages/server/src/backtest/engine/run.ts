@@ -58,7 +58,7 @@ import type { Portfolio } from '../../risk/types'
 import { floorToStep, type Candle, type CandleColumns, type Instrument } from '../../market'
 import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
-import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
+import { candleAt, type CloseIntent, type Intent, type OpenIntent, type StrategyAccount, type StrategyDefinition, type StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
 import { CandleWindow } from './candle-window'
 import { RunMetricsTracker } from './metrics'
@@ -439,7 +439,7 @@ class BacktestRun {
     const c = this.candles
     const n = i + 1
     const account = this.account()
-    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, account })
+    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, candle: candleAt(c, i), account })
     if (intent.action === 'hold') return
     const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
     let quantity = 0
