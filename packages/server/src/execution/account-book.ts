@@ -3,8 +3,14 @@ import type { Portfolio } from '../risk'
 import type { EngineDeps } from './engine-deps'
 import { DAY_MS } from './engine-deps'
 import { equityMarks } from './history'
-import { notionalAtoms, scalesOf } from './money'
+import { notionalNumber, scalesOf } from './money'
 import type { Account, Position } from './types'
+
+/** An account's equity and the notional of its open positions, in atoms. */
+export interface Valuation {
+  equity: number
+  exposure: number
+}
 
 /** An account and its open positions, held in memory between requests (the store is the truth). */
 export interface AccountState {
@@ -135,16 +141,46 @@ export class AccountBook {
     this.marks.set(symbol, price)
   }
 
+  /**
+   * The account's equity and exposure at the last prices, into `out`: portfolio()'s figures without
+   * its position list or a new object (a backtest values its account every candle). Moves the peak
+   * equity and the day's start as portfolio() does.
+   */
+  valuation(st: AccountState, out: Valuation): Valuation {
+    let unrealized = 0
+    let exposure = 0
+    for (const pos of st.positions.values()) {
+      const value = this.positionValue(pos)
+      if (value === null) continue
+      unrealized += pos.side === 'long' ? value - pos.costBasis : pos.costBasis - value
+      exposure += value
+    }
+    const equity = st.account.balance + unrealized
+    if (equity > st.peakEquity) st.peakEquity = equity
+    // As portfolio(): the day's starting equity follows the clock's day.
+    this.dayStart(st, this.d.clock.now())
+    out.equity = equity
+    out.exposure = exposure
+    return out
+  }
+
+  /** A position's notional at its symbol's mark, in atoms (null: the instrument is gone). */
+  private positionValue(pos: Position): number | null {
+    const inst = this.d.market.instrument(pos.symbol)
+    if (!inst) return null
+    const s = scalesOf(inst)
+    return notionalNumber(s, Math.round(this.mark(pos.symbol) * s.priceScale), pos.quantity)
+  }
+
   /** The account marked to the last prices: what risk checks and metrics read. */
   portfolio(st: AccountState, now = this.d.clock.now()): Portfolio {
     let unrealized = 0
     let exposure = 0
     const positions: Portfolio['positions'] = []
     for (const pos of st.positions.values()) {
-      const inst = this.d.market.instrument(pos.symbol)
-      if (!inst) continue
-      const s = scalesOf(inst)
-      const value = Number(notionalAtoms(s, Math.round(this.mark(pos.symbol) * s.priceScale), pos.quantity))
+      const value = this.positionValue(pos)
+      if (value === null) continue
+      const s = scalesOf(this.d.market.instrument(pos.symbol)!)
       const u = pos.side === 'long' ? value - pos.costBasis : pos.costBasis - value
       unrealized += u
       exposure += value

@@ -3,7 +3,7 @@ import type { MarketData } from '../market'
 import type { Portfolio, RiskService } from '../risk'
 import type { SettingsService } from '../settings'
 import { sqliteExecutionRepositories, unitOfWork, type Db, type ExecutionRepositories } from '../store'
-import { AccountBook, type AccountState } from './account-book'
+import { AccountBook, type AccountState, type Valuation } from './account-book'
 import { closeAllPositions, type CloseAllResult } from './bulk-actions'
 import type { EngineDeps } from './engine-deps'
 import { equityHistory, listRoundTrips, pageRoundTrips, type EquityPoint, type RoundTrip, type RoundTripQuery } from './history'
@@ -44,7 +44,7 @@ export interface ExecutionOptions {
   markIntervalMs?: number
 }
 
-export type { AccountState } from './account-book'
+export type { AccountState, Valuation } from './account-book'
 
 /**
  * The paper exchange: accounts (one per user), orders through one transition table, matching
@@ -127,6 +127,11 @@ export class ExecutionService {
   /** The account marked to the last prices: what risk checks and metrics read. */
   portfolio(st: AccountState, now = this.d.clock.now()): Portfolio {
     return this.book.portfolio(st, now)
+  }
+
+  /** Equity and exposure at the last prices, into `out` (portfolio()'s figures, nothing allocated). */
+  valuation(st: AccountState, out: Valuation): Valuation {
+    return this.book.valuation(st, out)
   }
 
   // ---- orders -------------------------------------------------------------------------------

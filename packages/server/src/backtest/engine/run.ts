@@ -53,12 +53,11 @@ import { performance } from 'node:perf_hooks'
 import { createRandom, DomainError, drawdown, fromAtoms, type DomainEvent } from '../../core'
 import { ACTIVE, type Fill, type Order, type OrderRequest } from '../../execution'
 import { averagePrice, fromUnits, scalesOf, type Scales } from '../../execution/money'
-import type { AccountState } from '../../execution/execution-service'
-import type { Portfolio } from '../../risk/types'
+import type { AccountState, Valuation } from '../../execution/execution-service'
 import { floorToStep, type Candle, type CandleColumns, type Instrument } from '../../market'
 import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
-import { candleAt, type CloseIntent, type Intent, type OpenIntent, type StrategyAccount, type StrategyDefinition, type StrategyInstance } from '../../strategies/types'
+import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
 import { CandleWindow } from './candle-window'
 import { RunMetricsTracker } from './metrics'
@@ -248,8 +247,9 @@ class BacktestRun {
   /** The closed round trips and the metrics over them, kept up to date as trades close. */
   private readonly trades: RunMetricsTracker
   private pending: Pending | null = null
-  /** The account's mark taken for this candle's decision (the equity point reuses it), until used. */
-  private marked: Portfolio | null = null
+  /** The account's mark taken for this candle's decision (the equity point reuses it while `marked`). */
+  private readonly mark: Valuation = { equity: 0, exposure: 0 }
+  private marked = false
   /** The resting entry limit, if any (sandbox id). */
   private entryLimit: string | null = null
   private peak: number
@@ -387,7 +387,7 @@ class BacktestRun {
     replay.closeCandle(c.time)
     const close = c.time + this.stepMs
     this.processed = i + 1
-    this.decide(i, close)
+    this.decide(i, c, close)
     return close
   }
 
@@ -423,9 +423,9 @@ class BacktestRun {
   }
 
   private account(): StrategyAccount {
-    const p = this.sandbox.services.execution.portfolio(this.st)
+    const p = this.sandbox.services.execution.valuation(this.st, this.mark)
     // A decision changes nothing before the next open: the candle's equity point is this mark.
-    this.marked = p
+    this.marked = true
     const pos = this.st.positions.get(this.spec.symbol)
     return {
       equity: fromAtoms(p.equity),
@@ -435,11 +435,11 @@ class BacktestRun {
   }
 
   /** The strategy decides on candles[0..i] at the close of candle i. */
-  private decide(i: number, time: number): void {
+  private decide(i: number, candle: Candle, time: number): void {
     const c = this.candles
     const n = i + 1
     const account = this.account()
-    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, candle: candleAt(c, i), account })
+    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, candle, account })
     if (intent.action === 'hold') return
     const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
     let quantity = 0
@@ -633,15 +633,15 @@ class BacktestRun {
   /** After the last candle: cancel a resting entry, close the position at market (END_OF_DATA). */
   private endOfData(): void {
     this.pending = null
-    this.marked = null
+    this.marked = false
     if (this.entryLimit !== null && this.open.has(this.entryLimit)) this.cancel(this.entryLimit)
     this.entryLimit = null
     this.closePosition('END_OF_DATA')
   }
 
   private equityPoint(time: number): void {
-    const p = this.marked ?? this.sandbox.services.execution.portfolio(this.st)
-    this.marked = null
+    const p = this.marked ? this.mark : this.sandbox.services.execution.valuation(this.st, this.mark)
+    this.marked = false
     const equity = fromAtoms(p.equity)
     if (equity > this.peak) this.peak = equity
     const dd = drawdown(this.peak, equity) * 100
@@ -651,7 +651,7 @@ class BacktestRun {
   }
 
   private checkpoint(time: number): RunMetrics {
-    const p = this.sandbox.services.execution.portfolio(this.st)
+    const p = this.sandbox.services.execution.valuation(this.st, { equity: 0, exposure: 0 })
     const m = this.trades.metrics({
       processed: this.processed,
       total: this.total,
