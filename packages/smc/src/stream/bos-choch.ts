@@ -1,6 +1,5 @@
 import type { BosChoch, BosChochOptions } from '../indicators/bos-choch'
-import { f64Columns, growColumns } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import type { SwingTracker } from './swings'
 
@@ -77,14 +76,15 @@ export class BosChochStream {
     private readonly sw: SwingTracker,
     options: BosChochOptions,
     cap: number,
+    private readonly alloc: ColumnAlloc,
   ) {
     this.closeBreak = options.closeBreak ?? true
     this.parity = options.parity ?? true
-    this.out = f64Columns(['bos', 'choch', 'level', 'brokenIndex'], cap, Number.NaN)
+    this.out = alloc.columns(['bos', 'choch', 'level', 'brokenIndex'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap, Number.NaN)
+    this.alloc.growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {

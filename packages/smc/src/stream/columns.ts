@@ -1,18 +1,9 @@
 // Growable columns for the streaming engine: capacity doubles, the unused tail holds the fill value.
-import { f64Columns } from '../internal/columns'
 import type { Candles } from '../types'
-
-export { f64Columns }
+import type { ColumnPool } from './column-pool'
 
 export function growF64(a: Float64Array, cap: number, fill = 0): Float64Array {
   const b = new Float64Array(cap)
-  if (fill !== 0) b.fill(fill, a.length)
-  b.set(a)
-  return b
-}
-
-export function growI32(a: Int32Array, cap: number, fill = 0): Int32Array {
-  const b = new Int32Array(cap)
   if (fill !== 0) b.fill(fill, a.length)
   b.set(a)
   return b
@@ -22,12 +13,80 @@ type Column = Float64Array | Int32Array
 /** An object of columns only (an indicator's result, say). */
 type Columns<T> = { [K in keyof T]: Column }
 
-/** Grow every column of `cols` to `cap` rows, in place: new Float64 rows hold `fill`, new Int32 rows 0. */
-export function growColumns<T extends Columns<T>>(cols: T, cap: number, fill = 0): void {
-  const all = cols as Record<string, Column>
-  for (const k of Object.keys(all)) {
-    const c = all[k]!
-    all[k] = c instanceof Int32Array ? growI32(c, cap) : growF64(c, cap, fill)
+/**
+ * Allocates one stream's columns: fresh typed arrays, or buffers from a ColumnPool, in which case it
+ * remembers what it handed out so that `release` gives it back (and a column replaced by growth goes
+ * back at once). Reused memory is filled as fresh memory would read (zeros, or the fill value).
+ */
+export class ColumnAlloc {
+  private readonly lent = new Set<ArrayBuffer>()
+  private released = false
+
+  constructor(private readonly pool?: ColumnPool) {}
+
+  f64(n: number, fill = 0): Float64Array {
+    const reused = this.take(n * 8)
+    if (!reused) return this.lend(fill === 0 ? new Float64Array(n) : new Float64Array(n).fill(fill))
+    return this.lend(new Float64Array(reused).fill(fill))
+  }
+
+  i32(n: number, fill = 0): Int32Array {
+    const reused = this.take(n * 4)
+    if (!reused) return this.lend(fill === 0 ? new Int32Array(n) : new Int32Array(n).fill(fill))
+    return this.lend(new Int32Array(reused).fill(fill))
+  }
+
+  columns<K extends string>(names: readonly K[], n: number, fill = 0): Record<K, Float64Array> {
+    const cols = {} as Record<K, Float64Array>
+    for (const k of names) cols[k] = this.f64(n, fill)
+    return cols
+  }
+
+  /** `a` copied into a column of `cap` rows (the new rows hold `fill`); `a` goes back to the pool. */
+  growF64(a: Float64Array, cap: number, fill = 0): Float64Array {
+    const b = this.f64(cap, fill)
+    b.set(a)
+    this.giveBack(a)
+    return b
+  }
+
+  growI32(a: Int32Array, cap: number, fill = 0): Int32Array {
+    const b = this.i32(cap, fill)
+    b.set(a)
+    this.giveBack(a)
+    return b
+  }
+
+  /** Grow every column of `cols` to `cap` rows, in place: new Float64 rows hold `fill`, new Int32 rows 0. */
+  growColumns<T extends Columns<T>>(cols: T, cap: number, fill = 0): void {
+    const all = cols as Record<string, Column>
+    for (const k of Object.keys(all)) {
+      const c = all[k]!
+      all[k] = c instanceof Int32Array ? this.growI32(c, cap) : this.growF64(c, cap, fill)
+    }
+  }
+
+  /** Give every column handed out back to the pool: none of them may be used afterwards. */
+  release(): void {
+    this.released = true
+    if (!this.pool) return
+    for (const b of this.lent) this.pool.give(b)
+    this.lent.clear()
+  }
+
+  private take(byteLength: number): ArrayBuffer | undefined {
+    if (this.released) throw new RangeError('createSmcStream: the stream was released')
+    return this.pool?.take(byteLength)
+  }
+
+  private lend<A extends Column>(a: A): A {
+    if (this.pool) this.lent.add(a.buffer as ArrayBuffer)
+    return a
+  }
+
+  private giveBack(a: Column): void {
+    if (!this.pool || !this.lent.delete(a.buffer as ArrayBuffer)) return
+    this.pool.give(a.buffer as ArrayBuffer)
   }
 }
 
@@ -47,13 +106,13 @@ export interface Series extends Candles {
   cap: number
 }
 
-export function createSeries(cap: number): Series {
-  return { n: 0, cap, ...f64Columns(CANDLE_COLUMNS, cap) }
+export function createSeries(cap: number, alloc: ColumnAlloc): Series {
+  return { n: 0, cap, ...alloc.columns(CANDLE_COLUMNS, cap) }
 }
 
-export function growSeries(s: Series, cap: number): void {
+export function growSeries(s: Series, cap: number, alloc: ColumnAlloc): void {
   s.cap = cap
-  for (const k of CANDLE_COLUMNS) s[k] = growF64(s[k], cap)
+  for (const k of CANDLE_COLUMNS) s[k] = alloc.growF64(s[k], cap)
 }
 
 /** The candles held, columnar (views, valid until the series grows). */

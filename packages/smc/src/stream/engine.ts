@@ -1,5 +1,5 @@
 import { BosChochStream } from './bos-choch'
-import { createSeries, growSeries, viewCandles, viewColumns, type Series } from './columns'
+import { ColumnAlloc, createSeries, growSeries, viewCandles, viewColumns, type Series } from './columns'
 import { FvgStream } from './fvg'
 import { LiquidityStream } from './liquidity'
 import { ObStream } from './ob'
@@ -33,21 +33,22 @@ export function checkCandle(candle: StreamCandle, i: number, lastTime: number | 
 /** One engine over all the candles it is given (the stream without a window). */
 export function createEngine(options: SmcStreamOptions, requested: number): { api: SmcStream; series: Series } {
   const cap0 = Math.max(16, requested)
-  const series = createSeries(cap0)
+  const alloc = new ColumnAlloc(options.pool)
+  const series = createSeries(cap0, alloc)
   const swingOpts = options.swings ?? {}
-  const sw = new SwingTracker(swingOpts.swingLength ?? 50, swingOpts.parity ?? true, cap0)
+  const sw = new SwingTracker(swingOpts.swingLength ?? 50, swingOpts.parity ?? true, cap0, alloc)
   const fvgOpts = opt(options.fvg, true)
   const bosOpts = opt(options.bosChoch, true)
   const obOpts = opt(options.ob, true)
   const liqOpts = opt(options.liquidity, true)
   const retr = options.retracements ?? true
-  const fvg = fvgOpts && new FvgStream(fvgOpts, cap0)
-  const bos = bosOpts && new BosChochStream(sw, bosOpts, cap0)
-  const ob = obOpts && new ObStream(sw, obOpts, cap0)
-  const liq = liqOpts && new LiquidityStream(sw, liqOpts, cap0)
-  const ret = retr ? new RetracementsStream(sw, cap0) : undefined
-  const phl = list(options.previousHighLow, true).map((o) => new PreviousHighLowStream(o, cap0))
-  const ses = list(options.sessions, false).map((o) => new SessionsStream(o, cap0))
+  const fvg = fvgOpts && new FvgStream(fvgOpts, cap0, alloc)
+  const bos = bosOpts && new BosChochStream(sw, bosOpts, cap0, alloc)
+  const ob = obOpts && new ObStream(sw, obOpts, cap0, alloc)
+  const liq = liqOpts && new LiquidityStream(sw, liqOpts, cap0, alloc)
+  const ret = retr ? new RetracementsStream(sw, cap0, alloc) : undefined
+  const phl = list(options.previousHighLow, true).map((o) => new PreviousHighLowStream(o, cap0, alloc))
+  const ses = list(options.sessions, false).map((o) => new SessionsStream(o, cap0, alloc))
   // Order matters: the swing frame first, then everything reading it.
   const ordered: { grow(cap: number): void; push(s: Series): void }[] = [sw]
   for (const p of [fvg, bos, ob, liq, ret]) if (p) ordered.push(p)
@@ -63,6 +64,7 @@ export function createEngine(options: SmcStreamOptions, requested: number): { ap
     return x
   }
 
+  let released = false
   const api: SmcStream = {
     get length() {
       return series.n
@@ -71,11 +73,12 @@ export function createEngine(options: SmcStreamOptions, requested: number): { ap
     push(candle) {
       const { time, open, high, low, close, volume } = candle
       const i = series.n
+      if (released) throw new RangeError('push: the stream was released')
       checkCandle(candle, i, series.time[i - 1])
       for (const s of ses) s.prepare(time, i)
       if (i === series.cap) {
         const cap = series.cap * 2
-        growSeries(series, cap)
+        growSeries(series, cap, alloc)
         for (const p of ordered) p.grow(cap)
       }
       series.time[i] = time
@@ -97,6 +100,10 @@ export function createEngine(options: SmcStreamOptions, requested: number): { ap
     retracements: () => viewColumns(need(ret, 'retracements').out, series.n),
     previousHighLow: (index = 0) => viewColumns(at(phl, index, 'previousHighLow').out, series.n),
     sessions: (index = 0) => viewColumns(at(ses, index, 'sessions').out, series.n),
+    release() {
+      released = true
+      alloc.release()
+    },
     result() {
       return {
         length: series.n,

@@ -1,5 +1,5 @@
 import type { FvgOptions, FvgResult } from '../indicators/fvg'
-import { f64Columns, growColumns } from './columns'
+import type { ColumnAlloc } from './columns'
 import type { Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 
@@ -17,14 +17,18 @@ export class FvgStream {
   private readonly bull = new CrossingWatch(false, false)
   private readonly bear = new CrossingWatch(true, false)
 
-  constructor(options: FvgOptions, cap: number) {
+  constructor(
+    options: FvgOptions,
+    cap: number,
+    private readonly alloc: ColumnAlloc,
+  ) {
     this.join = options.joinConsecutive ?? false
     this.never = (options.parity ?? true) ? 0 : Number.NaN
-    this.out = f64Columns(['fvg', 'top', 'bottom', 'mitigatedIndex'], cap, Number.NaN)
+    this.out = alloc.columns(['fvg', 'top', 'bottom', 'mitigatedIndex'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap, Number.NaN)
+    this.alloc.growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {

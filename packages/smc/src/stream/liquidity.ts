@@ -1,7 +1,6 @@
 import type { Liquidity, LiquidityOptions } from '../indicators/liquidity'
 import { NextCrossing } from '../internal/next-crossing'
-import { f64Columns, growColumns } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import type { SwingTracker } from './swings'
 
@@ -47,14 +46,15 @@ export class LiquidityStream {
     private readonly sw: SwingTracker,
     options: LiquidityOptions,
     cap: number,
+    private readonly alloc: ColumnAlloc,
   ) {
     this.rangePercent = options.rangePercent ?? 0.01
     this.parity = options.parity ?? true
-    this.out = f64Columns(['liquidity', 'level', 'end', 'swept'], cap, Number.NaN)
+    this.out = alloc.columns(['liquidity', 'level', 'end', 'swept'], cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap, Number.NaN)
+    this.alloc.growColumns(this.out, cap, Number.NaN)
   }
 
   push(s: Series): void {

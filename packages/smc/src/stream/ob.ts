@@ -1,7 +1,6 @@
 import type { OrderBlocks, OrderBlocksOptions } from '../indicators/ob'
 import { obCandle } from '../internal/ob-candle'
-import { f64Columns, growColumns, growF64, growI32 } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import { BEAR, BULL, ObRecords } from './ob-records'
 import type { SwingTracker } from './swings'
@@ -68,23 +67,24 @@ export class ObStream {
     private readonly sw: SwingTracker,
     options: OrderBlocksOptions,
     cap: number,
+    private readonly alloc: ColumnAlloc,
   ) {
     this.closeMitigation = options.closeMitigation ?? false
     this.parity = options.parity ?? true
-    this.out = f64Columns(['ob', 'top', 'bottom', 'obVolume', 'mitigatedIndex', 'percentage'], cap, Number.NaN)
-    this.bullAt = new Int32Array(cap).fill(-1)
-    this.bearAt = new Int32Array(cap).fill(-1)
-    this.bodyLow = new Float64Array(this.closeMitigation ? cap : 0)
-    this.bodyHigh = new Float64Array(this.closeMitigation ? cap : 0)
+    this.out = alloc.columns(['ob', 'top', 'bottom', 'obVolume', 'mitigatedIndex', 'percentage'], cap, Number.NaN)
+    this.bullAt = alloc.i32(cap, -1)
+    this.bearAt = alloc.i32(cap, -1)
+    this.bodyLow = alloc.f64(this.closeMitigation ? cap : 0)
+    this.bodyHigh = alloc.f64(this.closeMitigation ? cap : 0)
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap, Number.NaN)
-    this.bullAt = growI32(this.bullAt, cap, -1)
-    this.bearAt = growI32(this.bearAt, cap, -1)
+    this.alloc.growColumns(this.out, cap, Number.NaN)
+    this.bullAt = this.alloc.growI32(this.bullAt, cap, -1)
+    this.bearAt = this.alloc.growI32(this.bearAt, cap, -1)
     if (this.closeMitigation) {
-      this.bodyLow = growF64(this.bodyLow, cap)
-      this.bodyHigh = growF64(this.bodyHigh, cap)
+      this.bodyLow = this.alloc.growF64(this.bodyLow, cap)
+      this.bodyHigh = this.alloc.growF64(this.bodyHigh, cap)
     }
   }
 

@@ -1,7 +1,6 @@
 import { parseTimeFrame } from '../indicators/previous-high-low'
 import type { ParsedTimeFrame, PreviousHighLowOptions, PreviousHighLowResult } from '../indicators/previous-high-low'
-import { f64Columns, growColumns } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 
 const DAY_MS = 86_400_000
 
@@ -31,14 +30,18 @@ export class PreviousHighLowStream {
   private bh = false
   private bl = false
 
-  constructor(options: PreviousHighLowOptions, cap: number) {
+  constructor(
+    options: PreviousHighLowOptions,
+    cap: number,
+    private readonly alloc: ColumnAlloc,
+  ) {
     this.tf = parseTimeFrame(options.timeFrame ?? '1D')
     this.parity = options.parity ?? true
-    this.out = { ...f64Columns(['previousHigh', 'previousLow'], cap), brokenHigh: new Int32Array(cap), brokenLow: new Int32Array(cap) }
+    this.out = { ...alloc.columns(['previousHigh', 'previousLow'], cap), brokenHigh: alloc.i32(cap), brokenLow: alloc.i32(cap) }
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap)
+    this.alloc.growColumns(this.out, cap)
   }
 
   push(s: Series): void {

@@ -1,6 +1,6 @@
 import type { Retracements } from '../indicators/retracements'
 import { retracementRow } from '../internal/retracement-step'
-import { growColumns } from './columns'
+import type { ColumnAlloc } from './columns'
 import type { Series } from './columns'
 import type { SwingTracker } from './swings'
 
@@ -25,15 +25,16 @@ export class RetracementsStream {
   constructor(
     private readonly sw: SwingTracker,
     cap: number,
+    private readonly alloc: ColumnAlloc,
   ) {
-    this.out = { direction: new Int32Array(cap), currentRetracement: new Float64Array(cap), deepestRetracement: new Float64Array(cap) }
-    const f64 = () => new Float64Array(cap)
-    this.pass = { dir: new Int32Array(cap), cur: f64(), deep: f64(), top: f64(), bot: f64() }
+    this.out = { direction: alloc.i32(cap), currentRetracement: alloc.f64(cap), deepestRetracement: alloc.f64(cap) }
+    const f64 = () => alloc.f64(cap)
+    this.pass = { dir: alloc.i32(cap), cur: f64(), deep: f64(), top: f64(), bot: f64() }
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap)
-    growColumns(this.pass, cap)
+    this.alloc.growColumns(this.out, cap)
+    this.alloc.growColumns(this.pass, cap)
   }
 
   push(s: Series): void {

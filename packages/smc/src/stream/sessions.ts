@@ -1,8 +1,7 @@
 import { sessionWindow } from '../indicators/sessions'
 import type { SessionsOptions, SessionsResult } from '../indicators/sessions'
 import { LocalTimeError, localToUtc } from '../time/zone'
-import { f64Columns, growColumns } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 
 const DAY_MS = 86_400_000
 const OFFSET_RE = /^(?:UTC|GMT)(?:([+-])(\d{1,2})(?::?([0-5]\d))?)?$/
@@ -31,7 +30,11 @@ export class SessionsStream {
   private prevOccurrence = Number.NaN
   private pendingUtc = 0
 
-  constructor(options: SessionsOptions, cap: number) {
+  constructor(
+    options: SessionsOptions,
+    cap: number,
+    private readonly alloc: ColumnAlloc,
+  ) {
     const { session, startTime = '', endTime = '', timeZone = 'UTC', parity = true } = options
     ;[this.start, this.end] = sessionWindow(session, startTime, endTime)
     this.wraps = !(this.start < this.end)
@@ -55,11 +58,11 @@ export class SessionsStream {
         throw e
       }
     }
-    this.out = { active: new Int32Array(cap), ...f64Columns(['high', 'low'], cap, parity ? 0 : Number.NaN) }
+    this.out = { active: alloc.i32(cap), ...alloc.columns(['high', 'low'], cap, parity ? 0 : Number.NaN) }
   }
 
   grow(cap: number): void {
-    growColumns(this.out, cap, this.parity ? 0 : Number.NaN)
+    this.alloc.growColumns(this.out, cap, this.parity ? 0 : Number.NaN)
   }
 
   /** Convert (and validate) the next candle's time; throws LocalTimeError like the batch. */

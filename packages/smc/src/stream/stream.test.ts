@@ -10,7 +10,7 @@ import { swingHighsLows } from '../indicators/swing-highs-lows'
 import { eurusdCandles } from '../testing/vectors'
 import { LocalTimeError } from '../time/zone'
 import { candlesFromArrays, type Candles } from '../types'
-import { createSmcStream, type SmcStream, type SmcStreamOptions } from './index'
+import { ColumnPool, createSmcStream, type SmcStream, type SmcStreamOptions } from './index'
 
 type Columns = Record<string, Float64Array | Int32Array>
 
@@ -262,6 +262,62 @@ describe('createSmcStream: window', () => {
     const stream = createSmcStream({ swings: { swingLength: 3 } })
     for (let i = 0; i < 100; i++) stream.push(candleAt(c, i))
     expect([stream.length, stream.dropped]).toEqual([100, 0])
+  })
+})
+
+describe('createSmcStream: a ColumnPool', () => {
+  const c = eurusdCandles()
+  // Every indicator, every column kind (Float64 NaN- and zero-filled, Int32 zero- and −1-filled).
+  const all: SmcStreamOptions = { ...REFERENCE_SUITE, ob: { closeMitigation: true }, liquidity: { rangePercent: 0.01 } }
+
+  it('a stream on reused memory equals the batch functions, from its capacity and through growth', () => {
+    const pool = new ColumnPool()
+    // First stream: fresh memory, grown from 16 rows (what growth replaces goes to the pool at once).
+    const first = streamAndCompare(c, { ...all, pool, initialCapacity: 16 }, 0, [300, 1000], 1200)
+    expect(pool.bytes).toBeGreaterThan(0)
+    first.release()
+    const kept = pool.bytes
+    // Its memory now holds its values: a second stream must not see them, whatever the rows.
+    const second = streamAndCompare(c, { ...all, pool, initialCapacity: 16 }, 40, [17, 33, 64, 129, 700], 1200)
+    expect(pool.bytes).toBeLessThan(kept)
+    second.release()
+    const again = streamAndCompare(c, { ...all, pool, initialCapacity: 2048 }, 0, [5, 999], 1500)
+    again.release()
+    const reused = streamAndCompare(c, { ...all, pool, initialCapacity: 2048 }, 30, [77, 1500], 1500)
+    expect(reused.length).toBe(1500)
+  })
+
+  it('a released stream refuses candles; release without a pool only ends the stream', () => {
+    const pool = new ColumnPool()
+    const s = createSmcStream({ swings: { swingLength: 5 }, pool })
+    for (let i = 0; i < 20; i++) s.push(candleAt(c, i))
+    s.release()
+    expect(() => s.push(candleAt(c, 20))).toThrow(/released/)
+    expect(pool.bytes).toBeGreaterThan(0)
+    const plain = createSmcStream({ swings: { swingLength: 5 } })
+    plain.push(candleAt(c, 0))
+    plain.release()
+    expect(() => plain.push(candleAt(c, 1))).toThrow(/released/)
+  })
+
+  it('keeps at most maxBytes, and a window stream trims into it with unchanged results', () => {
+    const tiny = new ColumnPool(1000)
+    const s = createSmcStream({ swings: { swingLength: 5 }, pool: tiny, initialCapacity: 4096 })
+    s.push(candleAt(c, 0))
+    s.release()
+    expect(tiny.bytes).toBe(0)
+    const pool = new ColumnPool()
+    const o: SmcStreamOptions = { swings: { swingLength: 5 }, sessions: { session: 'London' }, window: 150, pool }
+    const stream = createSmcStream(o)
+    const plain = createSmcStream({ ...o, pool: undefined })
+    for (let i = 0; i < 1000; i++) {
+      stream.push(candleAt(c, i))
+      plain.push(candleAt(c, i))
+      if (i % 37 === 0) expect(firstDiff(stream.result().bosChoch!, plain.result().bosChoch!)).toBeUndefined()
+    }
+    expect(stream.dropped).toBeGreaterThan(0)
+    expect(firstDiff(stream.result().ob!, plain.result().ob!)).toBeUndefined()
+    expect(firstDiff(stream.result().sessions[0]!, plain.result().sessions[0]!)).toBeUndefined()
   })
 })
 

@@ -56,8 +56,15 @@ export function createSmcStream(options: SmcStreamOptions | (CausalOptions & { m
       for (let k = s.n - window; k < s.n; k++)
         next.api.push({ time: s.time[k]!, open: s.open[k]!, high: s.high[k]!, low: s.low[k]!, close: s.close[k]!, volume: s.volume[k]! })
       // A candle rejected here (e.g. a session time the zone cannot place) leaves the old engine.
-      next.api.push(candle)
+      try {
+        next.api.push(candle)
+      } catch (err) {
+        next.api.release()
+        throw err
+      }
       dropped += s.n - window
+      // The old engine's columns go to the pool (if any): the next rebuild takes them.
+      engine.api.release()
       engine = next
       return outer
     },
@@ -71,6 +78,7 @@ export function createSmcStream(options: SmcStreamOptions | (CausalOptions & { m
     previousHighLow: (index) => engine.api.previousHighLow(index),
     sessions: (index) => engine.api.sessions(index),
     result: () => engine.api.result(),
+    release: () => engine.api.release(),
   }
   return outer
 }

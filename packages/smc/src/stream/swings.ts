@@ -1,5 +1,4 @@
-import { growF64 } from './columns'
-import type { Series } from './columns'
+import type { ColumnAlloc, Series } from './columns'
 
 /**
  * Streaming swing frame (same columns as `swingHighsLows` on the prefix).
@@ -41,20 +40,25 @@ export class SwingTracker {
   /** A new run started: R is new (the previous R, if any, became final). */
   newRun = false
 
-  constructor(swingLength: number, parity: boolean, cap: number) {
+  constructor(
+    swingLength: number,
+    parity: boolean,
+    cap: number,
+    private readonly alloc: ColumnAlloc,
+  ) {
     if (!Number.isInteger(swingLength) || swingLength < 1) {
       throw new RangeError(`swingLength must be a positive integer, got ${swingLength}`)
     }
     this.w = swingLength
     this.parity = parity
     this.firstCandidate = parity ? 2 * swingLength - 1 : swingLength - 1
-    this.highLow = new Float64Array(cap).fill(Number.NaN)
-    this.level = new Float64Array(cap).fill(Number.NaN)
+    this.highLow = alloc.f64(cap, Number.NaN)
+    this.level = alloc.f64(cap, Number.NaN)
   }
 
   grow(cap: number): void {
-    this.highLow = growF64(this.highLow, cap, Number.NaN)
-    this.level = growF64(this.level, cap, Number.NaN)
+    this.highLow = this.alloc.growF64(this.highLow, cap, Number.NaN)
+    this.level = this.alloc.growF64(this.level, cap, Number.NaN)
   }
 
   /** Number of swings in the frame (final + R + A). */

@@ -7,6 +7,7 @@ import type { Retracements } from '../indicators/retracements'
 import type { SessionsOptions, SessionsResult } from '../indicators/sessions'
 import type { SwingHighsLows, SwingHighsLowsOptions } from '../indicators/swing-highs-lows'
 import type { Candles } from '../types'
+import type { ColumnPool } from './column-pool'
 
 /** One candle for {@link SmcStream.push}; `time` is epoch milliseconds (naive clock time, as in `Candles`). */
 export interface StreamCandle {
@@ -39,6 +40,11 @@ export interface SmcStreamOptions {
   sessions?: SessionsOptions | readonly SessionsOptions[]
   /** Rows to allocate up front (grows by doubling). Default 1024. */
   initialCapacity?: number
+  /**
+   * Take the columns from this pool and give them back on `release()` (see {@link ColumnPool}): for
+   * a thread that runs many streams of the same length one after another. Results are unchanged.
+   */
+  pool?: ColumnPool
   /**
    * Bound memory for endless streams: once `2 × window` candles are held, the next push first drops
    * the oldest, keeping the latest `window`. The indicators are then those of the batch functions
@@ -93,4 +99,10 @@ export interface SmcStream {
   sessions(index?: number): SessionsResult
   /** All enabled indicators at once. */
   result(): SmcStreamResult
+  /**
+   * Done with the stream: its columns go back to `options.pool` (with no pool, nothing happens but
+   * this). Every view it returned is then invalid (the memory serves another stream) and `push`
+   * throws.
+   */
+  release(): void
 }
