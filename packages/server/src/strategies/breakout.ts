@@ -95,6 +95,9 @@ class Breakout implements StrategyInstance {
       liquidity: false,
       retracements: false,
       previousHighLow: false,
+      // Sized for the run when its length is known (no doubling), on the run's pool if it has one.
+      ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
+      pool: setup.columns,
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)
@@ -105,6 +108,10 @@ class Breakout implements StrategyInstance {
     this.decimals = setup.instrument.pricePrecision
     this.settings = { swing_length: p.swing_length, cluster_pct: p.cluster_pct, min_touches: p.min_touches, max_levels: p.max_levels }
     this.allSettings = { ...this.settings, max_levels: Number.MAX_SAFE_INTEGER }
+  }
+
+  dispose(): void {
+    this.stream.release()
   }
 
   onCandle(ctx: CandleContext): Intent {

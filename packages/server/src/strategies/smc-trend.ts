@@ -102,12 +102,17 @@ export class SmcTrendInstance implements StrategyInstance {
       // The stream keeps every candle's outputs: sized once for a run of known length, its columns
       // never double (a million candles held old and new columns at once, 80 MB more at the peak).
       ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
+      pool: setup.columns,
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)
     this.gate = new PositionGate('no order-block retracement in the trend')
     this.fmt = priceFormatter(setup.instrument)
     this.tick = setup.instrument.tickSize
+  }
+
+  dispose(): void {
+    this.stream.release()
   }
 
   /** The trend after the last candle: 1 bullish, −1 bearish, 0 none (for tests and diagnostics). */

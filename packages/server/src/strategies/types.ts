@@ -1,4 +1,4 @@
-import type { Candles, StreamCandle } from '@smc-trading/smc'
+import type { Candles, ColumnPool, StreamCandle } from '@smc-trading/smc'
 import type { z } from 'zod'
 import type { Random } from '../core'
 import type { Instrument, Interval } from '../market'
@@ -75,6 +75,11 @@ export type Intent = OpenIntent | CloseIntent | HoldIntent
 export interface StrategyInstance {
   /** Called once per closed candle, in order. */
   onCandle(ctx: CandleContext): Intent
+  /**
+   * The run is over: give back what the instance holds (an SMC stream's columns go to the setup's
+   * `columns` pool). Called at most once; the instance is not used afterwards.
+   */
+  dispose?(): void
 }
 
 /** Everything fixed for one run. */
@@ -88,6 +93,11 @@ export interface StrategySetup {
    * what it keeps per candle up front. Never changes a decision.
    */
   candles?: number
+  /**
+   * Where an SMC stream takes its columns from (a backtest thread's pool, see ColumnPool), giving
+   * them back in `dispose()`. Never changes a decision.
+   */
+  columns?: ColumnPool
 }
 
 /**

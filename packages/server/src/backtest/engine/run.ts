@@ -60,6 +60,7 @@ import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
 import { CandleWindow } from './candle-window'
+import { streamColumns } from './stream-columns'
 import { RunMetricsTracker } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
 import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES, validateTerms } from './validate'
@@ -222,9 +223,14 @@ export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, si
     throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
   const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
+  let run: BacktestRun | undefined
+  streamColumns.started()
   try {
-    return await new BacktestRun(sandbox, spec, candles, sink, { ...options, strategy }, parsed.data).execute()
+    run = new BacktestRun(sandbox, spec, candles, sink, { ...options, strategy }, parsed.data)
+    return await run.execute()
   } finally {
+    run?.dispose()
+    streamColumns.ended()
     await sandbox.close()
   }
 }
@@ -287,7 +293,13 @@ class BacktestRun {
       instrument,
       random: createRandom(options.seed ?? `backtest:${spec.strategy}:${spec.symbol}:${spec.interval}:${spec.start_time}`),
       candles: this.total,
+      columns: streamColumns.pool,
     })
+  }
+
+  /** The run is over: the strategy gives back what it holds (its SMC stream's columns). */
+  dispose(): void {
+    this.instance.dispose?.()
   }
 
   private emit(event_type: RunEvent['event_type'], time: number, data: Record<string, unknown>): void {
