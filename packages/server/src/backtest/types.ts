@@ -73,7 +73,10 @@ export interface RunMetrics {
   exposure_pct: number
 }
 
-/** Where a run writes; called in order, synchronously. */
+/**
+ * Where a run writes; called in order, synchronously. The engine may reuse an object it passed (an
+ * equity point, an event's data) once the call returned: a sink copies what it keeps.
+ */
 export interface RunSink {
   event(e: RunEvent): void
   trade(t: RunTrade): void

@@ -36,7 +36,7 @@ class CollectingSink implements RunSink {
     this.trades.push(t)
   }
   equity(p: EquityPoint): void {
-    this.equityPoints.push(p)
+    this.equityPoints.push({ ...p })
   }
   checkpoint(m: RunMetrics): void {
     this.metrics = m

@@ -72,7 +72,9 @@ export class StreamingSma {
   private readonly win: Window
   private count = 0
   private sum = 0
-  private last: number | null = null
+  // A double field and a flag, not `number | null`: a nullable field boxes every value it stores.
+  private last = 0
+  private ready = false
 
   constructor(readonly period: number) {
     checkPeriod(period)
@@ -81,7 +83,7 @@ export class StreamingSma {
 
   /** Latest value (null until `period` values were seen). */
   get value(): number | null {
-    return this.last
+    return this.ready ? this.last : null
   }
 
   update(x: number): number | null {
@@ -92,6 +94,7 @@ export class StreamingSma {
       if (i < this.period - 1) return null
     } else if ((i & RECOMPUTE_MASK) === 0) this.sum = this.win.sum()
     else this.sum += x - old
+    this.ready = true
     return (this.last = this.sum / this.period)
   }
 }
@@ -101,7 +104,8 @@ export class StreamingEma {
   private readonly alpha: number
   private count = 0
   private e = 0
-  private last: number | null = null
+  private last = 0
+  private ready = false
 
   constructor(readonly period: number) {
     checkPeriod(period)
@@ -109,7 +113,7 @@ export class StreamingEma {
   }
 
   get value(): number | null {
-    return this.last
+    return this.ready ? this.last : null
   }
 
   update(x: number): number | null {
@@ -119,6 +123,7 @@ export class StreamingEma {
       if (i < this.period - 1) return null
       this.e /= this.period
     } else this.e += this.alpha * (x - this.e)
+    this.ready = true
     return (this.last = this.e)
   }
 }
@@ -129,7 +134,8 @@ export class StreamingRsi {
   private prev = 0
   private gain = 0
   private loss = 0
-  private last: number | null = null
+  private last = 0
+  private ready = false
   private readonly decay: number
   private readonly half: number
 
@@ -139,7 +145,7 @@ export class StreamingRsi {
   }
 
   get value(): number | null {
-    return this.last
+    return this.ready ? this.last : null
   }
 
   update(close: number): number | null {
@@ -159,6 +165,7 @@ export class StreamingRsi {
       this.gain = this.gain * this.decay + (a + d) * this.half
       this.loss = this.loss * this.decay + (a - d) * this.half
     }
+    this.ready = true
     return (this.last = rsiFromAverages(this.gain, this.loss))
   }
 }
@@ -288,7 +295,8 @@ export class StreamingAtr {
   private count = 0
   private prevClose = 0
   private a = 0
-  private last: number | null = null
+  private last = 0
+  private ready = false
   private readonly decay: number
   private readonly inv: number
 
@@ -298,7 +306,7 @@ export class StreamingAtr {
   }
 
   get value(): number | null {
-    return this.last
+    return this.ready ? this.last : null
   }
 
   update(candle: HlcCandle): number | null {
@@ -311,6 +319,7 @@ export class StreamingAtr {
       if (i < p - 1) return null
       this.a /= p
     } else this.a = this.a * this.decay + tr * this.inv
+    this.ready = true
     return (this.last = this.a)
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CandleWindow } from './candle-window'
+import { CandleWindow, DecisionContext } from './candle-window'
 
 const cols = () => {
   const col = (k: number) => Float64Array.from({ length: 10 }, (_, i) => k * 100 + i)
@@ -32,5 +32,19 @@ describe('CandleWindow', () => {
     const w = new CandleWindow(all, 3)
     expect(w.close).toBe(w.close)
     expect(w.close.buffer).toBe(all.close.buffer)
+  })
+})
+
+describe('DecisionContext', () => {
+  it('carries the candle, its index and the account; its window is the closed candles up to the index, made once', () => {
+    const all = cols()
+    const candle = { time: 103, open: 203, high: 303, low: 403, close: 503, volume: 603 }
+    const account = { equity: 1, available: 1, position: null }
+    const ctx = new DecisionContext(all, 3, candle, account)
+    expect([ctx.index, ctx.candle, ctx.account]).toEqual([3, candle, account])
+    expect(ctx.candles).toBe(ctx.candles)
+    expect([...ctx.candles.close]).toEqual([500, 501, 502, 503])
+    expect(ctx.candles.close[ctx.index]).toBe(ctx.candle.close)
+    expect(Object.keys(ctx)).not.toContain('all')
   })
 })

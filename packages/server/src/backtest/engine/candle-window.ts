@@ -1,4 +1,5 @@
-import type { CandleColumns } from '../../market'
+import type { Candle, CandleColumns } from '../../market'
+import type { CandleContext, StrategyAccount } from '../../strategies/types'
 
 /** The first `n` rows of a column: the typed-array constructor costs half of `subarray` (no species lookup). */
 const head = (a: Float64Array, n: number): Float64Array => new Float64Array(a.buffer, a.byteOffset, n)
@@ -38,5 +39,27 @@ export class CandleWindow implements CandleColumns {
   }
   get volume(): Float64Array {
     return (this.#volume ??= head(this.all.volume, this.n))
+  }
+}
+
+/**
+ * One decision's context: the window of closed candles is made only when the strategy reads
+ * `candles` (the built-ins read `candle`), so a decision allocates this object alone.
+ */
+export class DecisionContext implements CandleContext {
+  readonly #all: CandleColumns
+  #candles?: CandleWindow
+
+  constructor(
+    all: CandleColumns,
+    readonly index: number,
+    readonly candle: Readonly<Candle>,
+    readonly account: StrategyAccount,
+  ) {
+    this.#all = all
+  }
+
+  get candles(): CandleWindow {
+    return (this.#candles ??= new CandleWindow(this.#all, this.index + 1))
   }
 }

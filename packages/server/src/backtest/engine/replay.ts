@@ -27,10 +27,16 @@ export function anchorOffsets(durationMs: number): [number, number, number, numb
  * @example
  * legCrossings(100, 90, 0, 1000, [95, 80, 92]) // [{ price: 95, time: 500 }, { price: 92, time: 800 }]
  */
-export function legCrossings(from: number, to: number, t0: number, t1: number, triggers: readonly number[]): { price: number; time: number }[] {
-  if (from === to || triggers.length === 0) return []
+const NO_CROSSINGS: readonly { price: number; time: number }[] = Object.freeze([])
+
+export function legCrossings(from: number, to: number, t0: number, t1: number, triggers: readonly number[]): readonly { price: number; time: number }[] {
+  if (from === to || triggers.length === 0) return NO_CROSSINGS
   const lo = Math.min(from, to)
   const hi = Math.max(from, to)
+  let any = false
+  for (const p of triggers) if (p > lo && p < hi) any = true
+  // Most legs cross no stop: nothing allocated for them.
+  if (!any) return NO_CROSSINGS
   const inside = [...new Set(triggers.filter((p) => p > lo && p < hi))]
   inside.sort((a, b) => (to > from ? a - b : b - a))
   return inside.map((price) => ({ price, time: t0 + Math.floor(((t1 - t0) * (price - from)) / (to - from)) }))
@@ -50,7 +56,12 @@ export class CandleReplay {
     readonly clock: ManualClock,
     readonly symbol: string,
     readonly durationMs: number,
-  ) {}
+  ) {
+    this.anchors = anchorOffsets(durationMs)
+  }
+
+  /** The path's anchor offsets within a candle (fixed by its duration). */
+  private readonly anchors: number[]
 
   /** One tick: move the clock and the market's time to `time`, rewrite the forming candle, notify. */
   private tick(time: number, openTime: number, price: number, volume = 0): void {
@@ -79,7 +90,7 @@ export class CandleReplay {
    */
   finishCandle(c: Candle, triggers: () => readonly number[], after: () => void = () => {}, matters: (price: number) => boolean = () => true): void {
     const path = candlePath(c.open, c.high, c.low, c.close)
-    const at = anchorOffsets(this.durationMs)
+    const at = this.anchors
     for (let leg = 1; leg < 4; leg++) {
       const from = path[leg - 1]!
       const to = path[leg]!
@@ -102,7 +113,7 @@ export class CandleReplay {
 
   /** A candle nobody needs ticks for (no position, no resting order): put whole, no notification. */
   skipCandle(c: Candle): void {
-    this.series.time = c.time + anchorOffsets(this.durationMs)[3]
+    this.series.time = c.time + this.anchors[3]!
     this.series.put(this.symbol, c)
   }
 

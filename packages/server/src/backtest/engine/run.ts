@@ -59,7 +59,7 @@ import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
 import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
-import { CandleWindow } from './candle-window'
+import { DecisionContext } from './candle-window'
 import { streamColumns } from './stream-columns'
 import { RunMetricsTracker } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
@@ -255,6 +255,8 @@ class BacktestRun {
   private pending: Pending | null = null
   /** The account's mark taken for this candle's decision (the equity point reuses it while `marked`). */
   private readonly mark: Valuation = { equity: 0, exposure: 0 }
+  /** The equity point handed to the sink, rewritten every candle (sinks copy what they keep). */
+  private readonly point: EquityPoint = { time: 0, equity: 0, balance: 0, drawdown_pct: 0 }
   private marked = false
   /** The resting entry limit, if any (sandbox id). */
   private entryLimit: string | null = null
@@ -449,9 +451,8 @@ class BacktestRun {
   /** The strategy decides on candles[0..i] at the close of candle i. */
   private decide(i: number, candle: Candle, time: number): void {
     const c = this.candles
-    const n = i + 1
     const account = this.account()
-    const intent: Intent = this.instance.onCandle({ candles: new CandleWindow(c, n), index: i, candle, account })
+    const intent: Intent = this.instance.onCandle(new DecisionContext(c, i, candle, account))
     if (intent.action === 'hold') return
     const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
     let quantity = 0
@@ -658,7 +659,11 @@ class BacktestRun {
     if (equity > this.peak) this.peak = equity
     const dd = drawdown(this.peak, equity) * 100
     if (dd > this.maxDrawdownPct) this.maxDrawdownPct = dd
-    const point: EquityPoint = { time, equity, balance: fromAtoms(this.st.account.balance), drawdown_pct: dd }
+    const point = this.point
+    point.time = time
+    point.equity = equity
+    point.balance = fromAtoms(this.st.account.balance)
+    point.drawdown_pct = dd
     this.sink.equity(point)
   }
 
