@@ -110,6 +110,17 @@ export function createSeries(cap: number, alloc: ColumnAlloc): Series {
   return { n: 0, cap, ...alloc.columns(CANDLE_COLUMNS, cap) }
 }
 
+/** A series kept in the caller's columns (SmcStreamOptions.storage): row i is rewritten by push i. */
+export function seriesIn(storage: Candles): Series {
+  const cap = storage.time.length
+  for (const k of CANDLE_COLUMNS) {
+    const c = storage[k]
+    if (!(c instanceof Float64Array) || c.length !== cap) throw new RangeError(`createSmcStream: storage.${k} must be a Float64Array as long as storage.time`)
+  }
+  if (cap < 1) throw new RangeError('createSmcStream: storage must hold at least one row')
+  return { n: 0, cap, time: storage.time, open: storage.open, high: storage.high, low: storage.low, close: storage.close, volume: storage.volume }
+}
+
 export function growSeries(s: Series, cap: number, alloc: ColumnAlloc): void {
   s.cap = cap
   for (const k of CANDLE_COLUMNS) s[k] = alloc.growF64(s[k], cap)

@@ -1,5 +1,5 @@
 import { BosChochStream } from './bos-choch'
-import { ColumnAlloc, createSeries, growSeries, viewCandles, viewColumns, type Series } from './columns'
+import { ColumnAlloc, createSeries, growSeries, seriesIn, viewCandles, viewColumns, type Series } from './columns'
 import { FvgStream } from './fvg'
 import { LiquidityStream } from './liquidity'
 import { ObStream } from './ob'
@@ -32,9 +32,11 @@ export function checkCandle(candle: StreamCandle, i: number, lastTime: number | 
 
 /** One engine over all the candles it is given (the stream without a window). */
 export function createEngine(options: SmcStreamOptions, requested: number): { api: SmcStream; series: Series } {
-  const cap0 = Math.max(16, requested)
+  const storage = options.storage
+  // Lent storage sets the capacity of every column (they grow together).
+  const cap0 = storage ? storage.time.length : Math.max(16, requested)
   const alloc = new ColumnAlloc(options.pool)
-  const series = createSeries(cap0, alloc)
+  const series = storage ? seriesIn(storage) : createSeries(cap0, alloc)
   const swingOpts = options.swings ?? {}
   const sw = new SwingTracker(swingOpts.swingLength ?? 50, swingOpts.parity ?? true, cap0, alloc)
   const fvgOpts = opt(options.fvg, true)

@@ -321,6 +321,33 @@ describe('createSmcStream: a ColumnPool', () => {
   })
 })
 
+describe('createSmcStream: storage', () => {
+  const c = eurusdCandles()
+  const copyOf = (n: number): Candles => prefix(
+    { time: c.time.slice(0, n), open: c.open.slice(0, n), high: c.high.slice(0, n), low: c.low.slice(0, n), close: c.close.slice(0, n), volume: c.volume.slice(0, n) },
+    n,
+  )
+
+  it('keeps the candles in the lent columns, equal to the batch functions, and past their length in columns of its own', () => {
+    const storage = copyOf(1200)
+    const before = copyOf(1200)
+    const stream = streamAndCompare(c, { ...REFERENCE_SUITE, storage }, 50, [300, 1199], 1200)
+    expect(firstDiff(storage, before)).toBeUndefined()
+    expect(stream.candles().close.buffer).toBe(storage.close.buffer)
+    // Shorter storage: the stream grows out of it (into its own columns) and stays equal.
+    const short = copyOf(100)
+    const grown = streamAndCompare(c, { ...REFERENCE_SUITE, storage: short }, 0, [99, 100, 101, 257, 900], 900)
+    expect(grown.candles().close.buffer).not.toBe(short.close.buffer)
+    expect(firstDiff(short, copyOf(100))).toBeUndefined()
+  })
+
+  it('refuses storage with a window, or columns that are not Float64Array of one length', () => {
+    expect(() => createSmcStream({ storage: copyOf(50), window: 10 })).toThrow(/storage cannot be combined with window/)
+    expect(() => createSmcStream({ storage: { ...copyOf(50), volume: new Float64Array(49) } })).toThrow(/storage.volume must be a Float64Array as long as storage.time/)
+    expect(() => createSmcStream({ storage: { ...copyOf(50), open: new Float32Array(50) as unknown as Float64Array } })).toThrow(/storage.open/)
+  })
+})
+
 describe('createSmcStream: API', () => {
   const c = eurusdCandles()
 

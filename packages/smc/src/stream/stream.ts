@@ -34,6 +34,8 @@ export function createSmcStream(options: SmcStreamOptions | (CausalOptions & { m
   }
   const window = options.window
   if (window === undefined) return createEngine(options, requested).api
+  // A window rebuilds its engine from the candles held, which would write them over the storage's first rows.
+  if (options.storage) throw new RangeError('createSmcStream: storage cannot be combined with window')
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`createSmcStream: window must be a positive integer, got ${window}`)
   const capacity = Math.max(requested, 2 * window)
   let engine = createEngine(options, capacity)

@@ -46,6 +46,14 @@ export interface SmcStreamOptions {
    */
   pool?: ColumnPool
   /**
+   * Keep the candles in these columns instead of a copy (all Float64Array, as long as `time`): for a
+   * caller that already holds, in columns, the candles it will push in order — a backtest —
+   * so they are not held twice. Push i writes the candle into row i (the same values when it
+   * is row i of these columns); the stream reads rows below its length only. Past their length
+   * the stream continues in columns of its own. Not with `window`.
+   */
+  storage?: Candles
+  /**
    * Bound memory for endless streams: once `2 × window` candles are held, the next push first drops
    * the oldest, keeping the latest `window`. The indicators are then those of the batch functions
    * on the candles held (`candles()`), exactly as without a window; row 0 is candle number
