@@ -98,6 +98,7 @@ class Breakout implements StrategyInstance {
       // Sized for the run when its length is known (no doubling), on the run's pool if it has one.
       ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
       pool: setup.columns,
+      storage: setup.storage,
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)

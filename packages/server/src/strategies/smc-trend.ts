@@ -103,6 +103,7 @@ export class SmcTrendInstance implements StrategyInstance {
       // never double (a million candles held old and new columns at once, 80 MB more at the peak).
       ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
       pool: setup.columns,
+      storage: setup.storage,
     })
     this.swings = new SwingList(p.swing_length)
     this.atr = new StreamingAtr(p.atr_period)

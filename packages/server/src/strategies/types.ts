@@ -98,6 +98,13 @@ export interface StrategySetup {
    * them back in `dispose()`. Never changes a decision.
    */
   columns?: ColumnPool
+  /**
+   * The run's candles in columns, when it holds them all up front (a backtest): where a strategy's
+   * SMC stream may keep the candles it is shown instead of a copy (SmcStreamOptions.storage; pushing
+   * row i rewrites row i with the same values). Rows at or after the current index are the future:
+   * reading them is look-ahead, which the no-look-ahead tests hold every built-in to.
+   */
+  storage?: Candles
 }
 
 /**

@@ -296,6 +296,7 @@ class BacktestRun {
       random: createRandom(options.seed ?? `backtest:${spec.strategy}:${spec.symbol}:${spec.interval}:${spec.start_time}`),
       candles: this.total,
       columns: streamColumns.pool,
+      storage: candles,
     })
   }
 

@@ -24,11 +24,14 @@ describe('the SMC stream columns a backtest thread keeps between runs', () => {
       const first = new MemorySink()
       await runBacktest(spec, candles, first, { instrument: BTC })
       const kept = streamColumns.pool.bytes
-      // The stream's columns, sized for the run: 3,000 rows of several columns.
-      expect(kept).toBeGreaterThanOrEqual(3000 * 8 * 8)
+      // The stream's columns, sized for the run (3,000 rows; at least the swings' two); its
+      // candles were kept in the run's own columns, which stay the caller's.
+      expect(kept).toBeGreaterThanOrEqual(3000 * 8 * 2)
+      expect(kept % (3000 * 4)).toBe(0)
       const second = new MemorySink()
       await runBacktest(spec, candles, second, { instrument: BTC })
       expect(first.trades.length).toBeGreaterThan(0)
+      expect(candles).toEqual(walk(3000, `pool-${strategy}`, 30_000, 0.004, BTC))
       expect(second.json()).toBe(first.json())
       // A different run in between (other prices) leaves its values in the memory: still identical.
       const other = walk(3000, `pool-${strategy}-other`, 30_000, 0.004, BTC)
