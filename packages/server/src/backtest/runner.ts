@@ -1,3 +1,4 @@
+import type { ColumnPool } from '@smc-trading/smc'
 import type { CandleColumns, Instrument } from '../market'
 import { createBacktestControl, runBacktest, type BacktestResult } from './engine'
 import type { BacktestSpec, RunEventType, RunSink } from './types'
@@ -34,6 +35,8 @@ export interface RunStart {
  */
 export interface BacktestRunner {
   start(spec: BacktestSpec, candles: CandleColumns, sink: PersistingSink, o: RunStart): RunHandle
+  /** Candle buffers of finished runs, for the next read to fill (a worker moves them back). */
+  readonly candlePool?: ColumnPool
 }
 
 /**

@@ -1,10 +1,22 @@
-import { allocCandles } from '@smc-trading/smc'
+import { allocCandles, type Candles, type ColumnPool } from '@smc-trading/smc'
 import type { CandleColumns, MarketData } from '../../market'
 import type { BacktestSpec } from '../types'
 import { intervalMs } from './sandbox'
 import { MAX_BACKTEST_CANDLES } from './validate'
 
 type Range = Pick<BacktestSpec, 'symbol' | 'interval' | 'start_time' | 'end_time'>
+
+/**
+ * Columns of `n` rows, each from the pool when it holds a buffer of that size: the rows are written
+ * before they are read (the read returns the rows it filled), so old contents never show.
+ */
+function candlesFrom(pool: ColumnPool, n: number): Candles {
+  const col = (): Float64Array => {
+    const b = pool.take(n * 8)
+    return b ? new Float64Array(b) : new Float64Array(n)
+  }
+  return { time: col(), open: col(), high: col(), low: col(), close: col(), volume: col() }
+}
 
 /** Candles per read of the market: 768 KB of columns, a few ms of the event loop. */
 export const CANDLE_CHUNK = 16_384
@@ -14,10 +26,10 @@ export const CANDLE_CHUNK = 16_384
  * leaves out the candles that have not closed by the market's time. A generator: the caller decides
  * whether to yield to the event loop between chunks.
  */
-function* reading(market: MarketData, spec: Range, chunk: number): Generator<void, CandleColumns, void> {
+function* reading(market: MarketData, spec: Range, chunk: number, pool?: ColumnPool): Generator<void, CandleColumns, void> {
   const step = intervalMs(spec.interval)
   const room = Math.min(MAX_BACKTEST_CANDLES, Math.max(0, Math.ceil((spec.end_time - spec.start_time) / step) + 1))
-  const out = allocCandles(room)
+  const out = pool ? candlesFrom(pool, room) : allocCandles(room)
   let n = 0
   let from = spec.start_time
   while (n < room) {
@@ -72,13 +84,15 @@ export function backtestCandles(market: MarketData, spec: Range, chunk = CANDLE_
 
 /**
  * {@link backtestCandles}, yielding to the event loop between chunks: a million candles are 48 MB of
- * columns, and the server answers other requests while it reads them.
+ * columns, and the server answers other requests while it reads them. With a `pool`, the columns
+ * are taken from it when it holds buffers of their size (a backtest worker hands a finished run's
+ * candle buffers back: the next read of that length writes into memory already mapped).
  *
  * @example
  * const candles = await readBacktestCandles(services.market, spec)
  */
-export async function readBacktestCandles(market: MarketData, spec: Range, chunk = CANDLE_CHUNK): Promise<CandleColumns> {
-  const r = reading(market, spec, chunk)
+export async function readBacktestCandles(market: MarketData, spec: Range, chunk = CANDLE_CHUNK, pool?: ColumnPool): Promise<CandleColumns> {
+  const r = reading(market, spec, chunk, pool)
   for (;;) {
     const step = r.next()
     if (step.done) return step.value

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
+import { ColumnPool } from '@smc-trading/smc'
 import { DomainError, type ErrorCode } from '../../core'
 import type { CandleColumns } from '../../market'
 import type { BacktestResult } from '../engine'
@@ -17,6 +18,9 @@ export const WORKER_IDLE_MS = 5 * 60_000
  * worker can post faster than SQLite writes, and a backlog handled in one go would hold requests up.
  */
 export const PERSIST_SLICE_MS = 8
+
+/** Bytes of finished runs' candle buffers kept for the next reads (a million candles: 48 MB). */
+export const CANDLE_POOL_BYTES = 128 * 2 ** 20
 
 interface Pending {
   sink: PersistingSink
@@ -75,6 +79,8 @@ export class BacktestWorker implements BacktestRunner {
   /** Messages received and not handled yet, in order. */
   private inbox: FromWorker[] = []
   private draining = false
+  /** The candle buffers finished runs moved back, for the next reads (emptied with the worker). */
+  readonly candlePool = new ColumnPool(CANDLE_POOL_BYTES)
 
   constructor(private readonly options: { idleMs?: number; entry?: URL } = {}) {}
 
@@ -96,6 +102,7 @@ export class BacktestWorker implements BacktestRunner {
 
   /** End the worker now; the runs it held fail. */
   async close(): Promise<void> {
+    this.candlePool.clear()
     const w = this.worker
     if (w) await w.terminate()
   }
@@ -152,6 +159,7 @@ export class BacktestWorker implements BacktestRunner {
       }
       return
     }
+    for (const b of m.candles) this.candlePool.give(b)
     this.finish(m.id, m.type === 'done' ? () => r.resolve(m.result) : () => r.reject(toError(m.error)))
   }
 

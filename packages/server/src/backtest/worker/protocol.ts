@@ -38,8 +38,11 @@ export interface WorkerError {
   stack?: string
 }
 
-/** Worker → server. */
+/**
+ * Worker → server. `done` and `failed` move the run's candle buffers back (the run no longer reads
+ * them): the server reads the next run's candles into them.
+ */
 export type FromWorker =
   | { type: 'records'; id: number; batch: RunBatch }
-  | { type: 'done'; id: number; result: BacktestResult }
-  | { type: 'failed'; id: number; error: WorkerError }
+  | { type: 'done'; id: number; result: BacktestResult; candles: ArrayBuffer[] }
+  | { type: 'failed'; id: number; error: WorkerError; candles: ArrayBuffer[] }

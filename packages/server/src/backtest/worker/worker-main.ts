@@ -19,6 +19,13 @@ const toWorkerError = (err: unknown): WorkerError =>
     ? { message: err.message, code: err.code, details: err.details }
     : { message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }
 
+/** The distinct buffers under a run's candle columns (moved back to the server when the run ends). */
+function buffersOf(c: Extract<ToWorker, { type: 'run' }>['candles']): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>()
+  for (const a of [c.time, c.open, c.high, c.low, c.close, c.volume]) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer)
+  return [...out]
+}
+
 async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const abort = new AbortController()
   const control = createBacktestControl()
@@ -32,11 +39,13 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       onProgress: (processed, total) => sink.send(processed, total),
     })
     sink.send(result.processed, result.total)
-    post({ type: 'done', id: m.id, result })
+    const candles = buffersOf(m.candles)
+    post({ type: 'done', id: m.id, result, candles }, candles)
   } catch (err) {
     // The engine recorded the failure (error_occurred, status_changed) before throwing.
     sink.send()
-    post({ type: 'failed', id: m.id, error: toWorkerError(err) })
+    const candles = buffersOf(m.candles)
+    post({ type: 'failed', id: m.id, error: toWorkerError(err), candles }, candles)
   } finally {
     runs.delete(m.id)
   }

@@ -4,7 +4,9 @@ import { ExecutionStore } from '../../executions'
 import { closeDatabase, openDatabase, type Db } from '../../store'
 import { SqliteExecutionRepository } from '../../store/repositories/executions'
 import { getStrategy } from '../../strategies/registry'
-import { ETH, specFor, walk } from '../engine/test-fixtures'
+import { readBacktestCandles } from '../engine'
+import { ETH, HOUR, specFor, walk } from '../engine/test-fixtures'
+import { createReplayMarket } from '../../market/csv'
 import { inThisThread, type BacktestRunner } from '../runner'
 import type { BacktestSpec } from '../types'
 import { BacktestWorker } from './pool'
@@ -76,6 +78,40 @@ describe('BacktestWorker', () => {
       expect(there.result).toEqual(here.result)
       expect(there.progress.at(-1)).toBe(candles.time.length)
     }
+  })
+
+  it('moves a finished run’s candle buffers back, and the next read of that length fills them', async () => {
+    const own = new BacktestWorker()
+    try {
+      const market = createReplayMarket({
+        clock: new ManualClock(candles.time[candles.time.length - 1]! + 2 * HOUR),
+        source: { stepMinutes: 60, series: new Map([['ETHUSDT', candles]]), instruments: [ETH], files: [] },
+        speed: 1,
+        start: Number.MAX_SAFE_INTEGER,
+        seed: 'worker-pool',
+      })
+      const s = { ...spec(), symbol: 'ETHUSDT', interval: '1h' as const }
+      const first = await readBacktestCandles(market, s, 500, own.candlePool)
+      const n = first.time.length
+      expect(n).toBe(candles.time.length)
+      const size = first.time.buffer.byteLength
+      const { store: st, repo } = store()
+      const id = st.createTask('u1', s).execution.execution_id
+      await own.start(s, first, st.sink(id), { instrument: ETH }).done
+      // The worker took the buffers and moved them back when the run ended.
+      expect(first.time.length).toBe(0)
+      expect(own.candlePool.bytes).toBe(6 * size)
+      const second = await readBacktestCandles(market, s, 500, own.candlePool)
+      expect(own.candlePool.bytes).toBe(0)
+      expect([...second.close]).toEqual([...candles.close])
+      const { store: st2, repo: repo2 } = store()
+      const id2 = st2.createTask('u1', s).execution.execution_id
+      await own.start(s, second, st2.sink(id2), { instrument: ETH }).done
+      expect(persisted(repo2, id2)).toEqual(persisted(repo, id))
+    } finally {
+      await own.close()
+    }
+    expect(own.candlePool.bytes).toBe(0)
   })
 
   it('pauses, resumes and stops a run in the worker', async () => {
