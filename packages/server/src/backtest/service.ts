@@ -3,7 +3,7 @@ import { DomainError } from '../core'
 import type { ExecutionReader, ExecutionStatusJson, ExecutionStore } from '../executions'
 import type { CandleColumns, Interval, MarketData } from '../market'
 import { getStrategy, parseStrategyParams } from '../strategies'
-import { CANDLE_CHUNK, checkHistory, readBacktestCandles, validateBacktestSpec } from './engine'
+import { checkHistory, readBacktestCandles, validateBacktestSpec } from './engine'
 import { inThisThread, type BacktestRunner, type RunHandle } from './runner'
 import type { BacktestSpec } from './types'
 
@@ -69,7 +69,7 @@ export class BacktestService {
     }
     validateBacktestSpec(spec)
     // Read once: up to MAX_BACKTEST_CANDLES candles, 48 MB of columns (into a finished run's buffers when the runner kept some).
-    const candles = await readBacktestCandles(this.deps.market, spec, CANDLE_CHUNK, this.deps.runner?.candlePool)
+    const candles = await readBacktestCandles(this.deps.market, spec, { pool: this.deps.runner?.candlePool })
     checkHistory(spec, candles)
     // After the read: a run another request started meanwhile counts.
     this.refuseOverLimit(userId)
@@ -89,7 +89,7 @@ export class BacktestService {
       start_time: Date.parse(stored.start_time),
       end_time: Date.parse(stored.end_time),
     }
-    const candles = await readBacktestCandles(this.deps.market, spec, CANDLE_CHUNK, this.deps.runner?.candlePool)
+    const candles = await readBacktestCandles(this.deps.market, spec, { pool: this.deps.runner?.candlePool })
     // Checked again after the read (another request may have started a run meanwhile).
     this.refuseOverLimit(reader.userId)
     const execution = this.deps.store.rerun(task.id)

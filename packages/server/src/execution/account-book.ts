@@ -3,7 +3,7 @@ import type { Portfolio } from '../risk'
 import type { EngineDeps } from './engine-deps'
 import { DAY_MS } from './engine-deps'
 import { equityMarks } from './history'
-import { notionalNumber, scalesOf } from './money'
+import { notionalNumber, scalesOf, type Scales } from './money'
 import type { Account, Position } from './types'
 
 /** An account's equity and the notional of its open positions, in atoms. */
@@ -150,8 +150,9 @@ export class AccountBook {
     let unrealized = 0
     let exposure = 0
     for (const pos of st.positions.values()) {
-      const value = this.positionValue(pos)
-      if (value === null) continue
+      const s = this.scales(pos.symbol)
+      if (!s) continue
+      const value = this.positionValue(pos, s)
       unrealized += pos.side === 'long' ? value - pos.costBasis : pos.costBasis - value
       exposure += value
     }
@@ -164,11 +165,14 @@ export class AccountBook {
     return out
   }
 
-  /** A position's notional at its symbol's mark, in atoms (null: the instrument is gone). */
-  private positionValue(pos: Position): number | null {
-    const inst = this.d.market.instrument(pos.symbol)
-    if (!inst) return null
-    const s = scalesOf(inst)
+  /** The scales of a position's instrument (null: the instrument is gone). */
+  private scales(symbol: string): Scales | null {
+    const inst = this.d.market.instrument(symbol)
+    return inst ? scalesOf(inst) : null
+  }
+
+  /** A position's notional at its symbol's mark, in atoms. */
+  private positionValue(pos: Position, s: Scales): number {
     return notionalNumber(s, Math.round(this.mark(pos.symbol) * s.priceScale), pos.quantity)
   }
 
@@ -178,9 +182,9 @@ export class AccountBook {
     let exposure = 0
     const positions: Portfolio['positions'] = []
     for (const pos of st.positions.values()) {
-      const value = this.positionValue(pos)
-      if (value === null) continue
-      const s = scalesOf(this.d.market.instrument(pos.symbol)!)
+      const s = this.scales(pos.symbol)
+      if (!s) continue
+      const value = this.positionValue(pos, s)
       const u = pos.side === 'long' ? value - pos.costBasis : pos.costBasis - value
       unrealized += u
       exposure += value

@@ -95,8 +95,7 @@ class Breakout implements StrategyInstance {
       liquidity: false,
       retracements: false,
       previousHighLow: false,
-      // Sized for the run when its length is known (no doubling), on the run's pool if it has one.
-      ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
+      // A backtest lends its candles (sized for the run: the columns never double) and its pool.
       pool: setup.columns,
       storage: setup.storage,
     })

@@ -99,9 +99,7 @@ export class SmcTrendInstance implements StrategyInstance {
       liquidity: false,
       retracements: false,
       previousHighLow: false,
-      // The stream keeps every candle's outputs: sized once for a run of known length, its columns
-      // never double (a million candles held old and new columns at once, 80 MB more at the peak).
-      ...(setup.candles !== undefined && setup.candles > 0 ? { initialCapacity: setup.candles } : {}),
+      // A backtest lends its candles (sized for the run: the columns never double) and its pool.
       pool: setup.columns,
       storage: setup.storage,
     })

@@ -89,11 +89,6 @@ export interface StrategySetup {
   instrument: Instrument
   random: Random
   /**
-   * How many candles the strategy will see, when known (a backtest's length): a hint for sizing
-   * what it keeps per candle up front. Never changes a decision.
-   */
-  candles?: number
-  /**
    * Where an SMC stream takes its columns from (a backtest thread's pool, see ColumnPool), giving
    * them back in `dispose()`. Never changes a decision.
    */
@@ -101,7 +96,8 @@ export interface StrategySetup {
   /**
    * The run's candles in columns, when it holds them all up front (a backtest): where a strategy's
    * SMC stream may keep the candles it is shown instead of a copy (SmcStreamOptions.storage; pushing
-   * row i rewrites row i with the same values). Rows at or after the current index are the future:
+   * row i rewrites row i with the same values), which also sizes its columns for the whole run (they
+   * never double). Rows at or after the current index are the future:
    * reading them is look-ahead, which the no-look-ahead tests hold every built-in to.
    */
   storage?: Candles

@@ -20,7 +20,6 @@ type Columns<T> = { [K in keyof T]: Column }
  */
 export class ColumnAlloc {
   private readonly lent = new Set<ArrayBuffer>()
-  private released = false
 
   constructor(private readonly pool?: ColumnPool) {}
 
@@ -68,14 +67,12 @@ export class ColumnAlloc {
 
   /** Give every column handed out back to the pool: none of them may be used afterwards. */
   release(): void {
-    this.released = true
     if (!this.pool) return
     for (const b of this.lent) this.pool.give(b)
     this.lent.clear()
   }
 
   private take(byteLength: number): ArrayBuffer | undefined {
-    if (this.released) throw new RangeError('createSmcStream: the stream was released')
     return this.pool?.take(byteLength)
   }
 

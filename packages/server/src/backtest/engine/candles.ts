@@ -91,8 +91,8 @@ export function backtestCandles(market: MarketData, spec: Range, chunk = CANDLE_
  * @example
  * const candles = await readBacktestCandles(services.market, spec)
  */
-export async function readBacktestCandles(market: MarketData, spec: Range, chunk = CANDLE_CHUNK, pool?: ColumnPool): Promise<CandleColumns> {
-  const r = reading(market, spec, chunk, pool)
+export async function readBacktestCandles(market: MarketData, spec: Range, o: { chunk?: number; pool?: ColumnPool } = {}): Promise<CandleColumns> {
+  const r = reading(market, spec, o.chunk ?? CANDLE_CHUNK, o.pool)
   for (;;) {
     const step = r.next()
     if (step.done) return step.value

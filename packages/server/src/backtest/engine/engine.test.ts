@@ -280,7 +280,7 @@ describe('backtestCandles', () => {
     const cols = (c: typeof got) => Object.values(c).map((a) => [...(a as Float64Array)])
     for (const chunk of [1, 4, 7, 24, 1000]) {
       expect(cols(backtestCandles(market, spec, chunk))).toEqual(cols(got))
-      expect(cols(await readBacktestCandles(market, spec, chunk))).toEqual(cols(got))
+      expect(cols(await readBacktestCandles(market, spec, { chunk }))).toEqual(cols(got))
     }
   })
 })

@@ -33,10 +33,14 @@ export function legCrossings(from: number, to: number, t0: number, t1: number, t
   if (from === to || triggers.length === 0) return NO_CROSSINGS
   const lo = Math.min(from, to)
   const hi = Math.max(from, to)
-  let any = false
-  for (const p of triggers) if (p > lo && p < hi) any = true
   // Most legs cross no stop: nothing allocated for them.
-  if (!any) return NO_CROSSINGS
+  let crossed = false
+  for (const p of triggers)
+    if (p > lo && p < hi) {
+      crossed = true
+      break
+    }
+  if (!crossed) return NO_CROSSINGS
   const inside = [...new Set(triggers.filter((p) => p > lo && p < hi))]
   inside.sort((a, b) => (to > from ? a - b : b - a))
   return inside.map((price) => ({ price, time: t0 + Math.floor(((t1 - t0) * (price - from)) / (to - from)) }))

@@ -294,7 +294,6 @@ class BacktestRun {
       interval: spec.interval,
       instrument,
       random: createRandom(options.seed ?? `backtest:${spec.strategy}:${spec.symbol}:${spec.interval}:${spec.start_time}`),
-      candles: this.total,
       columns: streamColumns.pool,
       storage: candles,
     })

@@ -5,7 +5,7 @@ import { DomainError, type ErrorCode } from '../../core'
 import type { CandleColumns } from '../../market'
 import type { BacktestResult } from '../engine'
 import type { BacktestRunner, PersistingSink, RunHandle } from '../runner'
-import type { FromWorker, RunBatch, ToWorker, WorkerError } from './protocol'
+import { candleBuffers, type FromWorker, type RunBatch, type ToWorker, type WorkerError } from './protocol'
 
 /**
  * A worker with no run for this long is ended (its ≈ 80 MB freed); the next run starts another, which
@@ -27,20 +27,6 @@ interface Pending {
   onProgress?: (processed: number, total: number) => void
   resolve(result: BacktestResult): void
   reject(error: Error): void
-}
-
-/**
- * The candles go to the worker by moving their buffers, not by copying them (48 MB for a million
- * candles, and fresh memory costs page faults): the caller's arrays are detached afterwards. A view
- * moves its whole buffer, which is why the runner must own the candles (`readBacktestCandles`' are).
- */
-function movable(c: CandleColumns): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>()
-  for (const a of [c.time, c.open, c.high, c.low, c.close, c.volume]) {
-    if (!(a.buffer instanceof ArrayBuffer)) throw new TypeError('backtest candles must be ArrayBuffer-backed columns')
-    buffers.add(a.buffer)
-  }
-  return [...buffers]
 }
 
 /** Hand a batch to the run's sink in order; nothing once the sink closed (the run was stopped). */
@@ -93,7 +79,10 @@ export class BacktestWorker implements BacktestRunner {
     const id = this.nextId++
     const worker = this.ensure()
     const done = new Promise<BacktestResult>((resolve, reject) => this.runs.set(id, { sink, onProgress: o.onProgress, resolve, reject }))
-    this.send({ type: 'run', id, spec, candles, instrument: o.instrument }, movable(candles), worker)
+    // The candles move to the worker by their buffers, not a copy (48 MB for a million candles, and
+    // fresh memory costs page faults): the caller's arrays are detached afterwards, and a view moves
+    // its whole buffer, which is why the runner must own the candles (`readBacktestCandles`' are).
+    this.send({ type: 'run', id, spec, candles, instrument: o.instrument }, candleBuffers(candles), worker)
     const control = (action: 'pause' | 'resume' | 'stop') => () => {
       if (this.runs.has(id)) this.send({ type: 'control', id, action })
     }

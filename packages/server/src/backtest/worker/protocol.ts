@@ -29,6 +29,19 @@ export interface RunBatch {
   total: number
 }
 
+/**
+ * The distinct buffers under a run's candle columns: what moves between the threads with the run
+ * (its views cannot move alone). They must be ArrayBuffers (a SharedArrayBuffer cannot be moved).
+ */
+export function candleBuffers(c: CandleColumns): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>()
+  for (const a of [c.time, c.open, c.high, c.low, c.close, c.volume]) {
+    if (!(a.buffer instanceof ArrayBuffer)) throw new TypeError('backtest candles must be ArrayBuffer-backed columns')
+    buffers.add(a.buffer)
+  }
+  return [...buffers]
+}
+
 /** What a thrown error carries across the thread boundary. */
 export interface WorkerError {
   message: string

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads'
 import { DomainError } from '../../core'
 import { createBacktestControl, runBacktest, type BacktestControl } from '../engine'
 import { BatchSink } from './batch-sink'
-import type { FromWorker, ToWorker, WorkerError } from './protocol'
+import { candleBuffers, type FromWorker, type ToWorker, type WorkerError } from './protocol'
 
 // The backtest worker thread: runs the engine (runBacktest, the same code as in the server's
 // thread) for every `run` it is sent, several at once in time slices, and posts each run's records
@@ -19,13 +19,6 @@ const toWorkerError = (err: unknown): WorkerError =>
     ? { message: err.message, code: err.code, details: err.details }
     : { message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }
 
-/** The distinct buffers under a run's candle columns (moved back to the server when the run ends). */
-function buffersOf(c: Extract<ToWorker, { type: 'run' }>['candles']): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>()
-  for (const a of [c.time, c.open, c.high, c.low, c.close, c.volume]) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer)
-  return [...out]
-}
-
 async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const abort = new AbortController()
   const control = createBacktestControl()
@@ -39,12 +32,12 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       onProgress: (processed, total) => sink.send(processed, total),
     })
     sink.send(result.processed, result.total)
-    const candles = buffersOf(m.candles)
+    const candles = candleBuffers(m.candles)
     post({ type: 'done', id: m.id, result, candles }, candles)
   } catch (err) {
     // The engine recorded the failure (error_occurred, status_changed) before throwing.
     sink.send()
-    const candles = buffersOf(m.candles)
+    const candles = candleBuffers(m.candles)
     post({ type: 'failed', id: m.id, error: toWorkerError(err), candles }, candles)
   } finally {
     runs.delete(m.id)

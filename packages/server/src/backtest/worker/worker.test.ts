@@ -91,7 +91,7 @@ describe('BacktestWorker', () => {
         seed: 'worker-pool',
       })
       const s = { ...spec(), symbol: 'ETHUSDT', interval: '1h' as const }
-      const first = await readBacktestCandles(market, s, 500, own.candlePool)
+      const first = await readBacktestCandles(market, s, { chunk: 500, pool: own.candlePool })
       const n = first.time.length
       expect(n).toBe(candles.time.length)
       const size = first.time.buffer.byteLength
@@ -101,7 +101,7 @@ describe('BacktestWorker', () => {
       // The worker took the buffers and moved them back when the run ended.
       expect(first.time.length).toBe(0)
       expect(own.candlePool.bytes).toBe(6 * size)
-      const second = await readBacktestCandles(market, s, 500, own.candlePool)
+      const second = await readBacktestCandles(market, s, { chunk: 500, pool: own.candlePool })
       expect(own.candlePool.bytes).toBe(0)
       expect([...second.close]).toEqual([...candles.close])
       const { store: st2, repo: repo2 } = store()
