@@ -8,13 +8,12 @@ import { build, stop } from 'esbuild'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const serverRoot = join(here, '..', '..', '..')
-const req = { resolve: (spec) => fileURLToPath(import.meta.resolve(spec)) }
 
 /** The workspace's TypeScript packages are bundled from their sources; every other package stays an import. */
 const workspace = {
   name: 'workspace-sources',
   setup(b) {
-    b.onResolve({ filter: /^@smc-trading\// }, (args) => ({ path: req.resolve(args.path) }))
+    b.onResolve({ filter: /^@smc-trading\// }, (args) => ({ path: fileURLToPath(import.meta.resolve(args.path)) }))
   },
 }
 
