@@ -20,6 +20,9 @@ import {
 } from './common'
 import type { CandleContext, Intent, StrategyDefinition, StrategyInstance, StrategySetup } from './types'
 
+/** Swings out of the lookback are dropped from the list once this many have gathered. */
+const DROP_SWINGS = 1024
+
 export const BreakoutParams = z
   .strictObject({
     swing_length: intParam(1, 50, 5, 'Candles on each side of a swing high/low (SMC engine swingLength); a swing is known swing_length candles after it'),
@@ -144,6 +147,11 @@ class Breakout implements StrategyInstance {
     while (this.start < list.length && list.rows[this.start]! < oldest) {
       this.start++
       changed = true
+    }
+    // Swings before `start` are out of the lookback for good.
+    if (this.start >= DROP_SWINGS && this.start < list.length) {
+      list.dropOldest(this.start)
+      this.start = 0
     }
     if (changed) {
       this.window = { highLow: Float64Array.from(list.types.slice(this.start)), level: Float64Array.from(list.levels.slice(this.start)) }

@@ -212,6 +212,19 @@ export class SwingList {
     this.levels.push(level[i]!)
     return true
   }
+
+  /**
+   * Forget the `k` oldest swings (a strategy that reads only recent ones keeps the list short: a
+   * million-candle run has about 100,000 swings, and each growth of a list that long leaves its old
+   * copy as garbage the collector keeps until a full collection). Keeps the newest one.
+   */
+  dropOldest(k: number): void {
+    const n = Math.min(k, this.rows.length - 1)
+    if (n <= 0) return
+    this.rows.splice(0, n)
+    this.types.splice(0, n)
+    this.levels.splice(0, n)
+  }
 }
 
 // ---- SMC stream columns -------------------------------------------------------------------------

@@ -131,7 +131,8 @@ export class SmcTrendInstance implements StrategyInstance {
       this.rows = Math.min(widenedRows(this.sw), widenedRows(this.bc), widenedRows(this.ob))
     }
     const { sw, bc, ob } = this
-    this.swings.update(sw.highLow, sw.level, n)
+    const swings = this.swings
+    if (swings.update(sw.highLow, sw.level, n) && swings.length >= 2 * MAX_TREND_SWINGS) swings.dropOldest(swings.length - MAX_TREND_SWINGS)
     const hlc = this.hlc
     hlc.high = bar.high
     hlc.low = bar.low

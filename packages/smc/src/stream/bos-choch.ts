@@ -1,5 +1,5 @@
 import type { BosChoch, BosChochOptions } from '../indicators/bos-choch'
-import type { ColumnAlloc, Series } from './columns'
+import { tableCapacity, type ColumnAlloc, type Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import type { SwingTracker } from './swings'
 
@@ -47,12 +47,13 @@ export class BosChochStream {
   /** The batch's columns, on every row pushed so far. */
   readonly out: BosChoch
 
-  // Final signals in row order.
-  private sRow: number[] = []
-  private sDir: number[] = []
-  private sKind: number[] = []
-  private sLevel: number[] = []
-  private sBroken: number[] = []
+  // Final signals in row order (the first sCount rows).
+  private sRow: Int32Array
+  private sDir: Int32Array
+  private sKind: Int32Array
+  private sLevel: Float64Array
+  private sBroken: Int32Array
+  private sCount = 0
   /** Surviving (broken, not superseded) final signals, bottom to top; break rows strictly increase. */
   private stack: number[] = []
   private maxBrokenOrder = -1
@@ -81,6 +82,11 @@ export class BosChochStream {
     this.closeBreak = options.closeBreak ?? true
     this.parity = options.parity ?? true
     this.out = alloc.columns(['bos', 'choch', 'level', 'brokenIndex'], cap, Number.NaN)
+    this.sRow = alloc.i32(0)
+    this.sDir = alloc.i32(0)
+    this.sKind = alloc.i32(0)
+    this.sLevel = alloc.f64(0)
+    this.sBroken = alloc.i32(0)
   }
 
   grow(cap: number): void {
@@ -115,7 +121,7 @@ export class BosChochStream {
 
     // 3. Windows that became final (their fourth swing is final).
     const sw = this.sw
-    const f = sw.fRow.length
+    const f = sw.fCount
     for (; this.windowsDone < f; this.windowsDone++) {
       const e = this.windowsDone
       if (e < 3) continue
@@ -125,12 +131,7 @@ export class BosChochStream {
       const dir = sig > 0 ? 1 : -1
       const level = this.parity ? Math.fround(sw.fLevel[e - 2]!) : sw.fLevel[e - 2]!
       const from = this.parity ? p + 2 : sw.fRow[e]!
-      const k = this.sRow.length
-      this.sRow.push(p)
-      this.sDir.push(dir)
-      this.sKind.push(sig === 1 || sig === -1 ? 0 : 1)
-      this.sLevel.push(level)
-      this.sBroken.push(0)
+      const k = this.appendSignal(p, dir, sig === 1 || sig === -1 ? 0 : 1, level)
       let b = this.takeTail(p, from, dir, level, s)
       if (b === -2) b = dir === 1 ? this.upWatch.add(k, level, from, up, n) : this.downWatch.add(k, level, from, down, n)
       else if (b < 0) (dir === 1 ? this.upWatch : this.downWatch).add(k, level, n, dir === 1 ? up : down, n)
@@ -194,6 +195,27 @@ export class BosChochStream {
         if (!this.tailRows.includes(row)) this.tailRows.push(row)
       }
     }
+  }
+
+  /** A new final signal (unbroken so far); returns its index. */
+  private appendSignal(row: number, dir: number, kind: number, level: number): number {
+    const k = this.sCount
+    if (k === this.sRow.length) {
+      const cap = tableCapacity(k)
+      const { alloc } = this
+      this.sRow = alloc.growI32(this.sRow, cap)
+      this.sDir = alloc.growI32(this.sDir, cap)
+      this.sKind = alloc.growI32(this.sKind, cap)
+      this.sLevel = alloc.growF64(this.sLevel, cap)
+      this.sBroken = alloc.growI32(this.sBroken, cap)
+    }
+    this.sRow[k] = row
+    this.sDir[k] = dir
+    this.sKind[k] = kind
+    this.sLevel[k] = level
+    this.sBroken[k] = 0
+    this.sCount = k + 1
+    return k
   }
 
   /** A final signal broken only now, at the newest row j (≥ every known break). */

@@ -79,7 +79,7 @@ export class LiquidityStream {
       this.rebuild(s)
     } else {
       this.sweepRow(s, j)
-      for (; this.finalDone < sw.fRow.length; this.finalDone++) this.offerFinal(this.finalDone, s)
+      for (; this.finalDone < sw.fCount; this.finalDone++) this.offerFinal(this.finalDone, s)
     }
 
     // Tail: R (it bounds every later swing of its side, so closed pools can be dropped) and A.
@@ -203,7 +203,7 @@ export class LiquidityStream {
     this.sweeps[0]!.clear()
     this.sweeps[1]!.clear()
     const sw = this.sw
-    const f = sw.fRow.length
+    const f = sw.fCount
     if (f > 0) {
       // A pool's sweep is the first crossing in the whole prefix, so "swing j comes before the
       // sweep" is the same test whether the sweep is known in advance or found later.

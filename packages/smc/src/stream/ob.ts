@@ -1,6 +1,6 @@
 import type { OrderBlocks, OrderBlocksOptions } from '../indicators/ob'
 import { obCandle } from '../internal/ob-candle'
-import type { ColumnAlloc, Series } from './columns'
+import { tableCapacity, type ColumnAlloc, type Series } from './columns'
 import { CrossingWatch } from './crossing-watch'
 import { BEAR, BULL, ObRecords } from './ob-records'
 import type { SwingTracker } from './swings'
@@ -37,17 +37,19 @@ export class ObStream {
   private bodyHigh: Float64Array
 
   /** Records (found OBs). */
-  private readonly recs = new ObRecords()
+  private readonly recs: ObRecords
 
-  // Formations (one per swing of the frame that can trigger an OB).
-  private fmS: number[] = []
-  private fmSide: number[] = []
-  private fmScanned: number[] = []
-  private fmI: number[] = []
-  private fmBound: number[] = []
-  private fmBoundFinal: boolean[] = []
-  private fmRec: number[] = []
-  private fmDead: boolean[] = []
+  // Formations (one per swing of the frame that can trigger an OB): the first fmCount rows.
+  // fmBound is Infinity until the next swing bounds it; fmBoundFinal and fmDead are 0 / 1.
+  private fmCount = 0
+  private fmS: Int32Array
+  private fmSide: Int32Array
+  private fmScanned: Int32Array
+  private fmI: Int32Array
+  private fmBound: Float64Array
+  private fmBoundFinal: Int32Array
+  private fmRec: Int32Array
+  private fmDead: Int32Array
   private open: number[] = []
   /** Per side: formation of the last final swing, and of R. */
   private lastFinal = [-1, -1]
@@ -76,6 +78,15 @@ export class ObStream {
     this.bearAt = alloc.i32(cap, -1)
     this.bodyLow = alloc.f64(this.closeMitigation ? cap : 0)
     this.bodyHigh = alloc.f64(this.closeMitigation ? cap : 0)
+    this.recs = new ObRecords(alloc)
+    this.fmS = alloc.i32(0)
+    this.fmSide = alloc.i32(0)
+    this.fmScanned = alloc.i32(0)
+    this.fmI = alloc.i32(0)
+    this.fmBound = alloc.f64(0)
+    this.fmBoundFinal = alloc.i32(0)
+    this.fmRec = alloc.i32(0)
+    this.fmDead = alloc.i32(0)
   }
 
   grow(cap: number): void {
@@ -142,7 +153,7 @@ export class ObStream {
 
     // 3. Swing changes: swings that became final, then the new / moved R.
     const sw = this.sw
-    const f = sw.fRow.length
+    const f = sw.fCount
     for (; this.finalDone < f; this.finalDone++) {
       const k = this.finalDone
       const row = sw.fRow[k]!
@@ -172,15 +183,17 @@ export class ObStream {
   }
 
   private newFormation(row: number, side: number, s: Series): number {
-    const fm = this.fmS.length
-    this.fmS.push(row)
-    this.fmSide.push(side)
-    this.fmScanned.push(row)
-    this.fmI.push(-1)
-    this.fmBound.push(Infinity)
-    this.fmBoundFinal.push(false)
-    this.fmRec.push(-1)
-    this.fmDead.push(false)
+    const fm = this.fmCount
+    if (fm === this.fmS.length) this.growFormations(tableCapacity(fm))
+    this.fmS[fm] = row
+    this.fmSide[fm] = side
+    this.fmScanned[fm] = row
+    this.fmI[fm] = -1
+    this.fmBound[fm] = Infinity
+    this.fmBoundFinal[fm] = 0
+    this.fmRec[fm] = -1
+    this.fmDead[fm] = 0
+    this.fmCount = fm + 1
     const C = s.close
     const lv = side === BULL ? s.high[row]! : s.low[row]!
     const n = s.n
@@ -196,23 +209,35 @@ export class ObStream {
     return fm
   }
 
+  private growFormations(cap: number): void {
+    const { alloc } = this
+    this.fmS = alloc.growI32(this.fmS, cap)
+    this.fmSide = alloc.growI32(this.fmSide, cap)
+    this.fmScanned = alloc.growI32(this.fmScanned, cap)
+    this.fmI = alloc.growI32(this.fmI, cap)
+    this.fmBound = alloc.growF64(this.fmBound, cap)
+    this.fmBoundFinal = alloc.growI32(this.fmBoundFinal, cap)
+    this.fmRec = alloc.growI32(this.fmRec, cap)
+    this.fmDead = alloc.growI32(this.fmDead, cap)
+  }
+
   private destroyFormation(fm: number): void {
-    this.fmDead[fm] = true
+    this.fmDead[fm] = 1
     const rec = this.fmRec[fm]!
     if (rec >= 0) {
       this.setValid(rec, false)
-      this.recs.dead[rec] = true
+      this.recs.dead[rec] = 1
     }
   }
 
   private setBound(fm: number, bound: number, final: boolean): void {
     this.fmBound[fm] = bound
-    this.fmBoundFinal[fm] = final
+    this.fmBoundFinal[fm] = final ? 1 : 0
     const rec = this.fmRec[fm]!
     if (rec < 0) return
     const ok = this.fmI[fm]! <= bound
     this.setValid(rec, ok)
-    if (final && !ok) this.recs.dead[rec] = true
+    if (final && !ok) this.recs.dead[rec] = 1
   }
 
   private createRecord(fm: number, i: number, s: Series): void {
@@ -247,8 +272,8 @@ export class ObStream {
   }
 
   private setValid(rec: number, valid: boolean): void {
-    if (this.recs.valid[rec] === valid) return
-    this.recs.valid[rec] = valid
+    if (this.recs.valid[rec] === (valid ? 1 : 0)) return
+    this.recs.valid[rec] = valid ? 1 : 0
     const at = this.recs.side[rec] === BULL ? this.bullAt : this.bearAt
     const c = this.recs.c[rec]!
     if (valid) at[c] = rec

@@ -1,4 +1,4 @@
-import type { ColumnAlloc, Series } from './columns'
+import { tableCapacity, type ColumnAlloc, type Series } from './columns'
 
 /**
  * Streaming swing frame (same columns as `swingHighsLows` on the prefix).
@@ -19,10 +19,11 @@ export class SwingTracker {
   highLow: Float64Array
   level: Float64Array
 
-  /** Final swings in row order (parity: row 0 first). */
-  fRow: number[] = []
-  fType: number[] = []
-  fLevel: number[] = []
+  /** Final swings in row order (parity: row 0 first): the first `fCount` rows of fRow / fType / fLevel. */
+  fRow: Int32Array
+  fType: Int32Array
+  fLevel: Float64Array
+  fCount = 0
   /** Provisional representative of the last run: row, type (0 = no swing yet), level. */
   rRow = -1
   rType = 0
@@ -54,6 +55,9 @@ export class SwingTracker {
     this.firstCandidate = parity ? 2 * swingLength - 1 : swingLength - 1
     this.highLow = alloc.f64(cap, Number.NaN)
     this.level = alloc.f64(cap, Number.NaN)
+    this.fRow = alloc.i32(0)
+    this.fType = alloc.i32(0)
+    this.fLevel = alloc.f64(0)
   }
 
   grow(cap: number): void {
@@ -63,22 +67,22 @@ export class SwingTracker {
 
   /** Number of swings in the frame (final + R + A). */
   get count(): number {
-    return this.fRow.length + (this.rType === 0 ? 0 : this.parity ? 2 : 1)
+    return this.fCount + (this.rType === 0 ? 0 : this.parity ? 2 : 1)
   }
 
   /** Row / type / level of the k-th swing of the frame (k < count). */
   rowAt(k: number): number {
-    const f = this.fRow.length
+    const f = this.fCount
     return k < f ? this.fRow[k]! : k === f ? this.rRow : this.aRow
   }
 
   typeAt(k: number): number {
-    const f = this.fRow.length
+    const f = this.fCount
     return k < f ? this.fType[k]! : k === f ? this.rType : this.aType
   }
 
   levelAt(k: number): number {
-    const f = this.fRow.length
+    const f = this.fCount
     return k < f ? this.fLevel[k]! : k === f ? this.rLevel : this.aLevel
   }
 
@@ -115,9 +119,7 @@ export class SwingTracker {
           if (this.parity) {
             const t0 = -kind
             const v0 = t0 === 1 ? H[0]! : L[0]!
-            this.fRow.push(0)
-            this.fType.push(t0)
-            this.fLevel.push(v0)
+            this.appendFinal(0, t0, v0)
             hl[0] = t0
             lv[0] = v0
             changed = 0
@@ -134,9 +136,7 @@ export class SwingTracker {
             this.setR(i, kind, v)
           }
         } else {
-          this.fRow.push(this.rRow)
-          this.fType.push(this.rType)
-          this.fLevel.push(this.rLevel)
+          this.appendFinal(this.rRow, this.rType, this.rLevel)
           this.newRun = true
           this.setR(i, kind, v)
           if (i < changed) changed = i
@@ -155,6 +155,20 @@ export class SwingTracker {
       if (a < changed) changed = a
     }
     this.changedFrom = changed
+  }
+
+  private appendFinal(row: number, type: number, level: number): void {
+    const k = this.fCount
+    if (k === this.fRow.length) {
+      const cap = tableCapacity(k)
+      this.fRow = this.alloc.growI32(this.fRow, cap)
+      this.fType = this.alloc.growI32(this.fType, cap)
+      this.fLevel = this.alloc.growF64(this.fLevel, cap)
+    }
+    this.fRow[k] = row
+    this.fType[k] = type
+    this.fLevel[k] = level
+    this.fCount = k + 1
   }
 
   private setR(row: number, type: number, v: number): void {
