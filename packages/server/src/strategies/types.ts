@@ -17,7 +17,11 @@ export interface StrategyAccount {
   position: { side: 'long' | 'short'; quantity: number; entry_price: number } | null
 }
 
-/** What a strategy receives each time a candle closes. */
+/**
+ * What a strategy receives each time a candle closes. It is valid during the call: a backtest
+ * rewrites the same context, candle and account for the next candle, so a strategy copies what it
+ * keeps.
+ */
 export interface CandleContext {
   /** Every closed candle so far (the newest last), as columns; never the forming one. */
   candles: Candles

@@ -36,15 +36,20 @@ describe('CandleWindow', () => {
 })
 
 describe('DecisionContext', () => {
-  it('carries the candle, its index and the account; its window is the closed candles up to the index, made once', () => {
+  it('carries the candle, its index and the account; its window is the closed candles up to the index, made once per candle', () => {
     const all = cols()
     const candle = { time: 103, open: 203, high: 303, low: 403, close: 503, volume: 603 }
     const account = { equity: 1, available: 1, position: null }
-    const ctx = new DecisionContext(all, 3, candle, account)
+    const ctx = new DecisionContext(all, candle, account).at(3)
     expect([ctx.index, ctx.candle, ctx.account]).toEqual([3, candle, account])
     expect(ctx.candles).toBe(ctx.candles)
     expect([...ctx.candles.close]).toEqual([500, 501, 502, 503])
     expect(ctx.candles.close[ctx.index]).toBe(ctx.candle.close)
     expect(Object.keys(ctx)).not.toContain('all')
+    // Moved to the next candle: a new window, one row longer.
+    const before = ctx.candles
+    expect(ctx.at(4)).toBe(ctx)
+    expect(ctx.candles).not.toBe(before)
+    expect([...ctx.candles.close]).toEqual([500, 501, 502, 503, 504])
   })
 })

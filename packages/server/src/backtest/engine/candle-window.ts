@@ -43,20 +43,28 @@ export class CandleWindow implements CandleColumns {
 }
 
 /**
- * One decision's context: the window of closed candles is made only when the strategy reads
- * `candles` (the built-ins read `candle`), so a decision allocates this object alone.
+ * The decisions' context, moved from candle to candle (`at`): the candle and the account are the
+ * engine's objects, rewritten for every candle, so a decision allocates nothing; the window of
+ * closed candles is made only when the strategy reads `candles` (the built-ins read `candle`).
  */
 export class DecisionContext implements CandleContext {
   readonly #all: CandleColumns
   #candles?: CandleWindow
+  index = -1
 
   constructor(
     all: CandleColumns,
-    readonly index: number,
     readonly candle: Readonly<Candle>,
     readonly account: StrategyAccount,
   ) {
     this.#all = all
+  }
+
+  /** The context of the decision at the close of candle `index`. */
+  at(index: number): this {
+    this.index = index
+    this.#candles = undefined
+    return this
   }
 
   get candles(): CandleWindow {

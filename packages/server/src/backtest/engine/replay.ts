@@ -54,6 +54,8 @@ export class CandleReplay {
   private high = 0
   private low = 0
   private open = 0
+  /** The forming candle handed to the market at each tick (it copies the values). */
+  private readonly forming: Candle = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
 
   constructor(
     readonly series: SeriesMarket,
@@ -73,7 +75,14 @@ export class CandleReplay {
     if (price < this.low) this.low = price
     this.clock.set(time)
     this.series.time = time
-    this.series.put(this.symbol, { time: openTime, open: this.open, high: this.high, low: this.low, close: price, volume })
+    const f = this.forming
+    f.time = openTime
+    f.open = this.open
+    f.high = this.high
+    f.low = this.low
+    f.close = price
+    f.volume = volume
+    this.series.put(this.symbol, f)
     // Always notify (NaN differs from every price): the engine's marks and triggers run on each step.
     this.series.emitChanges([Number.NaN])
   }

@@ -258,6 +258,13 @@ class BacktestRun {
   /** The equity point handed to the sink, rewritten every candle (sinks copy what they keep). */
   private readonly point: EquityPoint = { time: 0, equity: 0, balance: 0, drawdown_pct: 0 }
   private marked = false
+  /** The candle being replayed, rewritten every candle (nothing keeps it: the market copies, strategies read it during the call). */
+  private readonly bar: Candle = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
+  /** The account the strategy sees, and its position, rewritten every decision. */
+  private readonly acct: StrategyAccount = { equity: 0, available: 0, position: null }
+  private readonly acctPosition: NonNullable<StrategyAccount['position']> = { side: 'long', quantity: 0, entry_price: 0 }
+  /** The strategy's context, moved to each candle. */
+  private readonly ctx: DecisionContext
   /** The resting entry limit, if any (sandbox id). */
   private entryLimit: string | null = null
   private peak: number
@@ -289,6 +296,7 @@ class BacktestRun {
       if (e.kind === 'trade_update' || e.kind === 'position_update') this.queue.push(e)
     })
     this.st = this.sandbox.services.execution.state(this.sandbox.userId)
+    this.ctx = new DecisionContext(candles, this.bar, this.acct)
     this.instance = options.strategy.create(params, {
       symbol: spec.symbol,
       interval: spec.interval,
@@ -363,7 +371,14 @@ class BacktestRun {
 
   private candle(i: number): Candle {
     const c = this.candles
-    return { time: c.time[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! }
+    const b = this.bar
+    b.time = c.time[i]!
+    b.open = c.open[i]!
+    b.high = c.high[i]!
+    b.low = c.low[i]!
+    b.close = c.close[i]!
+    b.volume = c.volume[i]!
+    return b
   }
 
   /** Candle i: its ticks (when anything is open or due), then the decision at its close. Returns the close time. */
@@ -401,7 +416,7 @@ class BacktestRun {
     replay.closeCandle(c.time)
     const close = c.time + this.stepMs
     this.processed = i + 1
-    this.decide(i, c, close)
+    this.decide(i, close)
     return close
   }
 
@@ -441,18 +456,24 @@ class BacktestRun {
     // A decision changes nothing before the next open: the candle's equity point is this mark.
     this.marked = true
     const pos = this.st.positions.get(this.spec.symbol)
-    return {
-      equity: fromAtoms(p.equity),
-      available: fromAtoms(Math.max(0, p.equity - p.exposure)),
-      position: pos ? { side: pos.side, quantity: fromUnits(pos.quantity, this.s.qtyScale), entry_price: averagePrice(this.s, pos.costBasis, pos.quantity) } : null,
-    }
+    const a = this.acct
+    a.equity = fromAtoms(p.equity)
+    a.available = fromAtoms(Math.max(0, p.equity - p.exposure))
+    if (pos) {
+      const ap = this.acctPosition
+      ap.side = pos.side
+      ap.quantity = fromUnits(pos.quantity, this.s.qtyScale)
+      ap.entry_price = averagePrice(this.s, pos.costBasis, pos.quantity)
+      a.position = ap
+    } else a.position = null
+    return a
   }
 
   /** The strategy decides on candles[0..i] at the close of candle i. */
-  private decide(i: number, candle: Candle, time: number): void {
+  private decide(i: number, time: number): void {
     const c = this.candles
     const account = this.account()
-    const intent: Intent = this.instance.onCandle(new DecisionContext(c, i, candle, account))
+    const intent: Intent = this.instance.onCandle(this.ctx.at(i))
     if (intent.action === 'hold') return
     const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
     let quantity = 0
