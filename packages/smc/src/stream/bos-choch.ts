@@ -15,6 +15,11 @@ function pattern(t1: number, t2: number, t3: number, t4: number, v1: number, v2:
   return 0
 }
 
+/** {@link pattern} of the four swings of the frame ending at swing `e`. */
+function patternAt(sw: SwingTracker, e: number): number {
+  return pattern(sw.typeAt(e - 3), sw.typeAt(e - 2), sw.typeAt(e - 1), sw.typeAt(e), sw.levelAt(e - 3), sw.levelAt(e - 2), sw.levelAt(e - 1), sw.levelAt(e))
+}
+
 /** A break search for a signal of the moving tail, continued across pushes while its inputs stay the same. */
 interface TailSearch {
   p: number
@@ -132,13 +137,23 @@ export class BosChochStream {
       const level = this.parity ? Math.fround(sw.fLevel[e - 2]!) : sw.fLevel[e - 2]!
       const from = this.parity ? p + 2 : sw.fRow[e]!
       const k = this.appendSignal(p, dir, sig === 1 || sig === -1 ? 0 : 1, level)
-      let b = this.takeTail(p, from, dir, level, s)
+      // The break from the tail search that followed this window, if there was one (-2: none).
+      let b = this.search(e, s, false)
       if (b === -2) b = dir === 1 ? this.upWatch.add(k, level, from, up, n) : this.downWatch.add(k, level, from, down, n)
       else if (b < 0) (dir === 1 ? this.upWatch : this.downWatch).add(k, level, n, dir === 1 ? up : down, n)
       if (b >= 0) this.appendBroken(k, b)
     }
 
     // 4. Tail windows (ending on R, and on A in parity mode): evaluate, search, apply.
+    this.tailWindows(s, f)
+  }
+
+  /**
+   * Step 4 of push, apart: in a function this size the engine inlines the swing accessors and the
+   * pattern test, which in push it did not (each call boxed its numbers: ≈ 120 bytes per candle).
+   */
+  private tailWindows(s: Series, f: number): void {
+    const sw = this.sw
     for (const t of this.tail) t.used = false
     const cnt = sw.count
     let tailTop = this.stack.length
@@ -148,18 +163,14 @@ export class BosChochStream {
     let tn = 0
     let an = 0
     for (let e = Math.max(f, 3); e < cnt; e++) {
-      const sig = pattern(sw.typeAt(e - 3), sw.typeAt(e - 2), sw.typeAt(e - 1), sw.typeAt(e), sw.levelAt(e - 3), sw.levelAt(e - 2), sw.levelAt(e - 1), sw.levelAt(e))
-      const p = sw.rowAt(e - 2)
-      const dir = sw.typeAt(e - 2)
-      const level = this.parity ? Math.fround(sw.levelAt(e - 2)) : sw.levelAt(e - 2)
-      const from = this.parity ? p + 2 : sw.rowAt(e)
+      const sig = patternAt(sw, e)
       // Searched even when the pattern does not fire now: it may fire after R or A moves.
-      const b = this.search(p, from, dir, level, s)
+      const b = this.search(e, s, true)
       if (sig === 0) continue
       const t = tn++
-      tRow[t] = p
+      tRow[t] = sw.rowAt(e - 2)
       tSig[t] = sig
-      tLevel[t] = level
+      tLevel[t] = this.windowLevel(e)
       tBroken[t] = b
       if (b < 0) continue
       while (an > 0 && tBroken[tailAlive[an - 1]!]! >= b) an--
@@ -263,10 +274,33 @@ export class BosChochStream {
     if (!this.parity) this.out.brokenIndex[row] = Number.NaN
   }
 
-  /** First row ≥ from (up to the newest) breaking the level, or -1; continued across pushes. */
-  private search(p: number, from: number, dir: number, level: number, s: Series): number {
-    let t = this.findTail(p, from, dir, level)
+  /** The level of the window of four swings ending at swing `e`: its second swing's (float32 in parity mode). */
+  private windowLevel(e: number): number {
+    const v = this.sw.levelAt(e - 2)
+    return this.parity ? Math.fround(v) : v
+  }
+
+  /**
+   * The break of the window ending at swing `e`: the first row ≥ its `from` (up to the newest)
+   * whose source crosses its level, or -1; continued across pushes while the window's inputs stay
+   * the same. Without a search of that window yet, `create` starts one; otherwise -2 is returned.
+   * (Arguments are swing indices, not prices: a price passed to a call the engine does not inline
+   * is boxed, and this runs on every push.)
+   */
+  private search(e: number, s: Series, create: boolean): number {
+    const sw = this.sw
+    const p = sw.rowAt(e - 2)
+    const from = this.parity ? p + 2 : sw.rowAt(e)
+    const dir = sw.typeAt(e - 2)
+    const level = this.windowLevel(e)
+    let t: TailSearch | undefined
+    for (const x of this.tail)
+      if (x.p === p && x.from === from && x.dir === dir && x.level === level) {
+        t = x
+        break
+      }
     if (!t) {
+      if (!create) return -2
       t = { p, from, dir, level, scanned: from - 1, found: -1, used: true }
       this.tail.push(t)
     }
@@ -282,20 +316,5 @@ export class BosChochStream {
       t.scanned = s.n - 1
     }
     return t.found
-  }
-
-  /**
-   * The break of a window that just became final, from the tail search that followed it:
-   * its row, -1 if none up to the newest row, -2 if there was no such search.
-   */
-  private takeTail(p: number, from: number, dir: number, level: number, s: Series): number {
-    const t = this.findTail(p, from, dir, level)
-    if (!t) return -2
-    return this.search(p, from, dir, level, s)
-  }
-
-  private findTail(p: number, from: number, dir: number, level: number): TailSearch | undefined {
-    for (const x of this.tail) if (x.p === p && x.from === from && x.dir === dir && x.level === level) return x
-    return undefined
   }
 }

@@ -76,7 +76,9 @@ export function createEngine(options: SmcStreamOptions, requested: number): { ap
       const { time, open, high, low, close, volume } = candle
       const i = series.n
       if (released) throw new RangeError('push: the stream was released')
-      checkCandle(candle, i, series.time[i - 1])
+      // The checks inline; the call (which boxes the times it is passed) only to throw.
+      if (!(Number.isFinite(time) && (i === 0 || time > series.time[i - 1]!) && Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume)))
+        checkCandle(candle, i, series.time[i - 1])
       for (const s of ses) s.prepare(time, i)
       if (i === series.cap) {
         const cap = series.cap * 2
