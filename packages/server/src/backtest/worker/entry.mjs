@@ -4,6 +4,10 @@
 // needs no TypeScript loader of its own: tsx's costs ≈ 50 MB of memory per worker and a transform of
 // every module. If the bundle cannot be built (or written), tsx's loader is the fallback.
 // Plain JS: it must load without a loader.
+import { lowerThreadPriority } from './lower-priority.mjs'
+
+// First, so the bundling below already runs at the worker's priority.
+lowerThreadPriority()
 let bundled = null
 try {
   const { bundleWorker } = await import('./bundle.mjs')

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { getPriority } from 'node:os'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core'
 import { ExecutionStore } from '../../executions'
@@ -9,6 +11,7 @@ import { ETH, HOUR, specFor, walk } from '../engine/test-fixtures'
 import { createReplayMarket } from '../../market/csv'
 import { inThisThread, type BacktestRunner } from '../runner'
 import type { BacktestSpec } from '../types'
+import { WORKER_NICE } from './lower-priority.mjs'
 import { BacktestWorker } from './pool'
 
 // The worker runs paper trading's engine on its own thread: these tests hold it to the records of
@@ -32,6 +35,20 @@ function store(): { store: ExecutionStore; repo: SqliteExecutionRepository } {
 const candles = walk(3000, 'worker')
 const spec = (over: Partial<BacktestSpec> = {}): BacktestSpec =>
   specFor(candles, { strategy: 'sma_crossover', params: getStrategy('sma_crossover').params.parse({ fast: 5, slow: 20 }) as Record<string, unknown>, ...over })
+
+/** The nice value of each thread of this process (Linux), by thread id. */
+function threadNice(): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // Fields after the command name: state is field 3, nice field 19.
+      out.set(Number(tid), Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]))
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out
+}
 
 /** Everything a run persisted, without the wall-clock columns. */
 function persisted(repo: SqliteExecutionRepository, id: number) {
@@ -112,6 +129,23 @@ describe('BacktestWorker', () => {
       await own.close()
     }
     expect(own.candlePool.bytes).toBe(0)
+  })
+
+  it.runIf(process.platform === 'linux')('runs on a thread of lower CPU priority (nice WORKER_NICE); the server’s thread keeps its own', async () => {
+    const own = getPriority()
+    const before = threadNice()
+    const w = new BacktestWorker()
+    try {
+      await runOn(w, spec())
+      const added = [...threadNice()].filter(([tid]) => !before.has(tid))
+      // The worker's thread (and any thread V8 or libuv added meanwhile, at the process's value).
+      expect(added.filter(([, nice]) => nice === WORKER_NICE)).toHaveLength(1)
+      expect(WORKER_NICE).toBeGreaterThan(own)
+      expect(getPriority()).toBe(own)
+      expect(threadNice().get(process.pid)).toBe(own)
+    } finally {
+      await w.close()
+    }
   })
 
   it('pauses, resumes and stops a run in the worker', async () => {
