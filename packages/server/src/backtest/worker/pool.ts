@@ -8,8 +8,9 @@ import type { BacktestRunner, PersistingSink, RunHandle } from '../runner'
 import { candleBuffers, type FromWorker, type RunBatch, type ToWorker, type WorkerError } from './protocol'
 
 /**
- * A worker with no run for this long is ended (its ≈ 80 MB freed); the next run starts another, which
- * costs about a second to load and a few runs before its code is optimised again.
+ * A worker with no run for this long is ended (≈ 45 MB of its own freed, and the candle buffers it
+ * keeps for the next read); the next run starts another, which costs about a second to load and a
+ * few runs before its code is optimised again.
  */
 export const WORKER_IDLE_MS = 5 * 60_000
 
