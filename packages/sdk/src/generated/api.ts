@@ -297,7 +297,7 @@ export interface paths {
         put?: never;
         /**
          * Start a backtest
-         * @description Run a strategy over the active market source's closed candles of a symbol and interval, on paper trading's own execution rules (fills at the next candle's open, stops and targets along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the task and its first execution; follow it through /v1/executions/{execution_id}. Unknown strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥ end or more than 1,000,000 candles → VALIDATION_FAILED; too few candles → INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
+         * @description Run a strategy over the active market source's closed candles of a symbol and interval, on paper trading's own execution rules (fills at the next candle's open, stops and targets along O→H→L→C inside a candle, the same fees and rounding), in the background. 202 with the task and its first execution; follow it through /v1/executions/{execution_id}. Unknown strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥ end or more than 1,000,000 candles → VALIDATION_FAILED; too few candles → INSUFFICIENT_HISTORY; more than 2 backtests of yours pending, running or paused at once (trading executions do not count) → 429 CONCURRENT_RUN_LIMIT.
          */
         post: operations["createBacktest"];
         delete?: never;
@@ -2636,7 +2636,7 @@ export interface components {
          *     - `STRATEGY_NOT_FOUND` (400: no such strategy)
          *     - `INSUFFICIENT_HISTORY` (400: too few candles in the requested range)
          *     - `INVALID_STATE_TRANSITION` (400: the command is not valid in the current state; details name the allowed ones)
-         *     - `CONCURRENT_RUN_LIMIT` (429: too many runs of yours are running at once)
+         *     - `CONCURRENT_RUN_LIMIT` (429: too many backtests of yours are in progress at once)
          *     - `STRATEGY_ACCOUNT_LIMIT` (400: you hold the most strategy accounts allowed)
          *     - `CYCLE_IN_PROGRESS` (409: a trading cycle is running)
          *     - `SCHEDULER_ALREADY_PAUSED` (400: the scheduler is already paused)

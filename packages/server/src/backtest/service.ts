@@ -7,7 +7,11 @@ import { checkHistory, readBacktestCandles, validateBacktestSpec } from './engin
 import { inThisThread, type BacktestRunner, type RunHandle } from './runner'
 import type { BacktestSpec } from './types'
 
-/** Most runs of one user pending, running or paused at once (documented; beyond it 429). */
+/**
+ * Most backtests of one user pending, running or paused at once (documented; beyond it 429). Trading
+ * executions (strategy accounts, the engine) run until stopped and are limited by their own rules:
+ * they do not count here.
+ */
 export const MAX_CONCURRENT_RUNS = 2
 
 export interface BacktestRequestBody {
@@ -81,7 +85,8 @@ export class BacktestService {
   /** Run a task again as its next execution (identical results: the same spec over the same closed candles). */
   async rerun(taskId: string, reader: ExecutionReader) {
     const task = this.deps.store.taskAccess(taskId, reader)
-    this.refuseOverLimit(reader.userId)
+    // The new execution is the task owner's (an admin may re-run another user's task): their limit.
+    this.refuseOverLimit(task.userId, reader.userId)
     const stored = this.deps.store.task(task.id)
     const spec: BacktestSpec = {
       ...stored,
@@ -91,7 +96,7 @@ export class BacktestService {
     }
     const candles = await readBacktestCandles(this.deps.market, spec, { pool: this.deps.runner?.candlePool })
     // Checked again after the read (another request may have started a run meanwhile).
-    this.refuseOverLimit(reader.userId)
+    this.refuseOverLimit(task.userId, reader.userId)
     const execution = this.deps.store.rerun(task.id)
     this.start(execution.execution_id, spec, candles)
     return { task_id: task.id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
@@ -143,10 +148,11 @@ export class BacktestService {
       })
   }
 
-  private refuseOverLimit(userId: string): void {
-    const active = this.deps.store.activeCount(userId)
+  private refuseOverLimit(userId: string, caller = userId): void {
+    const active = this.deps.store.activeCount(userId, 'backtest')
+    const whose = caller === userId ? 'You have' : `The task's owner (${userId}) has`
     if (active >= MAX_CONCURRENT_RUNS)
-      throw new DomainError('CONCURRENT_RUN_LIMIT', `You have ${active} runs in progress; at most ${MAX_CONCURRENT_RUNS} at once`, {
+      throw new DomainError('CONCURRENT_RUN_LIMIT', `${whose} ${active} backtests in progress; at most ${MAX_CONCURRENT_RUNS} at once`, {
         active,
         limit: MAX_CONCURRENT_RUNS,
         // Runs of a few thousand candles finish within seconds.

@@ -321,6 +321,10 @@ describe('events, trades: the query rules', () => {
     const longs = store.trades(id, { direction: 'long', page_size: 1 })
     expect(longs).toMatchObject({ count: 4, trades: [{ sequence: 2, trade: { direction: 'long', entry_price: 101, exit_reason: 'SIGNAL' } }] })
     expect(longs.trades[0]?.trade.entry_time).toBe(new Date(T0 + 10 * MIN).toISOString())
+    // The symbol filter takes any case, as the POST that started the run did.
+    const symbol = longs.trades[0]!.trade.symbol
+    expect(store.trades(id, { symbol: symbol.toLowerCase() }).count).toBe(store.trades(id, { symbol }).count)
+    expect(store.trades(id, { symbol }).count).toBeGreaterThan(0)
   })
 
   it('next and previous are relative links that keep every filter', () => {

@@ -243,9 +243,9 @@ export class ExecutionStore {
     return this.repo.failUnfinished(RESTART_MESSAGE, now)
   }
 
-  /** The user's pending, running and paused executions (for a per-user limit). */
-  activeCount(userId: string): number {
-    return this.repo.countActive(userId)
+  /** The user's pending, running and paused executions of one task type (for a per-user limit). */
+  activeCount(userId: string, taskType: TaskType): number {
+    return this.repo.countActive(userId, taskType)
   }
 
   /** Be told of checkpoints written and status changes (e.g. to push WS execution_update). Returns the unsubscribe. */
@@ -364,7 +364,8 @@ export class ExecutionStore {
     const row = this.row(id)
     const since = sinceParam(q)
     const direction = enumParam(q, 'direction', DIRECTIONS)
-    const symbol = textParam(q, 'symbol', 20)
+    // Symbols are stored upper-case, as POST /v1/backtests and orders take them in any case.
+    const symbol = textParam(q, 'symbol', 20)?.toUpperCase()
     const paging = pagingParams(q, DEFAULT_PAGE_SIZE)
     const page = this.repo.trades(row.id, { afterSequence: since, direction, symbol, limit: paging.pageSize, offset: paging.offset })
     const filters = [
@@ -478,7 +479,8 @@ export class ExecutionStore {
   private row(id: number | string): ExecutionRow {
     const n = typeof id === 'number' ? id : /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN
     const row = Number.isSafeInteger(n) && n > 0 ? this.repo.find(n) : undefined
-    if (!row) throw new DomainError('NOT_FOUND', `Execution ${String(id).slice(0, 40)} not found`, { execution_id: String(id).slice(0, 40) })
+    // The id as the 403 reports it (a number) when it is one; a malformed id is echoed as given.
+    if (!row) throw new DomainError('NOT_FOUND', `Execution ${String(id).slice(0, 40)} not found`, { execution_id: Number.isSafeInteger(n) ? n : String(id).slice(0, 40) })
     return row
   }
 

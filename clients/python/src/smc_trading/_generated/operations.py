@@ -768,7 +768,8 @@ class GeneratedOperations:
         task and its first execution; follow it through /v1/executions/{execution_id}. Unknown
         strategy → STRATEGY_NOT_FOUND; bad params → VALIDATION_FAILED naming params.<key>; start ≥
         end or more than 1,000,000 candles → VALIDATION_FAILED; too few candles →
-        INSUFFICIENT_HISTORY; more than 2 runs of yours at once → 429 CONCURRENT_RUN_LIMIT.
+        INSUFFICIENT_HISTORY; more than 2 backtests of yours pending, running or paused at once
+        (trading executions do not count) → 429 CONCURRENT_RUN_LIMIT.
 
         `POST /v1/backtests` (operation `createBacktest`).
         Needs scope: write_trades.

@@ -852,7 +852,7 @@ class ErrorBody(TypedDict):
 #: - `INSUFFICIENT_HISTORY` (400: too few candles in the requested range)
 #: - `INVALID_STATE_TRANSITION` (400: the command is not valid in the current state; details name
 #: the allowed ones)
-#: - `CONCURRENT_RUN_LIMIT` (429: too many runs of yours are running at once)
+#: - `CONCURRENT_RUN_LIMIT` (429: too many backtests of yours are in progress at once)
 #: - `STRATEGY_ACCOUNT_LIMIT` (400: you hold the most strategy accounts allowed)
 #: - `CYCLE_IN_PROGRESS` (409: a trading cycle is running)
 #: - `SCHEDULER_ALREADY_PAUSED` (400: the scheduler is already paused)

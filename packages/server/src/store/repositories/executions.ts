@@ -153,8 +153,8 @@ export interface ExecutionRepository {
   update(id: number, from: ExecutionStatus, patch: ExecutionPatch): boolean
   /** Every pending, running or paused execution becomes failed with `message`; returns their ids. */
   failUnfinished(message: string, now: number): number[]
-  /** The user's pending, running and paused executions. */
-  countActive(userId: string): number
+  /** The user's pending, running and paused executions of one task type. */
+  countActive(userId: string, taskType: TaskType): number
   maxSequences(executionId: number): MaxSequences
   /** Append in one transaction. */
   append(batch: RecordBatch): void
@@ -227,7 +227,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
       ),
       unfinished: p(`SELECT id FROM executions WHERE status IN ${ACTIVE} ORDER BY id`),
       failUnfinished: p(`UPDATE executions SET status = 'failed', error_message = ?, completed_at = ? WHERE status IN ${ACTIVE}`),
-      countActive: p(`SELECT count(*) AS n FROM executions WHERE user_id = ? AND status IN ${ACTIVE}`),
+      countActive: p(`SELECT count(*) AS n FROM executions WHERE user_id = ? AND task_type = ? AND status IN ${ACTIVE}`),
       maxEvents: p('SELECT coalesce(max(sequence), 0) AS n FROM execution_events WHERE execution_id = ?'),
       maxTrades: p('SELECT coalesce(max(sequence), 0) AS n FROM execution_trades WHERE execution_id = ?'),
       lastEquity: p('SELECT last_sequence AS n, last_time AS t FROM execution_equity WHERE execution_id = ? ORDER BY first_sequence DESC LIMIT 1'),
@@ -377,8 +377,8 @@ export class SqliteExecutionRepository implements ExecutionRepository {
     return this.failTx(message, now)
   }
 
-  countActive(userId: string): number {
-    return (this.s.countActive!.get(userId) as { n: number }).n
+  countActive(userId: string, taskType: TaskType): number {
+    return (this.s.countActive!.get(userId, taskType) as { n: number }).n
   }
 
   maxSequences(executionId: number): MaxSequences {

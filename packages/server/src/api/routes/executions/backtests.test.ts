@@ -92,8 +92,10 @@ describe('backtests over the API', () => {
     await finished(run.execution_id)
     const bob = await ctx.token(['read_trades', 'write_trades'], 'bob')
     const other = await call('GET', `/v1/executions/${run.execution_id}/status`, undefined, bob)
-    expect([other.status, other.body.error.details.reason]).toEqual([403, 'not_owner'])
-    expect((await call('GET', '/v1/executions/999999/status')).status).toBe(404)
+    expect([other.status, other.body.error.details.reason, other.body.error.details.execution_id]).toEqual([403, 'not_owner', run.execution_id])
+    // The 404 names the id as the 403 does (a number).
+    const unknown = await call('GET', '/v1/executions/999999/status')
+    expect([unknown.status, unknown.body.error.details.execution_id]).toEqual([404, 999999])
     expect((await call('GET', `/v1/executions/${run.execution_id}/status`, undefined, ctx.adminToken)).status).toBe(200)
     const pause = await call('POST', `/v1/executions/${run.execution_id}/pause`)
     expect([pause.status, pause.body.error.code]).toEqual([400, 'INVALID_STATE_TRANSITION'])
@@ -125,6 +127,28 @@ describe('backtests over the API', () => {
     await ctx.services.backtests.idle()
     expect((await call('GET', `/v1/executions/${a.execution_id}/status`)).body.status).toBe('stopped')
     expect((await call('GET', `/v1/executions/${b.execution_id}/status`)).body.status).toBe('completed')
+  })
+
+  it('the limit counts backtests only: running trading executions (strategy accounts) do not take its places', async () => {
+    for (const id of ['sa_1', 'sa_2', 'sa_3'])
+      ctx.services.executions.createTrading('alice', { source: 'strategy_account', source_id: id, strategy: 'sma_crossover', symbols: ['BTCUSDT'] })
+    expect((await call('GET', '/v1/executions?task_type=trading&status=running')).body.count).toBe(3)
+    const a = await call('POST', '/v1/backtests', request)
+    const b = await call('POST', '/v1/backtests', request)
+    expect([a.status, b.status]).toEqual([202, 202])
+    const c = await call('POST', '/v1/backtests', request)
+    expect([c.status, c.body.error.code, c.body.error.details.active]).toEqual([429, 'CONCURRENT_RUN_LIMIT', 2])
+  })
+
+  it("an admin's re-run counts against the task owner's limit (the new execution is theirs)", async () => {
+    const a = (await call('POST', '/v1/backtests', request)).body
+    await call('POST', '/v1/backtests', request)
+    const again = await call('POST', `/v1/backtests/${a.task_id}/executions`, undefined, ctx.adminToken)
+    expect([again.status, again.body.error.code]).toEqual([429, 'CONCURRENT_RUN_LIMIT'])
+    expect(again.body.error.message).toContain("The task's owner (alice) has 2 backtests in progress")
+    await ctx.services.backtests.idle()
+    const later = await call('POST', `/v1/backtests/${a.task_id}/executions`, undefined, ctx.adminToken)
+    expect([later.status, later.body.execution_number]).toEqual([202, 2])
   })
 
   it('lists the strategies with their parameter schemas', async () => {
