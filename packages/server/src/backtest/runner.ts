@@ -1,6 +1,7 @@
 import type { ColumnPool } from '@smc-trading/smc'
 import type { CandleColumns, Instrument } from '../market'
 import { createBacktestControl, runBacktest, type BacktestResult } from './engine'
+import { PauseWaiters } from './pause-waiters'
 import type { BacktestSpec, RunEventType, RunSink } from './types'
 
 /** A sink that persists: it also takes an event whose data is already JSON, and says when it closed. */
@@ -16,9 +17,13 @@ export interface PersistingSink extends RunSink {
 /** A started run: its result, and the controls the executions API reaches it through. */
 export interface RunHandle {
   readonly done: Promise<BacktestResult>
-  pause(): void
+  /**
+   * The run pauses at its next slice boundary. Resolves once it has (its records up to the pause
+   * handed to the sink), or once it resumed or ended first.
+   */
+  pause(): Promise<void>
   resume(): void
-  /** The run stops at its next slice boundary with status `stopped`. */
+  /** The run stops at its next slice boundary: its last checkpoint and status event, then `done` resolves with status `stopped`. */
   stop(): void
 }
 
@@ -51,10 +56,31 @@ export const inThisThread: BacktestRunner = {
   start(spec, candles, sink, o) {
     const abort = new AbortController()
     const control = createBacktestControl()
+    const paused = new PauseWaiters()
+    const done = runBacktest(spec, candles, sink, {
+      instrument: o.instrument,
+      signal: abort.signal,
+      control,
+      onProgress: o.onProgress,
+      onPaused: (processed, total) => {
+        o.onProgress?.(processed, total)
+        paused.settle()
+      },
+    })
+    done.then(
+      () => paused.settle(),
+      () => paused.settle(),
+    )
     return {
-      done: runBacktest(spec, candles, sink, { instrument: o.instrument, signal: abort.signal, control, onProgress: o.onProgress }),
-      pause: () => control.pause(),
-      resume: () => control.resume(),
+      done,
+      pause: () => {
+        control.pause()
+        return paused.wait()
+      },
+      resume: () => {
+        control.resume()
+        paused.settle()
+      },
       stop: () => abort.abort(),
     }
   },

@@ -14,6 +14,22 @@ import type { BacktestSpec } from './types'
  */
 export const MAX_CONCURRENT_RUNS = 2
 
+/**
+ * Longest a pause or stop request waits for the engine to reach its slice boundary and for its
+ * records up to there to be stored (a slice is 5 ms; a worker's backlog of batches takes longer).
+ */
+export const CONTROL_WAIT_MS = 5_000
+
+/** `p`, or nothing after `ms` (the caller goes on either way). */
+const within = (p: Promise<unknown>, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms)
+    void p.finally(() => {
+      clearTimeout(t)
+      resolve()
+    })
+  })
+
 export interface BacktestRequestBody {
   strategy: string
   params?: Record<string, unknown>
@@ -35,7 +51,9 @@ export interface BacktestRequestBody {
  * engine).
  */
 export class BacktestService {
-  private readonly running = new Map<number, RunHandle>()
+  private readonly running = new Map<number, { handle: RunHandle; settled: Promise<void> }>()
+  /** Runs a stop request is ending (their handler sets `stopped`). */
+  private readonly stopping = new Set<number>()
 
   constructor(
     private readonly deps: {
@@ -102,25 +120,46 @@ export class BacktestService {
     return { task_id: task.id, execution_id: execution.execution_id, execution_number: execution.execution_number, status: 'running' as const }
   }
 
-  pause(id: number): ExecutionStatusJson {
+  /**
+   * Pause a run: answered once the engine has paused at its slice boundary and its records up to
+   * the pause are stored (bounded by CONTROL_WAIT_MS), so the reply's `processed` and every record
+   * read after it agree. A run that completes first cannot be paused (INVALID_STATE_TRANSITION).
+   */
+  async pause(id: number): Promise<ExecutionStatusJson> {
     this.refuseTrading(id)
-    const status = this.deps.store.setStatus(id, 'paused')
-    this.running.get(id)?.pause()
-    return status
+    const run = this.running.get(id)
+    if (run) {
+      this.deps.store.assertCanBecome(id, 'paused')
+      await within(run.handle.pause(), CONTROL_WAIT_MS)
+    }
+    return this.deps.store.setStatus(id, 'paused')
   }
 
   resume(id: number): ExecutionStatusJson {
     this.refuseTrading(id)
     const status = this.deps.store.setStatus(id, 'running')
-    this.running.get(id)?.resume()
+    this.running.get(id)?.handle.resume()
     return status
   }
 
-  stop(id: number): ExecutionStatusJson {
+  /**
+   * Stop a run: the engine stops at its next slice boundary and writes its last checkpoint and its
+   * `status_changed` stopped event; the status becomes `stopped` after them (the run's handler sets
+   * it), so a stopped run's records are complete. After CONTROL_WAIT_MS without the engine's end
+   * (a worker far behind on persisting) it is set at once and the engine's later records are dropped.
+   */
+  async stop(id: number): Promise<ExecutionStatusJson> {
     this.refuseTrading(id)
-    const status = this.deps.store.setStatus(id, 'stopped')
-    this.running.get(id)?.stop()
-    return status
+    const run = this.running.get(id)
+    if (run) {
+      this.deps.store.assertCanBecome(id, 'stopped')
+      this.stopping.add(id)
+      run.handle.stop()
+      await within(run.settled, CONTROL_WAIT_MS)
+      // Stopped by its handler, or completed before the engine saw the request (then the table refuses).
+      if (this.deps.store.status(id).status === 'stopped') return this.deps.store.status(id)
+    }
+    return this.deps.store.setStatus(id, 'stopped')
   }
 
   /** Runs in progress (their records are being written). */
@@ -133,8 +172,9 @@ export class BacktestService {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 5))
   }
 
+  /** Stop every run's engine (shutdown): their executions stay unfinished, and the next start fails them ("server restarted during the run"). */
   stopAll(): void {
-    for (const r of this.running.values()) r.stop()
+    for (const r of this.running.values()) r.handle.stop()
   }
 
   /** A trading execution follows its strategy account or engine: it is controlled through them. */
@@ -163,17 +203,25 @@ export class BacktestService {
   private start(executionId: number, spec: BacktestSpec, candles: CandleColumns): void {
     const { store, market } = this.deps
     store.setStatus(executionId, 'running')
+    // The run's size is known now: its status says so before the first slice reports.
+    store.setProgress(executionId, 0, candles.time.length)
     const sink = store.sink(executionId)
     const handle = (this.deps.runner ?? inThisThread).start(spec, candles, sink, {
       instrument: market.requireInstrument(spec.symbol),
       onProgress: (processed, total) => store.setProgress(executionId, processed, total),
     })
-    this.running.set(executionId, handle)
-    handle.done
+    const settled = handle.done
       .then((result) => {
         store.setProgress(executionId, result.processed, result.total)
-        // A stop request already set `stopped`; a finished run completes.
-        if (result.status === 'completed' && store.status(executionId).status === 'running') store.setStatus(executionId, 'completed')
+        const current = store.status(executionId).status
+        if (current !== 'running' && current !== 'paused') return
+        // A finished run completes; one stopped on request becomes stopped after its last records. One
+        // stopped by stopAll (shutdown) stays unfinished: the next start fails it.
+        if (result.status === 'completed') {
+          // A pause that timed out (CONTROL_WAIT_MS) may have marked a run paused that went on to its end.
+          if (current === 'paused') store.setStatus(executionId, 'running')
+          store.setStatus(executionId, 'completed')
+        } else if (this.stopping.has(executionId)) store.setStatus(executionId, 'stopped')
       })
       .catch((err: unknown) => {
         this.deps.onError?.(err, executionId)
@@ -181,6 +229,10 @@ export class BacktestService {
         if (current === 'running' || current === 'paused')
           store.setStatus(executionId, 'failed', { error_message: err instanceof Error ? err.message : String(err) })
       })
-      .finally(() => this.running.delete(executionId))
+      .finally(() => {
+        this.running.delete(executionId)
+        this.stopping.delete(executionId)
+      })
+    this.running.set(executionId, { handle, settled })
   }
 }

@@ -225,6 +225,12 @@ export class ExecutionStore {
     return this.status(row.id)
   }
 
+  /** INVALID_STATE_TRANSITION now unless the execution may become `to` (nothing changes). */
+  assertCanBecome(id: number | string, to: ExecutionStatus): void {
+    const row = this.row(id)
+    assertTransition(row.id, row.status, to)
+  }
+
   /** Record progress (candles processed of total); progress = processed / total in percent. Ignored once finished. */
   setProgress(id: number | string, processed: number, total: number): void {
     const row = this.row(id)

@@ -124,6 +124,11 @@ export interface BacktestOptions {
   control?: BacktestControl
   /** Called after every slice and at the end. */
   onProgress?: (processed: number, total: number) => void
+  /**
+   * Called once the run has paused (its `status_changed` paused event emitted, nothing more until it
+   * resumes or stops): a runner hands the records so far on, so a paused run reads complete.
+   */
+  onPaused?: (processed: number, total: number) => void
   /** Fewest candles the run accepts (INSUFFICIENT_HISTORY below). Default {@link MIN_BACKTEST_CANDLES}. */
   minCandles?: number
   /** Most candles the run accepts (VALIDATION_FAILED above). Default {@link MAX_BACKTEST_CANDLES}. */
@@ -340,6 +345,7 @@ class BacktestRun {
           sliceStart = performance.now()
           if (options.control?.paused && !options.signal?.aborted) {
             this.emit('status_changed', time, { status: 'paused', processed: this.processed, total: this.total })
+            options.onPaused?.(this.processed, this.total)
             await options.control.whenResumed(options.signal)
             if (!options.signal?.aborted) this.emit('status_changed', time, { status: 'running', processed: this.processed, total: this.total })
           }

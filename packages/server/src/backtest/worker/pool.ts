@@ -4,6 +4,7 @@ import { ColumnPool } from '@smc-trading/smc'
 import { DomainError, type ErrorCode } from '../../core'
 import type { CandleColumns } from '../../market'
 import type { BacktestResult } from '../engine'
+import { PauseWaiters } from '../pause-waiters'
 import type { BacktestRunner, PersistingSink, RunHandle } from '../runner'
 import { candleBuffers, type FromWorker, type RunBatch, type ToWorker, type WorkerError } from './protocol'
 
@@ -35,11 +36,13 @@ export const CANDLE_POOL_BYTES = 128 * 2 ** 20
 interface Pending {
   sink: PersistingSink
   onProgress?: (processed: number, total: number) => void
+  /** Pause requests waiting for the worker to report the pause. */
+  paused: PauseWaiters
   resolve(result: BacktestResult): void
   reject(error: Error): void
 }
 
-/** Hand a batch to the run's sink in order; nothing once the sink closed (the run was stopped). */
+/** Hand a batch to the run's sink in order; nothing once the sink closed (the run was stopped after waiting too long for the worker). */
 function apply(sink: PersistingSink, b: RunBatch): void {
   if (sink.closed) return
   for (let i = 0; i < b.eventTypes.length; i++) sink.eventJson(b.eventTypes[i]!, b.eventTimes[i]!, b.eventData[i]!)
@@ -95,7 +98,8 @@ export class BacktestWorker implements BacktestRunner {
   start(spec: Parameters<BacktestRunner['start']>[0], candles: CandleColumns, sink: PersistingSink, o: Parameters<BacktestRunner['start']>[3]): RunHandle {
     const id = this.nextId++
     const worker = this.ensure()
-    const done = new Promise<BacktestResult>((resolve, reject) => this.runs.set(id, { sink, onProgress: o.onProgress, resolve, reject }))
+    const paused = new PauseWaiters()
+    const done = new Promise<BacktestResult>((resolve, reject) => this.runs.set(id, { sink, onProgress: o.onProgress, paused, resolve, reject }))
     // The candles move to the worker by their buffers, not a copy (48 MB for a million candles, and
     // fresh memory costs page faults): the caller's arrays are detached afterwards, and a view moves
     // its whole buffer, which is why the runner must own the candles (`readBacktestCandles`' are).
@@ -103,7 +107,19 @@ export class BacktestWorker implements BacktestRunner {
     const control = (action: 'pause' | 'resume' | 'stop') => () => {
       if (this.runs.has(id)) this.send({ type: 'control', id, action })
     }
-    return { done, pause: control('pause'), resume: control('resume'), stop: control('stop') }
+    return {
+      done,
+      pause: () => {
+        if (!this.runs.has(id)) return Promise.resolve()
+        control('pause')()
+        return paused.wait()
+      },
+      resume: () => {
+        control('resume')()
+        paused.settle()
+      },
+      stop: control('stop'),
+    }
   }
 
   /** End the worker now; the runs it held fail. */
@@ -156,6 +172,10 @@ export class BacktestWorker implements BacktestRunner {
   private receive(m: FromWorker): void {
     const r = this.runs.get(m.id)
     if (!r) return
+    if (m.type === 'paused') {
+      r.paused.settle()
+      return
+    }
     if (m.type === 'records') {
       try {
         apply(r.sink, m.batch)
@@ -172,6 +192,7 @@ export class BacktestWorker implements BacktestRunner {
   }
 
   private finish(id: number, settle: () => void): void {
+    this.runs.get(id)?.paused.settle()
     this.runs.delete(id)
     settle()
     if (this.runs.size > 0 || !this.worker) return
@@ -194,7 +215,10 @@ export class BacktestWorker implements BacktestRunner {
     for (const m of received) this.receive(m)
     const held = [...this.runs.values()]
     this.runs.clear()
-    for (const r of held) r.reject(new Error(reason))
+    for (const r of held) {
+      r.paused.settle()
+      r.reject(new Error(reason))
+    }
   }
 }
 

@@ -3,8 +3,8 @@ import type { BacktestResult } from '../engine'
 import type { BacktestSpec, RunEventType, RunMetrics, RunTrade } from '../types'
 
 // The messages between the server and its backtest worker thread. A run is named by the id the
-// server gives it; the worker answers with batches of its records, in order, then one `done` or
-// `failed`. Everything here survives structured cloning (no functions, no class instances).
+// server gives it; the worker answers with batches of its records, in order (and `paused` when a
+// pause took effect), then one `done` or `failed`. Everything here survives structured cloning (no functions, no class instances).
 
 /** Server → worker. */
 export type ToWorker =
@@ -57,5 +57,7 @@ export interface WorkerError {
  */
 export type FromWorker =
   | { type: 'records'; id: number; batch: RunBatch }
+  /** The run paused (after the batch of its records up to the pause). */
+  | { type: 'paused'; id: number }
   | { type: 'done'; id: number; result: BacktestResult; candles: ArrayBuffer[] }
   | { type: 'failed'; id: number; error: WorkerError; candles: ArrayBuffer[] }

@@ -30,6 +30,10 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       signal: abort.signal,
       control,
       onProgress: (processed, total) => sink.send(processed, total),
+      onPaused: (processed, total) => {
+        sink.send(processed, total)
+        post({ type: 'paused', id: m.id })
+      },
     })
     sink.send(result.processed, result.total)
     const candles = candleBuffers(m.candles)

@@ -71,7 +71,7 @@ export function registerExecutionRoutes(app: App, s: AppServices): void {
   app.openapi(secured(getExecutionLatestMetricsRoute, s), (c) =>
     c.json(s.executions.latestMetrics(owned(c, c.req.valid('param').execution_id)) as never, 200),
   )
-  app.openapi(secured(pauseExecutionRoute, s), (c) => c.json(s.backtests.pause(owned(c, c.req.valid('param').execution_id)) as never, 200))
+  app.openapi(secured(pauseExecutionRoute, s), async (c) => c.json((await s.backtests.pause(owned(c, c.req.valid('param').execution_id))) as never, 200))
   app.openapi(secured(resumeExecutionRoute, s), (c) => c.json(s.backtests.resume(owned(c, c.req.valid('param').execution_id)) as never, 200))
-  app.openapi(secured(stopExecutionRoute, s), (c) => c.json(s.backtests.stop(owned(c, c.req.valid('param').execution_id)) as never, 200))
+  app.openapi(secured(stopExecutionRoute, s), async (c) => c.json((await s.backtests.stop(owned(c, c.req.valid('param').execution_id))) as never, 200))
 }
