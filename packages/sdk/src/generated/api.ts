@@ -1986,7 +1986,7 @@ export interface components {
         BacktestRequest: {
             /**
              * Format: date-time
-             * @description Last candle (inclusive).
+             * @description End of the range, exclusive: the run covers the closed candles opening in [start_time, end_time). A range reaching past now ends with the last closed candle, and the task keeps that end (a re-run reads the same candles).
              */
             end_time: string;
             /** @description Default the paper account's initial balance. */

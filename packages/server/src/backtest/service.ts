@@ -3,7 +3,7 @@ import { DomainError } from '../core'
 import type { ExecutionReader, ExecutionStatusJson, ExecutionStore } from '../executions'
 import type { CandleColumns, Interval, MarketData } from '../market'
 import { getStrategy, parseStrategyParams } from '../strategies'
-import { checkHistory, readBacktestCandles, validateBacktestSpec } from './engine'
+import { checkHistory, intervalMs, readBacktestCandles, requiredCandles, validateBacktestSpec } from './engine'
 import { inThisThread, type BacktestRunner, type RunHandle } from './runner'
 import type { BacktestSpec } from './types'
 
@@ -92,7 +92,11 @@ export class BacktestService {
     validateBacktestSpec(spec)
     // Read once: up to MAX_BACKTEST_CANDLES candles, 48 MB of columns (into a finished run's buffers when the runner kept some).
     const candles = await readBacktestCandles(this.deps.market, spec, { pool: this.deps.runner?.candlePool })
-    checkHistory(spec, candles)
+    checkHistory(spec, candles, requiredCandles(definition, params as { risk_fraction: number }))
+    // A range reaching past now ends with the last closed candle read: the task keeps that end, so a
+    // re-run reads the same candles (and gives identical results) however much later it runs.
+    const n = candles.time.length
+    if (spec.end_time > this.deps.market.now()) spec.end_time = Math.min(spec.end_time, candles.time[n - 1]! + intervalMs(spec.interval))
     // After the read: a run another request started meanwhile counts.
     this.refuseOverLimit(userId)
     const { task, execution } = this.deps.store.createTask(userId, spec)

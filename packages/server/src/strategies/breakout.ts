@@ -223,4 +223,6 @@ export const breakout: StrategyDefinition<BreakoutParams> = {
     'Stop atr_stop_multiple × ATR back inside the level, take profit at take_profit_r R; an opposite breakout closes.',
   params: BreakoutParams,
   create: (params, setup) => new Breakout(params, setup),
+  // The first swing (2 × swing_length + 1 candles), the volume average of the candles before the breakout, the ATR.
+  warmup: (p) => Math.max(2 * p.swing_length + 1, p.volume_period + 1, p.atr_period + 1),
 }

@@ -138,4 +138,6 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
     '(allow_short); the position closes when the RSI returns to 50. Stop atr_stop_multiple × ATR from the close, take profit at take_profit_r R.',
   params: RsiReversionParams,
   create: (params, setup) => new RsiReversion(params, setup),
+  // RSI(period) reads period changes (period + 1 closes), the ATR atr_period candles, and a cross compares two RSI values.
+  warmup: (p) => Math.max(p.period + 2, p.atr_period + 1),
 }

@@ -130,4 +130,6 @@ export const smaCrossover: StrategyDefinition<SmaCrossoverParams> = {
     '(allow_short), the opposite cross closes. Stop atr_stop_multiple × ATR from the close, take profit at take_profit_r R.',
   params: SmaCrossoverParams,
   create: (params, setup) => new SmaCrossover(params, setup),
+  // Both SMAs and the ATR, and the candle before (a cross compares two candles' fast − slow).
+  warmup: (p) => Math.max(p.slow, p.atr_period) + 1,
 }

@@ -261,4 +261,6 @@ export const smcTrend: StrategyDefinition<SmcTrendParams> = {
     'stop beyond the block (stop_buffer_atr × ATR, at least a tick), take profit at take_profit_r R; an opposite BOS/CHoCH closes.',
   params: SmcTrendParams,
   create: (params, setup) => new SmcTrendInstance(params, setup),
+  // A swing is known swing_length candles after it (2 × swing_length + 1 candles for the first), and the stop needs the ATR.
+  warmup: (p) => Math.max(2 * p.swing_length + 1, p.atr_period + 1),
 }

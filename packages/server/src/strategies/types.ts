@@ -116,4 +116,10 @@ export interface StrategyDefinition<P extends { risk_fraction: number } = { risk
   description: string
   params: z.ZodType<P>
   create(params: P, setup: StrategySetup): StrategyInstance
+  /**
+   * Closed candles the strategy reads before its first decision can be anything but hold (its
+   * indicators' warm-up with these params). A backtest over fewer is refused (INSUFFICIENT_HISTORY)
+   * rather than run to an empty result. Absent: none beyond the backtest's own minimum.
+   */
+  warmup?(params: P): number
 }

@@ -781,7 +781,9 @@ class GeneratedOperations:
             symbol: (no description)
             interval: (no description)
             start_time: First candle (ISO 8601 as people write it).
-            end_time: Last candle (inclusive).
+            end_time: End of the range, exclusive: the run covers the closed candles opening in
+                [start_time, end_time). A range reaching past now ends with the last closed candle,
+                and the task keeps that end (a re-run reads the same candles).
             initial_balance: Default the paper account's initial balance.
             taker_fee_bps: Default paper trading's.
             maker_fee_bps: Default paper trading's.

@@ -337,7 +337,9 @@ class _BacktestRequestRequired(TypedDict):
     interval: Interval
     #: First candle (ISO 8601 as people write it).
     start_time: str
-    #: Last candle (inclusive).
+    #: End of the range, exclusive: the run covers the closed candles opening in [start_time,
+    #: end_time). A range reaching past now ends with the last closed candle, and the task keeps
+    #: that end (a re-run reads the same candles).
     end_time: str
 
 

@@ -14,6 +14,7 @@ export {
   validateBacktestSpec,
   validateTerms,
   checkHistory,
+  requiredCandles,
   MAX_BACKTEST_CANDLES,
   MIN_BACKTEST_CANDLES,
   MAX_INITIAL_BALANCE,

@@ -63,7 +63,7 @@ import { DecisionContext } from './candle-window'
 import { streamColumns } from './stream-columns'
 import { RunMetricsTracker } from './metrics'
 import { intervalMs, openSandbox, type Sandbox } from './sandbox'
-import { checkHistory, MAX_BACKTEST_CANDLES, MIN_BACKTEST_CANDLES, validateTerms } from './validate'
+import { checkHistory, MAX_BACKTEST_CANDLES, requiredCandles, validateTerms } from './validate'
 
 /** Pause and resume a running backtest (between time slices). */
 export interface BacktestControl {
@@ -129,7 +129,7 @@ export interface BacktestOptions {
    * resumes or stops): a runner hands the records so far on, so a paused run reads complete.
    */
   onPaused?: (processed: number, total: number) => void
-  /** Fewest candles the run accepts (INSUFFICIENT_HISTORY below). Default {@link MIN_BACKTEST_CANDLES}. */
+  /** Fewest candles the run accepts (INSUFFICIENT_HISTORY below). Default {@link requiredCandles} of the strategy and its params. */
   minCandles?: number
   /** Most candles the run accepts (VALIDATION_FAILED above). Default {@link MAX_BACKTEST_CANDLES}. */
   maxCandles?: number
@@ -219,7 +219,6 @@ interface Pending {
  */
 export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, sink: RunSink, options: BacktestOptions): Promise<BacktestResult> {
   validateTerms(spec)
-  checkHistory(spec, candles, options.minCandles ?? MIN_BACKTEST_CANDLES, options.maxCandles ?? MAX_BACKTEST_CANDLES)
   const strategy = options.strategy ?? getStrategy(spec.strategy)
   const parsed = strategy.params.safeParse(spec.params ?? {})
   if (!parsed.success) {
@@ -227,6 +226,7 @@ export async function runBacktest(spec: BacktestSpec, candles: CandleColumns, si
     const field = ['params', ...(issue?.path ?? []).map(String)].join('.')
     throw new DomainError('VALIDATION_FAILED', `Invalid params field "${field}": ${issue?.message ?? 'invalid'}`, { target: 'params', field })
   }
+  checkHistory(spec, candles, options.minCandles ?? requiredCandles(strategy, parsed.data), options.maxCandles ?? MAX_BACKTEST_CANDLES)
   const sandbox = openSandbox({ spec, instrument: options.instrument, bookSeed: options.bookSeed ?? 'backtest', epoch: candles.time[0]! })
   let run: BacktestRun | undefined
   streamColumns.started()

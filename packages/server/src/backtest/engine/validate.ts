@@ -1,5 +1,6 @@
 import { DomainError } from '../../core'
 import { isInterval, type CandleColumns } from '../../market'
+import type { StrategyDefinition } from '../../strategies/types'
 import type { BacktestSpec } from '../types'
 import { intervalMs } from './sandbox'
 
@@ -60,6 +61,14 @@ export function validateTerms(spec: Pick<BacktestSpec, 'interval' | 'initial_bal
 }
 
 /**
+ * The fewest candles a run of `strategy` with `params` accepts: {@link MIN_BACKTEST_CANDLES}, or its
+ * warm-up and one decision after it when that is more (slow = 1,000 needs 1,002 candles).
+ */
+export function requiredCandles<P extends { risk_fraction: number }>(strategy: StrategyDefinition<P>, params: P): number {
+  return Math.max(MIN_BACKTEST_CANDLES, (strategy.warmup?.(params) ?? 0) + 1)
+}
+
+/**
  * The candles read for a run are enough: at least `min` of them, else INSUFFICIENT_HISTORY (400);
  * at most `max`, else VALIDATION_FAILED on `end_time`.
  */
@@ -73,7 +82,8 @@ export function checkHistory(
   if (n < min)
     throw new DomainError(
       'INSUFFICIENT_HISTORY',
-      `Only ${n} closed ${spec.interval} candles of ${spec.symbol} in the range; the strategy needs at least ${min}`,
+      `Only ${n} closed ${spec.interval} candles of ${spec.symbol} in the range; the strategy needs at least ${min}` +
+        (min > MIN_BACKTEST_CANDLES ? ' with these params (its indicators warm up first)' : ''),
       { field: 'start_time', symbol: spec.symbol, interval: spec.interval, available: n, required: min },
     )
   if (n > max) throw invalid('end_time', `The range holds ${n} candles; at most ${max} are allowed`, { candles: n, max_candles: max })

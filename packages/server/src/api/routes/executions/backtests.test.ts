@@ -108,6 +108,8 @@ describe('backtests over the API', () => {
     [{ params: { fast: 'x' } }, 400, 'VALIDATION_FAILED', 'params.fast'],
     [{ start_time: iso(TEST_EPOCH - DAY), end_time: iso(TEST_EPOCH - 2 * DAY) }, 400, 'VALIDATION_FAILED', 'start_time'],
     [{ start_time: iso(TEST_EPOCH - 60 * DAY), end_time: iso(TEST_EPOCH - 59 * DAY) }, 400, 'INSUFFICIENT_HISTORY', undefined],
+    // 288 candles, but slow = 300 warms up over 301: the run could never trade.
+    [{ params: { fast: 100, slow: 300 } }, 400, 'INSUFFICIENT_HISTORY', 'start_time'],
     // 800 days of 1m candles: 1,152,000, over MAX_BACKTEST_CANDLES.
     [{ interval: '1m', start_time: iso(TEST_EPOCH - 800 * DAY) }, 400, 'VALIDATION_FAILED', 'end_time'],
   ])('bad input %# → %i %s', async (change, status, code, field) => {
@@ -149,6 +151,22 @@ describe('backtests over the API', () => {
     await ctx.services.backtests.idle()
     const later = await call('POST', `/v1/backtests/${a.task_id}/executions`, undefined, ctx.adminToken)
     expect([later.status, later.body.execution_number]).toEqual([202, 2])
+  })
+
+  it('a range reaching past now ends with the last closed candle: the task keeps that end, and a later re-run reads the same candles', async () => {
+    const ahead = { ...request, start_time: iso(TEST_EPOCH - 2 * DAY), end_time: iso(TEST_EPOCH + DAY) }
+    const first = (await call('POST', '/v1/backtests', ahead)).body
+    const a = await finished(first.execution_id)
+    const task = (await call('GET', `/v1/backtests/${first.task_id}`)).body
+    expect(Date.parse(task.end_time)).toBeLessThanOrEqual(TEST_EPOCH)
+    expect(Date.parse(task.end_time)).toBe(Date.parse(ahead.start_time) + a.total * 15 * 60_000)
+    // Later, more candles have closed; the re-run still covers the task's range.
+    ctx.clock.advance(45 * 60_000)
+    const again = (await call('POST', `/v1/backtests/${first.task_id}/executions`)).body
+    const b = await finished(again.execution_id)
+    expect([b.status, b.total]).toEqual(['completed', a.total])
+    const equity = async (id: number) => (await call('GET', `/v1/executions/${id}/equity?page_size=1000`)).body.equity_curve
+    expect(await equity(again.execution_id)).toEqual(await equity(first.execution_id))
   })
 
   it('lists the strategies with their parameter schemas', async () => {
