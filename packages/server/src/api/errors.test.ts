@@ -40,6 +40,10 @@ describe('every error is the envelope with a stable code', () => {
       body: { user_id: 'demo', permissions: ['read_trades'], admin: true },
     })
     expect(res.status).toBe(400)
+    // Named by the key itself, not by the object holding it.
+    const e = await envelope(res)
+    expect(e.details.field).toBe('admin')
+    expect(e.message).toBe('Invalid json field "admin": Unrecognized key: "admin"')
   })
 
   it('out-of-range query values → 400 naming the parameter', async () => {

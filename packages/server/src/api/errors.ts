@@ -69,11 +69,11 @@ export const cut = (text: string): string => (text.length <= MAX_ECHO ? text : `
 /** Turn a zod failure into VALIDATION_FAILED with details naming each offending field. */
 export function validationError(error: ZodError, target: string): DomainError {
   // Messages can quote the input (an unknown key, say): cut, so an error body stays small.
-  const issues = error.issues.slice(0, MAX_ISSUES).map((i) => ({
-    field: cut(i.path.length > 0 ? i.path.join('.') : target),
-    message: cut(i.message),
-    code: i.code,
-  }))
+  const issues = error.issues.slice(0, MAX_ISSUES).map((i) => {
+    // An unknown key is reported on the object holding it: name the key itself (the first of them).
+    const path = i.code === 'unrecognized_keys' && i.keys.length > 0 ? [...i.path, i.keys[0]!] : i.path
+    return { field: cut(path.length > 0 ? path.join('.') : target), message: cut(i.message), code: i.code }
+  })
   const first = issues[0]
   return new DomainError('VALIDATION_FAILED', first ? `Invalid ${target} field "${first.field}": ${first.message}` : `Invalid ${target}`, {
     target,
