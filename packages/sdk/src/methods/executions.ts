@@ -1,24 +1,22 @@
 import type {
   BacktestAccepted,
   BacktestRequest,
+  BacktestsQuery,
   BacktestTask,
-  EquityPoint,
-  EquityQuery,
-  ExecutionEvent,
+  BacktestTaskList,
   ExecutionList,
   ExecutionsQuery,
   ExecutionStatus,
-  ExecutionTrade,
   LatestMetrics,
   StrategyList,
 } from '../types'
 import { StreamClient } from '../stream'
-import { ScannerMethods } from './scanner'
+import { ExecutionResultMethods } from './execution-results'
 
 const TERMINAL = new Set(['completed', 'failed', 'stopped'])
 
-/** `SMCClient`'s strategies, backtests and the executions API (seed 004). */
-export class ExecutionMethods extends ScannerMethods {
+/** `SMCClient`'s strategies, backtests and the executions API (seed 004); a run's results are in `ExecutionResultMethods`. */
+export class ExecutionMethods extends ExecutionResultMethods {
   /**
    * The built-in strategies with a JSON Schema of each one's parameters (defaults, bounds).
    * @example
@@ -36,6 +34,16 @@ export class ExecutionMethods extends ScannerMethods {
    */
   createBacktest(request: BacktestRequest): Promise<BacktestAccepted> {
     return this.unwrap(this.api.POST('/v1/backtests', { body: request }))
+  }
+
+  /**
+   * Your backtest tasks, newest first, each with its executions (one page; `count` is the total).
+   * @example
+   * const { tasks, count } = await client.listBacktests({ page_size: 20 })
+   * for (const t of tasks) console.log(t.task_id, t.executions.length)
+   */
+  listBacktests(query: BacktestsQuery = {}): Promise<BacktestTaskList> {
+    return this.unwrap(this.api.GET('/v1/backtests', { params: { query } }))
   }
 
   /**
@@ -93,56 +101,6 @@ export class ExecutionMethods extends ScannerMethods {
     if (command === 'pause') return this.unwrap(this.api.POST('/v1/executions/{execution_id}/pause', params))
     if (command === 'resume') return this.unwrap(this.api.POST('/v1/executions/{execution_id}/resume', params))
     return this.unwrap(this.api.POST('/v1/executions/{execution_id}/stop', params))
-  }
-
-  /**
-   * Every event of a run from `since_sequence` on, page by page (strictly greater sequences).
-   * @example
-   * for await (const e of client.executionEvents(execution_id, { event_type: 'trade_executed' })) console.log(e.sequence, e.event)
-   */
-  async *executionEvents(id: number, query: { since_sequence?: number; event_type?: ExecutionEvent['event_type'] } = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
-    let since = query.since_sequence ?? 0
-    for (;;) {
-      const page = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/events', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
-      )
-      yield* page.events
-      if (page.events.length === 0 || page.next === null) return
-      since = page.events[page.events.length - 1]!.sequence
-    }
-  }
-
-  /**
-   * Every round trip of a run, page by page.
-   * @example
-   * for await (const t of client.executionTrades(execution_id)) console.log(t.trade.exit_reason, t.trade.pnl)
-   */
-  async *executionTrades(id: number, query: { since_sequence?: number; direction?: 'long' | 'short' } = {}): AsyncGenerator<ExecutionTrade, void, undefined> {
-    let since = query.since_sequence ?? 0
-    for (;;) {
-      const page = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/trades', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
-      )
-      yield* page.trades
-      if (page.trades.length === 0 || page.next === null) return
-      since = page.trades[page.trades.length - 1]!.sequence
-    }
-  }
-
-  /**
-   * A run's equity curve (optionally downsampled with `max_points`), page by page.
-   * @example
-   * const curve = []
-   * for await (const p of client.executionEquity(execution_id, { max_points: 500 })) curve.push([p.timestamp, p.equity])
-   */
-  async *executionEquity(id: number, query: Omit<EquityQuery, 'page' | 'page_size'> = {}): AsyncGenerator<EquityPoint, void, undefined> {
-    for (let page = 1; ; page++) {
-      const res = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/equity', { params: { path: { execution_id: id }, query: { ...query, page, page_size: 1000 } } }),
-      )
-      yield* res.equity_curve
-      if (res.next === null || res.equity_curve.length === 0) return
-    }
   }
 
   /**
