@@ -11,6 +11,7 @@ export { SMCClient } from './smc-client'
 export { createSmcApi, type ClientOptions, type SmcApi } from './client'
 export type { RetryOptions } from './retry'
 export type { SubmitAndWaitOptions } from './methods/order-wait'
+export type { WatchExecutionOptions } from './methods/execution-watch'
 export { redactHeaders, redactPath, type HookEvents, type RateLimitInfo, type RequestEventInfo, type ResponseEventInfo, type RetryEventInfo } from './hooks'
 // Errors.
 export { OrderWaitTimeoutError, SMCApiError, type ErrorCode, type ErrorEnvelope, type SMCErrorCode } from './errors'

@@ -506,19 +506,34 @@ export type ExecutionStatus = Schemas['ExecutionStatus']
 export type ExecutionList = Schemas['ExecutionList']
 /**
  * One event of a run.
- * @example for await (const e: ExecutionEvent of client.executionEvents(id)) console.log(e.event_type)
+ * @example for await (const e of client.executionEvents(id)) console.log(e.event_type)
  */
 export type ExecutionEvent = Schemas['ExecutionEvent']
 /**
+ * One page of a run's events (`getExecutionEvents`): `count` is the total matching.
+ * @example const { events, count, next }: ExecutionEvents = await client.getExecutionEvents(id, { page_size: 100 })
+ */
+export type ExecutionEvents = Schemas['ExecutionEvents']
+/**
  * One round trip of a run.
- * @example for await (const t: ExecutionTrade of client.executionTrades(id)) console.log(t.trade.pnl)
+ * @example for await (const t of client.executionTrades(id)) console.log(t.trade.pnl)
  */
 export type ExecutionTrade = Schemas['ExecutionTrade']
 /**
+ * One page of a run's round trips (`getExecutionTrades`): `count` is the total matching.
+ * @example const { trades, count }: ExecutionTrades = await client.getExecutionTrades(id, { symbol: 'BTCUSDT' })
+ */
+export type ExecutionTrades = Schemas['ExecutionTrades']
+/**
  * One point of a run's equity curve.
- * @example for await (const p: EquityPoint of client.executionEquity(id)) console.log(p.equity)
+ * @example for await (const p of client.executionEquity(id)) console.log(p.equity)
  */
 export type EquityPoint = Schemas['EquityPoint']
+/**
+ * One page of a run's equity curve (`getExecutionEquity`), with the downsampling step `granularity_seconds`.
+ * @example const { equity_curve, granularity_seconds }: ExecutionEquity = await client.getExecutionEquity(id, { max_points: 200 })
+ */
+export type ExecutionEquity = Schemas['ExecutionEquity']
 /**
  * A run's latest metrics checkpoint (`getExecutionMetrics`).
  * @example const { checkpoint }: LatestMetrics = await client.getExecutionMetrics(id)
@@ -534,6 +549,26 @@ export type ExecutionsQuery = Query<'listExecutions'>
  * @example const q: EquityQuery = { max_points: 200 }
  */
 export type EquityQuery = Query<'getExecutionEquity'>
+/**
+ * Filters and page of a run's events (`getExecutionEvents`, `executionEvents`).
+ * @example const q: ExecutionEventsQuery = { event_type: 'trade_executed', since_sequence: 40 }
+ */
+export type ExecutionEventsQuery = Query<'getExecutionEvents'>
+/**
+ * Filters and page of a run's round trips (`getExecutionTrades`, `executionTrades`).
+ * @example const q: ExecutionTradesQuery = { symbol: 'BTCUSDT', direction: 'long' }
+ */
+export type ExecutionTradesQuery = Query<'getExecutionTrades'>
+/**
+ * Your backtest tasks, paginated, each with its executions (`listBacktests`).
+ * @example const { tasks, count }: BacktestTaskList = await client.listBacktests()
+ */
+export type BacktestTaskList = Schemas['BacktestTaskList']
+/**
+ * Page of `listBacktests`.
+ * @example const q: BacktestsQuery = { page: 2, page_size: 50 }
+ */
+export type BacktestsQuery = Query<'listBacktests'>
 /**
  * A strategy account: a separate paper account run by a strategy.
  * @example const acc: StrategyAccount = await client.getStrategyAccount(id)

@@ -1,24 +1,21 @@
 import type {
   BacktestAccepted,
   BacktestRequest,
+  BacktestsQuery,
   BacktestTask,
-  EquityPoint,
-  EquityQuery,
-  ExecutionEvent,
+  BacktestTaskList,
   ExecutionList,
   ExecutionsQuery,
   ExecutionStatus,
-  ExecutionTrade,
   LatestMetrics,
   StrategyList,
 } from '../types'
-import { StreamClient } from '../stream'
-import { ScannerMethods } from './scanner'
+import { cancellable } from './cancellable'
+import { ExecutionResultMethods } from './execution-results'
+import { executionUpdates, watchStatuses, type WatchExecutionOptions } from './execution-watch'
 
-const TERMINAL = new Set(['completed', 'failed', 'stopped'])
-
-/** `SMCClient`'s strategies, backtests and the executions API (seed 004). */
-export class ExecutionMethods extends ScannerMethods {
+/** `SMCClient`'s strategies, backtests and the executions API (seed 004); a run's results are in `ExecutionResultMethods`. */
+export class ExecutionMethods extends ExecutionResultMethods {
   /**
    * The built-in strategies with a JSON Schema of each one's parameters (defaults, bounds).
    * @example
@@ -36,6 +33,16 @@ export class ExecutionMethods extends ScannerMethods {
    */
   createBacktest(request: BacktestRequest): Promise<BacktestAccepted> {
     return this.unwrap(this.api.POST('/v1/backtests', { body: request }))
+  }
+
+  /**
+   * Your backtest tasks, newest first, each with its executions (one page; `count` is the total).
+   * @example
+   * const { tasks, count } = await client.listBacktests({ page_size: 20 })
+   * for (const t of tasks) console.log(t.task_id, t.executions.length)
+   */
+  listBacktests(query: BacktestsQuery = {}): Promise<BacktestTaskList> {
+    return this.unwrap(this.api.GET('/v1/backtests', { params: { query } }))
   }
 
   /**
@@ -96,102 +103,28 @@ export class ExecutionMethods extends ScannerMethods {
   }
 
   /**
-   * Every event of a run from `since_sequence` on, page by page (strictly greater sequences).
-   * @example
-   * for await (const e of client.executionEvents(execution_id, { event_type: 'trade_executed' })) console.log(e.sequence, e.event)
-   */
-  async *executionEvents(id: number, query: { since_sequence?: number; event_type?: ExecutionEvent['event_type'] } = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
-    let since = query.since_sequence ?? 0
-    for (;;) {
-      const page = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/events', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
-      )
-      yield* page.events
-      if (page.events.length === 0 || page.next === null) return
-      since = page.events[page.events.length - 1]!.sequence
-    }
-  }
-
-  /**
-   * Every round trip of a run, page by page.
-   * @example
-   * for await (const t of client.executionTrades(execution_id)) console.log(t.trade.exit_reason, t.trade.pnl)
-   */
-  async *executionTrades(id: number, query: { since_sequence?: number; direction?: 'long' | 'short' } = {}): AsyncGenerator<ExecutionTrade, void, undefined> {
-    let since = query.since_sequence ?? 0
-    for (;;) {
-      const page = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/trades', { params: { path: { execution_id: id }, query: { ...query, since_sequence: since, page_size: 1000 } } }),
-      )
-      yield* page.trades
-      if (page.trades.length === 0 || page.next === null) return
-      since = page.trades[page.trades.length - 1]!.sequence
-    }
-  }
-
-  /**
-   * A run's equity curve (optionally downsampled with `max_points`), page by page.
-   * @example
-   * const curve = []
-   * for await (const p of client.executionEquity(execution_id, { max_points: 500 })) curve.push([p.timestamp, p.equity])
-   */
-  async *executionEquity(id: number, query: Omit<EquityQuery, 'page' | 'page_size'> = {}): AsyncGenerator<EquityPoint, void, undefined> {
-    for (let page = 1; ; page++) {
-      const res = await this.unwrap(
-        this.api.GET('/v1/executions/{execution_id}/equity', { params: { path: { execution_id: id }, query: { ...query, page, page_size: 1000 } } }),
-      )
-      yield* res.equity_curve
-      if (res.next === null || res.equity_curve.length === 0) return
-    }
-  }
-
-  /**
    * The run's status as it changes, until it is completed, failed or stopped (the last status
-   * yielded is the terminal one): from the stream (`executions.{id}`) when it can connect, with the
-   * status endpoint polled every `intervalMs` (default 500 ms) as the fallback and safety net.
+   * yielded is the terminal one). Stream first, polling fallback: the first status comes from
+   * `getExecutionStatus` (a bad token or an unknown run throws `SMCApiError` at once); then frames
+   * of the stream (`executions.{id}`) arrive as they happen, and the status endpoint is polled every
+   * `intervalMs` (default 500 ms) all along — alone when the stream cannot connect within
+   * `connectTimeoutMs` (default 5000 ms), is refused (404, a bad token, CONNECTION_LIMIT_EXCEEDED,
+   * 429) or is lost. Progress never goes back: a status behind the last yielded is skipped.
+   * `signal` ends the watch (it fails with the signal's reason); `break` or `return()` end it too,
+   * even while it waits; either way the socket is closed and no timer is left behind.
    * @example
-   * for await (const s of client.watchExecution(execution_id)) console.log(`${s.progress.toFixed(1)} %`)
+   * for await (const s of client.watchExecution(execution_id, { signal: AbortSignal.timeout(600_000) })) console.log(`${s.progress.toFixed(1)} %`)
    */
-  async *watchExecution(id: number, options: { intervalMs?: number; stream?: boolean } = {}): AsyncGenerator<ExecutionStatus, void, undefined> {
-    const interval = options.intervalMs ?? 500
-    const queue: ExecutionStatus[] = []
-    let wake: (() => void) | undefined
-    let stream: StreamClient | undefined
-    if (options.stream !== false) {
-      try {
-        const client = new StreamClient({ baseUrl: this.options.baseUrl, token: () => this.token })
-        stream = client
-        client.on('execution_update', (d) => {
-          if (d.execution_id !== id) return
-          queue.push(d)
-          wake?.()
-        })
-        await client.connect()
-        await client.subscribe(`executions.${id}`)
-      } catch {
-        // No stream (no `ws` package, a proxy, …): polling alone.
-        await stream?.close().catch(() => {})
-        stream = undefined
-      }
-    }
-    try {
-      let status = await this.getExecutionStatus(id)
-      yield status
-      while (!TERMINAL.has(status.status)) {
-        if (queue.length === 0)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, interval)
-            wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-        wake = undefined
-        status = queue.length > 0 ? queue.splice(0).at(-1)! : await this.getExecutionStatus(id)
-        yield status
-      }
-    } finally {
-      await stream?.close().catch(() => {})
-    }
+  watchExecution(id: number, options: WatchExecutionOptions = {}): AsyncGenerator<ExecutionStatus, void, undefined> {
+    const { intervalMs = 500, connectTimeoutMs = 5_000 } = options
+    const poll = (signal: AbortSignal): Promise<ExecutionStatus> =>
+      this.unwrap(this.api.GET('/v1/executions/{execution_id}/status', { params: { path: { execution_id: id } }, signal }))
+    // The token as it is now: the watch's stream connects once and never reconnects.
+    const token = this.token
+    const openStream =
+      options.stream === false || token === undefined
+        ? undefined
+        : (onUpdate: (s: ExecutionStatus) => void) => executionUpdates({ baseUrl: this.options.baseUrl, token }, id, onUpdate, connectTimeoutMs)
+    return cancellable((signal) => watchStatuses(poll, openStream, intervalMs, signal), options.signal)
   }
 }

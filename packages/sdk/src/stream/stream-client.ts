@@ -48,7 +48,11 @@ export class StreamClient extends StreamListeners {
 
   /**
    * Connect (if not already) and resolve once authenticated and re-subscribed. Connection
-   * failures are retried per the reconnect policy; rejects on a non-retryable failure or `close()`.
+   * failures are retried per the reconnect policy; rejects on a non-retryable failure (a rejected
+   * fixed token) or `close()`. CONNECTION_LIMIT_EXCEEDED is retried with backoff — a slot frees
+   * when another connection of the token closes, and after a drop the server may still count the
+   * old one — and an upgrade refused with 429 waits out the server's minute; so with the default
+   * policy this can wait long. To bound it, pass `reconnect: { maxAttempts }` or `reconnect: false`.
    *
    * @example
    * await stream.connect()

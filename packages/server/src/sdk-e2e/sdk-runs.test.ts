@@ -44,6 +44,40 @@ describe('SDK: runs', () => {
     expect((await client.listExecutions({ task_type: 'backtest' })).count).toBe(1)
   })
 
+  it('listBacktests and the single pages of events, trades and equity: count, next/previous, granularity_seconds', async () => {
+    const { execution_id, task_id } = await client.createBacktest({
+      strategy: 'sma_crossover',
+      params: { fast: 5, slow: 20 },
+      symbol: 'BTCUSDT',
+      interval: '15m',
+      start_time: new Date(TEST_EPOCH - 4 * DAY).toISOString(),
+      end_time: new Date(TEST_EPOCH - DAY).toISOString(),
+    })
+    await ctx.services.backtests.idle()
+    const { tasks, count } = await client.listBacktests({ page_size: 1 })
+    expect([tasks[0]?.task_id, tasks[0]?.executions[0]?.execution_id, count]).toEqual([task_id, execution_id, 2])
+
+    const events = await client.getExecutionEvents(execution_id, { page_size: 5 })
+    expect(events.events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5])
+    expect(events.count).toBeGreaterThan(5)
+    expect([typeof events.next, events.previous]).toEqual(['string', null])
+
+    const all = []
+    for await (const t of client.executionTrades(execution_id)) all.push(t)
+    expect(all.length).toBeGreaterThan(0)
+    const page = await client.getExecutionTrades(execution_id, { symbol: 'BTCUSDT', page_size: 1 })
+    expect([page.trades.length, page.count]).toEqual([1, all.length])
+    expect((await client.getExecutionTrades(execution_id, { symbol: 'ETHUSDT' })).count).toBe(0)
+    const ethTrades = []
+    for await (const t of client.executionTrades(execution_id, { symbol: 'ETHUSDT' })) ethTrades.push(t)
+    expect(ethTrades).toEqual([])
+
+    const equity = await client.getExecutionEquity(execution_id, { max_points: 10 })
+    expect(equity.equity_curve.length).toBeLessThanOrEqual(10)
+    expect(equity.granularity_seconds).toBeGreaterThan(0)
+    expect((await client.getExecutionEquity(execution_id)).granularity_seconds).toBeNull()
+  })
+
   it('strategy accounts, the leaderboard and the engine', async () => {
     const acc = await client.createStrategyAccount({ name: 'sdk', strategy: 'sma_crossover', symbols: ['BTCUSDT'], interval: '1m' })
     expect((await client.listStrategyAccounts()).accounts.map((a) => a.account_id)).toEqual([acc.account_id])
