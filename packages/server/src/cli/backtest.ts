@@ -27,10 +27,10 @@ export const BACKTEST_USAGE = `Usage: smc-server backtest --strategy <name> --sy
   --balance <n>         initial balance (default 10000)
   --fee-bps <n>         taker fee in basis points (default 10); --maker-fee-bps (default 2)
   --slippage-bps <n>    extra adverse move on each market fill (default 0)
-  --seed <s>            the simulated market's seed (default 42). Its history starts just before
-                        --from, and the walk depends on where it starts: the same seed gives other
-                        prices for another --from, or on a server (MARKET_SEED). To compare runs
-                        across tools, use --csv (or backtest on the server's own history).
+  --seed <s>            the simulated market's seed (default 42). Its history starts a day or so
+                        before --from, and the walk depends on where it starts: the same seed gives
+                        other prices for another range, or on a server (MARKET_SEED). To compare
+                        runs across tools, use --csv (or backtest on the server's own history).
   --out <file>          the HTML report (default report.html); its folder must exist
 
 Relative paths are taken from the folder the command was run in (pnpm's INIT_CWD, else the
