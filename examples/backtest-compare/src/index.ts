@@ -1,21 +1,15 @@
 // Backtest two parameter sets of sma_crossover over the same week and print the better one.
 //   SMC_API_KEY=<demo key printed by smc-server> pnpm --filter @smc-trading/example-backtest-compare start
+// README.md lists the variables (SMC_BASE_URL, SMC_API_KEY, SMC_SYMBOL, SMC_DAYS, SMC_END).
 import { SMCApiError, SMCClient, type ExecutionStatus } from 'smc-trading-sdk'
-
-const baseUrl = process.env.SMC_BASE_URL ?? 'http://localhost:8000'
-const apiKey = process.env.SMC_API_KEY
-const symbol = process.env.SMC_SYMBOL ?? 'BTCUSDT'
-const days = Number(process.env.SMC_DAYS ?? 7)
-/** The end of the window: the last midnight (UTC) before now, or SMC_END. */
-const end = process.env.SMC_END ? Date.parse(process.env.SMC_END) : Math.floor(Date.now() / 86_400_000) * 86_400_000
+import { oneLine, readConfig, type Config } from './config'
 
 const candidates = [
   { fast: 10, slow: 30 },
   { fast: 20, slow: 60 },
 ]
 
-async function main(): Promise<void> {
-  if (!apiKey) throw new Error('Set SMC_API_KEY to the demo API key the server printed at start')
+async function main({ baseUrl, apiKey, symbol, days, end }: Config): Promise<void> {
   const client = new SMCClient(undefined, { baseUrl })
   const { token } = await client.generateToken({ user_id: 'demo', permissions: ['read_trades', 'write_trades'] }, { apiKey })
   client.setToken(token)
@@ -41,8 +35,16 @@ async function main(): Promise<void> {
   console.log(`better: fast ${best.params.fast} / slow ${best.params.slow} (${best.last.checkpoint!.total_return_pct.toFixed(2)} %)`)
 }
 
-main().catch((e: unknown) => {
+let config: Config
+try {
+  config = readConfig(process.env)
+} catch (e) {
+  console.error(`backtest-compare: ${(e as Error).message}`)
+  process.exit(1)
+}
+
+main(config).catch((e: unknown) => {
   if (e instanceof SMCApiError) console.error(`API error ${e.status} ${e.code}: ${e.message} (request ${e.requestId})`)
-  else console.error(e)
+  else console.error(`backtest-compare: ${oneLine(e)}`)
   process.exit(1)
 })

@@ -98,6 +98,19 @@ describe('smc-server', () => {
     expect(await s.exited).toBe(0)
   }, 60_000)
 
+  it('--help prints the usage (flags, every variable with its default, the backtest subcommand) and exits 0', async () => {
+    const s = start({}, ['--help'])
+    let out = ''
+    s.child.stdout.on('data', (d) => (out += d))
+    expect(await s.exited).toBe(0)
+    expect(s.stderr()).toBe('')
+    expect(out).toMatch(/^Usage: smc-server \[--ephemeral\] \[--port N\] \[--host H\]\n/)
+    expect(out).toContain('smc-server backtest --help')
+    for (const v of ['PORT=8000', 'DATABASE_URL=./data/smc-trading.db', 'MARKET_SOURCE=simulated', 'MARKET_SYMBOLS=BTCUSDT,ETHUSDT', 'NOTIFY_WEBHOOK_TIMEOUT_MS=5000'])
+      expect(out).toContain(v)
+    expect(out).toMatch(/\sJWT_SECRET\s/)
+  }, 60_000)
+
   it('refuses an unknown flag with the usage line', async () => {
     const s = start({}, ['--ephemeral', '--nope'])
     expect(await s.exited).toBe(2)

@@ -30,10 +30,18 @@ async function main(): Promise<void> {
   }
   let flags
   try {
-    flags = parseArgs({ args: process.argv.slice(2), options: { ephemeral: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } } }).values
+    flags = parseArgs({
+      args: process.argv.slice(2),
+      options: { ephemeral: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values
   } catch (e) {
-    console.error(`smc-server: ${(e as Error).message}\nusage: smc-server [--ephemeral] [--port N] [--host H] | smc-server backtest …`)
+    console.error(`smc-server: ${(e as Error).message}\nusage: smc-server [--ephemeral] [--port N] [--host H] | smc-server backtest … | smc-server --help`)
     process.exit(2)
+  }
+  if (flags.help) {
+    const { serverUsage } = await import('./usage')
+    process.stdout.write(serverUsage())
+    return
   }
   // --ephemeral: a throwaway server for CI (in memory, fixed seed and keys, short history); the
   // environment still wins, so a script can pin anything it needs.

@@ -35,8 +35,15 @@ describe('readCandleCsv', () => {
     [`timestamp,open,high,low,close\n${T / 1000},1,2,0,1`, 1, 'missing column "volume"'],
     [`timestamp,open,high,low,close,volume\n${T / 1000},1,2,0,abc,1`, 2, 'unparsable number "abc" in column "close"'],
     [`timestamp,open,high,low,close,volume\n${T / 1000},1,1,2,1,1`, 2, 'high 1 is below low 2'],
-    [`timestamp,open,high,low,close,volume\n${T / 1000 + 60},1,2,0,1,1\n${T / 1000},1,2,0,1,1`, 3, 'not in ascending time order'],
-    [`timestamp,open,high,low,close,volume\n${T / 1000},1,2,0,1,1\n${T / 1000},1,2,0,1,1`, 3, 'duplicate time'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000 + 60},1,2,0.5,1,1\n${T / 1000},1,2,0.5,1,1`, 3, 'not in ascending time order'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},1,2,0.5,1,1\n${T / 1000},1,2,0.5,1,1`, 3, 'duplicate time'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},3,2,1,1.5,1`, 2, 'open 3 is above high 2'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},0.5,2,1,1.5,1`, 2, 'open 0.5 is below low 1'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},1.5,2,1,2.5,1`, 2, 'close 2.5 is above high 2'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},1.5,2,1,0.9,1`, 2, 'close 0.9 is below low 1'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},1,2,0,1,1`, 2, 'low 0 is not a positive price'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},-1,-0.5,-2,-1,1`, 2, 'open -1 is not a positive price'],
+    [`timestamp,open,high,low,close,volume\n${T / 1000},1,2,0.5,1,-3`, 2, 'volume -3 is negative'],
     ['timestamp,open,high,low,close,volume\nyesterday,1,2,0,1,1', 2, 'unparsable time "yesterday"'],
   ])('%#: refuses naming the line', (text, line, what) => {
     const e = (() => {
@@ -49,6 +56,11 @@ describe('readCandleCsv', () => {
     expect(e).toBeInstanceOf(CsvInputError)
     expect(e!.line).toBe(line)
     expect(e!.message).toContain(what)
+  })
+  it('takes flat candles and zero volume: equal values are real data', () => {
+    const c = readCandlesCsv(`timestamp,open,high,low,close,volume\n${T / 1000},1,1,1,1,0\n${T / 1000 + 60},1,2,1,2,0\n${T / 1000 + 120},2,2,1,1,5`)
+    expect([...c.close]).toEqual([1, 2, 1])
+    expect([...c.volume]).toEqual([0, 0, 5])
   })
   it('readCandlesCsv refuses several symbols', () => {
     expect(() => readCandlesCsv(`symbol,time,open,high,low,close,volume\nA1,1,1,1,1,1,1\nB1,1,1,1,1,1,1`)).toThrow(/2 symbols/)

@@ -54,6 +54,23 @@ export function parseCandleTime(text: string): number {
   return parseReferenceDate(t)
 }
 
+/**
+ * What makes a candle impossible, or null: a price at or below 0, high below low, open or close
+ * outside [low, high], a negative volume. Equal values (a flat candle) and zero volume (a quiet
+ * minute, or a forex feed without volume) are real data and pass.
+ */
+function candleProblem(open: number, high: number, low: number, close: number, volume: number): string | null {
+  for (const [name, v] of [['open', open], ['high', high], ['low', low], ['close', close]] as const)
+    if (!(v > 0)) return `${name} ${v} is not a positive price`
+  if (volume < 0) return `volume ${volume} is negative`
+  if (high < low) return `high ${high} is below low ${low}`
+  for (const [name, v] of [['open', open], ['close', close]] as const) {
+    if (v > high) return `${name} ${v} is above high ${high}`
+    if (v < low) return `${name} ${v} is below low ${low}`
+  }
+  return null
+}
+
 /** Candles read from a CSV, grouped by the optional `symbol` column (`null` when the file has none). */
 export interface CandleCsv {
   /** Per symbol (upper case), or the single key `null` without a symbol column. */
@@ -65,7 +82,7 @@ export interface CandleCsv {
  * {@link parseCandleTime}), `open`, `high`, `low`, `close`, `volume` (names case-insensitive, other
  * columns ignored — so the reference library's `Date,Open,High,Low,Close,Tickvol,Volume,Spread`
  * reads as is), and optionally `symbol`. Each symbol's rows must be in strictly ascending time
- * order; numbers must be finite and `high ≥ low`. A problem throws {@link CsvInputError} naming the
+ * order; numbers must be finite, prices above 0, `low ≤ open, close ≤ high` and volume ≥ 0. A problem throws {@link CsvInputError} naming the
  * line and what is wrong.
  *
  * @example
@@ -114,7 +131,8 @@ export function readCandleCsv(text: string): CandleCsv {
       if (!Number.isFinite(v)) throw new CsvInputError(`unparsable number "${text}" in column "${col}"`, lineNo)
       all[col][r] = v
     }
-    if (all.high[r]! < all.low[r]!) throw new CsvInputError(`high ${all.high[r]} is below low ${all.low[r]}`, lineNo)
+    const problem = candleProblem(all.open[r]!, all.high[r]!, all.low[r]!, all.close[r]!, all.volume[r]!)
+    if (problem) throw new CsvInputError(problem, lineNo)
   }
 
   const series = new Map<string | null, Candles>()

@@ -1,3 +1,4 @@
+import { INTERVAL_MINUTES, MINUTE_MS, type Interval } from '../../market/intervals'
 import type { BacktestSpec, EquityPoint, RunMetrics, RunTrade } from '../types'
 
 // What the report's charts receive (compact, times in seconds for the chart library) and the figures
@@ -65,8 +66,11 @@ export interface ChartTrade {
 }
 
 export interface DerivedStats {
+  /** What the candles cover (the first one's open to the last one's close); the spec's range without candles. */
   start: number
   end: number
+  /** The spec's range when the candles cover another one (a CSV shorter than the range asked for), else null. */
+  requested: { start: number; end: number } | null
   equityFinal: number
   equityPeak: number
   buyHoldPct: number | null
@@ -166,11 +170,27 @@ export function chartTrades(trades: readonly RunTrade[]): ChartTrade[] {
   }))
 }
 
+/**
+ * The time the candles cover: the first one's open to the last one's close (its open plus the
+ * interval), or null without candles. A run reads the candles inside its range, so this is the
+ * range unless the data (a CSV) starts later or ends earlier.
+ */
+export function candleSpan(time: ArrayLike<number>, interval: Interval): { start: number; end: number } | null {
+  const n = time.length
+  if (n === 0) return null
+  return { start: time[0]!, end: time[n - 1]! + INTERVAL_MINUTES[interval] * MINUTE_MS }
+}
+
 export function deriveStats(input: ReportInput): DerivedStats {
   const { spec, candles, trades, equity, metrics } = input
   const n = candles.time.length
-  const start = Number.isFinite(spec.start_time) ? spec.start_time : n ? candles.time[0]! : 0
-  const end = Number.isFinite(spec.end_time) ? spec.end_time : n ? candles.time[n - 1]! : 0
+  const span = candleSpan(candles.time, spec.interval)
+  const start = span?.start ?? (Number.isFinite(spec.start_time) ? spec.start_time : 0)
+  const end = span?.end ?? (Number.isFinite(spec.end_time) ? spec.end_time : 0)
+  const requested =
+    span && Number.isFinite(spec.start_time) && Number.isFinite(spec.end_time) && (span.start !== spec.start_time || span.end !== spec.end_time)
+      ? { start: spec.start_time, end: spec.end_time }
+      : null
 
   let peak: DerivedStats['peak'] = null
   let trough: DerivedStats['trough'] = null
@@ -215,6 +235,7 @@ export function deriveStats(input: ReportInput): DerivedStats {
   return {
     start,
     end,
+    requested,
     equityFinal: lastEquity,
     equityPeak: peak ? peak.equity : lastEquity,
     buyHoldPct,

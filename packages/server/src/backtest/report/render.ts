@@ -82,6 +82,7 @@ function metricRows(m: RunMetrics, d: DerivedStats, input: ReportInput): { group
         { key: 'start', label: 'Start', value: formatTime(d.start) },
         { key: 'end', label: 'End', value: formatTime(d.end) },
         { key: 'duration', label: 'Duration', value: formatDuration(d.end - d.start) },
+        ...(d.requested ? [{ key: 'requested', label: 'Requested', value: `${formatTime(d.requested.start)} → ${formatTime(d.requested.end)}`, title: 'the data covers less than the range asked for' }] : []),
         { key: 'initial_balance', label: 'Initial balance', value: money(spec.initial_balance) },
         { key: 'equity_final', label: 'Equity final', value: money(d.equityFinal) },
         { key: 'equity_peak', label: 'Equity peak', value: money(d.equityPeak) },
@@ -249,7 +250,7 @@ export function renderReport(input: ReportInput): string {
 <div><dt>Parameters</dt><dd class="params">${paramsHtml}</dd></div>
 <div><dt>Symbol</dt><dd>${esc(spec.symbol)}</dd></div>
 <div><dt>Interval</dt><dd>${esc(spec.interval)}</dd></div>
-<div><dt>Period</dt><dd>${esc(formatTime(d.start))} → ${esc(formatTime(d.end))} <span class="muted">(${esc(formatDuration(d.end - d.start))}, ${n.toLocaleString('en-US')} candles)</span></dd></div>
+<div><dt>Period</dt><dd>${d.requested ? `requested ${esc(formatTime(d.requested.start))} → ${esc(formatTime(d.requested.end))}, data ` : ''}${esc(formatTime(d.start))} → ${esc(formatTime(d.end))} <span class="muted">(${esc(formatDuration(d.end - d.start))}, ${n.toLocaleString('en-US')} candles)</span></dd></div>
 <div><dt>Costs</dt><dd>taker ${esc(formatTrimmed(spec.taker_fee_bps, 4))} bps · maker ${esc(formatTrimmed(spec.maker_fee_bps, 4))} bps · slippage ${esc(formatTrimmed(spec.slippage_bps, 4))} bps</dd></div>
 </dl>
 </header>

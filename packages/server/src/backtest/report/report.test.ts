@@ -106,6 +106,20 @@ describe('renderReport', () => {
     expect(renderReport(syntheticRun())).toBe(html)
   })
 
+  it('shows the span the candles cover, and the requested range beside it only when the data covers less', () => {
+    const metric = (page: string, key: string) => page.match(new RegExp(`<tr data-metric="${key}"[^>]*><th[^>]*>[^<]*</th><td[^>]*>([^<]*)</td></tr>`))?.[1]
+    expect(html).not.toContain('requested')
+    expect(metric(html, 'requested')).toBeUndefined()
+    // A CSV of 300 hours asked for the whole of January: the report says what the run really covered.
+    const short = syntheticRun()
+    const wide = renderReport({ ...short, spec: { ...short.spec, start_time: Date.UTC(2023, 11, 31), end_time: Date.UTC(2024, 1, 1) } })
+    expect(wide).toContain('requested 2023-12-31 00:00 → 2024-02-01 00:00, data 2024-01-01 00:00 → 2024-01-13 12:00')
+    expect(metric(wide, 'start')).toBe('2024-01-01 00:00')
+    expect(metric(wide, 'end')).toBe('2024-01-13 12:00')
+    expect(metric(wide, 'duration')).toBe(formatDuration(300 * 3_600_000))
+    expect(metric(wide, 'requested')).toBe('2023-12-31 00:00 → 2024-02-01 00:00')
+  })
+
   it('renders a run with no trades, and one with no candles or equity', () => {
     const none = renderReport(syntheticRun({ trades: [] }))
     expect(none).toContain('No trades in this run.')

@@ -32,7 +32,8 @@ const SYMBOL = /^[A-Z0-9]{2,20}$/
 /**
  * Read `MARKET_CSV`: a file, or a folder of `*.csv` files (one per symbol, the symbol taken from the
  * file name unless the file has a `symbol` column). Refuses anything it cannot serve exactly with a
- * {@link CsvSourceError}: a missing file, an unknown column layout, a non-numeric value, high < low,
+ * {@link CsvSourceError}: a missing file, an unknown column layout, a non-numeric value, an
+ * impossible candle (a price ≤ 0, high < low, open or close outside [low, high], negative volume),
  * times out of order or duplicated, an interval that is not a whole number of minutes, or candles
  * off its UTC boundaries.
  */
