@@ -43,6 +43,17 @@ export interface RunTrade {
   exit_reason: 'TAKE_PROFIT' | 'STOP_LOSS' | 'SIGNAL' | 'END_OF_DATA' | 'MANUAL' | 'EMERGENCY_STOP'
 }
 
+/**
+ * A closed round trip as a `position_closed` event's data: its times as the contract's date-time
+ * strings, as GET …/trades reports them (the record keeps epoch ms).
+ */
+export const tradeEventData = (t: RunTrade, extra: Record<string, unknown>): Record<string, unknown> => ({
+  ...extra,
+  ...t,
+  entry_time: new Date(t.entry_time).toISOString(),
+  exit_time: new Date(t.exit_time).toISOString(),
+})
+
 /** Account value at a candle's close. */
 export interface EquityPoint {
   time: number

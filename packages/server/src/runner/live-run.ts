@@ -1,5 +1,5 @@
 import { computeRunMetrics } from '../backtest/engine/metrics'
-import type { RunEventType, RunTrade } from '../backtest/types'
+import { tradeEventData, type RunEventType, type RunTrade } from '../backtest/types'
 import { fromAtoms, type Clock } from '../core'
 import { tradeView, type ExecutionService } from '../execution'
 import type { ExecutionSink } from '../executions/sink'
@@ -132,7 +132,7 @@ export class LiveRun {
       }
       this.trades.push(trade)
       this.sink.trade(trade)
-      this.sink.event({ event_type: 'position_closed', time: t.closedAt, data: { position_id: t.positionId, ...trade } })
+      this.sink.event({ event_type: 'position_closed', time: t.closedAt, data: tradeEventData(trade, { position_id: t.positionId }) })
       trips++
     }
     if (opts.equity) {

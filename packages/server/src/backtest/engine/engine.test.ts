@@ -150,7 +150,7 @@ describe('a run', () => {
       // The signal is the decision at the close of the previous candle: its close time is this candle's open.
       const k = candles.time.indexOf(t.entry_time)
       expect(k).toBeGreaterThan(0)
-      expect(signal!.data.candle_time).toBe(candles.time[k - 1])
+      expect(signal!.data.candle_time).toBe(new Date(candles.time[k - 1]!).toISOString())
       const open = candles.open[k]!
       // A buy pays the ask (half a spread above the open, more when it walks levels); a sell gets the bid.
       const away = t.direction === 'long' ? t.entry_price - open : open - t.entry_price

@@ -58,7 +58,7 @@ import { floorToStep, type Candle, type CandleColumns, type Instrument } from '.
 import { getStrategy } from '../../strategies/registry'
 import { positionSize } from '../../strategies/sizing'
 import type { CloseIntent, Intent, OpenIntent, StrategyAccount, StrategyDefinition, StrategyInstance } from '../../strategies/types'
-import type { BacktestSpec, EquityPoint, RunEvent, RunMetrics, RunSink, RunTrade } from '../types'
+import { tradeEventData, type BacktestSpec, type EquityPoint, type RunEvent, type RunMetrics, type RunSink, type RunTrade } from '../types'
 import { DecisionContext } from './candle-window'
 import { streamColumns } from './stream-columns'
 import { RunMetricsTracker } from './metrics'
@@ -481,7 +481,7 @@ class BacktestRun {
     const account = this.account()
     const intent: Intent = this.instance.onCandle(this.ctx.at(i))
     if (intent.action === 'hold') return
-    const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: c.time[i]! }
+    const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: new Date(c.time[i]!).toISOString() }
     let quantity = 0
     if (intent.action === 'open') {
       const entry = intent.type === 'limit' && intent.price !== undefined ? intent.price : c.close[i]!
@@ -666,7 +666,7 @@ class BacktestRun {
     }
     this.closedThisCandle = true
     this.trades.add(t)
-    this.emit('position_closed', time, { ...t, trade_number: this.trades.count })
+    this.emit('position_closed', time, tradeEventData(t, { trade_number: this.trades.count }))
     this.sink.trade(t)
   }
 

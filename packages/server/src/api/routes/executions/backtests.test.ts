@@ -46,6 +46,12 @@ describe('backtests over the API', () => {
 
     const trades = (await call('GET', `/v1/executions/${start.body.execution_id}/trades`)).body
     expect(trades.count).toBeGreaterThan(0)
+    // Events carry times as the rest of the API does (date-time strings): a position_closed event
+    // reports its round trip as GET …/trades does; a signal names its candle.
+    const closed = (await call('GET', `/v1/executions/${start.body.execution_id}/events?event_type=position_closed&page_size=1`)).body.events[0].event
+    expect([closed.entry_time, closed.exit_time]).toEqual([trades.trades[0].trade.entry_time, trades.trades[0].trade.exit_time])
+    const signal = (await call('GET', `/v1/executions/${start.body.execution_id}/events?event_type=strategy_signal&page_size=1`)).body.events[0].event
+    expect(signal.candle_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/)
     const equity = (await call('GET', `/v1/executions/${start.body.execution_id}/equity?max_points=50`)).body
     expect(equity.equity_curve.length).toBeLessThanOrEqual(50)
     expect(equity.granularity_seconds).toBeGreaterThan(0)
