@@ -6438,7 +6438,7 @@ export interface operations {
     listBacktests: {
         parameters: {
             query?: {
-                /** @description Page number (1-based). */
+                /** @description Page number (1-based; at most 1,000,000). */
                 page?: number;
                 /** @description Results per page (at most 1000). */
                 page_size?: number;
@@ -7031,7 +7031,7 @@ export interface operations {
     listExecutions: {
         parameters: {
             query?: {
-                /** @description Page number (1-based). */
+                /** @description Page number (1-based; at most 1,000,000). */
                 page?: number;
                 /** @description Results per page (at most 1000). */
                 page_size?: number;
@@ -7077,7 +7077,7 @@ export interface operations {
                 end_time?: string;
                 /** @description Downsample to at most this many points. */
                 max_points?: number;
-                /** @description Page number (1-based). */
+                /** @description Page number (1-based; at most 1,000,000). */
                 page?: number;
                 /** @description Results per page (at most 1000). */
                 page_size?: number;
@@ -7123,7 +7123,7 @@ export interface operations {
             query?: {
                 /** @description Only this event type. */
                 event_type?: "status_changed" | "strategy_signal" | "order_placed" | "trade_executed" | "position_closed" | "checkpoint" | "error_occurred";
-                /** @description Page number (1-based). */
+                /** @description Page number (1-based; at most 1,000,000). */
                 page?: number;
                 /** @description Results per page (at most 1000). */
                 page_size?: number;
@@ -7342,7 +7342,7 @@ export interface operations {
             query?: {
                 /** @description Only long or short trades. */
                 direction?: "long" | "short";
-                /** @description Page number (1-based). */
+                /** @description Page number (1-based; at most 1,000,000). */
                 page?: number;
                 /** @description Results per page (at most 1000). */
                 page_size?: number;

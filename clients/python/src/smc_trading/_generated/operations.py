@@ -730,7 +730,7 @@ class GeneratedOperations:
         Needs scope: read_trades.
 
         Args:
-            page: Page number (1-based). Server default: 1.
+            page: Page number (1-based; at most 1,000,000). Server default: 1.
             page_size: Results per page (at most 1000). Server default: 1000.
         """
         return cast(
@@ -1229,7 +1229,7 @@ class GeneratedOperations:
             task_type: Only backtests or trading runs.
             status: Only executions in this status.
             strategy: Only this strategy.
-            page: Page number (1-based). Server default: 1.
+            page: Page number (1-based; at most 1,000,000). Server default: 1.
             page_size: Results per page (at most 1000). Server default: 1000.
         """
         return cast(
@@ -1270,7 +1270,7 @@ class GeneratedOperations:
             start_time: Points at or after this time (ISO 8601).
             end_time: Points at or before this time (ISO 8601).
             max_points: Downsample to at most this many points.
-            page: Page number (1-based). Server default: 1.
+            page: Page number (1-based; at most 1,000,000). Server default: 1.
             page_size: Results per page (at most 1000). Server default: 500.
         """
         return cast(
@@ -1307,7 +1307,7 @@ class GeneratedOperations:
             execution_id: The execution.
             since_sequence: Only records with a sequence strictly greater than this.
             event_type: Only this event type.
-            page: Page number (1-based). Server default: 1.
+            page: Page number (1-based; at most 1,000,000). Server default: 1.
             page_size: Results per page (at most 1000). Server default: 1000.
         """
         return cast(
@@ -1488,7 +1488,7 @@ class GeneratedOperations:
             since_sequence: Only records with a sequence strictly greater than this.
             direction: Only long or short trades.
             symbol: Only this symbol.
-            page: Page number (1-based). Server default: 1.
+            page: Page number (1-based; at most 1,000,000). Server default: 1.
             page_size: Results per page (at most 1000). Server default: 1000.
         """
         return cast(

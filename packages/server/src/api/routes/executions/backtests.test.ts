@@ -126,6 +126,9 @@ describe('backtests over the API', () => {
 
   it('page_size 1001 is 400; more than 2 runs at once is 429 CONCURRENT_RUN_LIMIT; stop ends a run as stopped', async () => {
     expect((await call('GET', '/v1/executions?page_size=1001')).status).toBe(400)
+    // The contract names the page's bound (1,000,000) and the route enforces it.
+    const far = await call('GET', '/v1/executions?page=1000001')
+    expect([far.status, far.body.error.code, far.body.error.details.field]).toEqual([400, 'VALIDATION_FAILED', 'page'])
     const a = (await call('POST', '/v1/backtests', request)).body
     const b = (await call('POST', '/v1/backtests', request)).body
     const c = await call('POST', '/v1/backtests', request)
