@@ -135,7 +135,7 @@ describe('smc-server backtest', () => {
       [['--from', '2024-03-04', '--to', '2024-03-01'], '--from must be before --to'],
       [['--param', 'fast=x'], '--param fast: Invalid input: expected number, received string'],
       [['--param', 'fats=5'], '--param fats: Unrecognized key: "fats" (sma_crossover takes fast, slow,'],
-      [['--symbol', 'NOPEUSDT'], 'Unknown trading symbol "NOPEUSDT"'],
+      [['--symbol', 'NOPEUSDT'], '--symbol: Unknown trading symbol "NOPEUSDT"; the data has BTCUSDT, ETHUSDT'],
     ]
     for (const [args, message] of cases) {
       const r = await run([...BTC_3_DAYS, ...args, '--out', 'refused.html'])

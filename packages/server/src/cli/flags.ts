@@ -74,6 +74,8 @@ export function isUsageRefusal(e: DomainError): boolean {
  */
 export function inFlagTerms(e: DomainError, strategy: string): string {
   if (e.code === 'STRATEGY_NOT_FOUND') return `--strategy: ${e.message}; one of ${(e.details.available as string[] | undefined)?.join(', ')}`
+  const symbols = e.details.available
+  if (e.code === 'INVALID_SYMBOL' && Array.isArray(symbols) && symbols.length > 0) return `--symbol: ${e.message}; the data has ${symbols.join(', ')}`
   const field = e.details.field
   if (typeof field === 'string' && field.startsWith('params.')) {
     const key = field.slice('params.'.length)
