@@ -1,3 +1,4 @@
+import { isoTime } from '../core'
 import type { Interval } from '../market'
 
 // The records one run (a backtest, later a live strategy run) produces. The engine emits them into
@@ -50,8 +51,8 @@ export interface RunTrade {
 export const tradeEventData = (t: RunTrade, extra: Record<string, unknown>): Record<string, unknown> => ({
   ...extra,
   ...t,
-  entry_time: new Date(t.entry_time).toISOString(),
-  exit_time: new Date(t.exit_time).toISOString(),
+  entry_time: isoTime(t.entry_time),
+  exit_time: isoTime(t.exit_time),
 })
 
 /** Account value at a candle's close. */

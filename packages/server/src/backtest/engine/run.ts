@@ -50,7 +50,7 @@
  *   Order ids are numbered in order of appearance, so a re-run is byte-identical.
  */
 import { performance } from 'node:perf_hooks'
-import { createRandom, DomainError, drawdown, fromAtoms, type DomainEvent } from '../../core'
+import { createRandom, DomainError, drawdown, fromAtoms, isoTime, type DomainEvent } from '../../core'
 import { ACTIVE, type Fill, type Order, type OrderRequest } from '../../execution'
 import { averagePrice, fromUnits, scalesOf, type Scales } from '../../execution/money'
 import type { AccountState, Valuation } from '../../execution/execution-service'
@@ -481,7 +481,7 @@ class BacktestRun {
     const account = this.account()
     const intent: Intent = this.instance.onCandle(this.ctx.at(i))
     if (intent.action === 'hold') return
-    const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: new Date(c.time[i]!).toISOString() }
+    const data: Record<string, unknown> = { action: intent.action, reason: intent.reason, confidence: intent.confidence, candle_time: isoTime(c.time[i]!) }
     let quantity = 0
     if (intent.action === 'open') {
       const entry = intent.type === 'limit' && intent.price !== undefined ? intent.price : c.close[i]!
