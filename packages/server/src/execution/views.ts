@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../core'
+import { isoTime, type DomainEvent } from '../core'
 import type { Adjustment } from './normalize'
 import type { MarketData } from '../market'
 import { averagePrice, fromAtoms, fromUnits, notionalAtoms, scalesOf, type Scales } from './money'
@@ -17,7 +17,7 @@ let isoBText = ''
 function iso(ms: number): string {
   if (ms === isoA) return isoAText
   if (ms === isoB) return isoBText
-  const text = new Date(ms).toISOString()
+  const text = isoTime(ms)
   isoB = isoA
   isoBText = isoAText
   isoA = ms
