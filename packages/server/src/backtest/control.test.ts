@@ -63,9 +63,12 @@ describe.each([true, false])('pause and stop (worker %s)', (worker) => {
     expect(events.map((e: { event: { status: string } }) => e.event.status)).toEqual(['running', 'paused', 'stopped'])
     expect(stopped.checkpoint?.processed).toBe(stopped.processed)
     expect((await get(`/v1/executions/${id}/equity?page_size=1`)).count).toBe(stopped.processed)
-    // Nothing is written after the stop.
+    // Nothing is written after the stop's reply.
+    const eventCount = async () => (await get(`/v1/executions/${id}/events?page_size=1`)).count
+    const before = await eventCount()
     await c.services.backtests.idle()
-    expect((await get(`/v1/executions/${id}/events?page_size=1`)).count).toBe((await get(`/v1/executions/${id}/events?page_size=1`)).count)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await eventCount()).toBe(before)
     expect((await get(`/v1/executions/${id}/status`)).status).toBe('stopped')
   })
 

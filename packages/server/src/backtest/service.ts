@@ -161,7 +161,8 @@ export class BacktestService {
       run.handle.stop()
       await within(run.settled, CONTROL_WAIT_MS)
       // Stopped by its handler, or completed before the engine saw the request (then the table refuses).
-      if (this.deps.store.status(id).status === 'stopped') return this.deps.store.status(id)
+      const status = this.deps.store.status(id)
+      if (status.status === 'stopped') return status
     }
     return this.deps.store.setStatus(id, 'stopped')
   }
